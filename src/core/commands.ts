@@ -1,0 +1,61 @@
+// What the four slash commands can ask for, as typed values. src/core/grammar.ts turns text into these
+// (or a UsageError); listeners dispatch on `kind`. The one-line forms mirror ../shared/CONTRACT.md.
+
+export type SlashCommandName = '/snapshot' | '/restore' | '/ami' | '/share';
+
+export type Command =
+  // /snapshot
+  | { kind: 'snapshot.modal' }
+  | { kind: 'snapshot.create'; volumeId: string; description?: string }
+  | { kind: 'snapshot.instance'; instanceId: string; excludeBoot: boolean }
+  | { kind: 'snapshot.list'; volumeId?: string }
+  | { kind: 'snapshot.copy'; snapshotId: string; toRegion?: string; encrypt: boolean; kmsKeyId?: string }
+  | { kind: 'snapshot.delete'; snapshotId: string; reason?: string }
+  | { kind: 'snapshot.digest' }
+  | { kind: 'snapshot.audit'; resourceId: string }
+  | { kind: 'snapshot.help' }
+  // /restore
+  | { kind: 'restore.modal'; snapshotId: string }
+  | {
+      kind: 'restore.create';
+      snapshotId: string;
+      availabilityZone: string;
+      volumeType: VolumeType;
+      sizeGiB?: number;
+      iops?: number;
+      throughput?: number;
+      attach?: { instanceId: string; device: string };
+    }
+  // /ami
+  | { kind: 'ami.modal' }
+  | { kind: 'ami.create'; instanceId: string; name: string; noReboot: boolean; description?: string }
+  | { kind: 'ami.fromSnapshot'; snapshotId: string; name: string; architecture: 'x86_64' | 'arm64' }
+  | { kind: 'ami.list' }
+  | { kind: 'ami.launch'; imageId: string; instanceType: string; subnetId?: string; keyName?: string }
+  | { kind: 'ami.copy'; imageId: string; toRegion: string; encrypt: boolean; kmsKeyId?: string }
+  | { kind: 'ami.deregister'; imageId: string; deleteSnapshots: boolean; reason?: string }
+  | { kind: 'ami.help' }
+  // /share
+  | { kind: 'share.modal'; resourceId: string }
+  | { kind: 'share.add'; resourceId: string; target: ShareTarget; reason?: string }
+  | { kind: 'share.revoke'; resourceId: string; target: ShareTarget };
+
+export type CommandKind = Command['kind'];
+export type CommandOf<K extends CommandKind> = Extract<Command, { kind: K }>;
+
+/** An account ID (12 digits) or everyone. */
+export type ShareTarget = { type: 'account'; accountId: string } | { type: 'public' };
+
+export const VOLUME_TYPES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const;
+export type VolumeType = (typeof VOLUME_TYPES)[number];
+
+/** Bad input: what was wrong, and the usage line(s) of the command it was meant for. */
+export class UsageError extends Error {
+  constructor(
+    readonly problem: string,
+    readonly usage: string,
+  ) {
+    super(`${problem}\n${usage}`);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,140 @@
+// The project's own picture of EC2 resources. src/aws/ turns SDK shapes into these; everything else reads only these.
+
+export type Tags = Record<string, string>;
+
+export const TAG = {
+  requestedBy: 'snapbot:requested-by',
+  channel: 'snapbot:channel',
+  request: 'snapbot:request',
+  keepUntil: 'snapbot:keep-until',
+  name: 'Name',
+  backupSource: 'aws:backup:source-resource',
+  dlmPolicy: 'aws:dlm:lifecycle-policy-id',
+} as const;
+
+export type SnapshotState = 'pending' | 'completed' | 'error' | 'recoverable' | 'recovering';
+export type StorageTier = 'standard' | 'archive';
+
+export interface Snapshot {
+  id: string;
+  region: string;
+  ownerId?: string;
+  volumeId?: string;
+  volumeSizeGiB: number;
+  /** FullSnapshotSizeInBytes when AWS reports it. */
+  fullSizeBytes?: number;
+  state: SnapshotState;
+  /** 0–100, from the snapshot's Progress ("42%"). */
+  progress: number;
+  stateMessage?: string;
+  startTime: Date;
+  completionTime?: Date;
+  description?: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  storageTier: StorageTier;
+  tags: Tags;
+}
+
+export type VolumeState = 'creating' | 'available' | 'in-use' | 'deleting' | 'deleted' | 'error';
+
+export interface VolumeAttachment {
+  instanceId: string;
+  device: string;
+  state: string;
+  deleteOnTermination?: boolean;
+}
+
+export interface Volume {
+  id: string;
+  region: string;
+  availabilityZone: string;
+  sizeGiB: number;
+  type: string;
+  iops?: number;
+  throughput?: number;
+  state: VolumeState;
+  encrypted: boolean;
+  snapshotId?: string;
+  createTime?: Date;
+  attachments: VolumeAttachment[];
+  tags: Tags;
+}
+
+export interface InstanceVolume {
+  device: string;
+  volumeId: string;
+}
+
+export interface Instance {
+  id: string;
+  region: string;
+  availabilityZone: string;
+  state: string;
+  type: string;
+  imageId?: string;
+  rootDeviceName?: string;
+  volumes: InstanceVolume[];
+  launchTime?: Date;
+  tags: Tags;
+}
+
+export type ImageState =
+  | 'pending'
+  | 'available'
+  | 'invalid'
+  | 'deregistered'
+  | 'transient'
+  | 'failed'
+  | 'error'
+  | 'disabled';
+
+export interface ImageBlockDevice {
+  device: string;
+  snapshotId?: string;
+  volumeSizeGiB?: number;
+  volumeType?: string;
+  encrypted?: boolean;
+}
+
+export interface Image {
+  id: string;
+  region: string;
+  ownerId?: string;
+  name: string;
+  description?: string;
+  state: ImageState;
+  stateReason?: string;
+  architecture?: string;
+  creationDate?: Date;
+  lastLaunchedTime?: Date;
+  deprecationTime?: Date;
+  public: boolean;
+  rootDeviceName?: string;
+  blockDevices: ImageBlockDevice[];
+  tags: Tags;
+}
+
+/** Who a snapshot or image is shared with. */
+export interface Sharing {
+  public: boolean;
+  accounts: string[];
+}
+
+export type ResourceKind = 'snapshot' | 'image' | 'volume' | 'instance';
+
+/** The Slack side of whoever asked for something. */
+export interface Requester {
+  userId: string;
+  userName?: string;
+  channelId: string;
+  teamId?: string;
+}
+
+export function nameTag(tags: Tags): string | undefined {
+  return tags[TAG.name] || undefined;
+}
+
+export function imageSnapshotIds(image: Image): string[] {
+  return image.blockDevices.flatMap((d) => (d.snapshotId ? [d.snapshotId] : []));
+}
