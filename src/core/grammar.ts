@@ -1,0 +1,802 @@
+// Slash-command text → Command, or a UsageError saying what was wrong plus the command's usage lines.
+// Each subcommand is one entry in SPECS (its positional args, its flags, how they become a Command); one generic
+// parser walks the text against that entry. Nothing here does I/O, and every ID is checked by shape before a
+// Command is returned, so a listener can hand the result straight to a use case.
+
+import { type Command, type ShareTarget, type SlashCommandName, UsageError, VOLUME_TYPES, type VolumeType } from './commands.js';
+import {
+  ID_PATTERNS,
+  RESOURCE_PREFIX,
+  type ResourceKind,
+  ZONE_ID_PATTERN,
+  intendedKindOf,
+  resourceKindOf,
+} from './ids.js';
+
+export const MAX_TEXT_LENGTH = 3000;
+/** EC2's limit for snapshot and AMI descriptions. */
+export const MAX_DESCRIPTION_LENGTH = 255;
+export const MAX_REASON_LENGTH = 500;
+
+/** A problem with the text; parseCommand attaches the usage lines and turns it into a UsageError. */
+class Bad extends Error {}
+function bad(problem: string): never {
+  throw new Bad(problem);
+}
+
+// ───────────────────────────── text clean-up and tokens ─────────────────────────────
+
+/** Slack sends links as <url|label>, escapes &, < and >, and people paste odd whitespace and invisible characters. */
+function clean(text: string): string {
+  return text
+    .replace(/[\t\n\r\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
+    .replace(/<((?:https?|mailto|ftp):[^|<>]*)(?:\|([^<>]*))?>/gi, (_m, url: string, label: string | undefined) =>
+      label !== undefined && label !== '' ? label : url.replace(/^mailto:/i, ''),
+    )
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+// Phones and Slack turn "…" into “…” and '…' into ‘…’; accept either curl (or the straight quote) as the closer.
+const DOUBLE = '"\u201c\u201d\u201e';
+const SINGLE = "'\u2018\u2019";
+const closersFor = (quote: string) => (DOUBLE.includes(quote) ? DOUBLE : SINGLE.includes(quote) ? SINGLE : undefined);
+
+interface Token {
+  value: string;
+  /** It began with a quote: never a flag or a subcommand word, whatever it says. */
+  quoted: boolean;
+}
+
+/**
+ * Splits on spaces, shell-like. A quote opens only at the start of a word (or right after `--flag=`), and closes
+ * only where the word ends, so apostrophes inside words ("Bob's", "don't") are just characters.
+ */
+class Lexer {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  next(): Token | undefined {
+    const s = this.text;
+    let i = this.pos;
+    while (s[i] === ' ') i++;
+    if (i >= s.length) {
+      this.pos = i;
+      return undefined;
+    }
+    const start = i;
+    let value = '';
+    while (i < s.length && s[i] !== ' ') {
+      const closers = closersFor(s[i]);
+      if (closers !== undefined && (i === start || s[i - 1] === '=')) {
+        const close = findCloser(s, i + 1, closers);
+        if (close < 0) bad(`unterminated quote: ${s[i]} before "${excerpt(s.slice(i + 1), 30)}" has no closing quote`);
+        value += s.slice(i + 1, close);
+        i = close + 1;
+      } else {
+        value += s[i];
+        i++;
+      }
+    }
+    this.pos = i;
+    return { value, quoted: closersFor(s[start]) !== undefined };
+  }
+
+  peek(): Token | undefined {
+    const saved = this.pos;
+    try {
+      return this.next();
+    } finally {
+      this.pos = saved;
+    }
+  }
+
+  /** The untokenized remainder, for free text such as a snapshot description. */
+  rest(): string {
+    const rest = this.text.slice(this.pos).trim();
+    this.pos = this.text.length;
+    return rest;
+  }
+}
+
+function findCloser(s: string, from: number, closers: string): number {
+  for (let j = from; j < s.length; j++) {
+    if (closers.includes(s[j]) && (j + 1 === s.length || s[j + 1] === ' ')) return j;
+  }
+  return -1;
+}
+
+/** `--name`, `--name=value`; an em or en dash counts as `--` because autocorrect makes one of it. */
+function asFlag(token: Token): { name: string; inline?: string } | undefined {
+  if (token.quoted) return undefined;
+  const m = /^(?:--|[\u2013\u2014])([A-Za-z][^=]*)(?:=(.*))?$/s.exec(token.value);
+  if (!m) return undefined;
+  return { name: m[1].toLowerCase(), ...(m[2] !== undefined ? { inline: m[2] } : {}) };
+}
+
+function excerpt(value: string, max = 60): string {
+  const chars = [...value];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
+}
+
+const q = (value: string) => `"${excerpt(value)}"`;
+const length = (value: string) => [...value].length;
+
+// ───────────────────────────── value checks ─────────────────────────────
+// Each takes the text as typed and returns it normalised, or throws Bad naming the value and what is allowed.
+
+type Check = (value: string) => string;
+
+const KIND_LABEL: Record<ResourceKind, string> = {
+  volume: 'a volume',
+  snapshot: 'a snapshot',
+  image: 'an AMI',
+  instance: 'an instance',
+};
+
+function orList(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** An ID of one of `kinds`; `hint` adds what to do when it is a well-formed ID of another kind. */
+function resourceId(kinds: ResourceKind[], hint: Partial<Record<ResourceKind, (id: string) => string>> = {}): Check {
+  const article = KIND_LABEL[kinds[0]].split(' ')[0];
+  const wanted = `${article} ${orList(kinds.map((k) => KIND_LABEL[k].replace(/^an? /, '')))} ID`;
+  const prefixes = orList(kinds.map((k) => `${RESOURCE_PREFIX[k]}-`));
+  const examples = orList(kinds.map((k) => `${RESOURCE_PREFIX[k]}-0abc1234def567890`));
+  return (value) => {
+    const kind = resourceKindOf(value);
+    if (kind !== undefined && kinds.includes(kind)) return value;
+    if (kind !== undefined) {
+      const extra = hint[kind]?.(value);
+      bad(`${q(value)} is ${KIND_LABEL[kind]} ID, not ${wanted}${extra ? `: ${extra}` : ''}`);
+    }
+    const lower = value.toLowerCase();
+    const lowerKind = resourceKindOf(lower);
+    if (lowerKind !== undefined && kinds.includes(lowerKind)) {
+      bad(`${q(value)} is not ${wanted}: AWS IDs are lowercase, try ${lower}`);
+    }
+    bad(`${q(value)} is not ${wanted}: expected ${prefixes} followed by 8 or 17 hex digits, e.g. ${examples}`);
+  };
+}
+
+function pattern(re: RegExp, what: string, expected: string, normalise: (v: string) => string = (v) => v): Check {
+  return (value) => {
+    const v = normalise(value);
+    if (re.test(v)) return v;
+    return bad(`${q(value)} is not ${what}: expected ${expected}`);
+  };
+}
+
+const region: Check = (value) => {
+  const v = value.toLowerCase();
+  if (ID_PATTERNS.region.test(v)) return v;
+  if (ID_PATTERNS.az.test(v)) bad(`${q(value)} is an availability zone, not a region: try ${v.slice(0, -1)}`);
+  return bad(`${q(value)} is not a region: expected a region name such as us-east-1, eu-west-2 or ap-southeast-1`);
+};
+
+const availabilityZone: Check = (value) => {
+  const v = value.toLowerCase();
+  if (ID_PATTERNS.az.test(v)) return v;
+  if (ID_PATTERNS.region.test(v)) bad(`${q(value)} is a region, not an availability zone: add the zone letter, e.g. ${v}a`);
+  if (ZONE_ID_PATTERN.test(v)) {
+    bad(`${q(value)} is a zone ID: give the zone name instead, e.g. us-east-1a (describe-availability-zones lists both)`);
+  }
+  return bad(`${q(value)} is not an availability zone: expected a region followed by a zone letter, e.g. us-east-1a or eu-west-2b`);
+};
+
+const kmsKey: Check = (value) => {
+  if (ID_PATTERNS.kmsKey.test(value)) return value;
+  if (ID_PATTERNS.kmsKey.test(value.toLowerCase())) bad(`${q(value)} is not a KMS key: key IDs are lowercase, try ${value.toLowerCase()}`);
+  return bad(
+    `${q(value)} is not a KMS key: expected a key ID (1234abcd-12ab-34cd-56ef-1234567890ab), a key ARN, alias/name or an alias ARN`,
+  );
+};
+
+const device = pattern(
+  ID_PATTERNS.device,
+  'a device name',
+  '/dev/sd[b-z] or /dev/xvd[b-z], e.g. /dev/sdf',
+  (v) => (/^(?:sd|xvd)[a-z]+$/.test(v) ? `/dev/${v}` : v),
+);
+
+const instanceType = pattern(ID_PATTERNS.instanceType, 'an instance type', 'family.size, e.g. t3.micro or m7g.2xlarge', (v) =>
+  v.toLowerCase(),
+);
+
+const subnet: Check = (value) => {
+  if (ID_PATTERNS.subnet.test(value)) return value;
+  if (ID_PATTERNS.subnet.test(value.toLowerCase())) bad(`${q(value)} is not a subnet ID: AWS IDs are lowercase, try ${value.toLowerCase()}`);
+  return bad(`${q(value)} is not a subnet ID: expected subnet- followed by 8 or 17 hex digits, e.g. subnet-0abc1234def567890`);
+};
+
+const keyPairName = pattern(/^[\x20-\x7e]{1,255}$/, 'a key pair name', 'up to 255 ASCII characters');
+
+const volumeType: Check = (value) => {
+  const v = value.toLowerCase();
+  if ((VOLUME_TYPES as readonly string[]).includes(v)) return v;
+  return bad(`${q(value)} is not a volume type: use one of ${VOLUME_TYPES.join(', ')}`);
+};
+
+const ARCHITECTURES: Record<string, 'x86_64' | 'arm64'> = {
+  x86_64: 'x86_64',
+  'x86-64': 'x86_64',
+  amd64: 'x86_64',
+  arm64: 'arm64',
+  aarch64: 'arm64',
+};
+const architecture: Check = (value) =>
+  Object.hasOwn(ARCHITECTURES, value.toLowerCase())
+    ? ARCHITECTURES[value.toLowerCase()]
+    : bad(`${q(value)} is not an architecture: use x86_64 or arm64`);
+
+const amiName: Check = (value) => {
+  const n = length(value);
+  const rule = "3–128 characters: letters, digits, spaces and ( ) [ ] . / - ' @ _";
+  if (n < 3 || n > 128) bad(`AMI name ${q(value)} is ${n} characters long: an AMI name is ${rule}`);
+  const wrong = [...new Set(value.replace(/[A-Za-z0-9 ()[\]./\-'@_]/g, ''))];
+  if (wrong.length > 0) bad(`AMI name ${q(value)} may not contain ${wrong.map((c) => `"${c}"`).join(' ')}: an AMI name is ${rule}`);
+  return value;
+};
+
+function freeText(what: string, max: number, limitOwner: string): Check {
+  return (value) => {
+    const n = length(value);
+    if (n > max) bad(`the ${what} ${q(value)} is ${n} characters long; ${limitOwner} allows at most ${max}`);
+    return value;
+  };
+}
+const description = freeText('description', MAX_DESCRIPTION_LENGTH, 'EC2');
+const reason = freeText('reason', MAX_REASON_LENGTH, 'snapbot');
+
+/** Whole numbers only; `unit` (e.g. GiB) may be typed after the number. */
+function wholeNumber(flag: string, min: number, max: number, unit = '', suffix?: RegExp): Check {
+  return (value) => {
+    const digits = suffix ? value.replace(suffix, '') : value;
+    const n = /^\d{1,9}$/.test(digits) ? Number(digits) : NaN;
+    if (!(n >= min && n <= max)) bad(`${flag} must be a whole number from ${min} to ${max}${unit}, not ${q(value)}`);
+    return String(n);
+  };
+}
+
+const shareTarget: Check = (value) => {
+  if (value.toLowerCase() === 'public') return 'public';
+  if (ID_PATTERNS.account.test(value)) return value;
+  if (/^\d{4}-\d{4}-\d{4}$/.test(value)) return value.replace(/-/g, '');
+  if (value.toLowerCase() === 'all') bad(`${q(value)}: to share with everyone, say public`);
+  return bad(`${q(value)} is not an account ID: expected 12 digits (123456789012 or 1234-5678-9012) or the word public`);
+};
+
+function toShareTarget(value: string): ShareTarget {
+  return value === 'public' ? { type: 'public' } : { type: 'account', accountId: value };
+}
+
+// ───────────────────────────── the command table ─────────────────────────────
+
+interface ArgSpec {
+  name: string;
+  check: Check;
+  /** Takes every word up to the next flag (an AMI name may have spaces without quotes). */
+  words?: true;
+  /** Takes the rest of the line verbatim; only for a final optional arg. */
+  rawRest?: true;
+}
+
+interface FlagSpec {
+  /** Placeholder for the value; absent for a boolean flag. */
+  value?: string;
+  check?: Check;
+  /** Takes every word up to the next flag: `--reason old build, not needed`. */
+  words?: true;
+}
+
+type FlagValues = Readonly<Partial<Record<string, string | true>>>;
+
+interface Form {
+  /** How errors name it: "/snapshot copy". */
+  title: string;
+  lines: Array<[usage: string, explanation: string]>;
+  args?: ArgSpec[];
+  optional?: ArgSpec;
+  flags?: Record<string, FlagSpec>;
+  build(args: string[], optional: string | undefined, flags: FlagValues): Command;
+}
+
+interface CommandSpec {
+  /** What the command alone means, when it means something. */
+  empty?: { line: [string, string]; command: Command };
+  /** The form whose first word is an argument rather than a subcommand. */
+  bare?: Form;
+  /** When a first word is handed to `bare` rather than called an unknown subcommand. */
+  bareTakes?: (word: string) => boolean;
+  subs: Record<string, Form>;
+  /** Advice for a well-formed ID given where a subcommand belongs. */
+  idHint?: Partial<Record<ResourceKind, (id: string) => string>>;
+}
+
+const str = (flags: FlagValues, name: string) => {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+};
+const opt = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+
+const noArgs = (command: Command) => () => command;
+
+const encryptedCopy = {
+  'to-region': { value: 'R', check: region },
+  encrypt: {},
+  'kms-key': { value: 'K', check: kmsKey },
+} satisfies Record<string, FlagSpec>;
+const reasonFlag = { value: '"…"', check: reason, words: true } satisfies FlagSpec;
+
+const volumeId = resourceId(['volume'], {
+  snapshot: (id) => `to copy it, /snapshot copy ${id}; to restore it, /restore ${id}`,
+  instance: (id) => `to snapshot all its volumes, /snapshot instance ${id}`,
+  image: (id) => `to see its history, /snapshot audit ${id}`,
+});
+const snapshotId = resourceId(['snapshot']);
+const imageId = resourceId(['image']);
+const instanceId = resourceId(['instance']);
+const shareableId = resourceId(['snapshot', 'image'], {
+  volume: () => 'only snapshots and AMIs can be shared; snapshot the volume first with /snapshot <vol-id>',
+  instance: () => 'only snapshots and AMIs can be shared; make an AMI first with /ami create <i-id> <name>',
+});
+
+const SPECS: Record<SlashCommandName, CommandSpec> = {
+  '/snapshot': {
+    bare: {
+      title: '/snapshot <vol-id>',
+      lines: [['/snapshot <vol-id> [description…]', 'snapshot a volume now; the message shows progress']],
+      args: [{ name: '<vol-id>', check: volumeId }],
+      optional: { name: '[description…]', check: description, rawRest: true },
+      build: ([volumeId], description) => ({ kind: 'snapshot.create', volumeId, ...opt('description', description) }),
+    },
+    bareTakes: (word) => intendedKindOf(word) !== undefined,
+    empty: { line: ['/snapshot', 'open a form: pick a volume, add a description'], command: { kind: 'snapshot.modal' } },
+    subs: {
+      instance: {
+        title: '/snapshot instance',
+        lines: [['/snapshot instance <i-id> [--exclude-boot]', "crash-consistent snapshots of all the instance's volumes"]],
+        args: [{ name: '<i-id>', check: instanceId }],
+        flags: { 'exclude-boot': {} },
+        build: ([instanceId], _, f) => ({ kind: 'snapshot.instance', instanceId, excludeBoot: f['exclude-boot'] === true }),
+      },
+      list: {
+        title: '/snapshot list',
+        lines: [['/snapshot list [vol-id]', 'snapshots, newest first, with age, size, tier, USD/month and state']],
+        optional: { name: '[vol-id]', check: volumeId },
+        build: (_, volumeId) => ({ kind: 'snapshot.list', ...opt('volumeId', volumeId) }),
+      },
+      copy: {
+        title: '/snapshot copy',
+        lines: [
+          ['/snapshot copy <snap-id> [--to-region R] [--encrypt] [--kms-key K]', 'copy (and encrypt) a snapshot, here or in another region'],
+        ],
+        args: [{ name: '<snap-id>', check: snapshotId }],
+        flags: encryptedCopy,
+        build: ([snapshotId], _, f) => ({
+          kind: 'snapshot.copy',
+          snapshotId,
+          ...opt('toRegion', str(f, 'to-region')),
+          encrypt: f.encrypt === true || f['kms-key'] !== undefined,
+          ...opt('kmsKeyId', str(f, 'kms-key')),
+        }),
+      },
+      delete: {
+        title: '/snapshot delete',
+        lines: [['/snapshot delete <snap-id> [--reason "…"]', 'ask an approver to delete a snapshot']],
+        args: [{ name: '<snap-id>', check: snapshotId }],
+        flags: { reason: reasonFlag },
+        build: ([snapshotId], _, f) => ({ kind: 'snapshot.delete', snapshotId, ...opt('reason', str(f, 'reason')) }),
+      },
+      digest: {
+        title: '/snapshot digest',
+        lines: [['/snapshot digest', 'post the cost-cleanup digest to this channel now']],
+        build: noArgs({ kind: 'snapshot.digest' }),
+      },
+      audit: {
+        title: '/snapshot audit',
+        lines: [['/snapshot audit <snap-id|ami-id|vol-id>', 'what snapbot saw happen to a resource: requests, decisions, outcomes']],
+        args: [
+          {
+            name: '<snap-id|ami-id|vol-id>',
+            check: resourceId(['snapshot', 'image', 'volume'], {
+              instance: () => 'the audit covers snapshots, AMIs and volumes',
+            }),
+          },
+        ],
+        build: ([resourceId]) => ({ kind: 'snapshot.audit', resourceId }),
+      },
+      help: {
+        title: '/snapshot help',
+        lines: [['/snapshot help', 'this help']],
+        build: noArgs({ kind: 'snapshot.help' }),
+      },
+    },
+  },
+
+  '/restore': {
+    bare: {
+      title: '/restore',
+      lines: [
+        ['/restore <snap-id>', 'open a form: zone, volume type, size, IOPS/throughput, attach to an instance'],
+        [
+          '/restore <snap-id> --az <az> [--type gp3] [--size GiB] [--iops N] [--throughput MiBps] [--attach <i-id> --device /dev/sdf]',
+          'create the volume (and attach it) directly',
+        ],
+      ],
+      args: [{ name: '<snap-id>', check: snapshotId }],
+      flags: {
+        az: { value: '<az>', check: availabilityZone },
+        type: { value: 'gp3', check: volumeType },
+        size: { value: 'GiB', check: wholeNumber('--size', 1, 16384, ' GiB', /\s*gi?b?$/i) },
+        iops: { value: 'N', check: wholeNumber('--iops', 0, 999_999_999) },
+        throughput: { value: 'MiBps', check: wholeNumber('--throughput', 0, 999_999_999) },
+        attach: { value: '<i-id>', check: instanceId },
+        device: { value: '/dev/sdf', check: device },
+      },
+      build: restore,
+    },
+    bareTakes: () => true,
+    subs: {},
+  },
+
+  '/ami': {
+    empty: { line: ['/ami', 'open a form: pick an instance, name the AMI'], command: { kind: 'ami.modal' } },
+    idHint: {
+      instance: (id) => `to make an AMI of it, /ami create ${id} <name>`,
+      image: (id) => `to launch it, /ami launch ${id}`,
+      snapshot: (id) => `to register an AMI from it, /ami from-snapshot ${id} <name>`,
+    },
+    subs: {
+      create: {
+        title: '/ami create',
+        lines: [['/ami create <i-id> <name> [--no-reboot] [--description "…"]', 'make an AMI of an instance; progress until available']],
+        args: [
+          { name: '<i-id>', check: instanceId },
+          { name: '<name>', check: amiName, words: true },
+        ],
+        flags: { 'no-reboot': {}, description: { value: '"…"', check: description, words: true } },
+        build: ([instanceId, name], _, f) => ({
+          kind: 'ami.create',
+          instanceId,
+          name,
+          noReboot: f['no-reboot'] === true,
+          ...opt('description', str(f, 'description')),
+        }),
+      },
+      'from-snapshot': {
+        title: '/ami from-snapshot',
+        lines: [['/ami from-snapshot <snap-id> <name> [--arch x86_64|arm64]', 'register an AMI whose root is that snapshot']],
+        args: [
+          { name: '<snap-id>', check: snapshotId },
+          { name: '<name>', check: amiName, words: true },
+        ],
+        flags: { arch: { value: 'x86_64|arm64', check: architecture } },
+        build: ([snapshotId, name], _, f) => ({
+          kind: 'ami.fromSnapshot',
+          snapshotId,
+          name,
+          architecture: str(f, 'arch') === 'arm64' ? 'arm64' : 'x86_64',
+        }),
+      },
+      list: {
+        title: '/ami list',
+        lines: [['/ami list', "the account's AMIs: age, last launched, sharing, snapshots, USD/month"]],
+        build: noArgs({ kind: 'ami.list' }),
+      },
+      launch: {
+        title: '/ami launch',
+        lines: [['/ami launch <ami-id> [--type t3.micro] [--subnet subnet-…] [--key name]', 'launch an instance from an AMI']],
+        args: [{ name: '<ami-id>', check: imageId }],
+        flags: {
+          type: { value: 't3.micro', check: instanceType },
+          subnet: { value: 'subnet-…', check: subnet },
+          key: { value: 'name', check: keyPairName },
+        },
+        build: ([imageId], _, f) => ({
+          kind: 'ami.launch',
+          imageId,
+          instanceType: str(f, 'type') ?? 't3.micro',
+          ...opt('subnetId', str(f, 'subnet')),
+          ...opt('keyName', str(f, 'key')),
+        }),
+      },
+      copy: {
+        title: '/ami copy',
+        lines: [['/ami copy <ami-id> --to-region R [--encrypt] [--kms-key K]', 'copy an AMI to another region']],
+        args: [{ name: '<ami-id>', check: imageId }],
+        flags: encryptedCopy,
+        build: ([imageId], _, f) => ({
+          kind: 'ami.copy',
+          imageId,
+          toRegion: str(f, 'to-region') ?? bad(`--to-region is required: where should ${imageId} be copied to? e.g. --to-region eu-west-1`),
+          encrypt: f.encrypt === true || f['kms-key'] !== undefined,
+          ...opt('kmsKeyId', str(f, 'kms-key')),
+        }),
+      },
+      deregister: {
+        title: '/ami deregister',
+        lines: [['/ami deregister <ami-id> [--delete-snapshots] [--reason "…"]', 'ask an approver to deregister an AMI']],
+        args: [{ name: '<ami-id>', check: imageId }],
+        flags: { 'delete-snapshots': {}, reason: reasonFlag },
+        build: ([imageId], _, f) => ({
+          kind: 'ami.deregister',
+          imageId,
+          deleteSnapshots: f['delete-snapshots'] === true,
+          ...opt('reason', str(f, 'reason')),
+        }),
+      },
+      help: {
+        title: '/ami help',
+        lines: [['/ami help', 'this help']],
+        build: noArgs({ kind: 'ami.help' }),
+      },
+    },
+  },
+
+  '/share': {
+    bare: {
+      title: '/share',
+      lines: [
+        ['/share <snap-id|ami-id>', 'open a form to share or stop sharing'],
+        [
+          '/share <snap-id|ami-id> <account-id|public> [--reason "…"]',
+          'share; allowed accounts at once, other accounts and public after approval',
+        ],
+        ['/share <snap-id|ami-id> --revoke <account-id|public>', 'stop sharing, at once'],
+      ],
+      args: [{ name: '<snap-id|ami-id>', check: shareableId }],
+      optional: { name: '<account-id|public>', check: shareTarget },
+      flags: { revoke: { value: '<account-id|public>', check: shareTarget }, reason: reasonFlag },
+      build: share,
+    },
+    bareTakes: () => true,
+    subs: {},
+  },
+};
+
+function restore([snapshotId]: string[], _: string | undefined, f: FlagValues): Command {
+  if (Object.keys(f).length === 0) return { kind: 'restore.modal', snapshotId };
+  const availabilityZone =
+    str(f, 'az') ??
+    bad(`--az is required to create the volume directly, e.g. /restore ${snapshotId} --az us-east-1a (or give just the snapshot ID to open the form)`);
+  const volumeType = (str(f, 'type') ?? 'gp3') as VolumeType;
+  const attach = str(f, 'attach');
+  const device = str(f, 'device');
+  if (attach !== undefined && device === undefined) bad(`--attach ${attach} needs --device too, e.g. --device /dev/sdf`);
+  if (device !== undefined && attach === undefined) bad(`--device ${device} needs --attach <i-id> too: which instance?`);
+
+  const iops = numberFlag(f, 'iops');
+  const iopsRange = IOPS_RANGE[volumeType];
+  if (iops !== undefined && !iopsRange) bad(`--iops applies only to gp3, io1 and io2 volumes, not ${volumeType}`);
+  if (iops !== undefined && iopsRange && (iops < iopsRange[0] || iops > iopsRange[1])) {
+    bad(`--iops ${iops} is out of range for ${volumeType}: ${iopsRange[0]}–${iopsRange[1]}`);
+  }
+  if (iops === undefined && (volumeType === 'io1' || volumeType === 'io2')) {
+    bad(`--iops is required for ${volumeType} volumes (${iopsRange![0]}–${iopsRange![1]})`);
+  }
+  const throughput = numberFlag(f, 'throughput');
+  if (throughput !== undefined && volumeType !== 'gp3') bad(`--throughput applies only to gp3 volumes, not ${volumeType}`);
+  if (throughput !== undefined && (throughput < 125 || throughput > 2000)) {
+    bad(`--throughput ${throughput} is out of range for gp3: 125–2000 MiB/s`);
+  }
+  return {
+    kind: 'restore.create',
+    snapshotId,
+    availabilityZone,
+    volumeType,
+    ...opt('sizeGiB', numberFlag(f, 'size')),
+    ...opt('iops', iops),
+    ...opt('throughput', throughput),
+    ...(attach !== undefined && device !== undefined ? { attach: { instanceId: attach, device } } : {}),
+  };
+}
+
+const IOPS_RANGE: Partial<Record<VolumeType, [number, number]>> = {
+  gp3: [3000, 80000],
+  io1: [100, 64000],
+  io2: [100, 256000],
+};
+
+function numberFlag(f: FlagValues, name: string): number | undefined {
+  const v = str(f, name);
+  return v === undefined ? undefined : Number(v);
+}
+
+function share([resourceId]: string[], target: string | undefined, f: FlagValues): Command {
+  const revoke = str(f, 'revoke');
+  const why = str(f, 'reason');
+  if (target !== undefined && revoke !== undefined) {
+    bad(`give the account either after the ID (to share) or after --revoke (to stop sharing), not both`);
+  }
+  if (revoke !== undefined) {
+    if (why !== undefined) bad('--reason goes with sharing; --revoke takes effect at once and needs none');
+    return { kind: 'share.revoke', resourceId, target: toShareTarget(revoke) };
+  }
+  if (target !== undefined) return { kind: 'share.add', resourceId, target: toShareTarget(target), ...opt('reason', why) };
+  if (why !== undefined) bad(`who should ${resourceId} be shared with? Put a 12-digit account ID or public before --reason`);
+  return { kind: 'share.modal', resourceId };
+}
+
+// ───────────────────────────── the generic parser ─────────────────────────────
+
+const HELP_WORDS = new Set(['help', '--help', '-h', '?']);
+
+/** In the contract's order: the bare form, the command alone, then the subcommands. */
+function usageLines(spec: CommandSpec): Array<[string, string]> {
+  return [
+    ...(spec.bare?.lines ?? []),
+    ...(spec.empty ? [spec.empty.line] : []),
+    ...Object.values(spec.subs).flatMap((form) => form.lines),
+  ];
+}
+
+export const USAGE = Object.fromEntries(
+  (Object.keys(SPECS) as SlashCommandName[]).map((name) => [name, usageLines(SPECS[name]).map(([usage]) => usage).join('\n')]),
+) as Record<SlashCommandName, string>;
+
+/** The answer to /snapshot help: every form of all four commands, one line each. */
+export function helpText(): string {
+  const sections = (Object.keys(SPECS) as SlashCommandName[]).map((name) =>
+    usageLines(SPECS[name])
+      .map(([usage, explanation]) => `\`${usage}\` — ${explanation}`)
+      .join('\n'),
+  );
+  return [
+    'snapbot manages EBS snapshots and AMIs. IDs are vol-, snap-, ami- or i- followed by 8 or 17 hex digits; accounts are 12 digits. Deleting, deregistering and sharing outside the allowed accounts need an approver.',
+    ...sections,
+  ].join('\n\n');
+}
+
+export function parseCommand(command: SlashCommandName, text: string): Command {
+  const spec: CommandSpec | undefined = Object.hasOwn(SPECS, command) ? SPECS[command] : undefined;
+  const usage = spec ? USAGE[command] : Object.values(USAGE).join('\n');
+  try {
+    if (!spec) bad(`snapbot does not answer ${q(String(command))}`);
+    const raw = typeof text === 'string' ? text : '';
+    if (raw.length > MAX_TEXT_LENGTH) bad(`too long: ${raw.length} characters; a command may have at most ${MAX_TEXT_LENGTH}`);
+    return parseWith(command, spec, new Lexer(clean(raw)));
+  } catch (e) {
+    if (e instanceof Bad) throw new UsageError(e.message, usage);
+    throw e;
+  }
+}
+
+function parseWith(command: SlashCommandName, spec: CommandSpec, lexer: Lexer): Command {
+  const first = lexer.peek();
+  if (first === undefined) return spec.empty ? spec.empty.command : parseForm(spec.bare!, lexer);
+  const word = first.value.toLowerCase();
+  // Help is harmless, so whatever follows it is ignored.
+  if (!first.quoted && HELP_WORDS.has(word)) {
+    if (spec.subs.help) return spec.subs.help.build([], undefined, {});
+    bad(`${command} has no subcommands; here is how to use it:`);
+  }
+  if (!first.quoted && Object.hasOwn(spec.subs, word)) {
+    lexer.next();
+    return parseForm(spec.subs[word], lexer);
+  }
+  if (spec.bare && spec.bareTakes?.(first.value)) return parseForm(spec.bare, lexer);
+
+  const kind = resourceKindOf(first.value);
+  const hint = kind !== undefined ? spec.idHint?.[kind]?.(first.value) : undefined;
+  if (hint) bad(`${q(first.value)} is ${KIND_LABEL[kind!]} ID but no subcommand was given: ${hint}`);
+  const subs = Object.keys(spec.subs);
+  const guess = closest(word, subs);
+  bad(
+    `unknown subcommand ${q(first.value)}${guess ? ` (did you mean ${guess}?)` : ''}: use ${orList(subs)}` +
+      (spec.bare ? `, or start with ${spec.bare.args?.[0]?.name}` : ''),
+  );
+}
+
+function parseForm(form: Form, lexer: Lexer): Command {
+  const flagSpecs = form.flags ?? {};
+  const isFlag = (t: Token | undefined) => t !== undefined && asFlag(t) !== undefined;
+
+  /** This word and the following ones up to the next flag, as one value. */
+  const words = (first: string) => {
+    const parts = [first];
+    while (lexer.peek() !== undefined && !isFlag(lexer.peek())) parts.push(lexer.next()!.value);
+    return parts.join(' ').trim();
+  };
+
+  const args = (form.args ?? []).map((arg) => {
+    const token = lexer.peek();
+    if (token === undefined || isFlag(token)) bad(`${form.title} needs ${arg.name}`);
+    lexer.next();
+    return arg.check(arg.words ? words(token.value) : token.value);
+  });
+
+  let optional: string | undefined;
+  if (form.optional?.rawRest) {
+    optional = freeTextRest(lexer.rest(), form);
+  } else if (form.optional) {
+    const token = lexer.peek();
+    if (token !== undefined && !isFlag(token)) optional = form.optional.check(lexer.next()!.value);
+  }
+
+  const flags: Record<string, string | true> = {};
+  for (let token = lexer.next(); token !== undefined; token = lexer.next()) {
+    const flag = asFlag(token);
+    if (!flag) bad(strayWord(token.value, form));
+    const spec = Object.hasOwn(flagSpecs, flag.name) ? flagSpecs[flag.name] : undefined;
+    if (!spec) bad(unknownFlag(flag.name, form));
+    if (Object.hasOwn(flags, flag.name)) bad(`--${flag.name} is given twice; give it once`);
+    if (spec.value === undefined) {
+      if (flag.inline !== undefined) bad(`--${flag.name} takes no value (found ${q(flag.inline)}); just say --${flag.name}`);
+      flags[flag.name] = true;
+      continue;
+    }
+    let value = flag.inline;
+    if (value === undefined && lexer.peek() !== undefined && !isFlag(lexer.peek())) value = lexer.next()!.value;
+    if (value !== undefined && spec.words) value = words(value);
+    if (value === undefined || value.trim() === '') bad(`--${flag.name} needs a value: --${flag.name} ${spec.value}`);
+    flags[flag.name] = spec.check ? spec.check(value.trim()) : value.trim();
+  }
+  return form.build(args, optional, flags);
+}
+
+/** A description is the rest of the line; quotes around all of it are dropped, runs of spaces collapsed. */
+function freeTextRest(rest: string, form: Form): string | undefined {
+  if (rest === '') return undefined;
+  const check = form.optional!.check;
+  if (closersFor(rest[0]) !== undefined) {
+    const sub = new Lexer(rest);
+    const only = sub.next()!;
+    if (sub.next() === undefined) return only.value === '' ? undefined : check(only.value);
+  }
+  if (asFlag({ value: rest.split(' ')[0], quoted: false })) {
+    bad(`${form.title} takes no flags: everything after the ID is the description (quote it if it starts with --)`);
+  }
+  return check(rest.replace(/ +/g, ' '));
+}
+
+function unknownFlag(name: string, form: Form): string {
+  const allowed = Object.keys(form.flags ?? {});
+  if (allowed.length === 0) return `unknown flag --${name}: ${form.title} takes no flags`;
+  const guess = closest(name, allowed);
+  return (
+    `unknown flag --${name}${guess ? ` (did you mean --${guess}?)` : ''}: ` +
+    `${form.title} takes these flags: ${allowed.map((f) => `--${f}`).join(', ')}`
+  );
+}
+
+function strayWord(word: string, form: Form): string {
+  const single = /^-([a-z][a-z-]*)$/i.exec(word)?.[1]?.toLowerCase();
+  if (single && Object.hasOwn(form.flags ?? {}, single)) return `unexpected ${q(word)}: flags take two dashes, --${single}`;
+  const more = Object.keys(form.flags ?? {}).length > 0 ? '; anything after the arguments must be a --flag' : '';
+  return `unexpected ${q(word)}: ${form.title} takes ${describeArgs(form)}${more}`;
+}
+
+function describeArgs(form: Form): string {
+  const names = [...(form.args ?? []), ...(form.optional ? [form.optional] : [])].map((a) => a.name);
+  return names.length === 0 ? 'no arguments' : names.join(' ');
+}
+
+/** The candidate within two edits of `word`, for "did you mean". */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c);
+    if (d < bestDistance && d < c.length) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
