@@ -1,0 +1,62 @@
+// The store: everything snapbot keeps in its one DynamoDB table, as typed repositories.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { approvalRepository, type ApprovalRepository } from './approvals.js';
+import { auditRepository, type AuditRepository } from './audit.js';
+import {
+  dedupeRepository,
+  leaseRepository,
+  snoozeRepository,
+  type DedupeRepository,
+  type LeaseRepository,
+  type SnoozeRepository,
+} from './digest-state.js';
+import { Dynamo, type StoreMetrics } from './dynamo.js';
+import { key } from './keys.js';
+import { operationRepository, type OperationRepository } from './operations.js';
+
+export interface StoreOptions {
+  client: DynamoDBDocumentClient;
+  table: string;
+  now?: () => Date;
+}
+
+export interface Store {
+  readonly table: string;
+  approvals: ApprovalRepository;
+  audit: AuditRepository;
+  snoozes: SnoozeRepository;
+  leases: LeaseRepository;
+  dedupe: DedupeRepository;
+  operations: OperationRepository;
+  /** Resolves when the table answers; rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  /** Requests sent so far by this store (a copy). */
+  metrics(): StoreMetrics;
+}
+
+export function createStore(opts: StoreOptions): Store {
+  const db = new Dynamo(opts.client, opts.table);
+  const now = opts.now ?? (() => new Date());
+  return {
+    table: opts.table,
+    approvals: approvalRepository(db, now),
+    audit: auditRepository(db, now),
+    snoozes: snoozeRepository(db, now),
+    leases: leaseRepository(db, now),
+    dedupe: dedupeRepository(db, now),
+    operations: operationRepository(db, now),
+    async ping() {
+      await db.get(key.health, false);
+    },
+    metrics: () => ({ ...db.metrics }),
+  };
+}
+
+export type { ApprovalRepository, Decision, NewApprovalRequest } from './approvals.js';
+export type { AuditRepository } from './audit.js';
+export type { DedupeRepository, LeaseRepository, SnoozeKind, SnoozeRepository } from './digest-state.js';
+export type { InFlightOperation, OperationKind, OperationRepository } from './operations.js';
+export type { StoreMetrics, DynamoClientOptions } from './dynamo.js';
+export { createDocumentClient, createDynamoClient } from './dynamo.js';
+export { ensureTable, type EnsureTableOptions } from './table.js';
+export * from './errors.js';
