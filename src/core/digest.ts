@@ -1,0 +1,112 @@
+// The digest's figures, decided once so that Slack, the terminal and the CSV all say the same thing.
+import { ruleRank, ruleTitle } from './staleness/rules.js';
+import type { Finding } from './staleness/types.js';
+
+export const AGE_BUCKETS = ['0–30 d', '30–90 d', '90–180 d', '180–365 d', 'over 365 d'] as const;
+export type AgeBucket = (typeof AGE_BUCKETS)[number];
+
+export function ageBucket(ageDays: number): AgeBucket {
+  if (ageDays < 30) return '0–30 d';
+  if (ageDays < 90) return '30–90 d';
+  if (ageDays < 180) return '90–180 d';
+  if (ageDays < 365) return '180–365 d';
+  return 'over 365 d';
+}
+
+export interface DigestTotals {
+  /** Resources flagged. */
+  count: number;
+  /** Storage flagged; a snapshot behind a flagged AMI is counted once, with the AMI. */
+  sizeGiB: number;
+  /** What cleanup would save: deletable findings only, upper bound. */
+  monthlyUsd: number;
+  /** Labelled as managed by AWS Backup or Data Lifecycle Manager. */
+  managedCount: number;
+  /** Findings that may be offered for deletion. */
+  deletableCount: number;
+}
+
+export interface AgeBucketTotal {
+  bucket: AgeBucket;
+  /** What cleanup would save in this bucket (deletable findings only), so the bars add up to the total. */
+  monthlyUsd: number;
+  /** All findings of this age. */
+  count: number;
+}
+
+export interface ReasonSection {
+  rule: string;
+  title: string;
+  /** Findings whose primary (first) reason is this rule, largest cost first. */
+  findings: Finding[];
+  /** What cleanup of this section would save (deletable findings only). */
+  monthlyUsd: number;
+}
+
+export interface DigestSummary {
+  generatedAt: Date;
+  /** Largest cost first. */
+  findings: Finding[];
+  totals: DigestTotals;
+  byAge: AgeBucketTotal[];
+  /** Sections by primary reason, largest saving first; each finding appears in exactly one. */
+  byReason: ReasonSection[];
+}
+
+/** Largest cost first, then oldest, then by ID so the order is stable. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return b.monthlyUsd - a.monthlyUsd || b.ageDays - a.ageDays || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The cost cleanup would save: 0 for what snapbot will not offer for deletion. */
+export function savingUsd(f: Finding): number {
+  return f.deletable ? f.monthlyUsd : 0;
+}
+
+export function summarise(findings: readonly Finding[], now: Date): DigestSummary {
+  const sorted = [...findings].sort(compareFindings);
+
+  const behindFlaggedImages = new Set<string>();
+  for (const f of sorted) if (f.kind === 'image') for (const id of f.snapshotIds ?? []) behindFlaggedImages.add(id);
+
+  const totals: DigestTotals = { count: sorted.length, sizeGiB: 0, monthlyUsd: 0, managedCount: 0, deletableCount: 0 };
+  const byAge = new Map<AgeBucket, AgeBucketTotal>(AGE_BUCKETS.map((bucket) => [bucket, { bucket, monthlyUsd: 0, count: 0 }]));
+  const byReason = new Map<string, ReasonSection>();
+
+  for (const f of sorted) {
+    if (!(f.kind === 'snapshot' && behindFlaggedImages.has(f.id))) totals.sizeGiB += f.sizeGiB;
+    totals.monthlyUsd += savingUsd(f);
+    if (f.managedBy) totals.managedCount += 1;
+    if (f.deletable) totals.deletableCount += 1;
+
+    const age = byAge.get(ageBucket(f.ageDays))!;
+    age.count += 1;
+    age.monthlyUsd += savingUsd(f);
+
+    const rule = f.reasons[0]?.rule ?? 'other';
+    let section = byReason.get(rule);
+    if (!section) {
+      section = { rule, title: ruleTitle(rule), findings: [], monthlyUsd: 0 };
+      byReason.set(rule, section);
+    }
+    section.findings.push(f); // `sorted` is already largest cost first
+    section.monthlyUsd += savingUsd(f);
+  }
+
+  const sections = [...byReason.values()].sort(
+    (a, b) => b.monthlyUsd - a.monthlyUsd || ruleRank(a.rule) - ruleRank(b.rule),
+  );
+  return { generatedAt: now, findings: sorted, totals, byAge: [...byAge.values()], byReason: sections };
+}
+
+/** Each owner's findings (tag snapbot:requested-by), for the direct reminders; order is kept. */
+export function findingsByOwner(findings: readonly Finding[]): Map<string, Finding[]> {
+  const byOwner = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.ownerUserId) continue;
+    const list = byOwner.get(f.ownerUserId);
+    if (list) list.push(f);
+    else byOwner.set(f.ownerUserId, [f]);
+  }
+  return byOwner;
+}

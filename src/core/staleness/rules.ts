@@ -1,0 +1,151 @@
+// The staleness rules, one small named function each, kept in one registry (the way Cloud Custodian keeps its
+// filters). A new rule is one new entry in RULES. Registry order is significance order: a finding's first reason
+// is the one the digest files it under.
+import type { Image, Snapshot } from '../types.js';
+import type { ImageRule, Reason, Rule, ScanContext, SnapshotRule } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from `since` to `now`, never negative. */
+export function ageInDays(since: Date, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY_MS));
+}
+
+/** Strictly older than `days` days: exactly STALE_AFTER_DAYS old is not yet stale. */
+function olderThan(since: Date, now: Date, days: number): boolean {
+  return now.getTime() - since.getTime() > days * DAY_MS;
+}
+
+/** CopySnapshot and RegisterImage give snapshots this placeholder volume ID; it never named a real volume. */
+export const PLACEHOLDER_VOLUME_ID = 'vol-ffffffff';
+
+export const publicSnapshot: SnapshotRule = {
+  id: 'public',
+  title: 'Public',
+  appliesTo: 'snapshot',
+  check: (s, ctx) =>
+    ctx.publicSnapshotIds.has(s.id)
+      ? { rule: 'public', text: 'public: any AWS account can create a volume from it' }
+      : undefined,
+};
+
+export const publicImage: ImageRule = {
+  id: 'public',
+  title: 'Public',
+  appliesTo: 'image',
+  check: (i) => (i.public ? { rule: 'public', text: 'public: any AWS account can launch it' } : undefined),
+};
+
+export const sourceVolumeGone: SnapshotRule = {
+  id: 'source-volume-gone',
+  title: 'Source volume gone',
+  appliesTo: 'snapshot',
+  check: (s, ctx) =>
+    s.volumeId && s.volumeId !== PLACEHOLDER_VOLUME_ID && !ctx.existingVolumeIds.has(s.volumeId)
+      ? { rule: 'source-volume-gone', text: `source volume ${s.volumeId} no longer exists` }
+      : undefined,
+};
+
+export const amiNotLaunched: ImageRule = {
+  id: 'ami-not-launched',
+  title: 'AMIs not launched recently',
+  appliesTo: 'image',
+  check: (i, ctx) => {
+    const since = i.lastLaunchedTime ?? i.creationDate;
+    if (!since || !olderThan(since, ctx.now, ctx.staleAfterDays)) return undefined;
+    if (ctx.runningImageIds.has(i.id) || ctx.launchTemplateImageIds.has(i.id)) return undefined;
+    const days = ageInDays(since, ctx.now);
+    const text = i.lastLaunchedTime
+      ? `not launched for ${days} days, and no running instance or launch template uses it`
+      : `never launched in the ${days} days since it was created, and no running instance or launch template uses it`;
+    return { rule: 'ami-not-launched', text };
+  },
+};
+
+export const olderThanStaleDays: SnapshotRule = {
+  id: 'older-than',
+  title: 'Old snapshots',
+  appliesTo: 'snapshot',
+  check: (s, ctx) =>
+    olderThan(s.startTime, ctx.now, ctx.staleAfterDays)
+      ? { rule: 'older-than', text: `older than ${ctx.staleAfterDays} days (${ageInDays(s.startTime, ctx.now)} days)` }
+      : undefined,
+};
+
+/** A launch template's snapshot is in use too, so it is not reported as unused either. */
+export const unusedByAmi: SnapshotRule = {
+  id: 'unused-by-ami',
+  title: 'Used by no AMI',
+  appliesTo: 'snapshot',
+  check: (s, ctx) =>
+    (ctx.imageIdsBySnapshotId.get(s.id)?.length ?? 0) === 0 && !ctx.launchTemplateSnapshotIds.has(s.id)
+      ? { rule: 'unused-by-ami', text: 'used by no AMI' }
+      : undefined,
+};
+
+export const unencryptedSnapshot: SnapshotRule = {
+  id: 'unencrypted',
+  title: 'Unencrypted',
+  appliesTo: 'snapshot',
+  check: (s) => (s.encrypted ? undefined : { rule: 'unencrypted', text: 'unencrypted' }),
+};
+
+export const unencryptedImage: ImageRule = {
+  id: 'unencrypted',
+  title: 'Unencrypted',
+  appliesTo: 'image',
+  check: (i) => {
+    const plain = i.blockDevices.filter((d) => d.snapshotId && d.encrypted === false).map((d) => d.snapshotId);
+    return plain.length > 0 ? { rule: 'unencrypted', text: `unencrypted snapshot ${plain.join(', ')}` } : undefined;
+  },
+};
+
+/** All rules, most significant first. */
+export const RULES: readonly Rule[] = [
+  publicSnapshot,
+  publicImage,
+  sourceVolumeGone,
+  amiNotLaunched,
+  olderThanStaleDays,
+  unusedByAmi,
+  unencryptedSnapshot,
+  unencryptedImage,
+];
+
+export function snapshotRules(rules: readonly Rule[] = RULES): SnapshotRule[] {
+  return rules.filter((r): r is SnapshotRule => r.appliesTo === 'snapshot');
+}
+
+export function imageRules(rules: readonly Rule[] = RULES): ImageRule[] {
+  return rules.filter((r): r is ImageRule => r.appliesTo === 'image');
+}
+
+/** Every rule that fires, in registry order. */
+export function snapshotReasons(s: Snapshot, ctx: ScanContext, rules: readonly SnapshotRule[] = snapshotRules()): Reason[] {
+  const reasons: Reason[] = [];
+  for (const rule of rules) {
+    const reason = rule.check(s, ctx);
+    if (reason) reasons.push(reason);
+  }
+  return reasons;
+}
+
+export function imageReasons(i: Image, ctx: ScanContext, rules: readonly ImageRule[] = imageRules()): Reason[] {
+  const reasons: Reason[] = [];
+  for (const rule of rules) {
+    const reason = rule.check(i, ctx);
+    if (reason) reasons.push(reason);
+  }
+  return reasons;
+}
+
+/** The digest's section title for a rule id; unknown ids stand for themselves. */
+export function ruleTitle(ruleId: string, rules: readonly Rule[] = RULES): string {
+  return rules.find((r) => r.id === ruleId)?.title ?? ruleId;
+}
+
+/** Position in the registry (lower = more significant); unknown ids sort last. */
+export function ruleRank(ruleId: string, rules: readonly Rule[] = RULES): number {
+  const i = rules.findIndex((r) => r.id === ruleId);
+  return i < 0 ? rules.length : i;
+}

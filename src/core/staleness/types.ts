@@ -1,0 +1,84 @@
+// The vocabulary of the staleness scan: what a rule sees (ScanContext), what it says (Reason), and what the
+// digest shows (Finding). Rules live in ./rules.ts; the policy that turns rule hits into findings in ./find.ts.
+import type { Prices } from '../cost.js';
+import type { Image, Snapshot, StorageTier } from '../types.js';
+
+/** Why something looks outdated, for people: "older than 90 days (412 days)". */
+export interface Reason {
+  /** The id of the rule that fired. */
+  rule: string;
+  text: string;
+}
+
+/** Everything a rule may look at besides the resource itself. One per region; the sets hold that region's IDs. */
+export interface ScanContext {
+  now: Date;
+  staleAfterDays: number;
+  prices: Prices;
+  existingVolumeIds: ReadonlySet<string>;
+  /** Snapshot ID → IDs of the AMIs that use it, counting ALL AMIs (disabled and deprecated ones too). */
+  imageIdsBySnapshotId: ReadonlyMap<string, readonly string[]>;
+  /** Snapshots referenced by a launch template's default or latest version. */
+  launchTemplateSnapshotIds: ReadonlySet<string>;
+  /** AMIs referenced by a launch template's default or latest version. */
+  launchTemplateImageIds: ReadonlySet<string>;
+  /** AMIs that a running (or pending/stopped-but-present) instance was launched from. */
+  runningImageIds: ReadonlySet<string>;
+  /** Snapshots restorable by all (DescribeSnapshots with RestorableByUserIds ['all']). */
+  publicSnapshotIds: ReadonlySet<string>;
+  /** Resource ID → hidden until then (snoozes and keeps from the store). */
+  hiddenUntil: ReadonlyMap<string, Date>;
+  /** This account; when known, resources owned by any other account are never findings. */
+  accountId?: string;
+}
+
+interface RuleBase {
+  /** Stable id, also the Reason's `rule`: "older-than". */
+  id: string;
+  /** Section title in the digest: "Source volume gone". */
+  title: string;
+}
+
+export interface SnapshotRule extends RuleBase {
+  appliesTo: 'snapshot';
+  check(snapshot: Snapshot, ctx: ScanContext): Reason | undefined;
+}
+
+export interface ImageRule extends RuleBase {
+  appliesTo: 'image';
+  check(image: Image, ctx: ScanContext): Reason | undefined;
+}
+
+export type Rule = SnapshotRule | ImageRule;
+
+export type ManagedBy = 'AWS Backup' | 'Data Lifecycle Manager';
+
+/**
+ * One outdated snapshot or AMI, holding only what the digest, the CSV and the buttons need (a scan can produce
+ * 100 000 of these; never keep the whole Snapshot or Image).
+ */
+export interface Finding {
+  kind: 'snapshot' | 'image';
+  id: string;
+  region: string;
+  name?: string;
+  /** Most significant first (registry order); never empty. */
+  reasons: Reason[];
+  ageDays: number;
+  sizeGiB: number;
+  /** Upper-bound estimate, USD per month. */
+  monthlyUsd: number;
+  tier?: StorageTier;
+  /** The Slack user who created it through snapbot (tag snapbot:requested-by). */
+  ownerUserId?: string;
+  managedBy?: ManagedBy;
+  /** False when snapbot must not offer deletion; then notDeletableBecause says why. */
+  deletable: boolean;
+  notDeletableBecause?: string;
+  /** What still uses it: AMI IDs, "a launch template", "a running instance". */
+  usedBy?: string[];
+  /** Images only: the snapshots behind the AMI. */
+  snapshotIds?: string[];
+  /** Something to know before deleting (archive-tier early-deletion charge). */
+  warning?: string;
+}

@@ -1,0 +1,327 @@
+// The cost-cleanup digest as a Slack message, an owner's reminder, plain text for the terminal, and CSV.
+// Pure functions of a DigestSummary (src/core/digest.ts); Slack's limits come from ./blockkit.ts.
+import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../core/cost.js';
+import { compareFindings, savingUsd, type AgeBucketTotal, type DigestSummary } from '../../core/digest.js';
+import type { Finding } from '../../core/staleness/types.js';
+import {
+  actions,
+  button,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  LIMITS,
+  section,
+  truncate,
+  userMention,
+  type KnownBlock,
+} from './blockkit.js';
+
+export interface SlackMessage {
+  /** Notification and fallback text, with the totals. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export const DIGEST_ACTIONS = {
+  requestDeletion: 'digest_request_deletion',
+  snooze: 'digest_snooze',
+  keep: 'digest_keep',
+} as const;
+
+/** What every digest button carries, as JSON in its value. */
+export interface DigestButtonValue {
+  id: string;
+  region: string;
+  kind: Finding['kind'];
+}
+
+export function digestButtonValue(f: Pick<Finding, 'id' | 'region' | 'kind'>): string {
+  const value: DigestButtonValue = { id: f.id, region: f.region, kind: f.kind };
+  return JSON.stringify(value);
+}
+
+/** The button value back, or undefined when it is not one of ours. */
+export function parseDigestButtonValue(value: string | undefined): DigestButtonValue | undefined {
+  if (!value) return undefined;
+  try {
+    const v = JSON.parse(value) as Partial<DigestButtonValue>;
+    if (typeof v.id === 'string' && typeof v.region === 'string' && (v.kind === 'snapshot' || v.kind === 'image')) {
+      return { id: v.id, region: v.region, kind: v.kind };
+    }
+  } catch {
+    // not JSON: not ours
+  }
+  return undefined;
+}
+
+export const DEFAULT_TITLE = 'Cost-cleanup digest';
+/** Enough to act on over coffee; the CSV has the rest. */
+export const DEFAULT_MAX_ITEMS = 15;
+
+/** Each shown item is a section and an actions block. */
+const BLOCKS_PER_ITEM = 2;
+
+export interface DigestMessageOptions {
+  title?: string;
+  /** At most this many items are shown (fewer when Slack's 50-block limit says so). */
+  maxItems?: number;
+  /** The name of the CSV attached alongside, mentioned when not everything fits. */
+  csvFileName?: string;
+}
+
+export function digestMessage(summary: DigestSummary, options: DigestMessageOptions = {}): SlackMessage {
+  const title = options.title ?? DEFAULT_TITLE;
+  const { totals } = summary;
+  const text = `${title}: ${totalsLine(summary)}`;
+  const blocks: KnownBlock[] = [header(title)];
+
+  if (totals.count === 0) {
+    blocks.push(section('Nothing looks outdated: no snapshot or AMI to clean up today.'));
+    return { text, blocks };
+  }
+
+  blocks.push(section(totalsMrkdwn(summary)));
+  blocks.push(section(`*Cost by age* (what cleanup would save)\n\`\`\`\n${costByAgeChart(summary.byAge)}\n\`\`\``));
+  blocks.push(divider());
+
+  const budget = LIMITS.messageBlocks - blocks.length - 1; // one context line for the rest
+  const shown = chooseShown(summary, budget, options.maxItems ?? DEFAULT_MAX_ITEMS);
+  for (const s of summary.byReason) {
+    const items = s.findings.filter((f) => shown.has(f));
+    if (items.length === 0) continue;
+    blocks.push(section(`*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${formatUsd(s.monthlyUsd)}/month to save`));
+    for (const f of items) blocks.push(...itemBlocks(f, { showOwner: true }));
+  }
+
+  const rest = summary.findings.length - shown.size;
+  if (rest > 0) {
+    let restUsd = 0;
+    for (const f of summary.findings) if (!shown.has(f)) restUsd += savingUsd(f);
+    const csv = options.csvFileName ? ` (${escapeMrkdwn(options.csvFileName)})` : '';
+    blocks.push(context(`…and ${groupThousands(rest)} more, up to ${formatUsd(restUsd)}/month — full list in the attached CSV${csv}`));
+  }
+  return { text, blocks };
+}
+
+/**
+ * Which findings fit: first the top item of every reason (so a small but alarming section, like "Public", is never
+ * crowded out), then the largest costs overall, while the blocks last.
+ */
+function chooseShown(summary: DigestSummary, budget: number, maxItems: number): Set<Finding> {
+  const shown = new Set<Finding>();
+  const opened = new Set<string>();
+  let left = budget;
+  const sectionOf = new Map<Finding, string>();
+  for (const s of summary.byReason) for (const f of s.findings) sectionOf.set(f, s.rule);
+
+  const take = (f: Finding, rule: string): boolean => {
+    const cost = BLOCKS_PER_ITEM + (opened.has(rule) ? 0 : 1);
+    if (shown.size >= maxItems || cost > left) return false;
+    shown.add(f);
+    opened.add(rule);
+    left -= cost;
+    return true;
+  };
+  for (const s of summary.byReason) if (s.findings[0]) take(s.findings[0], s.rule);
+  for (const f of summary.findings) {
+    if (shown.size >= maxItems || left < BLOCKS_PER_ITEM) break;
+    if (!shown.has(f)) take(f, sectionOf.get(f) ?? '');
+  }
+  return shown;
+}
+
+export interface ReminderOptions {
+  maxItems?: number;
+}
+
+/** The owner's direct message: their own outdated resources, largest cost first, with the digest's buttons. */
+export function reminderMessage(ownerUserId: string, findings: readonly Finding[], options: ReminderOptions = {}): SlackMessage {
+  const sorted = [...findings].sort(compareFindings);
+  let saving = 0;
+  for (const f of sorted) saving += savingUsd(f);
+  const summaryLine = `${resources(sorted.length)} you created through snapbot ${sorted.length === 1 ? 'looks' : 'look'} outdated: up to ${formatUsd(saving)}/month cleanup would save`;
+  const text = `Reminder: ${summaryLine}`;
+  const blocks: KnownBlock[] = [header('Your outdated snapshots and AMIs')];
+  if (sorted.length === 0) {
+    blocks.push(section('Nothing of yours looks outdated.'));
+    return { text, blocks };
+  }
+  blocks.push(section(`${userMention(ownerUserId)}, ${summaryLine}. Request deletion, snooze for 30 days, or keep:`));
+  blocks.push(divider());
+
+  const budget = LIMITS.messageBlocks - blocks.length - 1;
+  const count = Math.min(sorted.length, options.maxItems ?? DEFAULT_MAX_ITEMS, Math.floor(budget / BLOCKS_PER_ITEM));
+  for (const f of sorted.slice(0, count)) blocks.push(...itemBlocks(f, { showOwner: false }));
+  if (sorted.length > count) {
+    let restUsd = 0;
+    for (const f of sorted.slice(count)) restUsd += savingUsd(f);
+    blocks.push(context(`…and ${groupThousands(sorted.length - count)} more, up to ${formatUsd(restUsd)}/month — the channel digest's CSV lists them all`));
+  }
+  return { text, blocks };
+}
+
+function itemBlocks(f: Finding, opts: { showOwner: boolean }): KnownBlock[] {
+  const lines = [
+    `*${kindLabel(f)} \`${f.id}\`*${f.name ? ` “${escapeMrkdwn(truncate(oneLine(f.name), 100))}”` : ''} · ${escapeMrkdwn(f.region)}`,
+    `Why: ${escapeMrkdwn(f.reasons.map((r) => r.text).join('; '))}`,
+    facts(f, opts.showOwner ? (id) => userMention(id) : undefined, (s) => `_${s}_`).join(' · '),
+  ];
+  if (!f.deletable && f.notDeletableBecause) lines.push(`:no_entry: Not offered for deletion: ${escapeMrkdwn(f.notDeletableBecause)}`);
+  if (f.warning) lines.push(`:warning: ${escapeMrkdwn(f.warning)}`);
+
+  const value = digestButtonValue(f);
+  const buttons = [
+    ...(f.deletable ? [button('Request deletion', DIGEST_ACTIONS.requestDeletion, value, 'primary')] : []),
+    button('Snooze 30 days', DIGEST_ACTIONS.snooze, value),
+    button('Keep', DIGEST_ACTIONS.keep, value),
+  ];
+  return [section(lines.join('\n')), actions(buttons, truncate(`digest|${f.kind}|${f.region}|${f.id}`, LIMITS.blockId, ''))];
+}
+
+/** Age, size, cost, owner, managed label: the same facts in Slack and in the terminal. */
+function facts(f: Finding, owner: ((id: string) => string) | undefined, emphasise: (s: string) => string = (s) => s): string[] {
+  const out = [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, formatGiB(f.sizeGiB), formatMonthlyUsd(f.monthlyUsd)];
+  if (f.tier === 'archive') out.push('archive tier');
+  if (owner && f.ownerUserId) out.push(`owner ${owner(f.ownerUserId)}`);
+  if (f.managedBy) out.push(emphasise(`managed by ${f.managedBy}`));
+  return out;
+}
+
+function kindLabel(f: Finding): string {
+  return f.kind === 'image' ? 'AMI' : 'Snapshot';
+}
+
+function resources(n: number): string {
+  return `${groupThousands(n)} ${n === 1 ? 'resource' : 'resources'}`;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function totalsLine(summary: DigestSummary): string {
+  const t = summary.totals;
+  return `${resources(t.count)} flagged, ${formatGiB(t.sizeGiB)}, up to ${formatUsd(t.monthlyUsd)}/month cleanup would save`;
+}
+
+function totalsMrkdwn(summary: DigestSummary): string {
+  const t = summary.totals;
+  const lines = [
+    `*${resources(t.count)} flagged* · *${formatGiB(t.sizeGiB)}* · *up to ${formatUsd(t.monthlyUsd)}/month* cleanup would save`,
+  ];
+  if (t.managedCount > 0) {
+    lines.push(`${groupThousands(t.managedCount)} managed by AWS Backup or Data Lifecycle Manager: labelled, not offered for deletion`);
+  }
+  lines.push('_Estimates are upper bounds: snapshots are billed incrementally._');
+  return lines.join('\n');
+}
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/**
+ * Cost by age as text bars, one line per bucket, amounts aligned:
+ * `0–30 d     ▏                    $0.00` … `over 365 d ████████             $41.20`.
+ */
+export function costByAgeChart(byAge: readonly AgeBucketTotal[], width = 20): string {
+  const max = Math.max(0, ...byAge.map((b) => b.monthlyUsd));
+  const labelWidth = Math.max(0, ...byAge.map((b) => b.bucket.length));
+  const amounts = byAge.map((b) => formatUsd(b.monthlyUsd));
+  const amountWidth = Math.max(0, ...amounts.map((a) => a.length));
+  return byAge
+    .map((b, i) => `${b.bucket.padEnd(labelWidth)} ${bar(b.monthlyUsd, max, width).padEnd(width)} ${amounts[i].padStart(amountWidth)}`)
+    .join('\n');
+}
+
+function bar(value: number, max: number, width: number): string {
+  if (max <= 0 || value <= 0) return '▏';
+  const eighths = Math.round((value / max) * width * 8);
+  const s = '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+  return s || '▏';
+}
+
+/** The whole digest for a terminal (`npm run digest -- --print`): every finding, nothing truncated. */
+export function digestText(summary: DigestSummary, options: { title?: string } = {}): string {
+  const t = summary.totals;
+  const out: string[] = [`${options.title ?? DEFAULT_TITLE} — ${summary.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`];
+  if (t.count === 0) {
+    out.push('', 'Nothing looks outdated: no snapshot or AMI to clean up today.');
+    return `${out.join('\n')}\n`;
+  }
+  out.push(totalsLine(summary));
+  if (t.managedCount > 0) {
+    out.push(`${groupThousands(t.managedCount)} managed by AWS Backup or Data Lifecycle Manager: labelled, not offered for deletion`);
+  }
+  out.push('Estimates are upper bounds: snapshots are billed incrementally.');
+  out.push('', 'Cost by age (what cleanup would save)', indent(costByAgeChart(summary.byAge), '  '));
+
+  for (const s of summary.byReason) {
+    out.push('', `${s.title} — ${resources(s.findings.length)}, ${formatUsd(s.monthlyUsd)}/month to save`);
+    for (const f of s.findings) {
+      out.push(`  ${kindLabel(f)} ${f.id}${f.name ? ` "${oneLine(f.name)}"` : ''}  ${f.region}`);
+      out.push(`    why: ${f.reasons.map((r) => r.text).join('; ')}`);
+      out.push(`    ${facts(f, (id) => id).join(' · ')}`);
+      if (!f.deletable && f.notDeletableBecause) out.push(`    not offered for deletion: ${f.notDeletableBecause}`);
+      if (f.warning) out.push(`    warning: ${f.warning}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function indent(text: string, by: string): string {
+  return text
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+}
+
+export const CSV_COLUMNS = [
+  'kind',
+  'id',
+  'region',
+  'name',
+  'reasons',
+  'age_days',
+  'size_gib',
+  'usd_month',
+  'deletable',
+  'managed_by',
+  'owner',
+] as const;
+
+/** RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
+export function digestCsv(findings: readonly Finding[]): string {
+  const rows = [CSV_COLUMNS.join(',')];
+  for (const f of findings) {
+    rows.push(
+      [
+        f.kind,
+        f.id,
+        f.region,
+        textCell(f.name ?? ''),
+        textCell(f.reasons.map((r) => r.text).join('; ')),
+        String(f.ageDays),
+        f.sizeGiB.toFixed(2),
+        f.monthlyUsd.toFixed(4),
+        f.deletable ? 'true' : 'false',
+        f.managedBy ?? '',
+        textCell(f.ownerUserId ?? ''),
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * Free text from tags goes to spreadsheets: a leading = + - @ would be run as a formula, so it gets a leading
+ * apostrophe (OWASP's advice for CSV injection).
+ */
+function textCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

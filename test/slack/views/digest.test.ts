@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { summarise } from '../../../src/core/digest.js';
+import { emptyUsage, findOutdated, type Finding } from '../../../src/core/staleness/index.js';
+import { assertWithinBlockKitLimits, blockKitViolations, type KnownBlock } from '../../../src/slack/views/blockkit.js';
+import {
+  costByAgeChart,
+  digestCsv,
+  digestMessage,
+  digestText,
+  parseDigestButtonValue,
+  reminderMessage,
+} from '../../../src/slack/views/digest.js';
+import { ACCOUNT, daysAgo, finding, image, NOW, PRICES, snap } from '../../core/staleness/fixtures.js';
+
+const RULE_TEXTS: Record<string, string> = {
+  public: 'public: any AWS account can create a volume from it',
+  'source-volume-gone': 'source volume vol-0gone no longer exists',
+  'older-than': 'older than 90 days (400 days)',
+  'unused-by-ami': 'used by no AMI',
+  unencrypted: 'unencrypted',
+};
+const RULE_IDS = Object.keys(RULE_TEXTS);
+
+function many(n: number): Finding[] {
+  return Array.from({ length: n }, (_, i) => {
+    const rules = [RULE_IDS[i % RULE_IDS.length], RULE_IDS[(i + 2) % RULE_IDS.length]];
+    return finding({
+      id: `snap-${i.toString(16).padStart(17, '0')}`,
+      region: i % 3 === 0 ? 'eu-west-1' : 'us-east-1',
+      name: i % 7 === 0 ? `<!channel> ${'very long name '.repeat(30)}` : `backup-${i}`,
+      reasons: rules.map((rule) => ({ rule, text: RULE_TEXTS[rule] })),
+      ageDays: (i * 37) % 800,
+      sizeGiB: (i % 500) + 1,
+      monthlyUsd: ((i % 500) + 1) * 0.05,
+      ownerUserId: i % 4 === 0 ? 'U0123ABCD' : undefined,
+      managedBy: i % 11 === 0 ? 'AWS Backup' : undefined,
+      deletable: i % 11 !== 0,
+      notDeletableBecause: i % 11 === 0 ? 'managed by AWS Backup; delete it there' : undefined,
+      warning: i % 13 === 0 ? 'in the archive tier and created 3 days ago: deleting it now may incur an early-deletion charge' : undefined,
+    });
+  });
+}
+
+type Loose = { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string; text?: { text: string } | string }[] };
+const loose = (blocks: KnownBlock[]) => blocks as unknown as Loose[];
+const allText = (blocks: KnownBlock[]) =>
+  loose(blocks)
+    .flatMap((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : (e.text?.text ?? '')))])
+    .join('\n');
+const buttons = (blocks: KnownBlock[]) => loose(blocks).flatMap((b) => (b.type === 'actions' ? b.elements ?? [] : []));
+
+describe('digestMessage', () => {
+  it('stays within every Block Kit limit with 10 000 findings, and summarises the rest', () => {
+    const summary = summarise(many(10_000), NOW);
+    const message = digestMessage(summary, { csvFileName: 'snapbot-digest-2025-06-01.csv' });
+    assertWithinBlockKitLimits(message);
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    const last = loose(message.blocks).at(-1)!;
+    expect(last.type).toBe('context');
+    const shown = buttons(message.blocks).filter((b) => b.action_id === 'digest_snooze').length;
+    expect(shown).toBeGreaterThan(0);
+    expect(JSON.stringify(last)).toContain(`and ${(10_000 - shown).toLocaleString('en').replace(/,/g, ' ')} more`);
+    expect(JSON.stringify(last)).toMatch(/\$[\d ]+\.\d\d\/month — full list in the attached CSV \(snapbot-digest-2025-06-01.csv\)/);
+  });
+
+  it('stays within the limits whatever maxItems asks for', () => {
+    const summary = summarise(many(500), NOW);
+    for (const maxItems of [0, 1, 25, 100, 10_000]) assertWithinBlockKitLimits(digestMessage(summary, { maxItems }));
+  });
+
+  it('puts the totals in the header area and the fallback text', () => {
+    const summary = summarise(many(10_000), NOW);
+    const message = digestMessage(summary);
+    const saving = summary.totals.monthlyUsd;
+    const usd = `$${Math.floor(saving).toLocaleString('en').replace(/,/g, ' ')}.${String(Math.round(saving * 100) % 100).padStart(2, '0')}`;
+    expect(message.text).toContain('10 000 resources flagged');
+    expect(message.text).toContain(`up to ${usd}/month cleanup would save`);
+    expect(allText(message.blocks)).toContain(`up to ${usd}/month`);
+    expect(allText(message.blocks)).toMatch(/GiB/);
+  });
+
+  it('shows a bar chart of cost by age in a code block', () => {
+    const text = allText(digestMessage(summarise(many(1000), NOW)).blocks);
+    expect(text).toMatch(/```\n0–30 d +[█-▏]+ +\$[\d ]+\.\d\d\n/);
+    expect(text).toMatch(/over 365 d █+/);
+  });
+
+  it('shows every reason section and each item with why, age, size, cost, owner and managed label', () => {
+    const summary = summarise(many(200), NOW);
+    const text = allText(digestMessage(summary).blocks);
+    for (const section of summary.byReason) expect(text).toContain(`*${section.title}*`);
+    expect(text).toMatch(/Why: .+; .+/);
+    expect(text).toMatch(/\d+ days old · [\d .]+ GiB · up to \$[\d ]+\.\d\d\/mo/);
+    expect(text).toContain('<@U0123ABCD>');
+    expect(text).toContain('managed by AWS Backup');
+    expect(text).not.toContain('<!channel>'); // tag text is escaped
+  });
+
+  it('offers Request deletion only for deletable items, and Snooze and Keep for all, with the resource in the value', () => {
+    const s = snap({ id: 'snap-0behindami00000001', startTime: daysAgo(400) });
+    const ami = image({ id: 'ami-0user000000000001', state: 'disabled', blockDevices: [{ device: '/dev/xvda', snapshotId: s.id }] });
+    const orphan = snap({ id: 'snap-0orphan000000001', volumeId: 'vol-0gone00000000001', startTime: daysAgo(400) });
+    const findings = findOutdated(
+      [{ region: 'us-east-1', snapshots: [s, orphan], images: [ami], usage: emptyUsage() }],
+      { now: NOW, staleAfterDays: 90, prices: PRICES, hiddenUntil: new Map(), accountId: ACCOUNT },
+    );
+    const message = digestMessage(summarise(findings, NOW));
+    assertWithinBlockKitLimits(message);
+    const byResource = new Map<string, string[]>();
+    for (const b of buttons(message.blocks)) {
+      const v = parseDigestButtonValue(b.value)!;
+      expect(v.region).toBe('us-east-1');
+      byResource.set(v.id, [...(byResource.get(v.id) ?? []), b.action_id!]);
+    }
+    expect(byResource.get(s.id)).toEqual(['digest_snooze', 'digest_keep']);
+    expect(byResource.get(orphan.id)).toEqual(['digest_request_deletion', 'digest_snooze', 'digest_keep']);
+    expect(allText(message.blocks)).toContain(`Not offered for deletion: used by AMI ${ami.id}`);
+    const value = buttons(message.blocks).find((b) => b.action_id === 'digest_request_deletion')!.value!;
+    expect(JSON.parse(value)).toEqual({ id: orphan.id, region: 'us-east-1', kind: 'snapshot' });
+  });
+
+  it('says so when nothing looks outdated', () => {
+    const message = digestMessage(summarise([], NOW));
+    assertWithinBlockKitLimits(message);
+    expect(allText(message.blocks)).toMatch(/Nothing looks outdated/);
+    expect(message.text).toContain('0 resources flagged');
+  });
+
+  it('keeps a small but alarming section visible next to big costs', () => {
+    const big = Array.from({ length: 100 }, (_, i) => finding({ id: `snap-big-${i}`, monthlyUsd: 100 + i }));
+    const pub = finding({ id: 'snap-public', monthlyUsd: 0.01, reasons: [{ rule: 'public', text: RULE_TEXTS.public }] });
+    const text = allText(digestMessage(summarise([...big, pub], NOW)).blocks);
+    expect(text).toContain('snap-public');
+  });
+});
+
+describe('reminderMessage', () => {
+  it('lists the owner’s resources with the same buttons, within the limits', () => {
+    const findings = many(3_000).map((f) => ({ ...f, ownerUserId: 'U0123ABCD' }));
+    const message = reminderMessage('U0123ABCD', findings);
+    assertWithinBlockKitLimits(message);
+    const text = allText(message.blocks);
+    expect(text).toContain('<@U0123ABCD>');
+    expect(text).toMatch(/…and [\d ]+ more, up to \$[\d ]+\.\d\d\/month/);
+    expect(message.text).toMatch(/3 000 resources you created through snapbot look outdated: up to \$/);
+    const ids = new Set(buttons(message.blocks).map((b) => b.action_id));
+    expect(ids).toEqual(new Set(['digest_request_deletion', 'digest_snooze', 'digest_keep']));
+  });
+
+  it('shows everything when it fits', () => {
+    const message = reminderMessage('U0123ABCD', many(3));
+    expect(blockKitViolations(message)).toEqual([]);
+    expect(buttons(message.blocks).filter((b) => b.action_id === 'digest_keep')).toHaveLength(3);
+    expect(loose(message.blocks).at(-1)!.type).toBe('actions');
+  });
+});
+
+describe('costByAgeChart', () => {
+  it('draws the largest bucket full width, zero as a tick, amounts aligned', () => {
+    const chart = costByAgeChart(
+      [
+        { bucket: '0–30 d', monthlyUsd: 0, count: 0 },
+        { bucket: '30–90 d', monthlyUsd: 20.6, count: 1 },
+        { bucket: 'over 365 d', monthlyUsd: 41.2, count: 2 },
+      ],
+      8,
+    );
+    const lines = chart.split('\n');
+    expect(lines[0]).toBe('0–30 d     ▏         $0.00');
+    expect(lines[1]).toBe('30–90 d    ████     $20.60');
+    expect(lines[2]).toBe('over 365 d ████████ $41.20');
+  });
+});
+
+describe('digestText', () => {
+  it('prints the totals, the chart and every finding with dollar figures', () => {
+    const findings = many(300);
+    const summary = summarise(findings, NOW);
+    const text = digestText(summary);
+    expect(text).toContain('300 resources flagged');
+    expect(text).toMatch(/up to \$[\d ]+\.\d\d\/month cleanup would save/);
+    expect(text).toContain('Cost by age');
+    expect(text).toMatch(/over 365 d █+/);
+    for (const f of findings) expect(text).toContain(f.id);
+    expect(text).toMatch(/up to \$\d+\.\d\d\/mo/);
+    expect(text).toContain('owner U0123ABCD');
+    expect(text).toContain('not offered for deletion: managed by AWS Backup; delete it there');
+    expect(text).not.toContain('*'); // no Slack markup in a terminal
+  });
+
+  it('says when nothing looks outdated', () => {
+    expect(digestText(summarise([], NOW))).toMatch(/Nothing looks outdated/);
+  });
+});
+
+describe('digestCsv', () => {
+  it('writes a header row and one RFC 4180 row per finding', () => {
+    const csv = digestCsv([
+      finding({
+        id: 'snap-1',
+        name: 'db, "primary"\nnight',
+        reasons: [{ rule: 'older-than', text: 'older than 90 days (400 days)' }, { rule: 'unused-by-ami', text: 'used by no AMI' }],
+        ageDays: 400,
+        sizeGiB: 100,
+        monthlyUsd: 5,
+        ownerUserId: 'U1',
+      }),
+      finding({ id: 'ami-1', kind: 'image', managedBy: 'AWS Backup', deletable: false, monthlyUsd: 0.0125 }),
+    ]);
+    const rows = csv.split('\r\n');
+    expect(rows[0]).toBe('kind,id,region,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner');
+    expect(csv).toContain('snapshot,snap-1,us-east-1,"db, ""primary""\nnight",older than 90 days (400 days); used by no AMI,400,100.00,5.0000,true,,U1\r\n');
+    expect(csv).toContain('image,ami-1,us-east-1,,used by no AMI,10,10.00,0.0125,false,AWS Backup,\r\n');
+    expect(csv.endsWith('\r\n')).toBe(true);
+  });
+
+  it('defuses spreadsheet formulas in names', () => {
+    const csv = digestCsv([finding({ id: 'snap-1', name: '=HYPERLINK("http://x")' })]);
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
+  });
+
+  it('is just the header for no findings', () => {
+    expect(digestCsv([])).toBe('kind,id,region,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner\r\n');
+  });
+});
