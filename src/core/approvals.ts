@@ -1,5 +1,6 @@
 // Approval requests as the bot decides about them: what a request is, who may decide it, which state changes
 // are allowed, and which actions need a second person at all. Pure: no I/O, no clock, no randomness.
+import type { ShareTarget } from './commands.js';
 import type { Requester } from './types.js';
 
 export type ApprovalAction =
@@ -200,11 +201,10 @@ export interface SharePolicy {
   shareAllowedAccounts: ReadonlySet<string> | readonly string[];
 }
 
-export type ShareTarget = { public: true } | { accountId: string };
 
 /** Public: always. An account: unless it is in SHARE_ALLOWED_ACCOUNTS. */
 export function shareRequiresApproval(target: ShareTarget, policy: SharePolicy): boolean {
-  if ('public' in target) return true;
+  if (target.type === 'public') return true;
   const allowed = policy.shareAllowedAccounts;
   return !(allowed instanceof Set ? allowed.has(target.accountId) : (allowed as readonly string[]).includes(target.accountId));
 }
@@ -214,7 +214,7 @@ export function requiresApproval(action: ApprovalAction, policy: SharePolicy): b
     case 'share.public':
       return true;
     case 'share.account':
-      return shareRequiresApproval({ accountId: action.accountId }, policy);
+      return shareRequiresApproval({ type: 'account', accountId: action.accountId }, policy);
     case 'snapshot.delete':
     case 'ami.deregister':
       return true;

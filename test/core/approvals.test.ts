@@ -94,8 +94,8 @@ describe('requiresApproval', () => {
   });
 
   it('accepts the allow list as a Set too, and public shares never skip approval', () => {
-    expect(shareRequiresApproval({ accountId: '111111111111' }, { shareAllowedAccounts: new Set(['111111111111']) })).toBe(false);
-    expect(shareRequiresApproval({ public: true }, { shareAllowedAccounts: new Set(['111111111111']) })).toBe(true);
+    expect(shareRequiresApproval({ type: 'account', accountId: '111111111111' }, { shareAllowedAccounts: new Set(['111111111111']) })).toBe(false);
+    expect(shareRequiresApproval({ type: 'public' }, { shareAllowedAccounts: new Set(['111111111111']) })).toBe(true);
   });
 });
 

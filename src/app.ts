@@ -1,0 +1,149 @@
+// Composes everything: config → clients → stores → listeners → jobs. The only module that knows them all.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import pino, { type Logger } from 'pino';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { Ec2Gateway } from './aws/ec2.js';
+import type { Config } from './config.js';
+import { ProgressTracker, operationLog } from './jobs/progress.js';
+import { startJobs, type Jobs } from './jobs/index.js';
+import { SlackOut } from './slack/out.js';
+import { register as registerActions } from './slack/listeners/actions/index.js';
+import { register as registerCommands } from './slack/listeners/commands/index.js';
+import { register as registerEvents } from './slack/listeners/events/index.js';
+import { register as registerViews } from './slack/listeners/views/index.js';
+import { createDocumentClient, createDynamoClient, createStore, ensureTable, type Store } from './store/index.js';
+import type { Deps } from './usecases/context.js';
+
+export interface SnapbotOptions {
+  logger?: Logger;
+  now?: () => Date;
+  /** Only the sandbox and tests pass these; production uses the SDK's default credential chain. */
+  credentials?: AwsCredentialIdentity;
+  /** Start the scheduler, expiry sweep and recovery (default true). */
+  jobs?: boolean;
+}
+
+export interface Snapbot {
+  deps: Deps;
+  app: App;
+  /** The port actually listened on (PORT=0 picks a free one). */
+  port: number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): Promise<Snapbot> {
+  const log = opts.logger ?? pino({ level: config.logLevel, base: { app: 'snapbot' } });
+  const now = opts.now ?? (() => new Date());
+
+  const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: opts.credentials });
+  const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, credentials: opts.credentials });
+  const store: Store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable, now });
+  const out = new SlackOut(config.slack.botToken, config.slack.apiUrl, {
+    warn: (m: string) => log.warn(m),
+    error: (m: string) => log.error(m),
+  });
+  const tracker = new ProgressTracker({
+    ec2,
+    out,
+    log: { warn: (m) => log.warn(m), info: (m) => log.info(m) },
+    operations: operationLog(store.operations),
+    pollSeconds: config.progress.pollSeconds,
+    timeoutMinutes: config.progress.timeoutMinutes,
+    now,
+  });
+
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+  const deps: Deps = {
+    config,
+    ec2,
+    out,
+    tracker,
+    store,
+    log,
+    now,
+    background(work) {
+      const p: Promise<void> = work()
+        .catch((err) => log.error({ err }, 'background work failed'))
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    },
+  };
+
+  const receiver = new HTTPReceiver({
+    signingSecret: config.slack.signingSecret,
+    endpoints: '/slack/events',
+    logger: boltLogger(log),
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req, res) => {
+          res.writeHead(stopping ? 503 : 200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: !stopping, mode: config.mode, inFlight: inFlight.size, tracking: tracker.activeCount }));
+        },
+      },
+    ],
+  });
+  const app = new App({
+    receiver,
+    // A single-workspace bot: the token is known, so no auth.test round trip is needed before the first ack.
+    authorize: async () => ({ botToken: config.slack.botToken }),
+    clientOptions: config.slack.apiUrl ? { slackApiUrl: out.client.slackApiUrl } : undefined,
+    logger: boltLogger(log),
+  });
+  app.error(async (err) => {
+    log.error({ err }, 'unhandled error in a Slack listener');
+  });
+
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerEvents(app, deps);
+
+  let server: Server | undefined;
+  let jobs: Jobs | undefined;
+  const bot: Snapbot = {
+    deps,
+    app,
+    port: config.port,
+    async start() {
+      await ensureTable(dynamo, config.dynamodbTable).catch((err: Error) => {
+        log.warn(`DynamoDB table ${config.dynamodbTable} is not ready (${err.message}); approvals will answer an error until it is`);
+      });
+      server = (await app.start(config.port)) as Server;
+      bot.port = (server.address() as AddressInfo).port;
+      if (opts.jobs !== false) jobs = startJobs(deps);
+    },
+    async stop() {
+      stopping = true;
+      jobs?.stop();
+      tracker.stop();
+      // Let acked work finish (bounded), so a deploy never cuts an AWS call off halfway.
+      const deadline = new Promise((r) => setTimeout(r, 25_000).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), deadline]);
+      await app.stop().catch(() => undefined);
+      ec2.destroy();
+      dynamo.destroy();
+    },
+  };
+  return bot;
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => log.debug(m.map(String).join(' ')),
+    info: (...m: unknown[]) => log.info(m.map(String).join(' ')),
+    warn: (...m: unknown[]) => log.warn(m.map(String).join(' ')),
+    error: (...m: unknown[]) => log.error(m.map(String).join(' ')),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

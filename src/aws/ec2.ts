@@ -1,0 +1,593 @@
+// The only user of the EC2 SDK. One client per region; the SDK's own retry strategy, paginators and waiters.
+import {
+  AttachVolumeCommand,
+  CopyImageCommand,
+  CopySnapshotCommand,
+  CreateImageCommand,
+  CreateSnapshotCommand,
+  CreateSnapshotsCommand,
+  CreateTagsCommand,
+  CreateVolumeCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+  GetImageBlockPublicAccessStateCommand,
+  GetSnapshotBlockPublicAccessStateCommand,
+  ModifyImageAttributeCommand,
+  ModifySnapshotAttributeCommand,
+  RegisterImageCommand,
+  RunInstancesCommand,
+  paginateDescribeImages,
+  paginateDescribeInstances,
+  paginateDescribeLaunchTemplateVersions,
+  paginateDescribeSnapshots,
+  paginateDescribeVolumes,
+  waitUntilVolumeAvailable,
+  waitUntilVolumeInUse,
+  type DescribeSnapshotsCommandInput,
+  type Filter,
+  type ResourceType,
+  type Snapshot as SdkSnapshot,
+  type VolumeType as SdkVolumeType,
+} from '@aws-sdk/client-ec2';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { ShareTarget, VolumeType } from '../core/commands.js';
+import type { Image, Instance, Sharing, Snapshot, Tags, Volume } from '../core/types.js';
+import { imageSnapshotIds } from '../core/types.js';
+import { AwsActionError, translateAwsError, type AwsCallContext } from './errors.js';
+import { toImage, toInstance, toSnapshot, toTagList, toVolume } from './mappers.js';
+
+export interface Ec2GatewayOptions {
+  /** Only when the user set AWS_ENDPOINT_URL(_EC2); otherwise the SDK resolves the regional endpoint. */
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+  /** SDK retry attempts (standard mode, exponential backoff with jitter). */
+  maxAttempts?: number;
+}
+
+export type BlockPublicAccessState = 'unblocked' | 'block-all-sharing' | 'block-new-sharing' | 'unknown';
+
+export interface CreateVolumeParams {
+  snapshotId: string;
+  availabilityZone: string;
+  volumeType: VolumeType;
+  sizeGiB?: number;
+  iops?: number;
+  throughput?: number;
+  tags: Tags;
+}
+
+export interface CopyParams {
+  encrypted: boolean;
+  kmsKeyId?: string;
+  description?: string;
+  name?: string;
+  tags: Tags;
+}
+
+/** What launch templates (default and latest versions) reference. */
+export interface LaunchTemplateUsage {
+  snapshotIds: Set<string>;
+  imageIds: Set<string>;
+}
+
+const PAGE = 1000;
+
+export class Ec2Gateway {
+  private readonly clients = new Map<string, EC2Client>();
+  /** EC2 API calls made (each command once, retries not counted), for the benchmark. */
+  calls = 0;
+
+  constructor(private readonly opts: Ec2GatewayOptions = {}) {}
+
+  client(region: string): EC2Client {
+    let c = this.clients.get(region);
+    if (!c) {
+      c = new EC2Client({
+        region,
+        ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
+        ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
+        maxAttempts: this.opts.maxAttempts ?? 6,
+        retryMode: 'standard',
+      });
+      c.middlewareStack.add(
+        (next) => async (args) => {
+          this.calls++;
+          return next(args);
+        },
+        { step: 'initialize', name: 'snapbotCallCounter' },
+      );
+      this.clients.set(region, c);
+    }
+    return c;
+  }
+
+  destroy(): void {
+    for (const c of this.clients.values()) c.destroy();
+    this.clients.clear();
+  }
+
+  private async call<T>(ctx: AwsCallContext, fn: (client: EC2Client) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.client(ctx.region));
+    } catch (err) {
+      throw translateAwsError(err, ctx);
+    }
+  }
+
+  // ── volumes ────────────────────────────────────────────────────────────────
+
+  async getVolume(region: string, volumeId: string): Promise<Volume> {
+    return this.call({ action: 'DescribeVolumes', region, resourceId: volumeId }, async (c) => {
+      const out = await c.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }));
+      const v = out.Volumes?.[0];
+      if (!v) throw notFound('InvalidVolume.NotFound', volumeId, region);
+      return toVolume(v, region);
+    });
+  }
+
+  /** Volumes whose ID or Name tag contains `query` (case-insensitive), for pickers; reads at most a few pages. */
+  async searchVolumes(region: string, query: string, limit = 100): Promise<Volume[]> {
+    const q = query.trim().toLowerCase();
+    return this.call({ action: 'DescribeVolumes', region }, async (c) => {
+      const found: Volume[] = [];
+      let pages = 0;
+      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, {})) {
+        for (const v of page.Volumes ?? []) {
+          const vol = toVolume(v, region);
+          if (!q || vol.id.includes(q) || (vol.tags.Name ?? '').toLowerCase().includes(q)) found.push(vol);
+          if (found.length >= limit) return found;
+        }
+        if (++pages >= 5) break;
+      }
+      return found;
+    });
+  }
+
+  async listVolumeIds(region: string): Promise<Set<string>> {
+    return this.call({ action: 'DescribeVolumes', region }, async (c) => {
+      const ids = new Set<string>();
+      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, {})) {
+        for (const v of page.Volumes ?? []) if (v.VolumeId) ids.add(v.VolumeId);
+      }
+      return ids;
+    });
+  }
+
+  async createVolume(region: string, p: CreateVolumeParams): Promise<Volume> {
+    return this.call({ action: 'CreateVolume', region, resourceId: p.snapshotId }, async (c) => {
+      const out = await c.send(
+        new CreateVolumeCommand({
+          SnapshotId: p.snapshotId,
+          AvailabilityZone: p.availabilityZone,
+          VolumeType: p.volumeType as SdkVolumeType,
+          Size: p.sizeGiB,
+          Iops: p.iops,
+          Throughput: p.throughput,
+          TagSpecifications: tagSpecs('volume', p.tags),
+        }),
+      );
+      return toVolume(out, region);
+    });
+  }
+
+  /** The SDK's waiter, bounded: a volume that never becomes available fails with a clear message. */
+  async waitForVolume(region: string, volumeId: string, state: 'available' | 'in-use', maxWaitSeconds: number): Promise<void> {
+    await this.call({ action: 'DescribeVolumes', region, resourceId: volumeId }, async (client) => {
+      const waiter = state === 'available' ? waitUntilVolumeAvailable : waitUntilVolumeInUse;
+      const res = await waiter({ client, maxWaitTime: maxWaitSeconds, minDelay: 1, maxDelay: 10 }, { VolumeIds: [volumeId] });
+      if (res.state !== 'SUCCESS') {
+        throw new AwsActionError('wrong-state', `${volumeId} did not become ${state} within ${maxWaitSeconds} s (${res.state}).`, 'WaiterTimeout');
+      }
+    });
+  }
+
+  async attachVolume(region: string, volumeId: string, instanceId: string, device: string): Promise<void> {
+    await this.call({ action: 'AttachVolume', region, resourceId: volumeId }, (c) =>
+      c.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: instanceId, Device: device })),
+    );
+  }
+
+  // ── instances ──────────────────────────────────────────────────────────────
+
+  async getInstance(region: string, instanceId: string): Promise<Instance> {
+    return this.call({ action: 'DescribeInstances', region, resourceId: instanceId }, async (c) => {
+      const out = await c.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      const i = out.Reservations?.[0]?.Instances?.[0];
+      if (!i) throw notFound('InvalidInstanceID.NotFound', instanceId, region);
+      return toInstance(i, region);
+    });
+  }
+
+  /** Instances whose ID or Name tag contains `query`, not terminated, for pickers. */
+  async searchInstances(region: string, query: string, limit = 100): Promise<Instance[]> {
+    const q = query.trim().toLowerCase();
+    return this.call({ action: 'DescribeInstances', region }, async (c) => {
+      const found: Instance[] = [];
+      let pages = 0;
+      const Filters: Filter[] = [{ Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }];
+      for await (const page of paginateDescribeInstances({ client: c, pageSize: PAGE }, { Filters })) {
+        for (const r of page.Reservations ?? []) {
+          for (const raw of r.Instances ?? []) {
+            const i = toInstance(raw, region);
+            if (!q || i.id.includes(q) || (i.tags.Name ?? '').toLowerCase().includes(q)) found.push(i);
+            if (found.length >= limit) return found;
+          }
+        }
+        if (++pages >= 5) break;
+      }
+      return found;
+    });
+  }
+
+  /** AMIs that a not-terminated instance runs from. */
+  async imageIdsInUseByInstances(region: string): Promise<Set<string>> {
+    return this.call({ action: 'DescribeInstances', region }, async (c) => {
+      const ids = new Set<string>();
+      const Filters: Filter[] = [{ Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }];
+      for await (const page of paginateDescribeInstances({ client: c, pageSize: PAGE }, { Filters })) {
+        for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.ImageId) ids.add(i.ImageId);
+      }
+      return ids;
+    });
+  }
+
+  async runInstance(
+    region: string,
+    p: { imageId: string; instanceType: string; subnetId?: string; keyName?: string; tags: Tags },
+  ): Promise<Instance> {
+    return this.call({ action: 'RunInstances', region, resourceId: p.imageId }, async (c) => {
+      const out = await c.send(
+        new RunInstancesCommand({
+          ImageId: p.imageId,
+          InstanceType: p.instanceType as never,
+          MinCount: 1,
+          MaxCount: 1,
+          SubnetId: p.subnetId,
+          KeyName: p.keyName,
+          TagSpecifications: tagSpecs('instance', p.tags),
+        }),
+      );
+      const i = out.Instances?.[0];
+      if (!i) throw new AwsActionError('unknown', `RunInstances returned no instance for ${p.imageId}`, 'Empty');
+      return toInstance(i, region);
+    });
+  }
+
+  async availabilityZones(region: string): Promise<string[]> {
+    return this.call({ action: 'DescribeAvailabilityZones', region }, async (c) => {
+      const out = await c.send(
+        new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }] }),
+      );
+      return (out.AvailabilityZones ?? [])
+        .filter((z) => !z.State || z.State === 'available')
+        .map((z) => z.ZoneName ?? '')
+        .filter(Boolean)
+        .sort();
+    });
+  }
+
+  // ── snapshots ──────────────────────────────────────────────────────────────
+
+  async createSnapshot(region: string, volumeId: string, description: string | undefined, tags: Tags): Promise<Snapshot> {
+    return this.call({ action: 'CreateSnapshot', region, resourceId: volumeId }, async (c) => {
+      const out = await c.send(
+        new CreateSnapshotCommand({ VolumeId: volumeId, Description: description, TagSpecifications: tagSpecs('snapshot', tags) }),
+      );
+      return toSnapshot(out, region);
+    });
+  }
+
+  /** Crash-consistent snapshots of every EBS volume of an instance (one CreateSnapshots call). */
+  async createSnapshotsOfInstance(
+    region: string,
+    instanceId: string,
+    excludeBoot: boolean,
+    description: string | undefined,
+    tags: Tags,
+  ): Promise<Snapshot[]> {
+    return this.call({ action: 'CreateSnapshots', region, resourceId: instanceId }, async (c) => {
+      const out = await c.send(
+        new CreateSnapshotsCommand({
+          InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: excludeBoot },
+          Description: description,
+          CopyTagsFromSource: 'volume',
+          TagSpecifications: tagSpecs('snapshot', tags),
+        }),
+      );
+      return (out.Snapshots ?? []).map((s) => toSnapshot(s, region));
+    });
+  }
+
+  async getSnapshot(region: string, snapshotId: string): Promise<Snapshot> {
+    const [s] = await this.getSnapshots(region, [snapshotId]);
+    if (!s) throw translateAwsError(notFound('InvalidSnapshot.NotFound', snapshotId, region), { action: 'DescribeSnapshots', region, resourceId: snapshotId });
+    return s;
+  }
+
+  async getSnapshots(region: string, snapshotIds: string[]): Promise<Snapshot[]> {
+    if (snapshotIds.length === 0) return [];
+    return this.call({ action: 'DescribeSnapshots', region, resourceId: snapshotIds[0] }, async (c) => {
+      const out = await c.send(new DescribeSnapshotsCommand({ SnapshotIds: snapshotIds }));
+      return (out.Snapshots ?? []).map((s) => toSnapshot(s, region));
+    });
+  }
+
+  /** This account's snapshots, one page (of 1000) at a time, so a large account never sits in memory twice. */
+  async forEachOwnSnapshotPage(
+    region: string,
+    filter: { volumeId?: string; restorableByAll?: boolean },
+    onPage: (page: Snapshot[]) => void,
+  ): Promise<void> {
+    const input: DescribeSnapshotsCommandInput = { OwnerIds: ['self'] };
+    if (filter.volumeId) input.Filters = [{ Name: 'volume-id', Values: [filter.volumeId] }];
+    if (filter.restorableByAll) input.RestorableByUserIds = ['all'];
+    await this.call({ action: 'DescribeSnapshots', region, resourceId: filter.volumeId }, async (c) => {
+      for await (const page of paginateDescribeSnapshots({ client: c, pageSize: PAGE }, input)) {
+        onPage((page.Snapshots ?? []).map((s: SdkSnapshot) => toSnapshot(s, region)));
+      }
+    });
+  }
+
+  async listOwnSnapshots(region: string, volumeId?: string): Promise<Snapshot[]> {
+    const all: Snapshot[] = [];
+    await this.forEachOwnSnapshotPage(region, { volumeId }, (page) => all.push(...page));
+    return all;
+  }
+
+  /** IDs of this account's snapshots that anyone may restore: one paginated call, not one per snapshot. */
+  async publicSnapshotIds(region: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    await this.forEachOwnSnapshotPage(region, { restorableByAll: true }, (page) => page.forEach((s) => ids.add(s.id)));
+    return ids;
+  }
+
+  async copySnapshot(sourceRegion: string, snapshotId: string, destRegion: string, p: CopyParams): Promise<string> {
+    return this.call({ action: 'CopySnapshot', region: destRegion, resourceId: snapshotId }, async (c) => {
+      const out = await c.send(
+        new CopySnapshotCommand({
+          SourceRegion: sourceRegion,
+          SourceSnapshotId: snapshotId,
+          Encrypted: p.encrypted || undefined,
+          KmsKeyId: p.kmsKeyId,
+          Description: p.description,
+          TagSpecifications: tagSpecs('snapshot', p.tags),
+        }),
+      );
+      if (!out.SnapshotId) throw new AwsActionError('unknown', `CopySnapshot returned no snapshot ID for ${snapshotId}`, 'Empty');
+      return out.SnapshotId;
+    });
+  }
+
+  async deleteSnapshot(region: string, snapshotId: string): Promise<void> {
+    await this.call({ action: 'DeleteSnapshot', region, resourceId: snapshotId }, (c) =>
+      c.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })),
+    );
+  }
+
+  async snapshotSharing(region: string, snapshotId: string): Promise<Sharing> {
+    return this.call({ action: 'DescribeSnapshotAttribute', region, resourceId: snapshotId }, async (c) => {
+      const out = await c.send(new DescribeSnapshotAttributeCommand({ SnapshotId: snapshotId, Attribute: 'createVolumePermission' }));
+      const perms = out.CreateVolumePermissions ?? [];
+      return {
+        public: perms.some((p) => p.Group === 'all'),
+        accounts: perms.flatMap((p) => (p.UserId ? [p.UserId] : [])),
+      };
+    });
+  }
+
+  async setSnapshotSharing(region: string, snapshotId: string, target: ShareTarget, op: 'add' | 'remove'): Promise<void> {
+    const perm = target.type === 'public' ? { Group: 'all' as const } : { UserId: target.accountId };
+    await this.call({ action: 'ModifySnapshotAttribute', region, resourceId: snapshotId }, (c) =>
+      c.send(
+        new ModifySnapshotAttributeCommand({
+          SnapshotId: snapshotId,
+          Attribute: 'createVolumePermission',
+          CreateVolumePermission: op === 'add' ? { Add: [perm] } : { Remove: [perm] },
+        }),
+      ),
+    );
+  }
+
+  async snapshotBlockPublicAccess(region: string): Promise<BlockPublicAccessState> {
+    try {
+      const out = await this.client(region).send(new GetSnapshotBlockPublicAccessStateCommand({}));
+      return (out.State as BlockPublicAccessState | undefined) ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  // ── images ─────────────────────────────────────────────────────────────────
+
+  async getImage(region: string, imageId: string): Promise<Image> {
+    return this.call({ action: 'DescribeImages', region, resourceId: imageId }, async (c) => {
+      const out = await c.send(new DescribeImagesCommand({ ImageIds: [imageId], IncludeDisabled: true, IncludeDeprecated: true }));
+      const i = out.Images?.[0];
+      if (!i) throw notFound('InvalidAMIID.NotFound', imageId, region);
+      return toImage(i, region);
+    });
+  }
+
+  /** This account's AMIs, including disabled and deprecated ones (their snapshots are still in use). */
+  async listOwnImages(region: string): Promise<Image[]> {
+    return this.call({ action: 'DescribeImages', region }, async (c) => {
+      const all: Image[] = [];
+      for await (const page of paginateDescribeImages(
+        { client: c, pageSize: PAGE },
+        { Owners: ['self'], IncludeDisabled: true, IncludeDeprecated: true },
+      )) {
+        for (const i of page.Images ?? []) all.push(toImage(i, region));
+      }
+      return all;
+    });
+  }
+
+  async createImage(
+    region: string,
+    p: { instanceId: string; name: string; noReboot: boolean; description?: string; tags: Tags },
+  ): Promise<string> {
+    return this.call({ action: 'CreateImage', region, resourceId: p.instanceId }, async (c) => {
+      const out = await c.send(
+        new CreateImageCommand({
+          InstanceId: p.instanceId,
+          Name: p.name,
+          Description: p.description,
+          NoReboot: p.noReboot,
+          TagSpecifications: [...tagSpecs('image', p.tags), ...tagSpecs('snapshot', p.tags)],
+        }),
+      );
+      if (!out.ImageId) throw new AwsActionError('unknown', `CreateImage returned no AMI ID for ${p.instanceId}`, 'Empty');
+      return out.ImageId;
+    });
+  }
+
+  /** Registers an AMI whose root device is the given snapshot. */
+  async registerImageFromSnapshot(
+    region: string,
+    p: { snapshot: Snapshot; name: string; architecture: 'x86_64' | 'arm64'; tags: Tags },
+  ): Promise<string> {
+    return this.call({ action: 'RegisterImage', region, resourceId: p.snapshot.id }, async (c) => {
+      const out = await c.send(
+        new RegisterImageCommand({
+          Name: p.name,
+          Architecture: p.architecture,
+          RootDeviceName: '/dev/xvda',
+          VirtualizationType: 'hvm',
+          EnaSupport: true,
+          BlockDeviceMappings: [
+            {
+              DeviceName: '/dev/xvda',
+              Ebs: { SnapshotId: p.snapshot.id, VolumeSize: p.snapshot.volumeSizeGiB || undefined, VolumeType: 'gp3', DeleteOnTermination: true },
+            },
+          ],
+          TagSpecifications: tagSpecs('image', p.tags),
+        }),
+      );
+      if (!out.ImageId) throw new AwsActionError('unknown', `RegisterImage returned no AMI ID for ${p.snapshot.id}`, 'Empty');
+      return out.ImageId;
+    });
+  }
+
+  async copyImage(sourceRegion: string, imageId: string, destRegion: string, p: CopyParams & { name: string }): Promise<string> {
+    return this.call({ action: 'CopyImage', region: destRegion, resourceId: imageId }, async (c) => {
+      const out = await c.send(
+        new CopyImageCommand({
+          SourceRegion: sourceRegion,
+          SourceImageId: imageId,
+          Name: p.name,
+          Description: p.description,
+          Encrypted: p.encrypted || undefined,
+          KmsKeyId: p.kmsKeyId,
+          TagSpecifications: tagSpecs('image', p.tags),
+        }),
+      );
+      if (!out.ImageId) throw new AwsActionError('unknown', `CopyImage returned no AMI ID for ${imageId}`, 'Empty');
+      return out.ImageId;
+    });
+  }
+
+  /**
+   * Deregisters an AMI and, when asked, deletes its snapshots afterwards. Snapshots that are already gone count
+   * as deleted; ones still used by another AMI are reported, not forced.
+   */
+  async deregisterImage(
+    region: string,
+    imageId: string,
+    deleteSnapshots: boolean,
+  ): Promise<{ deletedSnapshots: string[]; keptSnapshots: { id: string; why: string }[] }> {
+    const image = await this.getImage(region, imageId);
+    await this.call({ action: 'DeregisterImage', region, resourceId: imageId }, (c) =>
+      c.send(new DeregisterImageCommand({ ImageId: imageId })),
+    );
+    const deletedSnapshots: string[] = [];
+    const keptSnapshots: { id: string; why: string }[] = [];
+    if (deleteSnapshots) {
+      for (const snapshotId of imageSnapshotIds(image)) {
+        try {
+          await this.deleteSnapshot(region, snapshotId);
+          deletedSnapshots.push(snapshotId);
+        } catch (err) {
+          if (err instanceof AwsActionError && err.kind === 'not-found') deletedSnapshots.push(snapshotId);
+          else keptSnapshots.push({ id: snapshotId, why: (err as Error).message });
+        }
+      }
+    }
+    return { deletedSnapshots, keptSnapshots };
+  }
+
+  async imageSharing(region: string, imageId: string): Promise<Sharing> {
+    return this.call({ action: 'DescribeImageAttribute', region, resourceId: imageId }, async (c) => {
+      const out = await c.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }));
+      const perms = out.LaunchPermissions ?? [];
+      return {
+        public: perms.some((p) => p.Group === 'all'),
+        accounts: perms.flatMap((p) => (p.UserId ? [p.UserId] : [])),
+      };
+    });
+  }
+
+  async setImageSharing(region: string, imageId: string, target: ShareTarget, op: 'add' | 'remove'): Promise<void> {
+    const perm = target.type === 'public' ? { Group: 'all' as const } : { UserId: target.accountId };
+    await this.call({ action: 'ModifyImageAttribute', region, resourceId: imageId }, (c) =>
+      c.send(
+        new ModifyImageAttributeCommand({
+          ImageId: imageId,
+          LaunchPermission: op === 'add' ? { Add: [perm] } : { Remove: [perm] },
+        }),
+      ),
+    );
+  }
+
+  async imageBlockPublicAccess(region: string): Promise<BlockPublicAccessState> {
+    try {
+      const out = await this.client(region).send(new GetImageBlockPublicAccessStateCommand({}));
+      return (out.ImageBlockPublicAccessState as BlockPublicAccessState | undefined) ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  /** Snapshots and AMIs that launch templates' default and latest versions reference (one paginated call). */
+  async launchTemplateUsage(region: string): Promise<LaunchTemplateUsage> {
+    return this.call({ action: 'DescribeLaunchTemplateVersions', region }, async (c) => {
+      const usage: LaunchTemplateUsage = { snapshotIds: new Set(), imageIds: new Set() };
+      for await (const page of paginateDescribeLaunchTemplateVersions(
+        { client: c, pageSize: 200 },
+        { Versions: ['$Default', '$Latest'] },
+      )) {
+        for (const v of page.LaunchTemplateVersions ?? []) {
+          const data = v.LaunchTemplateData;
+          if (data?.ImageId) usage.imageIds.add(data.ImageId);
+          for (const b of data?.BlockDeviceMappings ?? []) if (b.Ebs?.SnapshotId) usage.snapshotIds.add(b.Ebs.SnapshotId);
+        }
+      }
+      return usage;
+    });
+  }
+
+  // ── tags ───────────────────────────────────────────────────────────────────
+
+  async tag(region: string, resourceId: string, tags: Tags): Promise<void> {
+    await this.call({ action: 'CreateTags', region, resourceId }, (c) =>
+      c.send(new CreateTagsCommand({ Resources: [resourceId], Tags: toTagList(tags) })),
+    );
+  }
+}
+
+function tagSpecs(type: ResourceType, tags: Tags) {
+  return Object.keys(tags).length ? [{ ResourceType: type, Tags: toTagList(tags) }] : [];
+}
+
+function notFound(code: string, id: string, region: string): Error {
+  const e = new Error(`The resource '${id}' does not exist in ${region}.`);
+  e.name = code;
+  return e;
+}

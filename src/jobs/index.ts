@@ -1,0 +1,82 @@
+// Background jobs: the scheduled digest (once per run across replicas), the approval expiry sweep, and picking up
+// what a previous process left in flight.
+import { hostname } from 'node:os';
+import { Cron } from 'croner';
+import { expireOverdue, recoverInFlight } from '../usecases/approvals.js';
+import type { Deps } from '../usecases/context.js';
+import { runScheduledDigest } from '../usecases/digest.js';
+
+export interface Jobs {
+  stop(): void;
+  /** Runs the digest for the scheduled time `at` if no replica has yet (tests and catch-up). */
+  runDigestOnce(at: Date): Promise<boolean>;
+}
+
+const OWNER = `${hostname()}:${process.pid}`;
+
+/** The most recent scheduled time at or before `now`, looking back at most two days. */
+export function lastScheduledRun(schedule: string, timezone: string, now: Date): Date | undefined {
+  const cron = new Cron(schedule, { timezone, paused: true });
+  let t = cron.nextRun(new Date(now.getTime() - 2 * 86_400_000));
+  let last: Date | undefined;
+  while (t && t.getTime() <= now.getTime()) {
+    last = t;
+    t = cron.nextRun(t);
+  }
+  cron.stop();
+  return last;
+}
+
+export function startJobs(deps: Deps): Jobs {
+  const { config, log } = deps;
+
+  const runDigestOnce = async (at: Date): Promise<boolean> => {
+    // The lease is keyed by the scheduled time: whichever replica writes it first runs that slot, nobody else.
+    const runKey = at.toISOString();
+    const won = await deps.store.leases.acquire('digest', runKey, OWNER, 3 * 86_400);
+    if (!won) return false;
+    log.info(`running the scheduled digest for ${runKey}`);
+    await runScheduledDigest(deps);
+    return true;
+  };
+
+  const cron = new Cron(config.digestSchedule, { timezone: config.timezone, protect: true }, async (self: Cron) => {
+    const at = self.currentRun() ?? deps.now();
+    await runDigestOnce(at).catch((err) => log.error({ err }, 'scheduled digest failed'));
+  });
+
+  // Catch up a run missed while no replica was up — but not on a brand-new install, which has no run to miss.
+  const catchUp = async () => {
+    const firstStart = await deps.store.leases.acquire('installed', 'v1', OWNER, 400 * 86_400);
+    if (firstStart) return;
+    const last = lastScheduledRun(config.digestSchedule, config.timezone, deps.now());
+    if (last && deps.now().getTime() - last.getTime() < 20 * 3_600_000) await runDigestOnce(last);
+  };
+
+  const sweepMs = Math.min(60_000, Math.max(1_000, (config.approvalTtlHours * 3_600_000) / 10));
+  const sweep = setInterval(() => {
+    expireOverdue(deps).catch((err) => log.warn({ err }, 'approval expiry sweep failed'));
+  }, sweepMs);
+  sweep.unref();
+  // Executions left `executing` by a crashed replica become resumable after two minutes; look again now and then.
+  const recovery = setInterval(() => {
+    recoverInFlight(deps).catch((err) => log.warn({ err }, 'recovery of approved requests failed'));
+  }, 60_000);
+  recovery.unref();
+
+  deps.background(async () => {
+    await recoverInFlight(deps).catch((err) => log.warn({ err }, 'recovery of approved requests failed'));
+    const resumed = await deps.tracker.resume().catch(() => 0);
+    if (resumed) log.info(`resumed progress tracking of ${resumed} operation(s)`);
+    await catchUp().catch((err) => log.warn({ err }, 'digest catch-up failed'));
+  });
+
+  return {
+    runDigestOnce,
+    stop() {
+      cron.stop();
+      clearInterval(sweep);
+      clearInterval(recovery);
+    },
+  };
+}

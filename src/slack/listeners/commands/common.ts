@@ -1,0 +1,67 @@
+// What every slash-command listener does first: parse, answer bad input privately in the ack, drop replays.
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
+import { parseCommand } from '../../../core/grammar.js';
+import type { Deps, Invocation } from '../../../usecases/context.js';
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** Slack sends each slash command once, with a unique trigger_id; a second delivery is a replay or a retry. */
+const seenTriggers = new Map<string, number>();
+const SEEN_LIMIT = 20_000;
+
+export function firstDelivery(triggerId: string, now = Date.now()): boolean {
+  if (!triggerId) return true;
+  if (seenTriggers.has(triggerId)) return false;
+  seenTriggers.set(triggerId, now);
+  if (seenTriggers.size > SEEN_LIMIT) {
+    // Maps iterate in insertion order: drop the oldest tenth.
+    let n = SEEN_LIMIT / 10;
+    for (const k of seenTriggers.keys()) {
+      seenTriggers.delete(k);
+      if (--n <= 0) break;
+    }
+  }
+  return true;
+}
+
+export function invocationOf(command: CommandArgs['command']): Invocation {
+  return {
+    userId: command.user_id,
+    channelId: command.channel_id,
+    responseUrl: command.response_url,
+    triggerId: command.trigger_id,
+  };
+}
+
+export function usageReply(err: UsageError): { response_type: 'ephemeral'; text: string } {
+  return { response_type: 'ephemeral', text: `:warning: ${err.problem}\n\`\`\`\n${err.usage}\n\`\`\`` };
+}
+
+/**
+ * Parses the command text; on bad input answers privately in the ack (never touching AWS) and returns undefined.
+ * Replays of a command already handled are acked and dropped.
+ */
+export async function parseOrAnswer(name: SlashCommandName, args: CommandArgs): Promise<Command | undefined> {
+  const { command, ack } = args;
+  let cmd: Command;
+  try {
+    cmd = parseCommand(name, command.text ?? '');
+  } catch (err) {
+    if (err instanceof UsageError) {
+      await ack(usageReply(err));
+      return undefined;
+    }
+    throw err;
+  }
+  if (!firstDelivery(command.trigger_id)) {
+    await ack();
+    return undefined;
+  }
+  return cmd;
+}
+
+/** Runs slow work after the ack, tracked so a graceful shutdown lets it finish. */
+export function inBackground(deps: Deps, work: () => Promise<void>): void {
+  deps.background(work);
+}

@@ -1,0 +1,56 @@
+// /snapshot — create, instance, list, copy, delete (approval), digest, audit, help; no text opens the modal.
+import { helpText } from '../../../core/grammar.js';
+import { requestApproval } from '../../../usecases/approvals.js';
+import { showAudit } from '../../../usecases/audit.js';
+import type { Deps } from '../../../usecases/context.js';
+import { postDigestHere } from '../../../usecases/digest.js';
+import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
+import { snapshotModal } from '../../views/modals.js';
+import { inBackground, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+
+export function snapshotCommand(deps: Deps) {
+  return async (args: CommandArgs): Promise<void> => {
+    const cmd = await parseOrAnswer('/snapshot', args);
+    if (!cmd) return;
+    const inv = invocationOf(args.command);
+    switch (cmd.kind) {
+      case 'snapshot.help':
+        await args.ack({ response_type: 'ephemeral', text: helpText() });
+        return;
+      case 'snapshot.modal':
+        await args.ack();
+        await deps.out.openModal(args.command.trigger_id, snapshotModal({ channelId: inv.channelId, responseUrl: inv.responseUrl }));
+        return;
+      case 'snapshot.create':
+        await args.ack();
+        inBackground(deps, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
+        return;
+      case 'snapshot.instance':
+        await args.ack();
+        inBackground(deps, () => snapshotInstance(deps, inv, cmd));
+        return;
+      case 'snapshot.list':
+        await args.ack();
+        inBackground(deps, () => listSnapshots(deps, inv, cmd.volumeId));
+        return;
+      case 'snapshot.copy':
+        await args.ack();
+        inBackground(deps, () => copySnapshot(deps, inv, cmd));
+        return;
+      case 'snapshot.delete':
+        await args.ack();
+        inBackground(deps, () => requestApproval(deps, inv, { type: 'snapshot.delete', snapshotId: cmd.snapshotId }, cmd.reason));
+        return;
+      case 'snapshot.digest':
+        await args.ack();
+        inBackground(deps, () => postDigestHere(deps, inv));
+        return;
+      case 'snapshot.audit':
+        await args.ack();
+        inBackground(deps, () => showAudit(deps, inv, cmd.resourceId));
+        return;
+      default:
+        await args.ack({ response_type: 'ephemeral', text: helpText() });
+    }
+  };
+}

@@ -1,0 +1,13 @@
+import type { App } from '@slack/bolt';
+import type { Deps } from '../../../usecases/context.js';
+import { MODAL } from '../../views/modals.js';
+import { rejectSubmitted } from './reject.js';
+import { amiSubmitted, restoreSubmitted, shareSubmitted, snapshotSubmitted } from './modals.js';
+
+export function register(app: App, deps: Deps): void {
+  app.view(MODAL.snapshot, snapshotSubmitted(deps));
+  app.view(MODAL.ami, amiSubmitted(deps));
+  app.view(MODAL.restore, restoreSubmitted(deps));
+  app.view(MODAL.share, shareSubmitted(deps));
+  app.view(MODAL.reject, rejectSubmitted(deps));
+}

@@ -1,0 +1,163 @@
+// Modal submissions. Each modal's values become the command's one-line form and go through the same grammar,
+// so a modal can never accept what the command would refuse; problems come back next to the field.
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput } from '@slack/bolt';
+import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
+import { parseCommand } from '../../../core/grammar.js';
+import { checkRestore, restoreVolume } from '../../../usecases/restore.js';
+import type { Deps, Invocation } from '../../../usecases/context.js';
+import { createSnapshot } from '../../../usecases/snapshots.js';
+import { createImage } from '../../../usecases/images.js';
+import { share } from '../../../usecases/sharing.js';
+import type { ModalMetadata } from '../../views/modals.js';
+
+type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+type Values = ViewOutput['state']['values'];
+
+function value(values: Values, block: string): string | undefined {
+  const el = values[block] && Object.values(values[block])[0];
+  if (!el) return undefined;
+  const v = el.selected_option?.value ?? el.value ?? undefined;
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function checked(values: Values, block: string, option: string): boolean {
+  const el = values[block] && Object.values(values[block])[0];
+  return (el?.selected_options ?? []).some((o) => o.value === option);
+}
+
+function quote(s: string): string {
+  return `"${s.replace(/"/g, "'")}"`;
+}
+
+function metadata(view: ViewOutput): ModalMetadata {
+  try {
+    return JSON.parse(view.private_metadata || '{}') as ModalMetadata;
+  } catch {
+    return { channelId: '' };
+  }
+}
+
+/** Which input a grammar problem is about, by the flag or word it names. */
+function blockFor(problem: string, fields: Record<string, string>, fallback: string): string {
+  for (const [needle, block] of Object.entries(fields)) if (problem.includes(needle)) return block;
+  return fallback;
+}
+
+async function parseModal(
+  args: ViewArgs,
+  command: SlashCommandName,
+  text: string,
+  fields: Record<string, string>,
+  fallback: string,
+): Promise<Command | undefined> {
+  try {
+    return parseCommand(command, text);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    await args.ack({ response_action: 'errors', errors: { [blockFor(err.problem, fields, fallback)]: err.problem.slice(0, 150) } });
+    return undefined;
+  }
+}
+
+function invocation(args: ViewArgs): Invocation {
+  const meta = metadata(args.view);
+  // Opened from a DM or somewhere snapbot cannot post: answer in the user's DM with the app.
+  return { userId: args.body.user.id, channelId: meta.channelId || args.body.user.id, responseUrl: meta.responseUrl };
+}
+
+export function snapshotSubmitted(deps: Deps) {
+  return async (args: ViewArgs): Promise<void> => {
+    const v = args.view.state.values;
+    const volumeId = value(v, 'volume') ?? '';
+    const description = value(v, 'description');
+    const cmd = await parseModal(args, '/snapshot', `${volumeId}${description ? ` ${quote(description)}` : ''}`, { vol: 'volume', escription: 'description' }, 'volume');
+    if (!cmd) return;
+    if (cmd.kind !== 'snapshot.create') {
+      await args.ack({ response_action: 'errors', errors: { volume: 'Pick a volume to snapshot.' } });
+      return;
+    }
+    await args.ack();
+    const inv = invocation(args);
+    deps.background(() => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
+  };
+}
+
+export function amiSubmitted(deps: Deps) {
+  return async (args: ViewArgs): Promise<void> => {
+    const v = args.view.state.values;
+    const instanceId = value(v, 'instance') ?? '';
+    const name = value(v, 'name') ?? '';
+    const description = value(v, 'description');
+    const text = `create ${instanceId} ${quote(name)}${checked(v, 'options', 'no-reboot') ? ' --no-reboot' : ''}${description ? ` --description ${quote(description)}` : ''}`;
+    const cmd = await parseModal(args, '/ami', text, { 'i-': 'instance', instance: 'instance', name: 'name', escription: 'description' }, 'name');
+    if (!cmd || cmd.kind !== 'ami.create') return;
+    await args.ack();
+    const inv = invocation(args);
+    deps.background(() => createImage(deps, inv, cmd));
+  };
+}
+
+export function restoreSubmitted(deps: Deps) {
+  return async (args: ViewArgs): Promise<void> => {
+    const v = args.view.state.values;
+    const meta = metadata(args.view);
+    const parts = [meta.resourceId ?? '', '--az', value(v, 'az') ?? '', '--type', value(v, 'type') ?? 'gp3'];
+    const opt = (flag: string, block: string) => {
+      const x = value(v, block);
+      if (x) parts.push(flag, x);
+    };
+    opt('--size', 'size');
+    opt('--iops', 'iops');
+    opt('--throughput', 'throughput');
+    opt('--attach', 'instance');
+    opt('--device', 'device');
+    if (!value(v, 'az')) {
+      await args.ack({ response_action: 'errors', errors: { az: 'Pick the availability zone for the new volume.' } });
+      return;
+    }
+    const cmd = await parseModal(
+      args,
+      '/restore',
+      parts.join(' '),
+      { '--az': 'az', zone: 'az', '--type': 'type', '--size': 'size', '--iops': 'iops', IOPS: 'iops', '--throughput': 'throughput', '--attach': 'instance', '--device': 'device' },
+      'az',
+    );
+    if (!cmd || cmd.kind !== 'restore.create') return;
+    const { kind: _kind, ...req } = cmd;
+    // The checks EC2 would fail later (size, zone, device), answered in the modal while the user is still there.
+    const problems = await Promise.race([
+      checkRestore(deps, req).catch(() => ({}) as Record<string, string>),
+      new Promise<Record<string, string>>((r) => setTimeout(() => r({}), 2000)),
+    ]);
+    const errors: Record<string, string> = {};
+    if (problems.size) errors.size = problems.size;
+    if (problems.instance) errors.instance = problems.instance;
+    if (problems.device) errors.device = problems.device;
+    if (problems.snapshot) errors.az = problems.snapshot;
+    if (Object.keys(errors).length) {
+      await args.ack({ response_action: 'errors', errors });
+      return;
+    }
+    await args.ack();
+    const inv = invocation(args);
+    deps.background(() => restoreVolume(deps, inv, req));
+  };
+}
+
+export function shareSubmitted(deps: Deps) {
+  return async (args: ViewArgs): Promise<void> => {
+    const v = args.view.state.values;
+    const meta = metadata(args.view);
+    const reason = value(v, 'reason');
+    const text = `${meta.resourceId ?? ''} ${value(v, 'target') ?? ''}${reason ? ` --reason ${quote(reason)}` : ''}`;
+    const cmd = await parseModal(args, '/share', text, { account: 'target', public: 'target', reason: 'reason' }, 'target');
+    if (!cmd) return;
+    if (cmd.kind !== 'share.add') {
+      await args.ack({ response_action: 'errors', errors: { target: 'Enter a 12-digit account ID or the word public.' } });
+      return;
+    }
+    await args.ack();
+    const inv = invocation(args);
+    deps.background(() => share(deps, inv, cmd.resourceId, cmd.target, cmd.reason));
+  };
+}

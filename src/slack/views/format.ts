@@ -1,0 +1,46 @@
+// Small text formatters shared by every view: ages, sizes, bars, mentions. Pure.
+
+import { escapeMrkdwn, userMention } from './blockkit.js';
+
+export { escapeMrkdwn };
+
+export function mention(userId: string | undefined): string {
+  return userId ? userMention(userId) : 'someone';
+}
+
+export function channelLink(channelId: string): string {
+  return `<#${channelId}>`;
+}
+
+/** "just now", "5 min", "3 h", "12 days", "1 y 2 mo" — what a person scanning a list wants. */
+export function formatAge(from: Date | undefined, now: Date): string {
+  if (!from) return 'unknown age';
+  const s = Math.max(0, (now.getTime() - from.getTime()) / 1000);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
+  const days = Math.floor(s / 86_400);
+  if (days < 365) return `${days} day${days === 1 ? '' : 's'}`;
+  const years = Math.floor(days / 365);
+  const months = Math.floor((days % 365) / 30);
+  return months ? `${years} y ${months} mo` : `${years} y`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** A 20-cell bar: `██████████░░░░░░░░░░ 50%`. */
+export function progressBar(percent: number, cells = 20): string {
+  const p = Math.max(0, Math.min(100, Math.round(percent)));
+  const full = Math.round((p / 100) * cells);
+  return `${'█'.repeat(full)}${'░'.repeat(cells - full)} ${p}%`;
+}
+
+export function formatDate(d: Date | undefined): string {
+  return d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—';
+}

@@ -1,0 +1,284 @@
+// Approval-gated actions: request (refuse early with the reason, record, then post), decide (first decision wins,
+// enforced by DynamoDB), execute exactly once, expire, and recover after a crash.
+import { AwsActionError } from '../aws/errors.js';
+import {
+  approvalDeadline,
+  describeAction,
+  mayDecide,
+  type ApprovalAction,
+  type ApprovalRequest,
+  type RiskSummary,
+} from '../core/approvals.js';
+import { archiveEarlyDeletionWarning, formatMonthlyUsd, snapshotMonthlyUsd } from '../core/cost.js';
+import { TAG, imageSnapshotIds, type Snapshot } from '../core/types.js';
+import { approvalRequestMessage, requesterNotice } from '../slack/views/approvals.js';
+import { AlreadyDecidedError, ExpiredError, NotFoundError, SelfDecisionError, StoreUnavailableError } from '../store/index.js';
+import { replyPrivately, type Deps, type Invocation } from './context.js';
+
+/** A request that cannot be made at all, with the reason and what to do instead. */
+class Refusal extends Error {}
+
+/** Resolves APPROVERS (user IDs and user groups) to user IDs; a group that cannot be read counts as empty. */
+export async function approverUserIds(deps: Deps): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const a of deps.config.approvers) {
+    if (a.startsWith('S')) {
+      const members = await deps.out.userGroupMembers(a).catch((err) => {
+        deps.log.warn({ err }, `could not read members of user group ${a}`);
+        return [] as string[];
+      });
+      members.forEach((m) => ids.add(m));
+    } else ids.add(a);
+  }
+  return ids;
+}
+
+export async function requestApproval(deps: Deps, inv: Invocation, action: ApprovalAction, reason?: string): Promise<void> {
+  const region = deps.config.awsRegion;
+  const what = describeAction(action);
+  let request: ApprovalRequest;
+  try {
+    const pending = await deps.store.approvals.listPending(deps.now());
+    const twin = pending.find((p) => JSON.stringify(p.action) === JSON.stringify(action));
+    if (twin) {
+      throw new Refusal(`A request to ${what} is already waiting for approval (request \`${twin.id}\` by <@${twin.requester.userId}>); no second one was made.`);
+    }
+    const { risk, relatedIds } = await assessRisk(deps, action);
+    request = await deps.store.approvals.create({
+      action,
+      region,
+      requester: { userId: inv.userId, channelId: inv.channelId },
+      reason,
+      risk,
+      relatedIds,
+      decideBy: approvalDeadline(deps.now(), deps.config.approvalTtlHours),
+    });
+  } catch (err) {
+    const text =
+      err instanceof Refusal
+        ? `:no_entry: Not requested: ${err.message}`
+        : err instanceof StoreUnavailableError
+          ? `:x: Could not record the request to ${what}: ${err.message} Nothing was requested or changed; try again shortly.`
+          : `:x: Could not request to ${what}: ${(err as Error).message}`;
+    await replyPrivately(deps, inv, { text });
+    return;
+  }
+  try {
+    const posted = await deps.out.post(deps.config.approvalChannel, approvalRequestMessage(request));
+    await deps.store.approvals.setMessage(request.id, posted.channel, posted.ts);
+    await replyPrivately(deps, inv, {
+      text: `:hourglass_flowing_sand: Asked for approval to ${what} in <#${deps.config.approvalChannel}> (request \`${request.id}\`). An approver other than you must decide within ${deps.config.approvalTtlHours} h; I'll tell you the outcome.`,
+    });
+  } catch (err) {
+    deps.log.error({ err, requestId: request.id }, 'approval request recorded but not posted');
+    await replyPrivately(deps, inv, {
+      text: `:warning: The request to ${what} is recorded (\`${request.id}\`) but could not be posted to <#${deps.config.approvalChannel}>: ${(err as Error).message}. Ask an approver to look at it in snapbot's Home tab.`,
+    });
+  }
+}
+
+/** Facts an approver needs, and the refusals AWS would give anyway, found before anything is recorded. */
+async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: RiskSummary; relatedIds?: string[] }> {
+  const region = deps.config.awsRegion;
+  const prices = deps.config.prices;
+  const now = deps.now();
+  switch (action.type) {
+    case 'share.public':
+    case 'share.account': {
+      const isPublic = action.type === 'share.public';
+      const lines: string[] = [];
+      let bpa: RiskSummary['blockPublicAccess'];
+      if (action.resourceId.startsWith('snap-')) {
+        const snap = await deps.ec2.getSnapshot(region, action.resourceId);
+        if (isPublic && snap.encrypted) {
+          throw new Refusal(`${snap.id} is encrypted, and AWS never makes encrypted snapshots public. Share it with specific accounts instead: \`/share ${snap.id} <account-id>\` (they need access to the KMS key).`);
+        }
+        if (isPublic) {
+          const state = await deps.ec2.snapshotBlockPublicAccess(region);
+          if (state === 'block-all-sharing' || state === 'block-new-sharing') {
+            throw new Refusal(`block public access for snapshots is on in ${region} (${state}), so AWS would refuse to make ${snap.id} public. An account admin must turn it off first, or share with an account instead.`);
+          }
+          bpa = state === 'unknown' ? 'unknown' : 'unblocked';
+          lines.push(`Anyone with an AWS account could create a volume from ${snap.id} and read all ${snap.volumeSizeGiB} GiB of its data.`);
+        }
+        if (!isPublic) lines.push(`Account ${(action as { accountId: string }).accountId} could create volumes from ${snap.id} (${snap.volumeSizeGiB} GiB).`);
+      } else {
+        const image = await deps.ec2.getImage(region, action.resourceId);
+        if (isPublic && image.blockDevices.some((b) => b.encrypted)) {
+          throw new Refusal(`${image.id} has encrypted snapshots, and AWS never makes such AMIs public. Share it with specific accounts instead.`);
+        }
+        if (isPublic) {
+          const state = await deps.ec2.imageBlockPublicAccess(region);
+          if (state === 'block-new-sharing' || state === 'block-all-sharing') {
+            throw new Refusal(`block public access for AMIs is on in ${region} (${state}), so AWS would refuse to make ${image.id} public. An account admin must turn it off first, or share with an account instead.`);
+          }
+          bpa = state === 'unknown' ? 'unknown' : 'unblocked';
+          lines.push(`Anyone with an AWS account could launch "${image.name}" and copy its disks.`);
+        }
+        if (!isPublic) lines.push(`Account ${(action as { accountId: string }).accountId} could launch "${image.name}".`);
+      }
+      if (bpa === 'unknown') lines.push('Account-level block public access state is unknown (snapbot could not read it).');
+      if (!isPublic) lines.push('The account is not in SHARE_ALLOWED_ACCOUNTS.');
+      return { risk: { lines, publicExposure: isPublic, blockPublicAccess: bpa } };
+    }
+    case 'snapshot.delete': {
+      const snap = await deps.ec2.getSnapshot(region, action.snapshotId);
+      if (snap.tags[TAG.backupSource]) {
+        throw new Refusal(`${snap.id} is managed by AWS Backup (${snap.tags[TAG.backupSource]}); delete it through its backup vault and plan instead.`);
+      }
+      const images = await deps.ec2.listOwnImages(region);
+      const users = images.filter((i) => imageSnapshotIds(i).includes(snap.id) && i.state !== 'deregistered');
+      if (users.length) {
+        const ids = users.map((i) => i.id);
+        throw new Refusal(`${snap.id} is used by ${ids.join(', ')}; AWS refuses to delete a snapshot an AMI uses. Deregister the AMI with its snapshots instead: \`/ami deregister ${ids[0]} --delete-snapshots\`.`);
+      }
+      const lt = await deps.ec2.launchTemplateUsage(region).catch(() => undefined);
+      if (lt?.snapshotIds.has(snap.id)) {
+        throw new Refusal(`${snap.id} is used by a launch template's default or latest version; launches from it would fail. Update the launch template first.`);
+      }
+      return { risk: snapshotDeletionRisk(snap, deps.config.prices, now) };
+    }
+    case 'ami.deregister': {
+      const image = await deps.ec2.getImage(region, action.imageId);
+      const snapIds = imageSnapshotIds(image);
+      const snaps: Snapshot[] = await deps.ec2.getSnapshots(region, snapIds).catch(() => []);
+      const usd = snaps.reduce((a, s) => a + snapshotMonthlyUsd(s, prices), 0);
+      const lines: string[] = [];
+      const [instances, lt] = await Promise.all([
+        deps.ec2.imageIdsInUseByInstances(region).catch(() => new Set<string>()),
+        deps.ec2.launchTemplateUsage(region).catch(() => undefined),
+      ]);
+      if (instances.has(image.id)) lines.push(`Instances still run from ${image.id}; they keep running, but cannot be relaunched from it.`);
+      if (lt?.imageIds.has(image.id)) lines.push(`A launch template uses ${image.id}: launches from it will fail.`);
+      if (image.public) lines.push(`${image.id} is public: others may depend on it.`);
+      if (action.deleteSnapshots) {
+        lines.push(`Deletes ${snapIds.length} snapshot(s): ${snapIds.join(', ') || 'none'}.`);
+        for (const s of snaps) {
+          const warn = archiveEarlyDeletionWarning(s, now, { prices });
+          if (warn) lines.push(`${s.id} is ${warn}.`);
+        }
+      } else if (snapIds.length) {
+        lines.push(`Its ${snapIds.length} snapshot(s) are kept and keep costing ${formatMonthlyUsd(usd)}.`);
+      }
+      return {
+        risk: { lines, monthlyUsdFreed: action.deleteSnapshots ? usd : 0, usedBy: lt?.imageIds.has(image.id) ? ['a launch template'] : undefined },
+        relatedIds: action.deleteSnapshots ? snapIds : undefined,
+      };
+    }
+  }
+}
+
+function snapshotDeletionRisk(snap: Snapshot, prices: Deps['config']['prices'], now: Date): RiskSummary {
+  const lines = [`${snap.id}: ${snap.volumeSizeGiB} GiB, ${snap.storageTier} tier, from ${snap.volumeId ?? 'no longer existing volume'}.`];
+  const warn = archiveEarlyDeletionWarning(snap, now, { prices });
+  if (warn) lines.push(`It is ${warn}.`);
+  if (snap.tags[TAG.dlmPolicy]) lines.push(`Managed by Data Lifecycle Manager policy ${snap.tags[TAG.dlmPolicy]}, which would delete it on its own schedule.`);
+  lines.push('Snapshots are incremental: blocks shared with other snapshots of the volume stay billed, so the saving is an upper bound.');
+  return { lines, monthlyUsdFreed: snapshotMonthlyUsd(snap, prices), earlyDeletionCharge: Boolean(warn) };
+}
+
+/** Whoever clicked Approve or Reject: decide, and for an approval run the action once. */
+export async function decide(
+  deps: Deps,
+  click: { userId: string; channelId: string; requestId: string; decision: 'approved' | 'rejected'; reason?: string },
+): Promise<void> {
+  const privately = (text: string) => replyPrivately(deps, { userId: click.userId, channelId: click.channelId }, { text });
+  let request: ApprovalRequest | undefined;
+  try {
+    request = await deps.store.approvals.get(click.requestId);
+    if (!request) return privately(`:x: Request \`${click.requestId}\` does not exist.`);
+    const permission = mayDecide(request, click.userId, { approverUserIds: await approverUserIds(deps), now: deps.now() });
+    if (!permission.ok) return privately(`:no_entry: Not allowed: ${permission.reason} Nothing changed.`);
+    request = await deps.store.approvals.decide(click.requestId, { decision: click.decision, by: click.userId, reason: click.reason, now: deps.now() });
+  } catch (err) {
+    if (err instanceof AlreadyDecidedError || err instanceof ExpiredError || err instanceof SelfDecisionError || err instanceof NotFoundError) {
+      return privately(`:information_source: ${err.message} Nothing changed.`);
+    }
+    if (err instanceof StoreUnavailableError) return privately(`:x: ${err.message} Nothing was decided; try again shortly.`);
+    throw err;
+  }
+  await showOnRequest(deps, request);
+  if (request.status === 'approved') await execute(deps, request.id);
+  else await notifyRequester(deps, request);
+}
+
+/** approved → executing → done|failed, exactly once across clicks, retries and replicas (a conditional write). */
+export async function execute(deps: Deps, requestId: string, opts: { resume?: boolean } = {}): Promise<void> {
+  const started = opts.resume
+    ? await deps.store.approvals.resumeExecution(requestId, { staleBefore: new Date(deps.now().getTime() - 120_000), now: deps.now() })
+    : await deps.store.approvals.startExecution(requestId, { now: deps.now() });
+  if (!started) return;
+  const request = await deps.store.approvals.get(requestId);
+  if (!request) return;
+  let outcome: { ok: boolean; message: string };
+  try {
+    outcome = { ok: true, message: await runAction(deps, request) };
+  } catch (err) {
+    outcome = { ok: false, message: (err as Error).message };
+  }
+  const finished = await deps.store.approvals.finish(requestId, outcome, { now: deps.now() });
+  await showOnRequest(deps, finished);
+  await notifyRequester(deps, finished);
+}
+
+async function runAction(deps: Deps, r: ApprovalRequest): Promise<string> {
+  const a = r.action;
+  const gone = (id: string) => (err: unknown) => {
+    // Deleting what is already gone counts as done (a crash may have run the action before it was recorded).
+    if (err instanceof AwsActionError && err.kind === 'not-found') return `${id} was already gone.`;
+    throw err;
+  };
+  switch (a.type) {
+    case 'share.public':
+    case 'share.account': {
+      const target = a.type === 'share.public' ? ({ type: 'public' } as const) : ({ type: 'account', accountId: a.accountId } as const);
+      if (a.resourceId.startsWith('snap-')) await deps.ec2.setSnapshotSharing(r.region, a.resourceId, target, 'add');
+      else await deps.ec2.setImageSharing(r.region, a.resourceId, target, 'add');
+      return a.type === 'share.public' ? `${a.resourceId} is now public.` : `${a.resourceId} is now shared with account ${a.accountId}.`;
+    }
+    case 'snapshot.delete':
+      return deps.ec2.deleteSnapshot(r.region, a.snapshotId).then(() => `${a.snapshotId} deleted.`, gone(a.snapshotId));
+    case 'ami.deregister':
+      return deps.ec2.deregisterImage(r.region, a.imageId, a.deleteSnapshots).then((res) => {
+        const parts = [`${a.imageId} deregistered.`];
+        if (res.deletedSnapshots.length) parts.push(`Deleted ${res.deletedSnapshots.join(', ')}.`);
+        for (const k of res.keptSnapshots) parts.push(`Kept ${k.id}: ${k.why}`);
+        return parts.join(' ');
+      }, gone(a.imageId));
+  }
+}
+
+async function showOnRequest(deps: Deps, r: ApprovalRequest): Promise<void> {
+  if (r.message) await deps.out.tryUpdate(r.message, approvalRequestMessage(r));
+}
+
+async function notifyRequester(deps: Deps, r: ApprovalRequest): Promise<void> {
+  try {
+    if (r.message) await deps.out.post(r.message.channel, requesterNotice(r), r.message.ts);
+    else await deps.out.dm(r.requester.userId, requesterNotice(r));
+  } catch (err) {
+    deps.log.warn({ err, requestId: r.id }, 'could not tell the requester');
+  }
+}
+
+/** The periodic sweep: pending requests past their deadline become expired, on their message too. */
+export async function expireOverdue(deps: Deps): Promise<number> {
+  const expired = await deps.store.approvals.expireDue(deps.now());
+  for (const r of expired) {
+    await showOnRequest(deps, r);
+    await notifyRequester(deps, r);
+  }
+  return expired.length;
+}
+
+/** After a crash: approved requests run now; ones left executing are taken over once they are stale. */
+export async function recoverInFlight(deps: Deps): Promise<number> {
+  const inFlight = await deps.store.approvals.listInFlight();
+  for (const r of inFlight) {
+    await execute(deps, r.id, { resume: r.status === 'executing' }).catch((err) =>
+      deps.log.error({ err, requestId: r.id }, 'recovering an approved request failed'),
+    );
+  }
+  return inFlight.length;
+}
+

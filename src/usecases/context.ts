@@ -1,0 +1,80 @@
+// What every use case receives: the composed dependencies and who asked, from where.
+import type { Logger } from 'pino';
+import type { Ec2Gateway } from '../aws/ec2.js';
+import type { Config } from '../config.js';
+import { TAG, type Tags } from '../core/types.js';
+import type { ProgressTracker } from '../jobs/progress.js';
+import type { Message, PostedMessage, SlackOut } from '../slack/out.js';
+import type { Store } from '../store/index.js';
+
+export interface Deps {
+  config: Config;
+  ec2: Ec2Gateway;
+  out: SlackOut;
+  tracker: ProgressTracker;
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  /** Runs work after the ack; a graceful shutdown waits for it. */
+  background(work: () => Promise<void>): void;
+}
+
+/** Who asked, and where the answer goes. */
+export interface Invocation {
+  userId: string;
+  channelId: string;
+  responseUrl?: string;
+  triggerId?: string;
+}
+
+export { newId } from '../store/ids.js';
+
+/** The contract's tags on everything snapbot creates. */
+export function creationTags(inv: Invocation, requestId: string, name?: string): Tags {
+  const tags: Tags = {
+    [TAG.requestedBy]: inv.userId,
+    [TAG.channel]: inv.channelId,
+    [TAG.request]: requestId,
+  };
+  if (name) tags[TAG.name] = name;
+  return tags;
+}
+
+export async function replyPrivately(deps: Deps, inv: Invocation, msg: Message): Promise<void> {
+  try {
+    await deps.out.private({ channel: inv.channelId, user: inv.userId, responseUrl: inv.responseUrl }, msg);
+  } catch (err) {
+    deps.log.warn({ err }, 'private reply failed');
+  }
+}
+
+const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+/**
+ * Posts the public message that follows an operation in the asking channel. Where the bot may not post there
+ * (not invited), the message goes to the user's DM instead, with a private hint how to fix that.
+ */
+export async function announce(deps: Deps, inv: Invocation, msg: Message): Promise<PostedMessage> {
+  try {
+    return await deps.out.post(inv.channelId, msg);
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (!code || !CANNOT_POST.has(code)) throw err;
+    await replyPrivately(deps, inv, {
+      text: `I can't post in this channel (${code}), so I'll follow this in our direct messages. Invite me with \`/invite @snapbot\` to see progress here.`,
+    });
+    return deps.out.dm(inv.userId, msg);
+  }
+}
+
+/** Records an audit entry; an unreachable store must not undo work that already happened in AWS. */
+export async function auditBestEffort(
+  deps: Deps,
+  entry: { resourceId: string; actor: string; event: string; detail?: string; requestId?: string },
+): Promise<void> {
+  try {
+    await deps.store.audit.append({ ...entry, at: deps.now().toISOString() });
+  } catch (err) {
+    deps.log.warn({ err, resourceId: entry.resourceId }, 'audit entry not recorded');
+  }
+}

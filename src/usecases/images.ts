@@ -1,0 +1,165 @@
+// /ami: create from an instance or a snapshot, list, launch, copy to another region.
+import type { CommandOf } from '../core/commands.js';
+import type { Image, Sharing, Snapshot } from '../core/types.js';
+import { imageSnapshotIds, nameTag } from '../core/types.js';
+import { imageListMessage } from '../slack/views/lists.js';
+import { progressMessage } from '../slack/views/progress.js';
+import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
+
+type Start = { title: string; region: string; label?: string; run: (opId: string) => Promise<string> };
+
+/** Posts the message, runs the create call, then hands the new AMI to the progress tracker. */
+async function followNewImage(deps: Deps, inv: Invocation, kind: 'image' | 'copy-image', s: Start): Promise<void> {
+  const opId = newId(deps.now());
+  const started = deps.now();
+  const base = { title: s.title, requesterId: inv.userId, region: s.region };
+  const msg = await announce(deps, inv, progressMessage({ ...base, phase: 'starting', items: [] }));
+  try {
+    const imageId = await s.run(opId);
+    await deps.tracker.track({
+      id: opId,
+      kind,
+      region: s.region,
+      resourceIds: [imageId],
+      labels: s.label ? { [imageId]: s.label } : {},
+      message: msg,
+      requesterId: inv.userId,
+      title: s.title,
+      startedAt: started,
+    });
+  } catch (err) {
+    await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message }));
+  }
+}
+
+export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.create'>): Promise<void> {
+  const region = deps.config.awsRegion;
+  await followNewImage(deps, inv, 'image', {
+    title: `AMI "${cmd.name}" from ${cmd.instanceId}${cmd.noReboot ? ' (no reboot)' : ''}`,
+    region,
+    label: cmd.name,
+    run: async (opId) => {
+      const instance = await deps.ec2.getInstance(region, cmd.instanceId);
+      const imageId = await deps.ec2.createImage(region, {
+        instanceId: cmd.instanceId,
+        name: cmd.name,
+        noReboot: cmd.noReboot,
+        description: cmd.description ?? `snapbot: from ${cmd.instanceId}${nameTag(instance.tags) ? ` (${nameTag(instance.tags)})` : ''}`,
+        tags: creationTags(inv, opId, cmd.name),
+      });
+      await auditBestEffort(deps, { resourceId: imageId, actor: inv.userId, event: 'created', detail: `AMI "${cmd.name}" from ${cmd.instanceId}`, requestId: opId });
+      return imageId;
+    },
+  });
+}
+
+export async function createImageFromSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.fromSnapshot'>): Promise<void> {
+  const region = deps.config.awsRegion;
+  await followNewImage(deps, inv, 'image', {
+    title: `AMI "${cmd.name}" from ${cmd.snapshotId} (${cmd.architecture})`,
+    region,
+    label: cmd.name,
+    run: async (opId) => {
+      const snapshot = await deps.ec2.getSnapshot(region, cmd.snapshotId);
+      if (snapshot.state !== 'completed') {
+        throw new Error(`${cmd.snapshotId} is still ${snapshot.state} (${snapshot.progress}%): an AMI needs a completed snapshot.`);
+      }
+      const imageId = await deps.ec2.registerImageFromSnapshot(region, {
+        snapshot,
+        name: cmd.name,
+        architecture: cmd.architecture,
+        tags: creationTags(inv, opId, cmd.name),
+      });
+      await auditBestEffort(deps, { resourceId: imageId, actor: inv.userId, event: 'created', detail: `AMI "${cmd.name}" from ${cmd.snapshotId}`, requestId: opId });
+      await auditBestEffort(deps, { resourceId: cmd.snapshotId, actor: inv.userId, event: 'registered', detail: `as ${imageId}`, requestId: opId });
+      return imageId;
+    },
+  });
+}
+
+export async function copyImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.copy'>): Promise<void> {
+  const source = deps.config.awsRegion;
+  const encrypt = cmd.encrypt || Boolean(cmd.kmsKeyId);
+  await followNewImage(deps, inv, 'copy-image', {
+    title: `Copy of ${cmd.imageId} to ${cmd.toRegion}${encrypt ? ', encrypted' : ''}`,
+    region: cmd.toRegion,
+    run: async (opId) => {
+      const image = await deps.ec2.getImage(source, cmd.imageId);
+      const copyId = await deps.ec2.copyImage(source, cmd.imageId, cmd.toRegion, {
+        name: image.name,
+        description: `snapbot: copy of ${cmd.imageId} from ${source}`,
+        encrypted: encrypt,
+        kmsKeyId: cmd.kmsKeyId,
+        tags: creationTags(inv, opId, image.name),
+      });
+      await auditBestEffort(deps, { resourceId: cmd.imageId, actor: inv.userId, event: 'copied', detail: `to ${copyId} in ${cmd.toRegion}`, requestId: opId });
+      await auditBestEffort(deps, { resourceId: copyId, actor: inv.userId, event: 'created', detail: `copy of ${cmd.imageId} from ${source}`, requestId: opId });
+      return copyId;
+    },
+  });
+}
+
+export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.launch'>): Promise<void> {
+  const region = deps.config.awsRegion;
+  const opId = newId(deps.now());
+  const title = `Instance from ${cmd.imageId} (${cmd.instanceType})`;
+  const base = { title, requesterId: inv.userId, region };
+  const msg = await announce(deps, inv, progressMessage({ ...base, phase: 'starting', items: [] }));
+  try {
+    const image = await deps.ec2.getImage(region, cmd.imageId);
+    if (image.state !== 'available') throw new Error(`${cmd.imageId} is ${image.state}: only an available AMI can be launched.`);
+    const instance = await deps.ec2.runInstance(region, {
+      imageId: cmd.imageId,
+      instanceType: cmd.instanceType,
+      subnetId: cmd.subnetId,
+      keyName: cmd.keyName,
+      tags: creationTags(inv, opId, `from ${image.name}`.slice(0, 255)),
+    });
+    await auditBestEffort(deps, { resourceId: cmd.imageId, actor: inv.userId, event: 'launched', detail: `as ${instance.id}`, requestId: opId });
+    await deps.out.tryUpdate(
+      msg,
+      progressMessage({
+        ...base,
+        phase: 'done',
+        items: [{ id: instance.id, label: `${instance.type} in ${instance.availabilityZone || region}`, state: instance.state }],
+        hint: `It boots from "${image.name}". Stop or terminate it in the EC2 console when you are done: snapbot does not manage instances.`,
+      }),
+    );
+  } catch (err) {
+    await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message }));
+  }
+}
+
+/** The account's AMIs with age, last launch, sharing, snapshots and cost: a handful of calls, not one per AMI. */
+export async function listImages(deps: Deps, inv: Invocation): Promise<void> {
+  const region = deps.config.awsRegion;
+  try {
+    const images: Image[] = await deps.ec2.listOwnImages(region);
+    images.sort((a, b) => (b.creationDate?.getTime() ?? 0) - (a.creationDate?.getTime() ?? 0));
+    const shown = images.slice(0, 100);
+    const snapshotIds = [...new Set(shown.flatMap(imageSnapshotIds))];
+    const snapshotsById = new Map<string, Snapshot>();
+    for (let i = 0; i < snapshotIds.length; i += 200) {
+      const batch = await deps.ec2.getSnapshots(region, snapshotIds.slice(i, i + 200)).catch(() => [] as Snapshot[]);
+      for (const s of batch) snapshotsById.set(s.id, s);
+    }
+    // Account shares are an attribute per AMI; look them up only for the first page a person will read.
+    const sharing = new Map<string, Sharing>();
+    await Promise.all(
+      shown.slice(0, 20).map(async (img) => {
+        const s = await deps.ec2.imageSharing(region, img.id).catch(() => undefined);
+        if (s) sharing.set(img.id, s);
+      }),
+    );
+    await replyPrivately(
+      deps,
+      inv,
+      imageListMessage(
+        images.map((image) => ({ image, sharing: sharing.get(image.id) })),
+        { now: deps.now(), prices: deps.config.prices, region, snapshotsById },
+      ),
+    );
+  } catch (err) {
+    await replyPrivately(deps, inv, { text: `:x: Could not list AMIs: ${(err as Error).message}` });
+  }
+}

@@ -1,0 +1,45 @@
+// /share: an allowed account at once; public or any other account through an approval; --revoke at once.
+import { requiresApproval, type ApprovalAction } from '../core/approvals.js';
+import type { ShareTarget } from '../core/commands.js';
+import { requestApproval } from './approvals.js';
+import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
+
+function targetText(t: ShareTarget): string {
+  return t.type === 'public' ? 'everyone (public)' : `account ${t.accountId}`;
+}
+
+export async function share(deps: Deps, inv: Invocation, resourceId: string, target: ShareTarget, reason?: string): Promise<void> {
+  const action: ApprovalAction =
+    target.type === 'public' ? { type: 'share.public', resourceId } : { type: 'share.account', resourceId, accountId: target.accountId };
+  if (requiresApproval(action, { shareAllowedAccounts: deps.config.shareAllowedAccounts })) {
+    await requestApproval(deps, inv, action, reason);
+    return;
+  }
+  await setSharing(deps, inv, resourceId, target, 'add');
+}
+
+export async function revokeShare(deps: Deps, inv: Invocation, resourceId: string, target: ShareTarget): Promise<void> {
+  await setSharing(deps, inv, resourceId, target, 'remove');
+}
+
+async function setSharing(deps: Deps, inv: Invocation, resourceId: string, target: ShareTarget, op: 'add' | 'remove'): Promise<void> {
+  const region = deps.config.awsRegion;
+  try {
+    if (resourceId.startsWith('snap-')) {
+      await deps.ec2.getSnapshot(region, resourceId);
+      await deps.ec2.setSnapshotSharing(region, resourceId, target, op);
+    } else {
+      await deps.ec2.getImage(region, resourceId);
+      await deps.ec2.setImageSharing(region, resourceId, target, op);
+    }
+  } catch (err) {
+    await replyPrivately(deps, inv, { text: `:x: Could not ${op === 'add' ? 'share' : 'revoke the share of'} ${resourceId}: ${(err as Error).message}` });
+    return;
+  }
+  const text =
+    op === 'add'
+      ? `:handshake: <@${inv.userId}> shared \`${resourceId}\` with ${targetText(target)} (an allowed account, so no approval was needed).`
+      : `:lock: <@${inv.userId}> revoked ${targetText(target)}'s access to \`${resourceId}\`.`;
+  await auditBestEffort(deps, { resourceId, actor: inv.userId, event: op === 'add' ? 'shared' : 'revoked', detail: targetText(target) });
+  await announce(deps, inv, { text });
+}

@@ -1,0 +1,189 @@
+// Every non-approval command of the contract, end to end over signed HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/sandbox/ec2/index.js';
+import { buttonsOf, textOf } from '../../src/sandbox/slack/webapi.js';
+import { CHANNEL, REQUESTER, startTestBot, type TestBot } from '../support/bot.js';
+
+let t: TestBot;
+beforeAll(async () => {
+  t = await startTestBot();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const R = 'us-east-1';
+const ephemeralTo = (user: string, pred: (text: string) => boolean) => (m: { ephemeralFor?: string; text: string; blocks?: unknown[] }) =>
+  m.ephemeralFor === user && pred(textOf(m));
+
+describe('/snapshot', () => {
+  it('list shows snapshots newest first with age, size, tier, cost and state, privately', async () => {
+    await t.command('/snapshot', 'list');
+    const m = await t.slack.waitFor(ephemeralTo(REQUESTER, (x) => /snapshots? in this account/.test(x)), 15_000, 'the list');
+    const text = textOf(m);
+    expect(text).toContain(DEMO.snapshots.webRootDaily);
+    expect(text).toMatch(/up to \$\d+\.\d\d\/mo/);
+    expect(text).toMatch(/standard|archive/);
+    expect(text).toMatch(/completed/);
+    expect(text.indexOf(DEMO.snapshots.webRootDaily)).toBeLessThan(text.indexOf(DEMO.snapshots.legacyFinal));
+  });
+
+  it('list vol-… shows only that volume’s snapshots', async () => {
+    await t.command('/snapshot', `list ${DEMO.volumes.webRoot}`);
+    const m = await t.slack.waitFor(ephemeralTo(REQUESTER, (x) => x.includes(`of ${DEMO.volumes.webRoot}`)), 15_000);
+    expect(textOf(m)).toContain(DEMO.snapshots.webRootDaily);
+    expect(textOf(m)).not.toContain(DEMO.snapshots.legacyFinal);
+  });
+
+  it('instance i-… snapshots every volume of the instance, crash-consistently', async () => {
+    const before = t.ec2.calls.length;
+    await t.command('/snapshot', `instance ${DEMO.instances.db} --exclude-boot`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes(DEMO.instances.db) && /done/.test(textOf(x)), 20_000, 'instance snapshots done');
+    const calls = t.ec2.calls.slice(before);
+    const create = calls.find((c) => c.action === 'CreateSnapshots')!;
+    expect(create.params['InstanceSpecification.InstanceId']).toBe(DEMO.instances.db);
+    expect(create.params['InstanceSpecification.ExcludeBootVolume']).toBe('true');
+    const ids = textOf(m).match(/snap-[0-9a-f]{17}/g)!;
+    expect(new Set(ids).size).toBeGreaterThanOrEqual(2);
+    for (const id of new Set(ids)) expect(t.ec2.state.getSnapshot(R, id)?.tags['snapbot:requested-by']).toBe(REQUESTER);
+  });
+
+  it('copy --to-region --encrypt creates an encrypted copy in the other region and follows it', async () => {
+    await t.command('/snapshot', `copy ${DEMO.snapshots.webDataQuarterly} --to-region eu-west-1 --encrypt`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes(`Copy of ${DEMO.snapshots.webDataQuarterly}`) && /done/.test(textOf(x)), 20_000, 'copy done');
+    const copyId = textOf(m).match(/snap-[0-9a-f]{17}/g)!.find((id) => id !== DEMO.snapshots.webDataQuarterly)!;
+    const copy = t.ec2.state.getSnapshot('eu-west-1', copyId)!;
+    expect(copy.encrypted).toBe(true);
+    expect(copy.tags['snapbot:requested-by']).toBe(REQUESTER);
+  });
+
+  it('help lists every command privately', async () => {
+    const res = await t.command('/snapshot', 'help');
+    expect(res.json?.response_type).toBe('ephemeral');
+    for (const c of ['/snapshot', '/restore', '/ami', '/share']) expect(String(res.json?.text)).toContain(c);
+  });
+
+  it('with no text opens the modal, and its volume picker searches by Name tag', async () => {
+    const before = t.slack.callsOf('views.open').length;
+    await t.command('/snapshot', '');
+    await t.slack.waitUntil(() => t.slack.callsOf('views.open').length > before || undefined, 10_000, 'views.open');
+    const res = await t.sender.suggest({ userId: REQUESTER, actionId: 'volume_pick', blockId: 'volume', value: 'db-primary' });
+    const options = (res.json?.options ?? []) as { value: string; text: { text: string } }[];
+    expect(options.map((o) => o.value)).toContain(DEMO.volumes.dbData);
+    expect(options.every((o) => o.text.text.includes('db-primary'))).toBe(true);
+  });
+
+  it('the modal submission creates the snapshot; a bad pick comes back next to the field', async () => {
+    const bad = await t.sender.submitView({ userId: REQUESTER, callbackId: 'snapshot_create', privateMetadata: JSON.stringify({ channelId: CHANNEL }), values: { volume: { volume_pick: { type: 'external_select', selected_option: { value: 'vol-nothex' } } } } });
+    expect(bad.json?.response_action).toBe('errors');
+    expect(Object.keys(bad.json?.errors as object)).toContain('volume');
+
+    const ok = await t.sender.submitView({
+      userId: REQUESTER,
+      callbackId: 'snapshot_create',
+      privateMetadata: JSON.stringify({ channelId: CHANNEL }),
+      values: {
+        volume: { volume_pick: { type: 'external_select', selected_option: { value: DEMO.volumes.buildRoot } } },
+        description: { value: { type: 'plain_text_input', value: 'from the modal' } },
+      },
+    });
+    expect(ok.status).toBe(200);
+    await t.slack.waitFor((x) => textOf(x).includes(DEMO.volumes.buildRoot) && /completed/.test(textOf(x)), 20_000, 'modal snapshot');
+  });
+});
+
+describe('/restore', () => {
+  it('creates a volume from a snapshot and attaches it to an instance in the same zone', async () => {
+    const inst = t.ec2.state.getInstance(R, DEMO.instances.web1)!;
+    const az = inst.availabilityZone;
+    await t.command('/restore', `${DEMO.snapshots.webRootDaily} --az ${az} --type gp3 --size 40 --attach ${DEMO.instances.web1} --device /dev/sdk`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes(`Volume from ${DEMO.snapshots.webRootDaily}`) && /done/.test(textOf(x)), 30_000, 'restore done');
+    const volId = textOf(m).match(/vol-[0-9a-f]{17}/)![0];
+    const vol = t.ec2.state.getVolume(R, volId)!;
+    expect(vol.sizeGiB).toBe(40);
+    expect(vol.tags['snapbot:requested-by']).toBe(REQUESTER);
+    expect(t.ec2.state.volumeState(vol)).toBe('in-use');
+  });
+
+  it('refuses a size below the snapshot, naming the minimum, without creating anything', async () => {
+    const snap = t.ec2.state.getSnapshot(R, DEMO.snapshots.dbBackupRecent)!;
+    const before = t.ec2.calls.filter((c) => c.action === 'CreateVolume').length;
+    await t.command('/restore', `${snap.id} --az us-east-1a --size 1`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes(`Volume from ${snap.id}`) && /failed/.test(textOf(x)), 15_000);
+    expect(textOf(m)).toContain(`at least ${snap.volumeSizeGiB} GiB`);
+    expect(t.ec2.calls.filter((c) => c.action === 'CreateVolume').length).toBe(before);
+  });
+
+  it('opens the modal for /restore snap-… and fills in the snapshot size', async () => {
+    const before = t.slack.callsOf('views.open').length;
+    await t.command('/restore', DEMO.snapshots.webRootDaily);
+    await t.slack.waitUntil(() => t.slack.callsOf('views.update').some((c) => String(c.args.view).includes('GiB')) || undefined, 10_000, 'views.update with size');
+    expect(t.slack.callsOf('views.open').length).toBe(before + 1);
+  });
+});
+
+describe('/ami', () => {
+  it('create i-… <name> --no-reboot makes a tagged AMI and follows it to available', async () => {
+    await t.command('/ami', `create ${DEMO.instances.web2} web-2-golden --no-reboot`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes('web-2-golden') && /done/.test(textOf(x)), 20_000, 'AMI available');
+    const amiId = textOf(m).match(/ami-[0-9a-f]{17}/)![0];
+    const ami = t.ec2.state.getImage(R, amiId)!;
+    expect(ami.name).toBe('web-2-golden');
+    expect(ami.tags).toMatchObject({ 'snapbot:requested-by': REQUESTER, Name: 'web-2-golden' });
+    expect(textOf(m)).toContain(`/ami launch ${amiId}`);
+  });
+
+  it('from-snapshot registers an AMI whose root is that snapshot', async () => {
+    await t.command('/ami', `from-snapshot ${DEMO.snapshots.buildRootStale} build-restore --arch arm64`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes('build-restore') && /done/.test(textOf(x)), 20_000);
+    const ami = t.ec2.state.getImage(R, textOf(m).match(/ami-[0-9a-f]{17}/)![0])!;
+    expect(ami.architecture).toBe('arm64');
+    expect(JSON.stringify(ami.blockDevices)).toContain(DEMO.snapshots.buildRootStale);
+  });
+
+  it('list shows AMIs with age, last launch, sharing, snapshots and cost', async () => {
+    await t.command('/ami', 'list');
+    const m = await t.slack.waitFor(ephemeralTo(REQUESTER, (x) => /AMIs? in us-east-1/.test(x)), 15_000);
+    const text = textOf(m);
+    expect(text).toMatch(/never launched|launched .* ago/);
+    expect(text).toMatch(/public|private|shared with/);
+    expect(text).toMatch(/snapshot/);
+    expect(text).toMatch(/\$\d+\.\d\d/);
+  });
+
+  it('launch starts an instance from an AMI', async () => {
+    const ami = [...t.ec2.state.region(R).images.values()].find((i) => t.ec2.state.imageState(i) === 'available')!;
+    await t.command('/ami', `launch ${ami.id} --type t3.small`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes(`Instance from ${ami.id}`) && /done/.test(textOf(x)), 15_000);
+    const instanceId = textOf(m).match(/\bi-[0-9a-f]{17}/)![0];
+    expect(t.ec2.state.getInstance(R, instanceId)?.type).toBe('t3.small');
+  });
+
+  it('copy --to-region copies an AMI and follows the copy', async () => {
+    const ami = [...t.ec2.state.region(R).images.values()].find((i) => t.ec2.state.imageState(i) === 'available')!;
+    await t.command('/ami', `copy ${ami.id} --to-region eu-west-1`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes(`Copy of ${ami.id}`) && /done/.test(textOf(x)), 20_000);
+    const copyId = textOf(m).match(/ami-[0-9a-f]{17}/g)!.find((id) => id !== ami.id)!;
+    expect(t.ec2.state.getImage('eu-west-1', copyId)).toBeDefined();
+  });
+
+  it('an unknown AMI fails with a plain-words reason', async () => {
+    await t.command('/ami', 'launch ami-0123456789abcdef0');
+    const m = await t.slack.waitFor((x) => textOf(x).includes('ami-0123456789abcdef0') && /failed/.test(textOf(x)), 15_000);
+    expect(textOf(m)).toMatch(/does not exist/);
+  });
+});
+
+describe('/share', () => {
+  it('shares with an allowed account at once, and --revoke removes it at once', async () => {
+    const snap = DEMO.snapshots.webRootBeforeUpgrade;
+    await t.command('/share', `${snap} 111122223333`);
+    await t.slack.waitFor((x) => x.channel === CHANNEL && textOf(x).includes(snap) && /shared/.test(textOf(x)), 15_000);
+    expect(t.ec2.state.getSnapshot(R, snap)!.sharedWith).toContain('111122223333');
+    expect(buttonsOf(t.slack.messages.at(-1)!)).toEqual([]);
+
+    await t.command('/share', `${snap} --revoke 111122223333`);
+    await t.slack.waitFor((x) => textOf(x).includes(snap) && /revoked/.test(textOf(x)), 15_000);
+    expect(t.ec2.state.getSnapshot(R, snap)!.sharedWith).not.toContain('111122223333');
+  });
+});
