@@ -1,0 +1,124 @@
+/**
+ * The sandbox EC2 service: an in-process HTTP server speaking the EC2 Query API, so the real
+ * `EC2Client` (and the bot's real src/aws/ code) runs against it unchanged. One server serves every
+ * region (taken from the request's SigV4 credential scope); resource states follow a clock.
+ *
+ * Actions: CreateSnapshot(s), DescribeSnapshots, Describe/ModifySnapshotAttribute, CopySnapshot,
+ * DeleteSnapshot, DescribeVolumes, CreateVolume, Attach/DetachVolume, DeleteVolume, DescribeInstances,
+ * RunInstances, CreateImage, RegisterImage, DescribeImages, Describe/ModifyImageAttribute, CopyImage,
+ * DeregisterImage, DescribeRegions, DescribeAvailabilityZones, Create/DeleteTags,
+ * DescribeLaunchTemplates, DescribeLaunchTemplateVersions, GetSnapshotBlockPublicAccessState,
+ * GetImageBlockPublicAccessState. Anything else answers InvalidAction.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { seedDemo, seedSynthetic, type SyntheticSeed } from './seed.js';
+import { Ec2Service, type SandboxCall, type ThrottleOptions } from './server.js';
+import { Ec2State } from './state.js';
+
+export { DEMO, type SyntheticSeed } from './seed.js';
+export { Ec2State } from './state.js';
+export type {
+  BlockDeviceRecord,
+  ImageBlockPublicAccess,
+  ImageInput,
+  ImageRecord,
+  InstanceInput,
+  InstanceRecord,
+  LaunchTemplateInput,
+  LaunchTemplateRecord,
+  SnapshotBlockPublicAccess,
+  SnapshotInput,
+  SnapshotRecord,
+  VolumeInput,
+  VolumeRecord,
+} from './state.js';
+export { Ec2Service, type SandboxCall, type ThrottleOptions } from './server.js';
+
+export interface SandboxEc2Options {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  accountId?: string;
+  seed?: 'demo' | 'none' | SyntheticSeed;
+  now?: () => Date;
+  /** How long a new snapshot stays pending (default 8). */
+  snapshotSeconds?: number;
+  /** How long a new AMI and its snapshots stay pending (default 12). */
+  imageSeconds?: number;
+  /** How long a new volume stays `creating` (default snapshotSeconds / 4). */
+  volumeSeconds?: number;
+  /** How long a launched instance stays `pending` (default imageSeconds / 2). */
+  instanceSeconds?: number;
+  throttle?: ThrottleOptions;
+  /** Actions answered with UnauthorizedOperation, e.g. ['CreateSnapshot']; '*' denies all. */
+  deny?: string[];
+}
+
+export interface SandboxEc2 {
+  /** Give this to the SDK as `endpoint`. */
+  url: string;
+  port: number;
+  state: Ec2State;
+  /** Every request received, oldest first. */
+  calls: SandboxCall[];
+  /** Live: add or remove actions during a test. */
+  deny: Set<string>;
+  service: Ec2Service;
+  stop(): Promise<void>;
+  /** The next `count` calls (of `action`, or of any action) fail with `code`, e.g. 'RequestLimitExceeded'. */
+  injectErrors(code: string, count: number, action?: string): void;
+}
+
+export const SANDBOX_ACCOUNT_ID = '123456789012';
+
+/** Builds the account without a server, for code that wants the model alone. */
+export function createSandboxState(opts: SandboxEc2Options = {}): Ec2State {
+  const snapshotSeconds = opts.snapshotSeconds ?? 8;
+  const imageSeconds = opts.imageSeconds ?? 12;
+  const state = new Ec2State({
+    accountId: opts.accountId ?? SANDBOX_ACCOUNT_ID,
+    now: opts.now ?? (() => new Date()),
+    snapshotSeconds,
+    imageSeconds,
+    volumeSeconds: opts.volumeSeconds ?? snapshotSeconds / 4,
+    instanceSeconds: opts.instanceSeconds ?? imageSeconds / 2,
+  });
+  const seed = opts.seed ?? 'none';
+  if (seed === 'demo') seedDemo(state);
+  else if (seed !== 'none') seedSynthetic(state, seed);
+  return state;
+}
+
+/** Starts the EC2 Query API sandbox; point `new EC2Client({ endpoint: sandbox.url, … })` at it. */
+export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<SandboxEc2> {
+  const state = createSandboxState(opts);
+  const service = new Ec2Service(state, { deny: opts.deny, throttle: opts.throttle });
+  const server = createServer(service.handle);
+  // The SDK keeps connections alive; don't let an idle one hold stop() open.
+  server.keepAliveTimeout = 5_000;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    state,
+    calls: service.calls,
+    deny: service.deny,
+    service,
+    injectErrors: (code, count, action) => service.injectErrors(code, count, action),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

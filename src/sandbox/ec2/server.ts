@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ACTIONS } from './actions/index.js';
+import { Ec2Error, errors, injectedError } from './errors.js';
+import { Params } from './query.js';
+import { isRegionName } from './regions.js';
+import type { Ec2State } from './state.js';
+import { errorXml, responseXml } from './xml.js';
+
+export interface SandboxCall {
+  action: string;
+  region: string;
+  /** The request's form parameters, without Action and Version. */
+  params: Record<string, string>;
+}
+
+export interface ThrottleOptions {
+  /** Requests allowed per second (also the burst size). */
+  perSecond: number;
+  /** One bucket per action instead of one for the whole account. */
+  perAction?: boolean;
+}
+
+interface Injection {
+  code: string;
+  remaining: number;
+  action?: string;
+}
+
+const DEFAULT_REGION = 'us-east-1';
+/** Keeps the call log from growing without bound under benchmarks. */
+const MAX_LOGGED_CALLS = 50_000;
+
+class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(private readonly perSecond: number) {
+    this.tokens = perSecond;
+  }
+
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** The region a SigV4-signed request was signed for: `Credential=AKID/20261122/eu-west-1/ec2/aws4_request`. */
+export function regionOf(req: IncomingMessage, params: Record<string, string>): string {
+  const scope = req.headers.authorization ?? params['X-Amz-Credential'] ?? '';
+  const m = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/ec2\/aws4_request/.exec(scope) ?? /^[^/]+\/\d{8}\/([^/]+)\/ec2\//.exec(scope);
+  return m && isRegionName(m[1]) ? m[1] : DEFAULT_REGION;
+}
+
+function resourceArn(state: Ec2State, region: string, params: Record<string, string>): string {
+  const id =
+    params.VolumeId ?? params.SnapshotId ?? params.SourceSnapshotId ?? params.ImageId ?? params.SourceImageId ?? params.InstanceId;
+  if (!id) return '*';
+  const kind = id.startsWith('vol-') ? 'volume' : id.startsWith('snap-') ? 'snapshot' : id.startsWith('ami-') ? 'image' : 'instance';
+  // Snapshot and image ARNs carry no account, as in real EC2.
+  const account = kind === 'snapshot' || kind === 'image' ? '' : state.accountId;
+  return `arn:aws:ec2:${region}:${account}:${kind}/${id}`;
+}
+
+export class Ec2Service {
+  readonly calls: SandboxCall[] = [];
+  /** Actions answered with UnauthorizedOperation, e.g. `CreateSnapshot` or `ec2:CreateSnapshot`; `*` denies all. */
+  readonly deny: Set<string>;
+  private readonly injections: Injection[] = [];
+  private readonly buckets = new Map<string, TokenBucket>();
+  /** Changeable at run time, e.g. to start throttling halfway through a test. */
+  throttle: ThrottleOptions | undefined;
+
+  constructor(
+    readonly state: Ec2State,
+    opts: { deny?: string[]; throttle?: ThrottleOptions } = {},
+  ) {
+    this.deny = new Set(opts.deny ?? []);
+    this.throttle = opts.throttle;
+  }
+
+  /** The next `count` calls (of `action`, or of any action) fail with `code`. */
+  injectErrors(code: string, count: number, action?: string): void {
+    this.injections.push({ code, remaining: count, action });
+  }
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const query = new URL(req.url ?? '/', 'http://sandbox').searchParams;
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const params: Record<string, string> = {};
+      for (const [k, v] of query) params[k] = v;
+      for (const [k, v] of form) params[k] = v;
+      const requestId = randomUUID();
+      const { status, body } = this.dispatch(req, params, requestId);
+      res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
+      res.end(body);
+    });
+  };
+
+  private dispatch(req: IncomingMessage, params: Record<string, string>, requestId: string): { status: number; body: string } {
+    const { Action: action = '', Version: _version, ...rest } = params;
+    const region = regionOf(req, params);
+    this.log({ action, region, params: rest });
+    try {
+      const body = this.run(action, region, rest);
+      return { status: 200, body: responseXml(action, requestId, body) };
+    } catch (e) {
+      const err = e instanceof Ec2Error ? e : errors.internal(e instanceof Error ? e.message : String(e));
+      return { status: err.status, body: errorXml(err.code, err.message, requestId) };
+    }
+  }
+
+  private run(action: string, region: string, params: Record<string, string>) {
+    if (!action) throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
+    const handler = ACTIONS[action];
+    if (!handler) throw errors.invalidAction(action);
+    this.takeInjection(action);
+    if (this.throttle && !this.bucket(action).take()) throw errors.throttled();
+    if (this.deny.has(action) || this.deny.has(`ec2:${action}`) || this.deny.has('*')) {
+      throw errors.unauthorized(this.state.accountId, action, resourceArn(this.state, region, params));
+    }
+    const p = Params.parse(params);
+    if (p.bool('DryRun')) throw errors.dryRun();
+    return handler({ state: this.state, region, r: this.state.region(region), p, now: this.state.now() });
+  }
+
+  private takeInjection(action: string): void {
+    const i = this.injections.findIndex((x) => x.remaining > 0 && (x.action === undefined || x.action === action));
+    if (i < 0) return;
+    const injection = this.injections[i];
+    if (--injection.remaining === 0) this.injections.splice(i, 1);
+    throw injectedError(injection.code);
+  }
+
+  private bucket(action: string): TokenBucket {
+    const { perAction, perSecond } = this.throttle!;
+    const key = `${perAction ? action : '*'}@${perSecond}`;
+    let b = this.buckets.get(key);
+    if (!b) this.buckets.set(key, (b = new TokenBucket(perSecond)));
+    return b;
+  }
+
+  private log(call: SandboxCall): void {
+    if (this.calls.length >= MAX_LOGGED_CALLS) this.calls.splice(0, MAX_LOGGED_CALLS / 2);
+    this.calls.push(call);
+  }
+}

@@ -1,0 +1,562 @@
+import { Collection } from './collection.js';
+import { randomId } from './ids.js';
+import { availabilityZones } from './regions.js';
+
+export type Tags = Record<string, string>;
+export type BlockPublicAccessKind = 'snapshot' | 'image';
+export type SnapshotBlockPublicAccess = 'unblocked' | 'block-all-sharing' | 'block-new-sharing';
+export type ImageBlockPublicAccess = 'unblocked' | 'block-new-sharing';
+
+/** The volume ID real EC2 reports for snapshots made by CopySnapshot. */
+export const COPIED_VOLUME_ID = 'vol-ffffffff';
+
+export interface SnapshotRecord {
+  seq: number;
+  id: string;
+  region: string;
+  ownerId: string;
+  ownerAlias?: string;
+  volumeId: string;
+  volumeSizeGiB: number;
+  startMs: number;
+  /** Pending until startMs + durationMs; state is computed from the clock at read time. */
+  durationMs: number;
+  /** Set when the snapshot failed; its state is then `error`. */
+  failedMessage?: string;
+  description: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  storageTier: 'standard' | 'archive';
+  fullSizeBytes?: number;
+  tags: Tags;
+  public: boolean;
+  sharedWith: string[];
+}
+
+export interface VolumeAttachmentRecord {
+  instanceId: string;
+  device: string;
+  attachMs: number;
+  deleteOnTermination: boolean;
+}
+
+export interface VolumeRecord {
+  seq: number;
+  id: string;
+  region: string;
+  availabilityZone: string;
+  sizeGiB: number;
+  type: string;
+  iops?: number;
+  throughput?: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  snapshotId?: string;
+  createMs: number;
+  /** `creating` until then. */
+  readyMs: number;
+  failed?: boolean;
+  attachment?: VolumeAttachmentRecord;
+  tags: Tags;
+}
+
+export interface BlockDeviceRecord {
+  device: string;
+  snapshotId?: string;
+  volumeSizeGiB?: number;
+  volumeType?: string;
+  encrypted?: boolean;
+  deleteOnTermination?: boolean;
+  iops?: number;
+  throughput?: number;
+  kmsKeyId?: string;
+}
+
+export interface ImageRecord {
+  seq: number;
+  id: string;
+  region: string;
+  ownerId: string;
+  ownerAlias?: string;
+  name: string;
+  description?: string;
+  createMs: number;
+  /** `pending` until then. */
+  readyMs: number;
+  disabled: boolean;
+  failedMessage?: string;
+  architecture: string;
+  rootDeviceName: string;
+  virtualizationType: string;
+  enaSupport: boolean;
+  blockDevices: BlockDeviceRecord[];
+  tags: Tags;
+  public: boolean;
+  sharedWith: string[];
+  lastLaunchedMs?: number;
+  deprecationMs?: number;
+  sourceInstanceId?: string;
+  sourceImageId?: string;
+  sourceImageRegion?: string;
+}
+
+export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+export interface InstanceRecord {
+  seq: number;
+  id: string;
+  region: string;
+  reservationId: string;
+  availabilityZone: string;
+  type: string;
+  imageId?: string;
+  /** The settled state; `running` reads as `pending` until readyMs. */
+  state: Exclude<InstanceStateName, 'pending'>;
+  launchMs: number;
+  readyMs: number;
+  rootDeviceName: string;
+  architecture: string;
+  keyName?: string;
+  subnetId?: string;
+  /** Attached volumes in attachment order; each volume's attachment holds its device. */
+  volumeIds: string[];
+  tags: Tags;
+}
+
+export interface LaunchTemplateVersionRecord {
+  versionNumber: number;
+  description?: string;
+  createMs: number;
+  imageId?: string;
+  instanceType?: string;
+  blockDevices: BlockDeviceRecord[];
+}
+
+export interface LaunchTemplateRecord {
+  seq: number;
+  id: string;
+  region: string;
+  name: string;
+  createMs: number;
+  defaultVersion: number;
+  versions: LaunchTemplateVersionRecord[];
+  tags: Tags;
+}
+
+export class RegionState {
+  readonly snapshots = new Collection<SnapshotRecord>('snapshots');
+  readonly volumes = new Collection<VolumeRecord>('volumes');
+  readonly images = new Collection<ImageRecord>('images');
+  readonly instances = new Collection<InstanceRecord>('instances');
+  readonly launchTemplates = new Collection<LaunchTemplateRecord>('launch-templates');
+  snapshotBlockPublicAccess: SnapshotBlockPublicAccess = 'unblocked';
+  imageBlockPublicAccess: ImageBlockPublicAccess = 'unblocked';
+  /** snapshot ID → registered images whose block devices reference it (for InvalidSnapshot.InUse). */
+  readonly imagesBySnapshot = new Map<string, Set<string>>();
+  /** AMI names are unique per account and region. */
+  readonly imageNames = new Map<string, string>();
+
+  constructor(readonly name: string) {}
+}
+
+// ---- inputs for tests and seeds: friendly shapes with Dates and defaults ----
+
+export interface SnapshotInput {
+  id?: string;
+  volumeId?: string;
+  volumeSizeGiB?: number;
+  startTime?: Date;
+  /** How long it stays pending after startTime; defaults to 0, or the sandbox's snapshot time when state is 'pending'. */
+  durationSeconds?: number;
+  state?: 'pending' | 'completed' | 'error';
+  stateMessage?: string;
+  description?: string;
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  storageTier?: 'standard' | 'archive';
+  fullSizeBytes?: number;
+  tags?: Tags;
+  public?: boolean;
+  sharedWith?: string[];
+  ownerId?: string;
+  ownerAlias?: string;
+}
+
+export interface VolumeInput {
+  id?: string;
+  availabilityZone?: string;
+  sizeGiB: number;
+  type?: string;
+  iops?: number;
+  throughput?: number;
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  snapshotId?: string;
+  createTime?: Date;
+  state?: 'creating' | 'available' | 'error';
+  tags?: Tags;
+}
+
+export interface ImageInput {
+  id?: string;
+  name: string;
+  description?: string;
+  creationDate?: Date;
+  state?: 'pending' | 'available' | 'disabled' | 'failed';
+  stateMessage?: string;
+  architecture?: string;
+  rootDeviceName?: string;
+  virtualizationType?: string;
+  enaSupport?: boolean;
+  blockDevices?: BlockDeviceRecord[];
+  public?: boolean;
+  sharedWith?: string[];
+  lastLaunchedTime?: Date;
+  deprecationTime?: Date;
+  tags?: Tags;
+  ownerId?: string;
+  ownerAlias?: string;
+  sourceInstanceId?: string;
+  sourceImageId?: string;
+  sourceImageRegion?: string;
+  /** Pending time after creationDate when state is 'pending'. */
+  durationSeconds?: number;
+}
+
+export interface InstanceInput {
+  id?: string;
+  availabilityZone?: string;
+  type?: string;
+  imageId?: string;
+  state?: InstanceStateName;
+  launchTime?: Date;
+  rootDeviceName?: string;
+  architecture?: string;
+  keyName?: string;
+  subnetId?: string;
+  reservationId?: string;
+  /** Existing volumes to attach, in the instance's AZ. */
+  volumes?: { volumeId: string; device: string; deleteOnTermination?: boolean }[];
+  tags?: Tags;
+}
+
+export interface LaunchTemplateInput {
+  id?: string;
+  name: string;
+  createTime?: Date;
+  defaultVersion?: number;
+  versions: { description?: string; imageId?: string; instanceType?: string; blockDevices?: BlockDeviceRecord[] }[];
+  tags?: Tags;
+}
+
+export interface Ec2StateOptions {
+  accountId: string;
+  now: () => Date;
+  snapshotSeconds: number;
+  imageSeconds: number;
+  volumeSeconds: number;
+  instanceSeconds: number;
+}
+
+/**
+ * The sandbox account: resources per region, with states that progress with the clock
+ * (computed when read, so no timers run and a fake clock drives everything).
+ */
+export class Ec2State {
+  readonly accountId: string;
+  readonly timing: { snapshotMs: number; imageMs: number; volumeMs: number; instanceMs: number };
+  private readonly clock: () => Date;
+  private readonly regionStates = new Map<string, RegionState>();
+  private seq = 0;
+
+  constructor(opts: Ec2StateOptions) {
+    this.accountId = opts.accountId;
+    this.clock = opts.now;
+    this.timing = {
+      snapshotMs: opts.snapshotSeconds * 1000,
+      imageMs: opts.imageSeconds * 1000,
+      volumeMs: opts.volumeSeconds * 1000,
+      instanceMs: opts.instanceSeconds * 1000,
+    };
+  }
+
+  now(): number {
+    return this.clock().getTime();
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  region(name: string): RegionState {
+    let r = this.regionStates.get(name);
+    if (!r) this.regionStates.set(name, (r = new RegionState(name)));
+    return r;
+  }
+
+  /** Regions that hold any state. */
+  regionNames(): string[] {
+    return [...this.regionStates.keys()];
+  }
+
+  /** The account's AWS-managed `aws/ebs` key in a region: encrypting "by default" uses it. */
+  defaultKmsKeyArn(region: string): string {
+    return `arn:aws:kms:${region}:${this.accountId}:key/aws-ebs-default-${region}`;
+  }
+
+  // ---- computed states ----
+
+  snapshotState(s: SnapshotRecord, now = this.now()): 'pending' | 'completed' | 'error' {
+    if (s.failedMessage !== undefined) return 'error';
+    return s.durationMs <= 0 || now - s.startMs >= s.durationMs ? 'completed' : 'pending';
+  }
+
+  snapshotProgress(s: SnapshotRecord, now = this.now()): number {
+    const state = this.snapshotState(s, now);
+    if (state === 'completed') return 100;
+    if (state === 'error') return 0;
+    return Math.max(0, Math.min(99, Math.floor(((now - s.startMs) / s.durationMs) * 100)));
+  }
+
+  volumeState(v: VolumeRecord, now = this.now()): 'creating' | 'available' | 'in-use' | 'error' {
+    if (v.failed) return 'error';
+    if (now < v.readyMs) return 'creating';
+    return v.attachment ? 'in-use' : 'available';
+  }
+
+  imageState(i: ImageRecord, now = this.now()): 'pending' | 'available' | 'disabled' | 'failed' {
+    if (i.failedMessage !== undefined) return 'failed';
+    if (i.disabled) return 'disabled';
+    return now < i.readyMs ? 'pending' : 'available';
+  }
+
+  instanceState(i: InstanceRecord, now = this.now()): InstanceStateName {
+    return i.state === 'running' && now < i.readyMs ? 'pending' : i.state;
+  }
+
+  // ---- lookups ----
+
+  getSnapshot(region: string, id: string): SnapshotRecord | undefined {
+    return this.regionStates.get(region)?.snapshots.get(id);
+  }
+  getVolume(region: string, id: string): VolumeRecord | undefined {
+    return this.regionStates.get(region)?.volumes.get(id);
+  }
+  getImage(region: string, id: string): ImageRecord | undefined {
+    return this.regionStates.get(region)?.images.get(id);
+  }
+  getInstance(region: string, id: string): InstanceRecord | undefined {
+    return this.regionStates.get(region)?.instances.get(id);
+  }
+  getLaunchTemplate(region: string, id: string): LaunchTemplateRecord | undefined {
+    return this.regionStates.get(region)?.launchTemplates.get(id);
+  }
+
+  /** Registered (not deregistered) images whose block devices use the snapshot. */
+  imagesUsingSnapshot(region: string, snapshotId: string): string[] {
+    return [...(this.regionStates.get(region)?.imagesBySnapshot.get(snapshotId) ?? [])];
+  }
+
+  // ---- adding and removing resources ----
+
+  addSnapshot(region: string, input: SnapshotInput): SnapshotRecord {
+    const r = this.region(region);
+    const startMs = (input.startTime ?? this.clock()).getTime();
+    const volume = input.volumeId ? r.volumes.get(input.volumeId) : undefined;
+    const durationMs =
+      input.durationSeconds !== undefined
+        ? input.durationSeconds * 1000
+        : input.state === 'pending'
+          ? this.timing.snapshotMs
+          : 0;
+    return r.snapshots.add({
+      seq: this.nextSeq(),
+      id: input.id ?? randomId('snap'),
+      region,
+      ownerId: input.ownerId ?? this.accountId,
+      ownerAlias: input.ownerAlias,
+      volumeId: input.volumeId ?? COPIED_VOLUME_ID,
+      volumeSizeGiB: input.volumeSizeGiB ?? volume?.sizeGiB ?? 8,
+      startMs,
+      durationMs,
+      failedMessage: input.state === 'error' ? (input.stateMessage ?? 'Snapshot failed') : undefined,
+      description: input.description ?? '',
+      encrypted: input.encrypted ?? input.kmsKeyId !== undefined,
+      kmsKeyId: input.kmsKeyId ?? (input.encrypted ? this.defaultKmsKeyArn(region) : undefined),
+      storageTier: input.storageTier ?? 'standard',
+      fullSizeBytes: input.fullSizeBytes,
+      tags: { ...input.tags },
+      public: input.public ?? false,
+      sharedWith: [...(input.sharedWith ?? [])],
+    });
+  }
+
+  addVolume(region: string, input: VolumeInput): VolumeRecord {
+    const r = this.region(region);
+    const createMs = (input.createTime ?? this.clock()).getTime();
+    return r.volumes.add({
+      seq: this.nextSeq(),
+      id: input.id ?? randomId('vol'),
+      region,
+      availabilityZone: input.availabilityZone ?? availabilityZones(region)[0],
+      sizeGiB: input.sizeGiB,
+      type: input.type ?? 'gp3',
+      iops: input.iops ?? defaultIops(input.type ?? 'gp3', input.sizeGiB),
+      throughput: input.throughput ?? ((input.type ?? 'gp3') === 'gp3' ? 125 : undefined),
+      encrypted: input.encrypted ?? input.kmsKeyId !== undefined,
+      kmsKeyId: input.kmsKeyId ?? (input.encrypted ? this.defaultKmsKeyArn(region) : undefined),
+      snapshotId: input.snapshotId,
+      createMs,
+      readyMs: input.state === 'creating' ? createMs + this.timing.volumeMs : createMs,
+      failed: input.state === 'error' || undefined,
+      tags: { ...input.tags },
+    });
+  }
+
+  /** Removes a volume outright (detaching it first), e.g. to make a snapshot's source "gone". */
+  deleteVolume(region: string, id: string): boolean {
+    const v = this.getVolume(region, id);
+    if (!v) return false;
+    if (v.attachment) this.detachVolume(region, id);
+    this.region(region).volumes.delete(id);
+    return true;
+  }
+
+  deleteSnapshot(region: string, id: string): boolean {
+    return this.region(region).snapshots.delete(id) !== undefined;
+  }
+
+  addImage(region: string, input: ImageInput): ImageRecord {
+    const r = this.region(region);
+    const createMs = (input.creationDate ?? this.clock()).getTime();
+    const pendingMs =
+      input.state === 'pending' ? (input.durationSeconds !== undefined ? input.durationSeconds * 1000 : this.timing.imageMs) : 0;
+    const image = r.images.add({
+      seq: this.nextSeq(),
+      id: input.id ?? randomId('ami'),
+      region,
+      ownerId: input.ownerId ?? this.accountId,
+      ownerAlias: input.ownerAlias,
+      name: input.name,
+      description: input.description,
+      createMs,
+      readyMs: createMs + pendingMs,
+      disabled: input.state === 'disabled',
+      failedMessage: input.state === 'failed' ? (input.stateMessage ?? 'Image creation failed') : undefined,
+      architecture: input.architecture ?? 'x86_64',
+      rootDeviceName: input.rootDeviceName ?? input.blockDevices?.[0]?.device ?? '/dev/xvda',
+      virtualizationType: input.virtualizationType ?? 'hvm',
+      enaSupport: input.enaSupport ?? true,
+      blockDevices: (input.blockDevices ?? []).map((d) => ({ ...d })),
+      tags: { ...input.tags },
+      public: input.public ?? false,
+      sharedWith: [...(input.sharedWith ?? [])],
+      lastLaunchedMs: input.lastLaunchedTime?.getTime(),
+      deprecationMs: input.deprecationTime?.getTime(),
+      sourceInstanceId: input.sourceInstanceId,
+      sourceImageId: input.sourceImageId,
+      sourceImageRegion: input.sourceImageRegion,
+    });
+    for (const d of image.blockDevices) {
+      if (!d.snapshotId) continue;
+      let users = r.imagesBySnapshot.get(d.snapshotId);
+      if (!users) r.imagesBySnapshot.set(d.snapshotId, (users = new Set()));
+      users.add(image.id);
+    }
+    if (image.ownerId === this.accountId) r.imageNames.set(image.name, image.id);
+    return image;
+  }
+
+  /** Deregisters: the image disappears and stops holding its snapshots. */
+  removeImage(region: string, id: string): ImageRecord | undefined {
+    const r = this.region(region);
+    const image = r.images.delete(id);
+    if (!image) return undefined;
+    for (const d of image.blockDevices) {
+      const users = d.snapshotId ? r.imagesBySnapshot.get(d.snapshotId) : undefined;
+      users?.delete(id);
+      if (users?.size === 0) r.imagesBySnapshot.delete(d.snapshotId!);
+    }
+    if (r.imageNames.get(image.name) === id) r.imageNames.delete(image.name);
+    return image;
+  }
+
+  addInstance(region: string, input: InstanceInput): InstanceRecord {
+    const r = this.region(region);
+    const launchMs = (input.launchTime ?? this.clock()).getTime();
+    const pending = input.state === 'pending';
+    const instance = r.instances.add({
+      seq: this.nextSeq(),
+      id: input.id ?? randomId('i'),
+      region,
+      reservationId: input.reservationId ?? randomId('r'),
+      availabilityZone: input.availabilityZone ?? availabilityZones(region)[0],
+      type: input.type ?? 't3.micro',
+      imageId: input.imageId,
+      state: input.state === undefined || input.state === 'pending' ? 'running' : input.state,
+      launchMs,
+      readyMs: pending ? launchMs + this.timing.instanceMs : launchMs,
+      rootDeviceName: input.rootDeviceName ?? input.volumes?.[0]?.device ?? '/dev/xvda',
+      architecture: input.architecture ?? 'x86_64',
+      keyName: input.keyName,
+      subnetId: input.subnetId,
+      volumeIds: [],
+      tags: { ...input.tags },
+    });
+    for (const v of input.volumes ?? []) {
+      this.attachVolume(region, v.volumeId, instance.id, v.device, v.deleteOnTermination ?? v.device === instance.rootDeviceName, launchMs);
+    }
+    return instance;
+  }
+
+  attachVolume(region: string, volumeId: string, instanceId: string, device: string, deleteOnTermination = false, atMs = this.now()): void {
+    const v = this.getVolume(region, volumeId);
+    const i = this.getInstance(region, instanceId);
+    if (!v || !i) throw new Error(`sandbox: cannot attach ${volumeId} to ${instanceId} in ${region}: unknown resource`);
+    v.attachment = { instanceId, device, attachMs: atMs, deleteOnTermination };
+    i.volumeIds.push(volumeId);
+  }
+
+  detachVolume(region: string, volumeId: string): void {
+    const v = this.getVolume(region, volumeId);
+    if (!v?.attachment) return;
+    const i = this.getInstance(region, v.attachment.instanceId);
+    if (i) i.volumeIds = i.volumeIds.filter((id) => id !== volumeId);
+    v.attachment = undefined;
+  }
+
+  addLaunchTemplate(region: string, input: LaunchTemplateInput): LaunchTemplateRecord {
+    const createMs = (input.createTime ?? this.clock()).getTime();
+    return this.region(region).launchTemplates.add({
+      seq: this.nextSeq(),
+      id: input.id ?? randomId('lt'),
+      region,
+      name: input.name,
+      createMs,
+      defaultVersion: input.defaultVersion ?? 1,
+      versions: input.versions.map((v, i) => ({
+        versionNumber: i + 1,
+        description: v.description,
+        createMs,
+        imageId: v.imageId,
+        instanceType: v.instanceType,
+        blockDevices: (v.blockDevices ?? []).map((d) => ({ ...d })),
+      })),
+      tags: { ...input.tags },
+    });
+  }
+
+  setBlockPublicAccess(region: string, kind: 'snapshot', state: SnapshotBlockPublicAccess): void;
+  setBlockPublicAccess(region: string, kind: 'image', state: ImageBlockPublicAccess): void;
+  setBlockPublicAccess(region: string, kind: BlockPublicAccessKind, state: SnapshotBlockPublicAccess): void {
+    const r = this.region(region);
+    if (kind === 'snapshot') r.snapshotBlockPublicAccess = state;
+    else r.imageBlockPublicAccess = state === 'unblocked' ? 'unblocked' : 'block-new-sharing';
+  }
+}
+
+export function defaultIops(type: string, sizeGiB: number): number | undefined {
+  if (type === 'gp3') return 3000;
+  if (type === 'gp2') return Math.min(16000, Math.max(100, sizeGiB * 3));
+  return undefined;
+}
