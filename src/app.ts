@@ -30,6 +30,8 @@ export interface Snapbot {
   app: App;
   /** The port actually listened on (PORT=0 picks a free one). */
   port: number;
+  /** Set once started with jobs. */
+  jobs?: Jobs;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -105,7 +107,6 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   registerEvents(app, deps);
 
   let server: Server | undefined;
-  let jobs: Jobs | undefined;
   const bot: Snapbot = {
     deps,
     app,
@@ -116,11 +117,11 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       });
       server = (await app.start(config.port)) as Server;
       bot.port = (server.address() as AddressInfo).port;
-      if (opts.jobs !== false) jobs = startJobs(deps);
+      if (opts.jobs !== false) bot.jobs = startJobs(deps);
     },
     async stop() {
       stopping = true;
-      jobs?.stop();
+      bot.jobs?.stop();
       tracker.stop();
       // Let acked work finish (bounded), so a deploy never cuts an AWS call off halfway.
       const deadline = new Promise((r) => setTimeout(r, 25_000).unref());

@@ -45,12 +45,13 @@ export function startJobs(deps: Deps): Jobs {
     await runDigestOnce(at).catch((err) => log.error({ err }, 'scheduled digest failed'));
   });
 
-  // Catch up a run missed while no replica was up — but not on a brand-new install, which has no run to miss.
+  // Catch up a run missed while no replica was up: only a slot after the install was first seen, from the last day.
   const catchUp = async () => {
-    const firstStart = await deps.store.leases.acquire('installed', 'v1', OWNER, 400 * 86_400);
-    if (firstStart) return;
+    await deps.store.leases.acquire('installed', 'v1', OWNER, 400 * 86_400);
+    const installed = await deps.store.leases.holder('installed', 'v1');
     const last = lastScheduledRun(config.digestSchedule, config.timezone, deps.now());
-    if (last && deps.now().getTime() - last.getTime() < 20 * 3_600_000) await runDigestOnce(last);
+    if (!installed || !last || last.getTime() <= installed.acquiredAt.getTime()) return;
+    if (deps.now().getTime() - last.getTime() < 20 * 3_600_000) await runDigestOnce(last);
   };
 
   const sweepMs = Math.min(60_000, Math.max(1_000, (config.approvalTtlHours * 3_600_000) / 10));

@@ -65,6 +65,8 @@ export interface LeaseRepository {
    * is kept for ttlSeconds, so pick a ttl longer than any replica could still try that runKey (a day is plenty).
    */
   acquire(name: string, runKey: string, owner: string, ttlSeconds: number): Promise<boolean>;
+  /** Who holds (name, runKey) and since when, or undefined when nobody does. */
+  holder(name: string, runKey: string): Promise<{ owner: string; acquiredAt: Date } | undefined>;
 }
 
 export function leaseRepository(db: Dynamo, clock: () => Date): LeaseRepository {
@@ -75,6 +77,10 @@ export function leaseRepository(db: Dynamo, clock: () => Date): LeaseRepository 
         Item: { ...key.lease(name, runKey), kind: 'lease', owner, acquiredAt: now.toISOString(), expiresAt: epochSeconds(now) + ttlSeconds },
         ConditionExpression: 'attribute_not_exists(pk)',
       });
+    },
+    async holder(name, runKey) {
+      const item = await db.get(key.lease(name, runKey));
+      return item ? { owner: String(item.owner), acquiredAt: new Date(String(item.acquiredAt)) } : undefined;
     },
   };
 }

@@ -1,0 +1,122 @@
+// The cost-cleanup digest end to end: flagged with reasons and dollars, safe buttons, exactly once per run.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/sandbox/ec2/index.js';
+import { buttonsOf, textOf, type WorkspaceMessage } from '../../src/sandbox/slack/webapi.js';
+import { APPROVAL_CHANNEL, APPROVER, CHANNEL, REQUESTER, startTestBot, type TestBot } from '../support/bot.js';
+
+const DIGEST_CHANNEL = 'C0COST';
+let t: TestBot;
+beforeAll(async () => {
+  t = await startTestBot({ env: { DIGEST_CHANNEL } });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function digestIn(bot: TestBot, channel: string, after = 0): Promise<WorkspaceMessage> {
+  return bot.slack.waitFor((m) => m.channel === channel && /Cost-cleanup digest/.test(m.text) && bot.slack.messages.indexOf(m) >= after, 30_000, 'a digest');
+}
+
+/** The buttons offered for one resource (their values carry its ID). */
+function buttonsFor(m: WorkspaceMessage, id: string) {
+  return buttonsOf(m).filter((b) => (b.value ?? '').includes(`"${id}"`));
+}
+
+describe('/snapshot digest', () => {
+  it('flags orphaned, unused and public resources with a reason and a dollar figure', async () => {
+    await t.command('/snapshot', 'digest');
+    const d = await digestIn(t, CHANNEL);
+    const text = textOf(d);
+    expect(text).toMatch(/up to \$\d[\d ]*\.\d\d/);
+    expect(text).toContain(DEMO.snapshots.legacyFinal);
+    expect(text).toMatch(/no longer exists/);
+    expect(text).toContain(DEMO.snapshots.publicDataset);
+    expect(text).toMatch(/public/i);
+    expect(buttonsFor(d, DEMO.snapshots.legacyFinal).map((b) => b.text)).toEqual(['Request deletion', 'Snooze 30 days', 'Keep']);
+    expect(d.blocks!.length).toBeLessThanOrEqual(50);
+  });
+
+  it('never offers deletion of a snapshot an AMI (even a disabled one) or a launch template uses', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await digestIn(t, CHANNEL, mark);
+    for (const used of [DEMO.snapshots.oldBatchRoot, DEMO.snapshots.webGoldenRoot, DEMO.snapshots.launchTemplateData]) {
+      expect(buttonsFor(d, used).some((b) => b.text === 'Request deletion')).toBe(false);
+    }
+    // AWS Backup-managed snapshots are labelled and not offered either.
+    expect(buttonsFor(d, DEMO.snapshots.dbBackupOld).some((b) => b.text === 'Request deletion')).toBe(false);
+  });
+
+  it('attaches the full list as CSV', async () => {
+    await t.slack.waitFor((m) => m.channel === CHANNEL && (m.files ?? []).some((f) => f.name.endsWith('.csv') && f.content.includes(DEMO.snapshots.legacyFinal)), 15_000, 'the CSV');
+  });
+
+  it('Request deletion opens an approval request; Snooze and Keep hide an item from the next digest', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await digestIn(t, CHANNEL, mark);
+    const click = (id: string, label: string) => {
+      const b = buttonsFor(d, id).find((x) => x.text === label)!;
+      expect(b, `${label} for ${id}`).toBeDefined();
+      return t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: b.actionId, value: b.value, blockId: b.blockId });
+    };
+    await click(DEMO.snapshots.legacyFinal, 'Request deletion');
+    await t.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(DEMO.snapshots.legacyFinal) && buttonsOf(m).some((b) => b.text === 'Approve'), 15_000, 'the approval request');
+
+    await click(DEMO.snapshots.buildRootStale, 'Snooze 30 days');
+    await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && /snoozed until/.test(textOf(m)), 10_000);
+    await click(DEMO.snapshots.webDataQuarterly, 'Keep');
+    await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && /is kept/.test(textOf(m)), 10_000);
+    expect(t.ec2.state.getSnapshot('us-east-1', DEMO.snapshots.webDataQuarterly)!.tags['snapbot:keep-until']).toMatch(/^\d{4}-\d\d-\d\d$/);
+
+    const mark2 = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const next = await digestIn(t, CHANNEL, mark2);
+    expect(textOf(next)).not.toContain(DEMO.snapshots.buildRootStale);
+    expect(textOf(next)).not.toContain(DEMO.snapshots.webDataQuarterly);
+    expect(APPROVER).toBeTruthy();
+  });
+});
+
+describe('scheduled digest', () => {
+  it('two replicas sharing DynamoDB post one digest per scheduled run, and owners get a reminder', async () => {
+    const a = await startTestBot({ sharedEc2: t.ec2, env: { DIGEST_CHANNEL, DIGEST_SCHEDULE: '0 9 * * *' }, jobs: true });
+    const b = await startTestBot({ sharedEc2: t.ec2, sharedSlack: a.slack, env: { DIGEST_CHANNEL, DYNAMODB_TABLE: a.config.dynamodbTable }, jobs: true });
+    try {
+      const at = new Date('2026-11-22T09:00:00Z');
+      const results = await Promise.all([a.bot.jobs!.runDigestOnce(at), b.bot.jobs!.runDigestOnce(at), a.bot.jobs!.runDigestOnce(at)]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      await digestIn(a, DIGEST_CHANNEL);
+      expect(a.slack.channel(DIGEST_CHANNEL).filter((m) => /Cost-cleanup digest/.test(m.text))).toHaveLength(1);
+      // The next slot is a new run.
+      expect(await b.bot.jobs!.runDigestOnce(new Date('2026-11-23T09:00:00Z'))).toBe(true);
+      // Reminders: the owner of a snapbot-created outdated resource gets a DM.
+      await a.slack.waitFor((m) => m.channel === DEMO.requesterUserId && /Your outdated|outdated/.test(textOf(m)), 15_000, 'the owner reminder');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('runs on the cron schedule by itself', async () => {
+    const c = await startTestBot({ sharedEc2: t.ec2, env: { DIGEST_CHANNEL, DIGEST_SCHEDULE: '*/2 * * * * *' }, jobs: true });
+    try {
+      await digestIn(c, DIGEST_CHANNEL);
+    } finally {
+      await c.stop();
+    }
+  });
+});
+
+describe('npm run digest -- --print', () => {
+  it('prints the digest as plain text without Slack', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/digest-cli.ts', '--print'], {
+      env: { ...process.env, AWS_ENDPOINT_URL_EC2: t.ec2.url, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', AWS_REGION: 'us-east-1' },
+      timeout: 60_000,
+    });
+    expect(stdout).toContain(DEMO.snapshots.legacyFinal);
+    expect(stdout).toMatch(/\$\d+\.\d\d/);
+  });
+});
