@@ -6,9 +6,18 @@ async function main(): Promise<void> {
   const env = process.env;
   const mode = detectMode(env);
   if (mode === 'sandbox') {
-    // The sandbox is a dev dependency's world (DynamoDB Local, the console); production never loads it.
-    const { startSandbox } = await import('./sandbox/start.js');
-    await startSandbox(env);
+    // The sandbox lives on dev dependencies (DynamoDB Local, the console); the production build leaves it out, so
+    // it is loaded by name at run time and never compiled into or imported by production code.
+    const entry = './sandbox/start.js';
+    let sandbox: { startSandbox(env: NodeJS.ProcessEnv): Promise<unknown> };
+    try {
+      sandbox = (await import(entry)) as typeof sandbox;
+    } catch (err) {
+      throw new ConfigError([
+        `SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set, and sandbox mode is not available in this build (${(err as Error).message}). Set both variables to run against a real workspace.`,
+      ]);
+    }
+    await sandbox.startSandbox(env);
     return;
   }
   const config = loadConfig(env, 'production');

@@ -4,7 +4,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { describeAction, formatTime, whyApprovalNeeded, type ApprovalRequest } from '../../core/approvals.js';
 import { formatMonthlyUsd } from '../../core/cost.js';
 import type { Message } from '../out.js';
-import { LIMITS, truncateLines } from './blockkit.js';
+import { LIMITS, section, truncateLines } from './blockkit.js';
 import { escapeMrkdwn, mention } from './format.js';
 import { MODAL } from './modals.js';
 
@@ -83,7 +83,7 @@ export function rejectModal(requestId: string, what: string): View {
     close: { type: 'plain_text', text: 'Cancel' },
     private_metadata: JSON.stringify({ requestId }),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Reject the request to ${escapeMrkdwn(what)}?` } },
+      section(`Reject the request to ${escapeMrkdwn(what)}?`),
       {
         type: 'input',
         block_id: 'reason',

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, detectMode, loadConfig } from '../src/config.js';
+
+const PROD = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', APPROVAL_CHANNEL: 'C0123ABCD', APPROVERS: 'U0123ABCD,S0456EFGH' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+}
+
+describe('config', () => {
+  it('defaults follow the contract', () => {
+    const c = loadConfig(PROD);
+    expect(c).toMatchObject({
+      mode: 'production',
+      port: 3000,
+      awsRegion: 'us-east-1',
+      regions: ['us-east-1'],
+      dynamodbTable: 'snapbot',
+      digestChannel: 'C0123ABCD',
+      approvalTtlHours: 24,
+      staleAfterDays: 90,
+      digestSchedule: '0 9 * * *',
+      timezone: 'UTC',
+      prices: { snapshotGbMonth: 0.05, archiveGbMonth: 0.0125 },
+      endpoints: {},
+    });
+  });
+
+  it('neither Slack variable means the sandbox, which needs no channels', () => {
+    expect(detectMode({})).toBe('sandbox');
+    expect(loadConfig({}).mode).toBe('sandbox');
+  });
+
+  it.each([
+    [{ SLACK_BOT_TOKEN: 'xoxb' }, 'SLACK_SIGNING_SECRET is missing'],
+    [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN is missing'],
+  ])('exactly one Slack variable is an error naming the other (%o)', (env, message) => {
+    expect(() => detectMode(env)).toThrow(message);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT="eighty" is not valid: a TCP port/],
+    ['REGIONS', 'us-east-1,mars-1', /REGIONS=.*"mars-1" is not one/],
+    ['APPROVERS', 'U0123ABCD,bob', /APPROVERS=.*"bob" is not one/],
+    ['APPROVAL_CHANNEL', '#approvals', /APPROVAL_CHANNEL="#approvals" is not valid: a Slack channel ID/],
+    ['SHARE_ALLOWED_ACCOUNTS', '1234', /"1234" is not one/],
+    ['APPROVAL_TTL_HOURS', '-1', /APPROVAL_TTL_HOURS="-1"/],
+    ['STALE_AFTER_DAYS', '1.5', /STALE_AFTER_DAYS="1.5"/],
+    ['DIGEST_SCHEDULE', 'every morning', /DIGEST_SCHEDULE="every morning" is not valid: a cron expression/],
+    ['TZ', 'Mars/Olympus', /TZ="Mars\/Olympus"/],
+    ['SNAPSHOT_PRICE_GB_MONTH', 'cheap', /SNAPSHOT_PRICE_GB_MONTH="cheap"/],
+    ['AWS_ENDPOINT_URL_EC2', 'localhost:4566', /AWS_ENDPOINT_URL_EC2="localhost:4566" is not valid: an http\(s\) URL/],
+  ])('%s=%s is refused with the variable, the value and what is allowed', (name, value, message) => {
+    const p = problems({ ...PROD, [name]: value });
+    expect(p.join('\n')).toMatch(message);
+  });
+
+  it('production needs APPROVAL_CHANNEL and APPROVERS', () => {
+    const p = problems({ SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 'y' });
+    expect(p.join('\n')).toMatch(/APPROVAL_CHANNEL is missing/);
+    expect(p.join('\n')).toMatch(/APPROVERS is missing/);
+  });
+
+  it('endpoints are passed on only when set, AWS_ENDPOINT_URL_EC2 over AWS_ENDPOINT_URL', () => {
+    expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL: 'http://localhost:4566' }).endpoints).toEqual({
+      ec2: 'http://localhost:4566',
+      dynamodb: 'http://localhost:4566',
+    });
+    expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_EC2: 'http://b:2' }).endpoints.ec2).toBe('http://b:2');
+  });
+
+  it('REGIONS is deduplicated and DIGEST_CHANNEL overrides', () => {
+    const c = loadConfig({ ...PROD, REGIONS: 'eu-west-1, us-east-1,eu-west-1', DIGEST_CHANNEL: 'C0COST' });
+    expect(c.regions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(c.digestChannel).toBe('C0COST');
+  });
+});
