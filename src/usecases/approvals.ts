@@ -136,7 +136,9 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
       if (lt?.snapshotIds.has(snap.id)) {
         throw new Refusal(`${snap.id} is used by a launch template's default or latest version; launches from it would fail. Update the launch template first.`);
       }
-      return { risk: snapshotDeletionRisk(snap, deps.config.prices, now) };
+      const risk = snapshotDeletionRisk(snap, deps.config.prices, now);
+      if (!lt) risk.lines.push('Launch templates could not be read: check none of them uses this snapshot.');
+      return { risk };
     }
     case 'ami.deregister': {
       const image = await deps.ec2.getImage(region, action.imageId);

@@ -15,22 +15,31 @@ const REGION_CONCURRENCY = 4;
 export interface DigestResult {
   summary: DigestSummary;
   findings: Finding[];
-  /** Set when snoozes could not be read: the digest then shows snoozed items too. */
+  /** What could not be read (snoozes, usage lookups), said next to the digest. */
   warning?: string;
 }
 
-/** One region's inventory: each call is paginated (pages of 1000) and independent, so they run side by side. */
-async function scanRegion(ec2: Ec2Gateway, region: string): Promise<RegionScan> {
+/**
+ * One region's inventory: each call is paginated (pages of 1000) and independent, so they run side by side.
+ * Snapshots, AMIs and volumes are essential; the usage lookups are not, so an EC2 that cannot answer one of them
+ * yields a digest with a warning rather than none.
+ */
+async function scanRegion(ec2: Ec2Gateway, region: string, warnings: string[]): Promise<RegionScan> {
   const snapshots: Snapshot[] = [];
+  const soft = <T>(what: string, p: Promise<T>, fallback: T): Promise<T> =>
+    p.catch((err: Error) => {
+      warnings.push(`${region}: ${what} could not be read (${err.message}); check before deleting.`);
+      return fallback;
+    });
   const [, images, existingVolumeIds, lt, runningImageIds, publicSnapshotIds] = await Promise.all([
     ec2.forEachOwnSnapshotPage(region, {}, (page) => {
       for (const s of page) snapshots.push(s);
     }),
     ec2.listOwnImages(region),
     ec2.listVolumeIds(region),
-    ec2.launchTemplateUsage(region),
-    ec2.imageIdsInUseByInstances(region),
-    ec2.publicSnapshotIds(region),
+    soft('launch templates', ec2.launchTemplateUsage(region), { snapshotIds: new Set<string>(), imageIds: new Set<string>() }),
+    soft('running instances', ec2.imageIdsInUseByInstances(region), new Set<string>()),
+    soft('public snapshots', ec2.publicSnapshotIds(region), new Set<string>()),
   ]);
   return {
     region,
@@ -65,17 +74,17 @@ export async function buildDigest(
   o: { config: Config; ec2: Ec2Gateway; store?: Pick<Store, 'snoozes'>; now: Date },
 ): Promise<DigestResult> {
   let hiddenUntil = new Map<string, Date>();
-  let warning: string | undefined;
+  const warnings: string[] = [];
   if (o.store) {
     try {
       hiddenUntil = await o.store.snoozes.activeMap(o.now);
     } catch (err) {
-      warning = `Snoozes and keeps could not be read (${(err as Error).message}); snoozed items may show.`;
+      warnings.push(`Snoozes and keeps could not be read (${(err as Error).message}); snoozed items may show.`);
     }
   }
   // Regions are scanned one region's worth at a time per worker, and only findings are kept afterwards.
   const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, async (region) => {
-    const scan = await scanRegion(o.ec2, region);
+    const scan = await scanRegion(o.ec2, region, warnings);
     return findOutdated([scan], {
       now: o.now,
       staleAfterDays: o.config.staleAfterDays,
@@ -84,7 +93,7 @@ export async function buildDigest(
     });
   });
   const findings = perRegion.flat();
-  return { summary: summarise(findings, o.now), findings, warning };
+  return { summary: summarise(findings, o.now), findings, warning: warnings.length ? warnings.join('\n') : undefined };
 }
 
 /** Posts the digest in `channel`, with the full list as CSV in its thread when not everything fits. */

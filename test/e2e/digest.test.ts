@@ -80,6 +80,20 @@ describe('/snapshot digest', () => {
   });
 });
 
+describe('an EC2 that cannot answer a usage lookup', () => {
+  it('still gets a digest, with a warning saying what could not be read', async () => {
+    t.ec2.deny.add('DescribeLaunchTemplateVersions');
+    try {
+      const mark = t.slack.messages.length;
+      await t.command('/snapshot', 'digest');
+      const d = await digestIn(t, CHANNEL, mark);
+      await t.slack.waitFor((m) => m.threadTs === d.ts && /launch templates could not be read/.test(textOf(m)), 15_000, 'the warning');
+    } finally {
+      t.ec2.deny.delete('DescribeLaunchTemplateVersions');
+    }
+  });
+});
+
 describe('scheduled digest', () => {
   it('two replicas sharing DynamoDB post one digest per scheduled run, and owners get a reminder', async () => {
     const a = await startTestBot({ sharedEc2: t.ec2, env: { DIGEST_CHANNEL, DIGEST_SCHEDULE: '0 9 * * *' }, jobs: true });
