@@ -112,9 +112,13 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     app,
     port: config.port,
     async start() {
-      await ensureTable(dynamo, config.dynamodbTable).catch((err: Error) => {
-        log.warn(`DynamoDB table ${config.dynamodbTable} is not ready (${err.message}); approvals will answer an error until it is`);
-      });
+      // Bounded: without DynamoDB the bot still serves everything but approvals, which then say why they cannot.
+      const tableReady = ensureTable(dynamo, config.dynamodbTable).then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
+      const problem = await Promise.race([tableReady, new Promise<string>((r) => setTimeout(() => r('no answer within 15 s'), 15_000).unref())]);
+      if (problem) log.warn(`DynamoDB table ${config.dynamodbTable} is not ready (${problem}); approvals will answer an error until it is`);
       server = (await app.start(config.port)) as Server;
       bot.port = (server.address() as AddressInfo).port;
       if (opts.jobs !== false) bot.jobs = startJobs(deps);

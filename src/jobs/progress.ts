@@ -56,21 +56,26 @@ export class ProgressTracker {
     return this.o.now?.() ?? new Date();
   }
 
-  /** Records the operation (best effort: the tags on the resource carry the request too), then follows it. */
+  /**
+   * Follows the operation at once and records it alongside (best effort: the resource's tags carry the request
+   * too), so a slow or unreachable store never holds up the message the user is watching.
+   */
   async track(op: TrackedOperation): Promise<void> {
-    try {
-      await this.o.operations?.put(op);
-    } catch (err) {
-      this.o.log.warn(`could not record operation ${op.id} (progress will not resume after a restart): ${(err as Error).message}`);
-    }
-    this.follow(op);
+    const recorded = (this.o.operations?.put(op) ?? Promise.resolve()).then(
+      () => true,
+      (err: Error) => {
+        this.o.log.warn(`could not record operation ${op.id} (progress will not resume after a restart): ${err.message}`);
+        return false;
+      },
+    );
+    this.follow(op, recorded);
   }
 
   /** After a restart: pick up every operation a previous process was following. */
   async resume(): Promise<number> {
     if (!this.o.operations) return 0;
     const ops = await this.o.operations.list();
-    for (const op of ops) this.follow(op);
+    for (const op of ops) this.follow(op, Promise.resolve(true));
     return ops.length;
   }
 
@@ -89,15 +94,15 @@ export class ProgressTracker {
     for (const wake of this.wakers) wake();
   }
 
-  private follow(op: TrackedOperation): void {
+  private follow(op: TrackedOperation, recorded: Promise<boolean>): void {
     if (this.running.has(op.id)) return;
-    const p = this.loop(op)
+    const p = this.loop(op, recorded)
       .catch((err) => this.o.log.warn(`progress tracking of ${op.id} failed: ${(err as Error).message}`))
       .finally(() => this.running.delete(op.id));
     this.running.set(op.id, p);
   }
 
-  private async loop(op: TrackedOperation): Promise<void> {
+  private async loop(op: TrackedOperation, recorded: Promise<boolean>): Promise<void> {
     const deadline = op.startedAt.getTime() + this.o.timeoutMinutes * 60_000;
     let delay = this.o.pollSeconds * 1000;
     let lastText = '';
@@ -126,7 +131,8 @@ export class ProgressTracker {
         await this.o.out.tryUpdate(op.message, msg);
       }
       if (phase === 'done' || phase === 'failed' || phase === 'timeout') {
-        await this.o.operations?.remove(op.id).catch(() => undefined);
+        // Remove only after the record landed, or a late put would resurrect a finished operation.
+        if (await recorded) await this.o.operations?.remove(op.id).catch(() => undefined);
         return;
       }
       await this.sleep(delay);

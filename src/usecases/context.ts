@@ -67,14 +67,20 @@ export async function announce(deps: Deps, inv: Invocation, msg: Message): Promi
   }
 }
 
-/** Records an audit entry; an unreachable store must not undo work that already happened in AWS. */
+/**
+ * Records an audit entry of something that already happened in AWS, in the background: the entry carries its own
+ * time, and a slow or unreachable store must neither delay nor undo the user's result.
+ */
 export async function auditBestEffort(
   deps: Deps,
   entry: { resourceId: string; actor: string; event: string; detail?: string; requestId?: string },
 ): Promise<void> {
-  try {
-    await deps.store.audit.append({ ...entry, at: deps.now().toISOString() });
-  } catch (err) {
-    deps.log.warn({ err, resourceId: entry.resourceId }, 'audit entry not recorded');
-  }
+  const at = deps.now().toISOString();
+  deps.background(async () => {
+    try {
+      await deps.store.audit.append({ ...entry, at });
+    } catch (err) {
+      deps.log.warn({ err, resourceId: entry.resourceId }, 'audit entry not recorded');
+    }
+  });
 }

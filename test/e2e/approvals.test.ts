@@ -212,6 +212,10 @@ describe('DynamoDB unreachable', () => {
       expect(textOf(m)).toMatch(/Nothing was requested or changed/);
       expect(down.slack.channel(APPROVAL_CHANNEL)).toEqual([]);
       expect(countOf('DeleteSnapshot', (p) => p.SnapshotId === DEMO.snapshots.webRootDaily)).toBe(0);
+
+      // Everything that needs no approval keeps working.
+      await down.command('/snapshot', DEMO.volumes.dbLogs);
+      await down.slack.waitFor((x) => textOf(x).includes(DEMO.volumes.dbLogs) && /completed/.test(textOf(x)), 20_000, 'a snapshot without DynamoDB');
     } finally {
       await down.stop();
     }
