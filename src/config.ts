@@ -144,7 +144,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
   const staleAfterDays = number('STALE_AFTER_DAYS', 90, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days, 1–3650');
   const snapshotGbMonth = number('SNAPSHOT_PRICE_GB_MONTH', 0.05, (n) => n >= 0, 'a USD price per GB-month, 0 or more');
   const archiveGbMonth = number('ARCHIVE_PRICE_GB_MONTH', 0.0125, (n) => n >= 0, 'a USD price per GB-month, 0 or more');
-  const pollSeconds = number('PROGRESS_POLL_SECONDS', 3, (n) => n > 0 && n <= 300, 'seconds between progress checks, above 0, at most 300');
+  const pollSeconds = number('PROGRESS_POLL_SECONDS', 2, (n) => n > 0 && n <= 300, 'seconds between progress checks, above 0, at most 300');
   const timeoutMinutes = number('PROGRESS_TIMEOUT_MINUTES', 360, (n) => n > 0, 'minutes before progress tracking gives up, above 0');
 
   const timezone = nonEmpty(env.TZ) ?? 'UTC';

@@ -136,7 +136,7 @@ export class ProgressTracker {
         return;
       }
       await this.sleep(delay);
-      delay = Math.min(delay * 1.5, 30_000);
+      delay = Math.min(delay * 1.5, 20_000);
     }
   }
 

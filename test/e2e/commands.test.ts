@@ -122,6 +122,68 @@ describe('/restore', () => {
   });
 });
 
+describe('modal submissions', () => {
+  const meta = (resourceId?: string) => JSON.stringify({ channelId: CHANNEL, resourceId });
+  const select = (value: string) => ({ v: { type: 'static_select', selected_option: { value } } });
+  const text = (value: string) => ({ value: { type: 'plain_text_input', value } });
+
+  it('restore: a size below the snapshot and an instance in another zone come back next to their fields', async () => {
+    const inst = t.ec2.state.getInstance(R, DEMO.instances.web1)!;
+    const otherAz = inst.availabilityZone.endsWith('a') ? `${R}b` : `${R}a`;
+    const res = await t.sender.submitView({
+      userId: REQUESTER,
+      callbackId: 'restore_create',
+      privateMetadata: meta(DEMO.snapshots.webRootDaily),
+      values: {
+        az: select(otherAz),
+        type: select('gp3'),
+        size: { value: { type: 'number_input', value: '1' } },
+        instance: { instance_pick: { type: 'external_select', selected_option: { value: DEMO.instances.web1 } } },
+        device: text('/dev/sdg'),
+      },
+    });
+    expect(res.json?.response_action).toBe('errors');
+    const errors = res.json?.errors as Record<string, string>;
+    expect(errors.size).toMatch(/at least \d+ GiB/);
+    expect(errors.instance).toMatch(new RegExp(inst.availabilityZone));
+  });
+
+  it('restore: a throughput on gp2 is refused by the grammar, next to the field', async () => {
+    const res = await t.sender.submitView({
+      userId: REQUESTER,
+      callbackId: 'restore_create',
+      privateMetadata: meta(DEMO.snapshots.webRootDaily),
+      values: { az: select(`${R}a`), type: select('gp2'), throughput: { value: { type: 'number_input', value: '500' } } },
+    });
+    expect(res.json?.response_action).toBe('errors');
+    expect(Object.keys(res.json?.errors as object)).toEqual(['throughput']);
+  });
+
+  it('ami: a bad name is refused next to the name field; a good one creates the AMI', async () => {
+    const bad = await t.sender.submitView({
+      userId: REQUESTER,
+      callbackId: 'ami_create',
+      privateMetadata: meta(),
+      values: { instance: { instance_pick: { type: 'external_select', selected_option: { value: DEMO.instances.web1 } } }, name: text('x!') },
+    });
+    expect(bad.json?.response_action).toBe('errors');
+    expect(Object.keys(bad.json?.errors as object)).toEqual(['name']);
+    const ok = await t.sender.submitView({
+      userId: REQUESTER,
+      callbackId: 'ami_create',
+      privateMetadata: meta(),
+      values: {
+        instance: { instance_pick: { type: 'external_select', selected_option: { value: DEMO.instances.web1 } } },
+        name: text('web-1 from modal'),
+        options: { v: { type: 'checkboxes', selected_options: [{ value: 'no-reboot' }] } },
+      },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('');
+    await t.slack.waitFor((x) => textOf(x).includes('web-1 from modal') && /done/.test(textOf(x)), 20_000);
+  });
+});
+
 describe('/ami', () => {
   it('create i-… <name> --no-reboot makes a tagged AMI and follows it to available', async () => {
     await t.command('/ami', `create ${DEMO.instances.web2} web-2-golden --no-reboot`);
