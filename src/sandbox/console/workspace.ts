@@ -1,0 +1,93 @@
+// The sandbox workspace the console plays: who can be "logged in", which channels exist, and what the page says
+// about itself. IDs are Slack-shaped so the bot cannot tell them from a real workspace's.
+import { DEMO, SANDBOX_ACCOUNT_ID } from '../ec2/index.js';
+
+export interface SandboxUser {
+  id: string;
+  name: string;
+  /** Shown after the name in the user switcher: "requester", "approver", … */
+  role: string;
+}
+
+export interface SandboxChannel {
+  id: string;
+  name: string;
+  topic: string;
+}
+
+export interface Workspace {
+  name: string;
+  bot: { id: string; name: string };
+  users: SandboxUser[];
+  channels: SandboxChannel[];
+}
+
+export const SANDBOX_USERS = {
+  requester: { id: DEMO.requesterUserId, name: 'Dana', role: 'requester' },
+  approver: { id: 'U0SANDBOXAPP', name: 'Alex', role: 'approver' },
+  developer: { id: 'U0SANDBOXDEV', name: 'Sam', role: 'developer, not an approver' },
+} as const satisfies Record<string, SandboxUser>;
+
+export const SANDBOX_CHANNELS = {
+  // The demo seed tags one snapshot as requested in C0SANDBOX01, so that is #devops.
+  devops: { id: 'C0SANDBOX01', name: 'devops', topic: 'Where the team asks snapbot for snapshots, restores and AMIs' },
+  approvals: { id: 'C0SANDBOX02', name: 'approvals', topic: 'Approval requests: public shares, deletions, deregistrations' },
+  cost: { id: 'C0SANDBOX03', name: 'cost', topic: 'The daily cost-cleanup digest' },
+} as const satisfies Record<string, SandboxChannel>;
+
+export const SANDBOX_WORKSPACE: Workspace = {
+  name: 'Acme Cloud (sandbox)',
+  bot: { id: 'U0SNAPBOT', name: 'snapbot' },
+  users: Object.values(SANDBOX_USERS),
+  channels: Object.values(SANDBOX_CHANNELS),
+};
+
+/** The slash commands the app's manifest declares, with the usage Slack shows while typing. */
+export const SLASH_COMMANDS: { command: string; usage: string; description: string }[] = [
+  { command: '/snapshot', usage: '[vol-id [description] | instance i-id | list | copy snap-id | delete snap-id | digest | audit id | help]', description: 'Create, list, copy and clean up EBS snapshots' },
+  { command: '/restore', usage: 'snap-id [--az zone --type gp3 --size GiB --attach i-id --device /dev/sdf]', description: 'Restore a snapshot to a new volume' },
+  { command: '/ami', usage: '[create i-id name | from-snapshot snap-id name | list | launch ami-id | copy ami-id | deregister ami-id]', description: 'Create, list, launch and clean up AMIs' },
+  { command: '/share', usage: 'snap-id|ami-id [account-id|public] [--reason "…"] | --revoke account-id|public', description: 'Share a snapshot or AMI with an account, or publicly' },
+];
+
+export interface Hint {
+  label: string;
+  command: string;
+  /** Where the hint is best tried, e.g. "as Dana in #devops". */
+  where?: string;
+}
+
+/** Things to try, with the demo account's real IDs, so a newcomer never has to look an ID up. */
+export function demoHints(): Hint[] {
+  const S = DEMO.snapshots;
+  return [
+    { label: "Snapshot web-1's root volume and watch it complete", command: `/snapshot ${DEMO.volumes.webRoot} before the kernel upgrade` },
+    { label: 'Pick a volume in a modal', command: '/snapshot' },
+    { label: 'List snapshots, newest first, with cost', command: '/snapshot list' },
+    { label: 'Ask to make a snapshot public (needs an approver)', command: `/share ${S.webRootBeforeUpgrade} public --reason "share with the vendor's support team"` },
+    { label: 'Ask to delete a 420-day-old snapshot', command: `/snapshot delete ${S.legacyFinal} --reason "legacy app is gone"` },
+    { label: 'Post the cost-cleanup digest', command: '/snapshot digest' },
+    { label: 'Restore a snapshot (modal)', command: `/restore ${S.webRootDaily}` },
+    { label: 'List AMIs', command: '/ami list' },
+    { label: 'History of a snapshot', command: `/snapshot audit ${S.webRootBeforeUpgrade}` },
+  ];
+}
+
+export interface Banner {
+  title: string;
+  simulated: string[];
+  realWorkspace: string;
+}
+
+export function sandboxBanner(where: { ec2: string; dynamodb: string; slackApi: string; bot: string }): Banner {
+  return {
+    title: 'SANDBOX MODE',
+    simulated: [
+      `EC2: the sandbox EC2 service (demo account ${SANDBOX_ACCOUNT_ID}, us-east-1 and eu-west-1) at ${where.ec2}`,
+      `DynamoDB: DynamoDB Local, in memory, at ${where.dynamodb}`,
+      `Slack: this console plays Slack; the Web API stand-in is at ${where.slackApi}, the bot listens at ${where.bot}/slack/events`,
+    ],
+    realWorkspace:
+      'To use a real workspace: create a Slack app from manifest.yml, install it, then set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (plus APPROVAL_CHANNEL and APPROVERS) and run npm start again.',
+  };
+}

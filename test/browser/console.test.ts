@@ -1,0 +1,173 @@
+// The sandbox console in a real browser: Debian's Chromium driven by playwright-core, against the whole sandbox
+// (the real bot, the sandbox EC2, DynamoDB Local). What a newcomer does on day one, click by click.
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SANDBOX_CHANNELS, SANDBOX_USERS } from '../../src/sandbox/console/workspace.js';
+import { DEMO } from '../../src/sandbox/ec2/index.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { uniqueTableName } from '../support/dynamodb.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) {
+  console.warn(`SKIPPED test/browser/console.test.ts: no Chromium at ${CHROMIUM}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+}
+
+// Screenshots land in test-results/ on every run; SNAPBOT_UPDATE_SCREENSHOTS=1 refreshes the README's in docs/.
+const SHOTS = fileURLToPath(new URL(process.env.SNAPBOT_UPDATE_SCREENSHOTS === '1' ? '../../docs/' : '../../test-results/', import.meta.url));
+const DANA = SANDBOX_USERS.requester.id;
+const ALEX = SANDBOX_USERS.approver.id;
+const { devops: DEVOPS, approvals: APPROVALS, cost: COST } = SANDBOX_CHANNELS;
+const STEP_MS = 30_000;
+
+let sb: Sandbox;
+let browser: Browser;
+let page: Page;
+
+async function type(text: string): Promise<void> {
+  const composer = page.locator('#composer-input');
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
+function message(hasText: string | RegExp): Locator {
+  return page.locator('#messages > .message', { hasText }).last();
+}
+
+async function openChannel(id: string): Promise<void> {
+  await page.locator(`[data-nav-channel="${id}"]`).click();
+  await page.locator('#channel-header').filter({ hasText: id === DANA || id === ALEX ? 'snapbot' : '#' }).waitFor();
+}
+
+async function beUser(id: string): Promise<void> {
+  await page.locator('#user-switcher').selectOption(id);
+  await page.waitForFunction((user) => new URLSearchParams(location.search).get('user') === user, id);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('the sandbox console in Chromium', () => {
+  beforeAll(async () => {
+    sb = await startSandbox(
+      { LOG_LEVEL: 'silent', DYNAMODB_TABLE: uniqueTableName('snapbot-console') },
+      { port: 0, quiet: true, snapshotSeconds: 1, imageSeconds: 1, dynamodbEndpoint: inject('dynamodbEndpoint'), handleSignals: false },
+    );
+    // launch() runs Chromium on a new, empty, temporary profile of its own.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    await page.goto(`${sb.consoleUrl}/?user=${DANA}&channel=${DEVOPS.id}`);
+    await page.locator('#nav .nav-item').first().waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sb?.stop();
+  });
+
+  it('shows the sandbox banner, the channels and who you are', async () => {
+    await expect(page.locator('#banner').innerText()).resolves.toContain('SANDBOX MODE');
+    await expect(page.locator('#nav').innerText()).resolves.toMatch(/devops[\s\S]*approvals[\s\S]*cost[\s\S]*snapbot/);
+    await expect(page.locator('#user-switcher option:checked').innerText()).resolves.toBe('Dana (requester)');
+  });
+
+  it('runs /snapshot vol-… and follows the same message until the snapshot is completed', async () => {
+    const vol = DEMO.volumes.webRoot;
+    await type(`/snapshot ${vol} from the browser`);
+    const progress = message(new RegExp(`Snapshot of ${vol}`));
+    await progress.waitFor();
+    const ts = await progress.getAttribute('data-ts');
+    // chat.update reached the page over Server-Sent Events: the same message now says completed.
+    await page.locator(`#messages > .message[data-ts="${ts}"]`, { hasText: 'completed' }).waitFor();
+    await expect(page.locator(`#messages > .message[data-ts="${ts}"]`).innerText()).resolves.toMatch(/snap-[0-9a-f]{17}/);
+  });
+
+  it('asks for a public share as the requester; the approver approves it in #approvals', async () => {
+    const snap = DEMO.snapshots.webRootBeforeUpgrade;
+    await type(`/share ${snap} public --reason "the vendor's support team needs it"`);
+    await message(/approver/i).waitFor();
+    await screenshot('console-devops.png');
+
+    await beUser(ALEX);
+    await openChannel(APPROVALS.id);
+    const request = message(snap);
+    await request.locator('button.bk-btn', { hasText: 'Approve' }).click();
+    const decided = page.locator('#messages > .message', { hasText: snap }).filter({ hasText: /now public|done/i });
+    await decided.waitFor();
+    expect(sb.ec2.state.getSnapshot(DEMO.region, snap)?.public).toBe(true);
+    // The outcome is also told in the request's thread.
+    const replies = decided.locator('.thread-summary');
+    if (await replies.count()) {
+      await replies.click();
+      await decided.locator('.thread .message').first().waitFor();
+    }
+    await screenshot('console.png');
+  });
+
+  it('reaches the DM with the app, where a usage error shows privately, marked as only visible to you', async () => {
+    await openChannel(ALEX);
+    await type('/snapshot frobnicate');
+    const answer = message(/unknown subcommand/);
+    await answer.waitFor();
+    await expect(answer.innerText()).resolves.toContain('Only visible to you');
+  });
+
+  it('posts the cost digest with dollar figures, and its CSV in the thread', async () => {
+    await beUser(DANA);
+    await openChannel(COST.id);
+    await type('/snapshot digest');
+    const digest = message(/Cost-cleanup digest/);
+    await digest.waitFor();
+    await expect(digest.innerText()).resolves.toMatch(/\$\d/);
+
+    await digest.locator('.thread-summary').click();
+    const file = digest.locator('.file-card');
+    await file.waitFor();
+    await file.locator('.file-view').click();
+    await expect(page.locator('.file-modal table.csv').innerText()).resolves.toMatch(/snap-[0-9a-f]{17}/);
+    await page.locator('.file-modal .file-close').first().click();
+  });
+
+  it('shows a modal’s validation errors next to the field, from Slack’s own check and from the bot', async () => {
+    await openChannel(DEVOPS.id);
+    await type(`/share ${DEMO.snapshots.legacyFinal}`);
+    const modal = page.locator('.modal[data-view-id]');
+    await modal.waitFor();
+    await expect(modal.locator('.modal-head').innerText()).resolves.toContain('Share');
+
+    await modal.locator('.modal-submit').click();
+    await expect(modal.locator('[data-block-id="target"] .bk-error').innerText()).resolves.toBe('Please fill out this field.');
+
+    await modal.locator('[data-block-id="target"] input').fill('12345');
+    await modal.locator('.modal-submit').click();
+    await modal.locator('[data-block-id="target"].has-error .bk-error', { hasText: /12345|account/ }).waitFor();
+
+    await modal.locator('.modal-cancel').click();
+    await modal.waitFor({ state: 'detached' });
+  });
+
+  it('picks a volume in the /snapshot modal from options the bot loads as you type', async () => {
+    await type('/snapshot');
+    const modal = page.locator('.modal[data-view-id]');
+    await modal.waitFor();
+    await modal.locator('.ext-input').fill('web-1-data');
+    await modal.locator('.ext-option', { hasText: DEMO.volumes.webData }).click();
+    await modal.locator('[data-block-id="description"] input').fill('picked in the modal');
+    await screenshot('console-modal.png');
+    await modal.locator('.modal-submit').click();
+    await modal.waitFor({ state: 'detached' });
+    await page.locator('#messages > .message', { hasText: `Snapshot of ${DEMO.volumes.webData}` }).filter({ hasText: 'completed' }).waitFor();
+  });
+});
+
+/** For the README: docs/console.png is the one it shows. */
+async function screenshot(name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: `${SHOTS}${name}` });
+}
