@@ -30,18 +30,13 @@ import { newId } from './ids.js';
 import { INDEX_IN_FLIGHT, INDEX_PENDING, compact, key, retentionExpiry } from './keys.js';
 import { GSI1 } from './table.js';
 
-export interface NewApprovalRequest {
+/** What the caller says about a new request; the store sets its status and times. */
+export type NewApprovalRequest = Pick<ApprovalRequest, 'action' | 'region' | 'requester' | 'reason' | 'risk' | 'relatedIds'> & {
   /** Given by the caller when it must know the ID up front; otherwise a new ULID. */
   id?: string;
-  action: ApprovalAction;
-  region: string;
-  requester: Requester;
-  reason?: string;
-  risk: RiskSummary;
-  relatedIds?: string[];
   /** The approval deadline (now + APPROVAL_TTL_HOURS). */
   decideBy: Date;
-}
+};
 
 export interface Decision {
   decision: 'approved' | 'rejected';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SlackSender } from '../slack/requests.js';
-import type { FakeSlack, WorkspaceMessage } from '../slack/webapi.js';
+import { readBody, type FakeSlack, type WorkspaceMessage } from '../slack/webapi.js';
 import { SLASH_COMMANDS, type Banner, type Hint, type Workspace } from './workspace.js';
 
 export interface SandboxConsoleOptions {
@@ -562,14 +562,6 @@ function requireString(b: Json, key: string): string {
   return v;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 async function readJson(req: IncomingMessage): Promise<Json> {
   const raw = (await readBody(req)).toString('utf8');

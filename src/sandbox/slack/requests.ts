@@ -103,10 +103,7 @@ export class SlackSender {
     return this.interaction(
       {
         type: 'block_actions',
-        team: { id: 'T0SANDBOX', domain: 'sandbox' },
-        user: { id: b.userId, username: b.userId.toLowerCase(), name: b.userId.toLowerCase(), team_id: 'T0SANDBOX' },
-        api_app_id: 'A0SNAPBOT',
-        token: 'legacy-verification-token-unused',
+        ...envelope(b.userId),
         container: { type: 'message', message_ts: b.messageTs, channel_id: b.channelId, is_ephemeral: false },
         trigger_id: `${Date.now()}.${randomBytes(6).toString('hex')}`,
         channel: { id: b.channelId, name: b.channelId },
@@ -135,10 +132,7 @@ export class SlackSender {
     return this.interaction(
       {
         type: 'view_submission',
-        team: { id: 'T0SANDBOX', domain: 'sandbox' },
-        user: { id: v.userId, username: v.userId.toLowerCase(), name: v.userId.toLowerCase(), team_id: 'T0SANDBOX' },
-        api_app_id: 'A0SNAPBOT',
-        token: 'legacy-verification-token-unused',
+        ...envelope(v.userId),
         trigger_id: `${Date.now()}.${randomBytes(6).toString('hex')}`,
         view: {
           id: v.viewId ?? 'V0MODAL',
@@ -171,4 +165,14 @@ export class SlackSender {
       opts,
     );
   }
+}
+
+/** What every interaction payload carries: who clicked, in which workspace, for which app. */
+function envelope(userId: string) {
+  return {
+    team: { id: 'T0SANDBOX', domain: 'sandbox' },
+    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T0SANDBOX' },
+    api_app_id: 'A0SNAPBOT',
+    token: 'legacy-verification-token-unused',
+  };
 }

@@ -281,7 +281,8 @@ export function buttonsOf(m: { blocks?: unknown[] }): { text: string; actionId: 
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The whole request body (the sandbox's servers read small bodies whole). */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
