@@ -1,0 +1,73 @@
+// One digest scan in a process of its own, so its peak RSS is the scan's: the bot's own buildDigest (every
+// region, paginated, over HTTP through the SDK) plus what /snapshot digest renders from it (message and CSV).
+import { Ec2Gateway } from '../src/aws/ec2.js';
+import { loadConfig } from '../src/config.js';
+import { digestCsv, digestMessage } from '../src/slack/views/digest.js';
+import { buildDigest } from '../src/usecases/digest.js';
+import { FAKE_CREDENTIALS } from './common.js';
+
+export interface ScanResult {
+  type: 'scanned';
+  wallMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** process.resourceUsage().maxRSS: the process's peak, in MB. */
+  peakRssMb: number;
+  /** RSS once everything was imported, before the scan. */
+  baselineRssMb: number;
+  /** The highest RSS seen by a 20 ms sampler during the scan. */
+  sampledPeakRssMb: number;
+  /** The most live JavaScript heap the sampler saw (RSS minus this is the runtime, code and GC headroom). */
+  peakHeapUsedMb: number;
+  findings: number;
+  csvBytes: number;
+  gatewayCalls: number;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, 'sandbox');
+  const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  if (global.gc) global.gc();
+  const baselineRssMb = mb(process.memoryUsage().rss);
+  let sampled = baselineRssMb;
+  let heap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    sampled = Math.max(sampled, mb(m.rss));
+    heap = Math.max(heap, mb(m.heapUsed));
+  };
+  const sampler = setInterval(sample, 20);
+
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const now = new Date();
+  const result = await buildDigest({ config, ec2, now });
+  const message = digestMessage(result.summary, { csvFileName: 'digest.csv' });
+  const csv = digestCsv(result.findings);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  sample();
+  if (message.blocks.length === 0) throw new Error('the digest rendered no blocks');
+
+  const out: ScanResult = {
+    type: 'scanned',
+    wallMs,
+    cpuUserMs: cpu.user / 1000,
+    cpuSystemMs: cpu.system / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    baselineRssMb,
+    sampledPeakRssMb: sampled,
+    peakHeapUsedMb: heap,
+    findings: result.findings.length,
+    csvBytes: Buffer.byteLength(csv),
+    gatewayCalls: ec2.calls,
+  };
+  ec2.destroy();
+  process.send!(out, () => process.exit(0));
+}
+
+main().catch((err: Error) => {
+  process.send?.({ error: err.stack ?? err.message }, () => process.exit(1));
+});

@@ -1,0 +1,143 @@
+// Digest at scale: a synthetic account served over HTTP by the sandbox EC2 (in this process), scanned by the
+// bot's own code in a child process per size, so wall time, CPU time and peak RSS are the scan's alone.
+import { startSandboxEc2, type SandboxEc2 } from '../src/sandbox/ec2/index.js';
+import { emit, forkTs, nextMessage, note, round, stopChild, type Figure } from './common.js';
+import type { ScanResult } from './digest-scan.js';
+
+const REGION = 'us-east-1';
+
+/** The most an EC2 describe call returns per page (DescribeVolumes stops at 500; the others at 1000 or 200). */
+const MAX_PAGE = {
+  DescribeSnapshots: 1000,
+  DescribeImages: 1000,
+  DescribeVolumes: 500,
+  DescribeInstances: 1000,
+  DescribeLaunchTemplateVersions: 200,
+} as const;
+
+export interface DigestSize {
+  snapshots: number;
+  images: number;
+  volumes: number;
+}
+
+interface Measured extends ScanResult {
+  size: DigestSize;
+  ec2Calls: number;
+  ec2CallsByAction: Record<string, number>;
+  minimumCalls: number;
+  minimumByListing: Record<string, number>;
+}
+
+const pages = (n: number, per: number) => Math.max(1, Math.ceil(n / per));
+
+/**
+ * The fewest calls that can read what the digest needs: each listing it makes, in pages as large as EC2 allows.
+ * An empty listing still costs one call.
+ */
+function minimumCalls(ec2: SandboxEc2): Record<string, number> {
+  const r = ec2.state.region(REGION);
+  const snapshots = [...r.snapshots.values()];
+  let instances = 0;
+  for (const i of r.instances.values()) if (i.state !== 'terminated') instances++;
+  let versions = 0;
+  for (const t of r.launchTemplates.values()) versions += new Set([t.defaultVersion, Math.max(...t.versions.map((v) => v.versionNumber))]).size;
+  return {
+    'DescribeSnapshots (own)': pages(snapshots.length, MAX_PAGE.DescribeSnapshots),
+    'DescribeSnapshots (own, public)': pages(snapshots.filter((s) => s.public).length, MAX_PAGE.DescribeSnapshots),
+    DescribeImages: pages(r.images.size, MAX_PAGE.DescribeImages),
+    DescribeVolumes: pages(r.volumes.size, MAX_PAGE.DescribeVolumes),
+    DescribeInstances: pages(instances, MAX_PAGE.DescribeInstances),
+    DescribeLaunchTemplateVersions: pages(versions, MAX_PAGE.DescribeLaunchTemplateVersions),
+  };
+}
+
+async function measure(size: DigestSize): Promise<Measured> {
+  note(`digest: seeding ${size.snapshots} snapshots, ${size.images} AMIs, ${size.volumes} volumes`);
+  const ec2 = await startSandboxEc2({ seed: { ...size, regions: [REGION] } });
+  try {
+    const minimumByListing = minimumCalls(ec2);
+    const before = ec2.calls.length;
+    note(`digest: scanning ${size.snapshots} snapshots in a child process`);
+    const child = forkTs('./digest-scan.ts', {
+      AWS_ENDPOINT_URL_EC2: ec2.url,
+      AWS_REGION: REGION,
+      REGIONS: REGION,
+      LOG_LEVEL: 'silent',
+    });
+    const res = await nextMessage(child, (m): m is ScanResult => (m as { type?: string })?.type === 'scanned', 600_000, `the digest scan at ${size.snapshots} snapshots`);
+    await stopChild(child);
+    const calls = ec2.calls.slice(before);
+    const byAction: Record<string, number> = {};
+    for (const c of calls) byAction[c.action] = (byAction[c.action] ?? 0) + 1;
+    return {
+      ...res,
+      size,
+      ec2Calls: calls.length,
+      ec2CallsByAction: byAction,
+      minimumCalls: Object.values(minimumByListing).reduce((a, b) => a + b, 0),
+      minimumByListing,
+    };
+  } finally {
+    await ec2.stop();
+  }
+}
+
+function figures(m: Measured): Figure[] {
+  const at = `${m.size.snapshots / 1000}k`;
+  const common = { snapshots: m.size.snapshots, images: m.size.images, volumes: m.size.volumes };
+  return [
+    { name: `digest.${at}.wall`, value: round(m.wallMs / 1000), unit: 's', findings: m.findings, csv_kb: round(m.csvBytes / 1024, 0), ...common },
+    { name: `digest.${at}.cpu`, value: round((m.cpuUserMs + m.cpuSystemMs) / 1000), unit: 's', user: round(m.cpuUserMs / 1000), system: round(m.cpuSystemMs / 1000), ...common },
+    {
+      name: `digest.${at}.peak_rss`,
+      value: round(m.peakRssMb, 0),
+      unit: 'MB',
+      baseline: round(m.baselineRssMb, 0),
+      scan_own: round(m.peakRssMb - m.baselineRssMb, 0),
+      sampled_peak: round(m.sampledPeakRssMb, 0),
+      heap_used_peak: round(m.peakHeapUsedMb, 0),
+      ...common,
+    },
+    {
+      name: `digest.${at}.ec2_calls`,
+      value: m.ec2Calls,
+      unit: 'calls',
+      baseline: m.minimumCalls,
+      ratio: round(m.ec2Calls / m.minimumCalls, 3),
+      by_action: m.ec2CallsByAction,
+      minimum_by_listing: m.minimumByListing,
+      ...common,
+    },
+  ];
+}
+
+export async function runDigestBench(sizes: DigestSize[] = [
+  { snapshots: 10_000, images: 2_000, volumes: 5_000 },
+  { snapshots: 100_000, images: 20_000, volumes: 50_000 },
+]): Promise<void> {
+  const results: Measured[] = [];
+  for (const size of sizes) {
+    const m = await measure(size);
+    results.push(m);
+    for (const f of figures(m)) emit(f);
+  }
+  if (results.length >= 2) {
+    const [small, large] = [results[0], results[results.length - 1]];
+    const scale = large.size.snapshots / small.size.snapshots;
+    const g = (a: number, b: number) => round(b / a);
+    emit({
+      name: 'digest.growth',
+      value: g(small.wallMs, large.wallMs),
+      unit: 'x',
+      // Linear growth reads `scale`; below it is better than linear.
+      linear: scale,
+      wall: g(small.wallMs, large.wallMs),
+      cpu: g(small.cpuUserMs + small.cpuSystemMs, large.cpuUserMs + large.cpuSystemMs),
+      ec2_calls: g(small.ec2Calls, large.ec2Calls),
+      scan_own_rss: g(Math.max(1, small.peakRssMb - small.baselineRssMb), Math.max(1, large.peakRssMb - large.baselineRssMb)),
+      from: small.size.snapshots,
+      to: large.size.snapshots,
+    });
+  }
+}
