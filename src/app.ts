@@ -16,6 +16,9 @@ import { register as registerViews } from './slack/listeners/views/index.js';
 import { createDocumentClient, createDynamoClient, createStore, ensureTable, type Store } from './store/index.js';
 import type { Deps } from './usecases/context.js';
 
+/** How many acknowledged commands do their AWS and Slack work at once; the rest queue, in order. */
+const BACKGROUND_CONCURRENCY = 8;
+
 export interface SnapbotOptions {
   logger?: Logger;
   now?: () => Date;
@@ -59,6 +62,13 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
 
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  // After-ack work waits its turn behind the acks: it starts on a later turn of the event loop, a few at a time,
+  // so a burst of commands is acknowledged before their AWS and Slack work competes for the one thread.
+  const waiting: (() => void)[] = [];
+  let running = 0;
+  const pump = () => {
+    while (running < BACKGROUND_CONCURRENCY && waiting.length > 0) waiting.shift()!();
+  };
   const deps: Deps = {
     config,
     ec2,
@@ -68,8 +78,25 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     log,
     now,
     background(work) {
+      const p = new Promise<void>((resolve) => {
+        waiting.push(() => {
+          running++;
+          work()
+            .catch((err) => log.error({ err }, 'background work failed'))
+            .finally(() => {
+              running--;
+              resolve();
+              setImmediate(pump);
+            });
+        });
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      setImmediate(pump);
+    },
+    detach(work) {
       const p: Promise<void> = work()
-        .catch((err) => log.error({ err }, 'background work failed'))
+        .catch((err) => log.error({ err }, 'detached work failed'))
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
     },

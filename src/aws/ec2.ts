@@ -96,6 +96,8 @@ export class Ec2Gateway {
         ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
         maxAttempts: this.opts.maxAttempts ?? 6,
         retryMode: 'standard',
+        // A connection that hangs must fail (and be retried), not hold a command's work forever.
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
       });
       c.middlewareStack.add(
         (next) => async (args) => {

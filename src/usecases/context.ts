@@ -15,8 +15,10 @@ export interface Deps {
   store: Store;
   log: Logger;
   now: () => Date;
-  /** Runs work after the ack; a graceful shutdown waits for it. */
+  /** Runs work after the ack, a few at a time in arrival order; a graceful shutdown waits for it. */
   background(work: () => Promise<void>): void;
+  /** Runs long waiting (minutes) outside that queue, so it never holds up other commands; shutdown waits too. */
+  detach(work: () => Promise<void>): void;
 }
 
 /** Who asked, and where the answer goes. */

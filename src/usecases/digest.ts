@@ -3,9 +3,8 @@
 import type { Ec2Gateway } from '../aws/ec2.js';
 import type { Config } from '../config.js';
 import { findingsByOwner, summarise, type DigestSummary } from '../core/digest.js';
-import { findOutdated, indexImagesBySnapshotId, type RegionScan } from '../core/staleness/index.js';
+import { findOutdatedInRegion, indexImagesBySnapshotId, type PricedSnapshot, type RegionUsage, type ScanSettings } from '../core/staleness/index.js';
 import type { Finding } from '../core/staleness/types.js';
-import type { Snapshot } from '../core/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { Store } from '../store/index.js';
 import { replyPrivately, type Deps, type Invocation } from './context.js';
@@ -20,40 +19,44 @@ export interface DigestResult {
 }
 
 /**
- * One region's inventory: each call is paginated (pages of 1000) and independent, so they run side by side.
- * Snapshots, AMIs and volumes are essential; the usage lookups are not, so an EC2 that cannot answer one of them
- * yields a digest with a warning rather than none.
+ * One region's findings. The usage lookups come first (each one paginated call, pages of 1000), then snapshot
+ * pages stream through the rules one at a time, so a region of 100 000 snapshots is never in memory at once: only
+ * the findings and the few snapshots that AMIs reference (to price the AMIs) are kept. Snapshots, AMIs and volumes
+ * are essential; the other lookups are not, so an EC2 that cannot answer one yields a digest with a warning.
  */
-async function scanRegion(ec2: Ec2Gateway, region: string, warnings: string[]): Promise<RegionScan> {
-  const snapshots: Snapshot[] = [];
+async function scanRegion(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[]): Promise<Finding[]> {
   const soft = <T>(what: string, p: Promise<T>, fallback: T): Promise<T> =>
     p.catch((err: Error) => {
       warnings.push(`${region}: ${what} could not be read (${err.message}); check before deleting.`);
       return fallback;
     });
-  const [, images, existingVolumeIds, lt, runningImageIds, publicSnapshotIds] = await Promise.all([
-    ec2.forEachOwnSnapshotPage(region, {}, (page) => {
-      for (const s of page) snapshots.push(s);
-    }),
+  const [images, existingVolumeIds, lt, runningImageIds, publicSnapshotIds] = await Promise.all([
     ec2.listOwnImages(region),
     ec2.listVolumeIds(region),
     soft('launch templates', ec2.launchTemplateUsage(region), { snapshotIds: new Set<string>(), imageIds: new Set<string>() }),
     soft('running instances', ec2.imageIdsInUseByInstances(region), new Set<string>()),
     soft('public snapshots', ec2.publicSnapshotIds(region), new Set<string>()),
   ]);
-  return {
-    region,
-    snapshots,
-    images,
-    usage: {
-      existingVolumeIds,
-      imageIdsBySnapshotId: indexImagesBySnapshotId(images),
-      launchTemplateSnapshotIds: lt.snapshotIds,
-      launchTemplateImageIds: lt.imageIds,
-      runningImageIds,
-      publicSnapshotIds,
-    },
+  const usage: RegionUsage = {
+    existingVolumeIds,
+    imageIdsBySnapshotId: indexImagesBySnapshotId(images),
+    launchTemplateSnapshotIds: lt.snapshotIds,
+    launchTemplateImageIds: lt.imageIds,
+    runningImageIds,
+    publicSnapshotIds,
   };
+  const findings: Finding[] = [];
+  const imageSnapshots = new Map<string, PricedSnapshot>();
+  await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
+    for (const s of page) {
+      if (usage.imageIdsBySnapshotId.has(s.id)) {
+        imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
+      }
+    }
+    for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage }, settings)) findings.push(f);
+  });
+  for (const f of findOutdatedInRegion({ region, snapshots: [], images, usage, imageSnapshots }, settings)) findings.push(f);
+  return findings;
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -82,16 +85,8 @@ export async function buildDigest(
       warnings.push(`Snoozes and keeps could not be read (${(err as Error).message}); snoozed items may show.`);
     }
   }
-  // Regions are scanned one region's worth at a time per worker, and only findings are kept afterwards.
-  const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, async (region) => {
-    const scan = await scanRegion(o.ec2, region, warnings);
-    return findOutdated([scan], {
-      now: o.now,
-      staleAfterDays: o.config.staleAfterDays,
-      prices: o.config.prices,
-      hiddenUntil,
-    });
-  });
+  const settings: ScanSettings = { now: o.now, staleAfterDays: o.config.staleAfterDays, prices: o.config.prices, hiddenUntil };
+  const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, (region) => scanRegion(o.ec2, region, settings, warnings));
   const findings = perRegion.flat();
   return { summary: summarise(findings, o.now), findings, warning: warnings.length ? warnings.join('\n') : undefined };
 }

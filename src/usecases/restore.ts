@@ -55,25 +55,32 @@ export async function restoreVolume(deps: Deps, inv: Invocation, req: RestoreReq
     await auditBestEffort(deps, { resourceId: volume.id, actor: inv.userId, event: 'created', detail: `from ${req.snapshotId}`, requestId: opId });
     const item = (state: string): ProgressItem => ({ id: volume.id, label: `${req.volumeType}`, state, sizeGiB: volume.sizeGiB });
     await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'running', items: [item('creating')], elapsedMs: elapsed() }));
-    await deps.ec2.waitForVolume(region, volume.id, 'available', deps.config.progress.timeoutMinutes * 60);
-    if (req.attach) {
-      await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'running', items: [item('attaching')], elapsedMs: elapsed() }));
-      await deps.ec2.attachVolume(region, volume.id, req.attach.instanceId, req.attach.device);
-      await deps.ec2.waitForVolume(region, volume.id, 'in-use', 600);
-      await auditBestEffort(deps, { resourceId: volume.id, actor: inv.userId, event: 'attached', detail: `to ${req.attach.instanceId} as ${req.attach.device}`, requestId: opId });
-    }
-    await deps.out.tryUpdate(
-      msg,
-      progressMessage({
-        ...base,
-        phase: 'done',
-        items: [item(req.attach ? `in-use on ${req.attach.instanceId} (${req.attach.device})` : 'available')],
-        elapsedMs: elapsed(),
-        hint: req.attach
-          ? `On the instance, the disk may appear as /dev/nvme…n1 on Nitro types; mount it read-only first to check the data.`
-          : `Attach it with the EC2 console, or next time use \`/restore ${req.snapshotId} --az ${req.availabilityZone} --attach i-… --device /dev/sdf\`.`,
-      }),
-    );
+    // Waiting for the volume can take minutes: it runs outside the command queue.
+    deps.detach(async () => {
+      try {
+        await deps.ec2.waitForVolume(region, volume.id, 'available', deps.config.progress.timeoutMinutes * 60);
+        if (req.attach) {
+          await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'running', items: [item('attaching')], elapsedMs: elapsed() }));
+          await deps.ec2.attachVolume(region, volume.id, req.attach.instanceId, req.attach.device);
+          await deps.ec2.waitForVolume(region, volume.id, 'in-use', 600);
+          await auditBestEffort(deps, { resourceId: volume.id, actor: inv.userId, event: 'attached', detail: `to ${req.attach.instanceId} as ${req.attach.device}`, requestId: opId });
+        }
+        await deps.out.tryUpdate(
+          msg,
+          progressMessage({
+            ...base,
+            phase: 'done',
+            items: [item(req.attach ? `in-use on ${req.attach.instanceId} (${req.attach.device})` : 'available')],
+            elapsedMs: elapsed(),
+            hint: req.attach
+              ? `On the instance, the disk may appear as /dev/nvme…n1 on Nitro types; mount it read-only first to check the data.`
+              : `Attach it with the EC2 console, or next time use \`/restore ${req.snapshotId} --az ${req.availabilityZone} --attach i-… --device /dev/sdf\`.`,
+          }),
+        );
+      } catch (err) {
+        await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [item('created')], failure: (err as Error).message, elapsedMs: elapsed() }));
+      }
+    });
   } catch (err) {
     await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message, elapsedMs: elapsed() }));
   }

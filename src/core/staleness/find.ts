@@ -32,7 +32,15 @@ export interface RegionScan {
   snapshots: readonly Snapshot[];
   images: readonly Image[];
   usage: RegionUsage;
+  /**
+   * The snapshots behind the images, for pricing them, when `snapshots` is not the region's whole list (a caller
+   * that streams snapshot pages keeps just these). Defaults to `snapshots`.
+   */
+  imageSnapshots?: ReadonlyMap<string, PricedSnapshot>;
 }
+
+/** What pricing an AMI needs of each of its snapshots. */
+export type PricedSnapshot = Pick<Snapshot, 'fullSizeBytes' | 'volumeSizeGiB' | 'storageTier'>;
 
 export function emptyUsage(): RegionUsage {
   return {
@@ -113,8 +121,12 @@ export function findOutdatedInRegion(scan: RegionScan, settings: ScanSettings, r
     if (f) findings.push(f);
   }
   if (scan.images.length > 0) {
-    const snapshotsById = new Map<string, Snapshot>();
-    for (const s of scan.snapshots) snapshotsById.set(s.id, s);
+    let snapshotsById = scan.imageSnapshots;
+    if (!snapshotsById) {
+      const byId = new Map<string, Snapshot>();
+      for (const s of scan.snapshots) byId.set(s.id, s);
+      snapshotsById = byId;
+    }
     for (const i of scan.images) {
       const f = imageFinding(i, scan.region, ctx, forImages, snapshotsById);
       if (f) findings.push(f);
@@ -181,7 +193,7 @@ function imageFinding(
   region: string,
   ctx: ScanContext,
   rules: readonly ImageRule[],
-  snapshotsById: ReadonlyMap<string, Snapshot>,
+  snapshotsById: ReadonlyMap<string, PricedSnapshot>,
 ): Finding | undefined {
   if (i.state === 'pending') return undefined;
   if (!ownedHere(i.ownerId, ctx.accountId) || isHidden(i.id, i.tags, ctx)) return undefined;
