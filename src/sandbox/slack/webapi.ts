@@ -163,7 +163,7 @@ export class FakeSlack extends EventEmitter {
     if (url.pathname.startsWith('/upload/')) {
       const id = url.pathname.slice('/upload/'.length);
       const u = this.uploads.get(id);
-      if (u) u.content = raw.toString('utf8');
+      if (u) u.content = uploadedFile(req.headers['content-type'] ?? '', raw);
       res.writeHead(200).end('OK');
       return;
     }
@@ -279,6 +279,17 @@ export function buttonsOf(m: { blocks?: unknown[] }): { text: string; actionId: 
     for (const e of els) if (e.type === 'button') out.push({ text: e.text?.text ?? '', actionId: e.action_id, value: e.value, blockId: b.block_id });
   }
   return out;
+}
+
+/** The file in an upload: the first part of a multipart/form-data body, or the body itself. */
+function uploadedFile(contentType: string, raw: Buffer): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const text = raw.toString('utf8');
+  if (!contentType.startsWith('multipart/') || !boundary) return text;
+  const delimiter = `--${boundary[1] ?? boundary[2]}`;
+  const part = text.split(delimiter)[1] ?? '';
+  const bodyStart = part.indexOf('\r\n\r\n');
+  return bodyStart < 0 ? '' : part.slice(bodyStart + 4).replace(/\r\n$/, '');
 }
 
 /** The whole request body (the sandbox's servers read small bodies whole). */
