@@ -18,6 +18,10 @@ import type { Deps } from './usecases/context.js';
 
 /** How many acknowledged commands do their AWS and Slack work at once; the rest queue, in order. */
 const BACKGROUND_CONCURRENCY = 8;
+/** Queued work starts once no Slack request arrived for this long… */
+const BACKGROUND_QUIET_MS = 5;
+/** …or once it has waited this long, whatever the traffic. */
+const BACKGROUND_MAX_DEFER_MS = 1_000;
 
 export interface SnapbotOptions {
   logger?: Logger;
@@ -62,12 +66,24 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
 
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
-  // After-ack work waits its turn behind the acks: it starts on a later turn of the event loop, a few at a time,
-  // so a burst of commands is acknowledged before their AWS and Slack work competes for the one thread.
-  const waiting: (() => void)[] = [];
+  // After-ack work waits its turn behind the acks: it starts a few at a time, in arrival order, once no Slack
+  // request has arrived for a moment, so a burst is acknowledged before its AWS and Slack work competes for the one
+  // thread. It never waits longer than BACKGROUND_MAX_DEFER_MS, so a steady stream cannot starve it.
+  const waiting: { start: () => void; queuedAt: number }[] = [];
   let running = 0;
+  let lastRequestAt = 0;
+  let pumpTimer: NodeJS.Timeout | undefined;
   const pump = () => {
-    while (running < BACKGROUND_CONCURRENCY && waiting.length > 0) waiting.shift()!();
+    pumpTimer = undefined;
+    while (running < BACKGROUND_CONCURRENCY && waiting.length > 0) {
+      const now = Date.now();
+      const quietFor = now - lastRequestAt;
+      if (quietFor < BACKGROUND_QUIET_MS && now - waiting[0].queuedAt < BACKGROUND_MAX_DEFER_MS) {
+        pumpTimer ??= setTimeout(pump, BACKGROUND_QUIET_MS - quietFor);
+        return;
+      }
+      waiting.shift()!.start();
+    }
   };
   const deps: Deps = {
     config,
@@ -79,7 +95,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     now,
     background(work) {
       const p = new Promise<void>((resolve) => {
-        waiting.push(() => {
+        waiting.push({ queuedAt: Date.now(), start: () => {
           running++;
           work()
             .catch((err) => log.error({ err }, 'background work failed'))
@@ -88,7 +104,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
               resolve();
               setImmediate(pump);
             });
-        });
+        } });
       });
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
@@ -123,6 +139,11 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     authorize: async () => ({ botToken: config.slack.botToken }),
     clientOptions: config.slack.apiUrl ? { slackApiUrl: out.client.slackApiUrl } : undefined,
     logger: boltLogger(log),
+  });
+  // Every Slack request marks the moment, so queued work can wait for a quiet one (see pump above).
+  app.use(async ({ next }) => {
+    lastRequestAt = Date.now();
+    await next();
   });
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
