@@ -103,6 +103,26 @@ describe('public share', () => {
   });
 });
 
+describe('approvers by user group', () => {
+  it('a member of a user group in APPROVERS may approve; the group is resolved with usergroups.users.list', async () => {
+    const grouped = await startTestBot({ sharedEc2: t.ec2, env: { APPROVERS: 'S0PLATFORM' } });
+    try {
+      grouped.slack.userGroups.set('S0PLATFORM', ['U0GROUPIE']);
+      const snap = DEMO.snapshots.dbBackupRecent;
+      await grouped.command('/share', `${snap} 444455556666`);
+      const req = await grouped.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(snap) && buttonsOf(m).length === 2, 15_000);
+      const approve = buttonsOf(req).find((b) => b.text === 'Approve')!;
+      await grouped.sender.click({ userId: APPROVER, channelId: req.channel, messageTs: req.ts, actionId: approve.actionId, value: approve.value });
+      await grouped.slack.waitFor((m) => m.ephemeralFor === APPROVER && /Only the approvers/.test(textOf(m)), 10_000, 'a non-member refused');
+      await grouped.sender.click({ userId: 'U0GROUPIE', channelId: req.channel, messageTs: req.ts, actionId: approve.actionId, value: approve.value });
+      await grouped.slack.waitFor((m) => m === req && /shared with account 444455556666/.test(textOf(m)), 15_000, 'the group member’s approval');
+      expect(grouped.slack.callsOf('usergroups.users.list').length).toBeGreaterThan(0);
+    } finally {
+      await grouped.stop();
+    }
+  });
+});
+
 describe('deletion', () => {
   it('rejection asks for a reason, records it, shows it, and runs nothing', async () => {
     const snap = DEMO.snapshots.legacyFinal;
