@@ -1,13 +1,14 @@
 // Composes everything: config → clients → stores → listeners → jobs. The only module that knows them all.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import pino, { type Logger } from 'pino';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { Ec2Gateway } from './aws/ec2.js';
 import type { Config } from './config.js';
 import { ProgressTracker, operationLog } from './jobs/progress.js';
 import { startJobs, type Jobs } from './jobs/index.js';
+import { slackLogger } from './slack/logger.js';
 import { SlackOut } from './slack/out.js';
 import { register as registerActions } from './slack/listeners/actions/index.js';
 import { register as registerCommands } from './slack/listeners/commands/index.js';
@@ -50,10 +51,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: opts.credentials });
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, credentials: opts.credentials });
   const store: Store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable, now });
-  const out = new SlackOut(config.slack.botToken, config.slack.apiUrl, {
-    warn: (m: string) => log.warn(m),
-    error: (m: string) => log.error(m),
-  });
+  const out = new SlackOut(config.slack.botToken, config.slack.apiUrl, log);
   const tracker = new ProgressTracker({
     ec2,
     out,
@@ -121,7 +119,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   const receiver = new HTTPReceiver({
     signingSecret: config.slack.signingSecret,
     endpoints: '/slack/events',
-    logger: boltLogger(log),
+    logger: slackLogger(log),
     customRoutes: [
       {
         path: '/healthz',
@@ -138,7 +136,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     // A single-workspace bot: the token is known, so no auth.test round trip is needed before the first ack.
     authorize: async () => ({ botToken: config.slack.botToken }),
     clientOptions: config.slack.apiUrl ? { slackApiUrl: out.client.slackApiUrl } : undefined,
-    logger: boltLogger(log),
+    logger: slackLogger(log),
   });
   // Every Slack request marks the moment, so queued work can wait for a quiet one (see pump above).
   app.use(async ({ next }) => {
@@ -184,19 +182,4 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     },
   };
   return bot;
-}
-
-function boltLogger(log: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  return {
-    debug: (...m: unknown[]) => log.debug(m.map(String).join(' ')),
-    info: (...m: unknown[]) => log.info(m.map(String).join(' ')),
-    warn: (...m: unknown[]) => log.warn(m.map(String).join(' ')),
-    error: (...m: unknown[]) => log.error(m.map(String).join(' ')),
-    setLevel: (l: LogLevel) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }

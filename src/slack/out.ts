@@ -1,6 +1,8 @@
 // Everything snapbot says in Slack goes through here: one place that knows the Web API calls and their fallbacks.
 import type { KnownBlock, View } from '@slack/types';
-import { WebClient, type Logger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { slackLogger } from './logger.js';
 
 export interface Message {
   /** The notification/fallback text; always set, Slack shows it where blocks cannot be shown. */
@@ -27,13 +29,13 @@ export class SlackOut {
   constructor(
     token: string,
     apiUrl: string | undefined,
-    private readonly log: Pick<Logger, 'warn' | 'error'>,
+    private readonly log: Logger,
   ) {
     this.client = new WebClient(token, {
       ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
       // Rate limits (429 + Retry-After) are waited out by the client itself, in order.
       retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
-      logger: quietLogger(log),
+      logger: slackLogger(log),
     });
   }
 
@@ -104,19 +106,4 @@ export class SlackOut {
     this.groupCache.set(groupId, { members, at: now });
     return members;
   }
-}
-
-function quietLogger(log: Pick<Logger, 'warn' | 'error'>): Logger {
-  let level = 'warn';
-  return {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (...m: unknown[]) => log.warn(m.map(String).join(' ')),
-    error: (...m: unknown[]) => log.error(m.map(String).join(' ')),
-    setLevel: (l: string) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  } as unknown as Logger;
 }
