@@ -5,39 +5,14 @@ import { imageSnapshotIds, nameTag } from '../core/types.js';
 import { imageListMessage } from '../slack/views/lists.js';
 import { progressMessage } from '../slack/views/progress.js';
 import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
-
-type Start = { title: string; region: string; label?: string; run: (opId: string) => Promise<string> };
-
-/** Posts the message, runs the create call, then hands the new AMI to the progress tracker. */
-async function followNewImage(deps: Deps, inv: Invocation, kind: 'image' | 'copy-image', s: Start): Promise<void> {
-  const opId = newId(deps.now());
-  const started = deps.now();
-  const base = { title: s.title, requesterId: inv.userId, region: s.region };
-  const msg = await announce(deps, inv, progressMessage({ ...base, phase: 'starting', items: [] }));
-  try {
-    const imageId = await s.run(opId);
-    await deps.tracker.track({
-      id: opId,
-      kind,
-      region: s.region,
-      resourceIds: [imageId],
-      labels: s.label ? { [imageId]: s.label } : {},
-      message: msg,
-      requesterId: inv.userId,
-      title: s.title,
-      startedAt: started,
-    });
-  } catch (err) {
-    await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message }));
-  }
-}
+import { startOperation } from './operation.js';
 
 export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.create'>): Promise<void> {
   const region = deps.config.awsRegion;
-  await followNewImage(deps, inv, 'image', {
+  await startOperation(deps, inv, {
+    kind: 'image',
     title: `AMI "${cmd.name}" from ${cmd.instanceId}${cmd.noReboot ? ' (no reboot)' : ''}`,
     region,
-    label: cmd.name,
     run: async (opId) => {
       const instance = await deps.ec2.getInstance(region, cmd.instanceId);
       const imageId = await deps.ec2.createImage(region, {
@@ -48,17 +23,17 @@ export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
         tags: creationTags(inv, opId, cmd.name),
       });
       await auditBestEffort(deps, { resourceId: imageId, actor: inv.userId, event: 'created', detail: `AMI "${cmd.name}" from ${cmd.instanceId}`, requestId: opId });
-      return imageId;
+      return { resourceIds: [imageId], labels: { [imageId]: cmd.name } };
     },
   });
 }
 
 export async function createImageFromSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.fromSnapshot'>): Promise<void> {
   const region = deps.config.awsRegion;
-  await followNewImage(deps, inv, 'image', {
+  await startOperation(deps, inv, {
+    kind: 'image',
     title: `AMI "${cmd.name}" from ${cmd.snapshotId} (${cmd.architecture})`,
     region,
-    label: cmd.name,
     run: async (opId) => {
       const snapshot = await deps.ec2.getSnapshot(region, cmd.snapshotId);
       if (snapshot.state !== 'completed') {
@@ -72,7 +47,7 @@ export async function createImageFromSnapshot(deps: Deps, inv: Invocation, cmd: 
       });
       await auditBestEffort(deps, { resourceId: imageId, actor: inv.userId, event: 'created', detail: `AMI "${cmd.name}" from ${cmd.snapshotId}`, requestId: opId });
       await auditBestEffort(deps, { resourceId: cmd.snapshotId, actor: inv.userId, event: 'registered', detail: `as ${imageId}`, requestId: opId });
-      return imageId;
+      return { resourceIds: [imageId], labels: { [imageId]: cmd.name } };
     },
   });
 }
@@ -80,7 +55,8 @@ export async function createImageFromSnapshot(deps: Deps, inv: Invocation, cmd: 
 export async function copyImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.copy'>): Promise<void> {
   const source = deps.config.awsRegion;
   const encrypt = cmd.encrypt || Boolean(cmd.kmsKeyId);
-  await followNewImage(deps, inv, 'copy-image', {
+  await startOperation(deps, inv, {
+    kind: 'copy-image',
     title: `Copy of ${cmd.imageId} to ${cmd.toRegion}${encrypt ? ', encrypted' : ''}`,
     region: cmd.toRegion,
     run: async (opId) => {
@@ -94,7 +70,7 @@ export async function copyImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami
       });
       await auditBestEffort(deps, { resourceId: cmd.imageId, actor: inv.userId, event: 'copied', detail: `to ${copyId} in ${cmd.toRegion}`, requestId: opId });
       await auditBestEffort(deps, { resourceId: copyId, actor: inv.userId, event: 'created', detail: `copy of ${cmd.imageId} from ${source}`, requestId: opId });
-      return copyId;
+      return { resourceIds: [copyId] };
     },
   });
 }

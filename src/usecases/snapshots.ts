@@ -2,81 +2,66 @@
 import type { CommandOf } from '../core/commands.js';
 import type { Snapshot } from '../core/types.js';
 import { nameTag } from '../core/types.js';
-import { progressMessage } from '../slack/views/progress.js';
 import { snapshotListMessage } from '../slack/views/lists.js';
-import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
+import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
+import { startOperation } from './operation.js';
 
 /** The headline: `/snapshot vol-…` → one channel message that follows the snapshot to completed. */
 export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: string, description?: string): Promise<void> {
   const region = deps.config.awsRegion;
-  const opId = newId(deps.now());
-  const started = deps.now();
   const title = `Snapshot of ${volumeId}`;
-  const msg = await announce(deps, inv, progressMessage({ title, requesterId: inv.userId, phase: 'starting', items: [], region }));
-  try {
-    const volume = await deps.ec2.getVolume(region, volumeId);
-    const label = nameTag(volume.tags);
-    const snapshot = await deps.ec2.createSnapshot(
-      region,
-      volumeId,
-      description ?? `snapbot: requested by ${inv.userId}${label ? ` (${label})` : ''}`,
-      creationTags(inv, opId),
-    );
-    await auditBestEffort(deps, { resourceId: snapshot.id, actor: inv.userId, event: 'created', detail: `snapshot of ${volumeId}`, requestId: opId });
-    await deps.tracker.track({
-      id: opId,
-      kind: 'snapshot',
-      region,
-      resourceIds: [snapshot.id],
-      labels: { [snapshot.id]: `of ${volumeId}${label ? ` (${label})` : ''}` },
-      message: msg,
-      requesterId: inv.userId,
-      title: label ? `${title} (${label})` : title,
-      startedAt: started,
-    });
-  } catch (err) {
-    await deps.out.tryUpdate(msg, progressMessage({ title, requesterId: inv.userId, phase: 'failed', items: [], failure: (err as Error).message, region }));
-  }
+  await startOperation(deps, inv, {
+    kind: 'snapshot',
+    title,
+    region,
+    run: async (opId) => {
+      const volume = await deps.ec2.getVolume(region, volumeId);
+      const label = nameTag(volume.tags);
+      const snapshot = await deps.ec2.createSnapshot(
+        region,
+        volumeId,
+        description ?? `snapbot: requested by ${inv.userId}${label ? ` (${label})` : ''}`,
+        creationTags(inv, opId),
+      );
+      await auditBestEffort(deps, { resourceId: snapshot.id, actor: inv.userId, event: 'created', detail: `snapshot of ${volumeId}`, requestId: opId });
+      return {
+        resourceIds: [snapshot.id],
+        labels: { [snapshot.id]: `of ${volumeId}${label ? ` (${label})` : ''}` },
+        title: label ? `${title} (${label})` : title,
+      };
+    },
+  });
 }
 
 /** `/snapshot instance i-…`: crash-consistent snapshots of every volume, in one CreateSnapshots call. */
 export async function snapshotInstance(deps: Deps, inv: Invocation, cmd: CommandOf<'snapshot.instance'>): Promise<void> {
   const region = deps.config.awsRegion;
-  const opId = newId(deps.now());
-  const started = deps.now();
   const title = `Crash-consistent snapshots of ${cmd.instanceId}${cmd.excludeBoot ? ' (boot volume excluded)' : ''}`;
-  const msg = await announce(deps, inv, progressMessage({ title, requesterId: inv.userId, phase: 'starting', items: [], region }));
-  try {
-    const instance = await deps.ec2.getInstance(region, cmd.instanceId);
-    const snaps = await deps.ec2.createSnapshotsOfInstance(
-      region,
-      cmd.instanceId,
-      cmd.excludeBoot,
-      `snapbot: ${cmd.instanceId} requested by ${inv.userId}`,
-      creationTags(inv, opId),
-    );
-    if (snaps.length === 0) throw new Error(`${cmd.instanceId} has no EBS volumes to snapshot${cmd.excludeBoot ? ' besides its boot volume' : ''}.`);
-    const deviceOf = new Map(instance.volumes.map((v) => [v.volumeId, v.device]));
-    const labels: Record<string, string> = {};
-    for (const s of snaps) labels[s.id] = `of ${s.volumeId ?? '?'}${deviceOf.get(s.volumeId ?? '') ? ` (${deviceOf.get(s.volumeId ?? '')})` : ''}`;
-    for (const s of snaps) {
-      await auditBestEffort(deps, { resourceId: s.id, actor: inv.userId, event: 'created', detail: `snapshot of ${s.volumeId} on ${cmd.instanceId}`, requestId: opId });
-    }
-    const name = nameTag(instance.tags);
-    await deps.tracker.track({
-      id: opId,
-      kind: 'snapshot',
-      region,
-      resourceIds: snaps.map((s) => s.id),
-      labels,
-      message: msg,
-      requesterId: inv.userId,
-      title: name ? `${title} (${name})` : title,
-      startedAt: started,
-    });
-  } catch (err) {
-    await deps.out.tryUpdate(msg, progressMessage({ title, requesterId: inv.userId, phase: 'failed', items: [], failure: (err as Error).message, region }));
-  }
+  await startOperation(deps, inv, {
+    kind: 'snapshot',
+    title,
+    region,
+    run: async (opId) => {
+      const instance = await deps.ec2.getInstance(region, cmd.instanceId);
+      const snaps = await deps.ec2.createSnapshotsOfInstance(
+        region,
+        cmd.instanceId,
+        cmd.excludeBoot,
+        `snapbot: ${cmd.instanceId} requested by ${inv.userId}`,
+        creationTags(inv, opId),
+      );
+      if (snaps.length === 0) throw new Error(`${cmd.instanceId} has no EBS volumes to snapshot${cmd.excludeBoot ? ' besides its boot volume' : ''}.`);
+      const deviceOf = new Map(instance.volumes.map((v) => [v.volumeId, v.device]));
+      const labels: Record<string, string> = {};
+      for (const s of snaps) {
+        const device = deviceOf.get(s.volumeId ?? '');
+        labels[s.id] = `of ${s.volumeId ?? '?'}${device ? ` (${device})` : ''}`;
+        await auditBestEffort(deps, { resourceId: s.id, actor: inv.userId, event: 'created', detail: `snapshot of ${s.volumeId} on ${cmd.instanceId}`, requestId: opId });
+      }
+      const name = nameTag(instance.tags);
+      return { resourceIds: snaps.map((s) => s.id), labels, title: name ? `${title} (${name})` : title };
+    },
+  });
 }
 
 export async function listSnapshots(deps: Deps, inv: Invocation, volumeId?: string): Promise<void> {
@@ -95,35 +80,24 @@ export async function copySnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'
   const source = deps.config.awsRegion;
   const dest = cmd.toRegion ?? source;
   const encrypt = cmd.encrypt || Boolean(cmd.kmsKeyId);
-  const opId = newId(deps.now());
-  const started = deps.now();
-  const title = `Copy of ${cmd.snapshotId}${dest !== source ? ` to ${dest}` : ''}${encrypt ? ', encrypted' : ''}`;
-  const msg = await announce(deps, inv, progressMessage({ title, requesterId: inv.userId, phase: 'starting', items: [], region: dest }));
-  try {
-    const snap = await deps.ec2.getSnapshot(source, cmd.snapshotId);
-    if (snap.state !== 'completed') {
-      throw new Error(`${cmd.snapshotId} is still ${snap.state} (${snap.progress}%): EC2 copies only completed snapshots. Try again when it has completed.`);
-    }
-    const copyId = await deps.ec2.copySnapshot(source, cmd.snapshotId, dest, {
-      encrypted: encrypt,
-      kmsKeyId: cmd.kmsKeyId,
-      description: `snapbot: copy of ${cmd.snapshotId} from ${source}${snap.description ? ` — ${snap.description}` : ''}`.slice(0, 255),
-      tags: creationTags(inv, opId),
-    });
-    await auditBestEffort(deps, { resourceId: cmd.snapshotId, actor: inv.userId, event: 'copied', detail: `to ${copyId} in ${dest}${encrypt ? ' (encrypted)' : ''}`, requestId: opId });
-    await auditBestEffort(deps, { resourceId: copyId, actor: inv.userId, event: 'created', detail: `copy of ${cmd.snapshotId} from ${source}`, requestId: opId });
-    await deps.tracker.track({
-      id: opId,
-      kind: 'copy-snapshot',
-      region: dest,
-      resourceIds: [copyId],
-      labels: { [copyId]: `copy of ${cmd.snapshotId}` },
-      message: msg,
-      requesterId: inv.userId,
-      title,
-      startedAt: started,
-    });
-  } catch (err) {
-    await deps.out.tryUpdate(msg, progressMessage({ title, requesterId: inv.userId, phase: 'failed', items: [], failure: (err as Error).message, region: dest }));
-  }
+  await startOperation(deps, inv, {
+    kind: 'copy-snapshot',
+    title: `Copy of ${cmd.snapshotId}${dest !== source ? ` to ${dest}` : ''}${encrypt ? ', encrypted' : ''}`,
+    region: dest,
+    run: async (opId) => {
+      const snap = await deps.ec2.getSnapshot(source, cmd.snapshotId);
+      if (snap.state !== 'completed') {
+        throw new Error(`${cmd.snapshotId} is still ${snap.state} (${snap.progress}%): EC2 copies only completed snapshots. Try again when it has completed.`);
+      }
+      const copyId = await deps.ec2.copySnapshot(source, cmd.snapshotId, dest, {
+        encrypted: encrypt,
+        kmsKeyId: cmd.kmsKeyId,
+        description: `snapbot: copy of ${cmd.snapshotId} from ${source}${snap.description ? ` — ${snap.description}` : ''}`.slice(0, 255),
+        tags: creationTags(inv, opId),
+      });
+      await auditBestEffort(deps, { resourceId: cmd.snapshotId, actor: inv.userId, event: 'copied', detail: `to ${copyId} in ${dest}${encrypt ? ' (encrypted)' : ''}`, requestId: opId });
+      await auditBestEffort(deps, { resourceId: copyId, actor: inv.userId, event: 'created', detail: `copy of ${cmd.snapshotId} from ${source}`, requestId: opId });
+      return { resourceIds: [copyId], labels: { [copyId]: `copy of ${cmd.snapshotId}` } };
+    },
+  });
 }
