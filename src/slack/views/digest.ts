@@ -90,7 +90,7 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   for (const s of summary.byReason) {
     const items = s.findings.filter((f) => shown.has(f));
     if (items.length === 0) continue;
-    blocks.push(section(`*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${formatUsd(s.monthlyUsd)}/month to save`));
+    blocks.push(section(`*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${sectionSaving(s)}`));
     for (const f of items) blocks.push(...itemBlocks(f, { showOwner: true }));
   }
 
@@ -256,7 +256,7 @@ export function digestText(summary: DigestSummary, options: { title?: string } =
   out.push('', 'Cost by age (what cleanup would save)', indent(costByAgeChart(summary.byAge), '  '));
 
   for (const s of summary.byReason) {
-    out.push('', `${s.title} — ${resources(s.findings.length)}, ${formatUsd(s.monthlyUsd)}/month to save`);
+    out.push('', `${s.title} — ${resources(s.findings.length)}, ${sectionSaving(s)}`);
     for (const f of s.findings) {
       out.push(`  ${kindLabel(f)} ${f.id}${f.name ? ` "${oneLine(f.name)}"` : ''}  ${f.region}`);
       out.push(`    why: ${f.reasons.map((r) => r.text).join('; ')}`);
@@ -324,4 +324,10 @@ export function csvField(value: string): string {
  */
 function textCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** What cleaning up a section would save; a section of resources snapbot may not delete says so instead of "$0.00". */
+function sectionSaving(s: { findings: readonly Finding[]; monthlyUsd: number }): string {
+  if (!s.findings.some((f) => f.deletable)) return 'none offered for deletion (in use or managed elsewhere)';
+  return `${formatUsd(s.monthlyUsd)}/month to save`;
 }

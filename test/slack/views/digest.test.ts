@@ -119,6 +119,13 @@ describe('digestMessage', () => {
     expect(JSON.parse(value)).toEqual({ id: orphan.id, region: 'us-east-1', kind: 'snapshot' });
   });
 
+  it('says a section offers nothing for deletion instead of "$0.00 to save"', () => {
+    const inUse = finding({ id: 'snap-0inuse0000000001', reasons: [{ rule: 'unencrypted', text: 'unencrypted' }], deletable: false, notDeletableBecause: 'used by a launch template' });
+    const text = allText(digestMessage(summarise([inUse], NOW)).blocks);
+    expect(text).toContain('none offered for deletion');
+    expect(text).not.toContain('$0.00/month to save');
+  });
+
   it('says so when nothing looks outdated', () => {
     const message = digestMessage(summarise([], NOW));
     assertWithinBlockKitLimits(message);
