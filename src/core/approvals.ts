@@ -158,10 +158,10 @@ export function whyClosed(request: ApprovalRequest, now: Date): string | undefin
     case 'expired':
       return `This request expired at ${formatTime(request.decidedAt ?? request.decideBy)} without a decision; ask for it again if it is still needed.`;
     case 'rejected':
-      return `Already rejected by ${who(request.decidedBy)}${when(request.decidedAt)}${request.rejectReason ? `: “${request.rejectReason}”` : ''}.`;
+      return `Already decided by ${who(request.decidedBy)}: rejected${when(request.decidedAt)}${request.rejectReason ? `, “${request.rejectReason}”` : ''}.`;
     default:
       // approved, executing, done, failed: all were approved first.
-      return `Already approved by ${who(request.decidedBy)}${when(request.decidedAt)}.`;
+      return `Already decided by ${who(request.decidedBy)}: approved${when(request.decidedAt)}.`;
   }
 }
 
@@ -169,7 +169,7 @@ export function whyClosed(request: ApprovalRequest, now: Date): string | undefin
 export function alreadyDecidedText(status: ApprovalStatus, decidedBy?: string, decidedAt?: string): string {
   if (status === 'expired') return `This request already expired${when(decidedAt)}.`;
   const verb = status === 'rejected' ? 'rejected' : 'approved';
-  return `Already ${verb} by ${who(decidedBy)}${when(decidedAt)}.`;
+  return `Already decided by ${who(decidedBy)}: ${verb}${when(decidedAt)}.`;
 }
 
 function approverList(ids: ReadonlySet<string>): string {

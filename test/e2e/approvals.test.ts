@@ -64,7 +64,7 @@ describe('public share', () => {
 
     // A later click is told who decided first, and nothing runs again.
     await click(req, APPROVER_2, 'Approve', buttons);
-    await t.slack.waitFor((m) => m.ephemeralFor === APPROVER_2 && /Already approved by/.test(textOf(m)), 10_000, 'already decided');
+    await t.slack.waitFor((m) => m.ephemeralFor === APPROVER_2 && /Already decided by <@U0[A-Z0-9]+>: approved/.test(textOf(m)), 10_000, 'already decided');
     expect(countOf('ModifySnapshotAttribute', (p) => p.SnapshotId === snap)).toBe(1);
 
     await t.command('/snapshot', `audit ${snap}`);

@@ -55,7 +55,7 @@ describe('bounded load: commands and racing approval clicks', () => {
     for (const id of shares) expect(ec2.state.getSnapshot('us-east-1', id)!.sharedWith).toEqual(['999988887777']);
     // One approval request per command, and each click beyond the first was told it was already decided.
     expect(t.slack.messages.filter((m) => m.channel === APPROVAL_CHANNEL && !m.threadTs && !m.ephemeralFor)).toHaveLength(30);
-    const told = () => t.slack.messages.filter((m) => (m.ephemeralFor === APPROVER || m.ephemeralFor === APPROVER_2) && /Already approved by/.test(textOf(m)));
+    const told = () => t.slack.messages.filter((m) => (m.ephemeralFor === APPROVER || m.ephemeralFor === APPROVER_2) && /Already decided by <@U0[A-Z0-9]+>: approved/.test(textOf(m)));
     await t.slack.waitUntil(() => (told().length >= 30 * 3 ? true : undefined), 15_000, 'every losing click to be told');
     expect(told()).toHaveLength(30 * 3);
   });

@@ -115,8 +115,8 @@ describe('signed interactions', () => {
     expect(await raw(body, { timestamp: ts, signature })).toBe(200);
     const other = approveBody(APPROVER_2);
     expect(await raw(other, { timestamp: ts, signature: sign(SECRET, ts, other) })).toBe(200);
-    await t.slack.waitFor((m) => m.ephemeralFor === APPROVER_2 && /Already approved by/.test(textOf(m)), 10_000, 'already decided');
-    await t.slack.waitFor((m) => m.ephemeralFor === APPROVER && /Already approved by/.test(textOf(m)), 10_000, 'the replay told it is already decided');
+    await t.slack.waitFor((m) => m.ephemeralFor === APPROVER_2 && /Already decided by <@U0[A-Z0-9]+>: approved/.test(textOf(m)), 10_000, 'already decided');
+    await t.slack.waitFor((m) => m.ephemeralFor === APPROVER && /Already decided by <@U0[A-Z0-9]+>: approved/.test(textOf(m)), 10_000, 'the replay told it is already decided');
     expect(shares()).toBe(1);
     expect(await stillPending()).toBe('done');
   });
