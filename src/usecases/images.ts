@@ -89,7 +89,7 @@ export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
       instanceType: cmd.instanceType,
       subnetId: cmd.subnetId,
       keyName: cmd.keyName,
-      tags: creationTags(inv, opId, `from ${image.name}`.slice(0, 255)),
+      tags: creationTags(inv, opId),
     });
     await auditBestEffort(deps, { resourceId: cmd.imageId, actor: inv.userId, event: 'launched', detail: `as ${instance.id}`, requestId: opId });
     await deps.out.tryUpdate(
