@@ -76,6 +76,13 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): AwsActionE
   if (/\.Malformed$/.test(code)) {
     return new AwsActionError('invalid', `AWS says the ID is malformed: ${raw}`, code);
   }
+  if (code === 'CredentialsProviderError') {
+    return new AwsActionError(
+      'not-permitted',
+      `snapbot found no AWS credentials to call ${ctx.action} in ${where}: give it a role (instance profile, ECS task role, IRSA), or set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
+      code,
+    );
+  }
   if (code === 'UnauthorizedOperation' || code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'AuthFailure') {
     const named = raw.match(/perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/)?.[1];
     const iamAction = named ?? `ec2:${ctx.action}`;

@@ -39,6 +39,11 @@ describe('translateAwsError', () => {
     expect(e.message).toMatch(text);
   });
 
+  it('says how to give snapbot credentials when it has none', () => {
+    const e = translateAwsError(awsError('CredentialsProviderError', 'Could not load credentials from any providers', 0), ctx);
+    expect(e.message).toMatch(/no AWS credentials to call CreateSnapshot in eu-west-1: give it a role/);
+  });
+
   it('names the IAM action from the call when the message does not', () => {
     const e = translateAwsError(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403), ctx);
     expect(e.iamAction).toBe('ec2:CreateSnapshot');
