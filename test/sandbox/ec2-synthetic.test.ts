@@ -21,20 +21,16 @@ describe('sandbox EC2: synthetic accounts for benchmarks', () => {
     expect(a.region('us-east-1').images.size).toBe(15);
   });
 
-  it('seeds 100k snapshots, 20k AMIs and 50k volumes quickly and pages through them cheaply', async () => {
-    const started = performance.now();
+  // Behaviour only: how fast it seeds and lists is for `npm run bench`, never a limit in npm test.
+  it('seeds 100k snapshots, 20k AMIs and 50k volumes and pages through them in pages of 1000', async () => {
     const sandbox = await startSandboxEc2({ seed: { snapshots: 100_000, images: 20_000, volumes: 50_000 } });
-    const seedMs = performance.now() - started;
     const client = ec2(sandbox);
     try {
-      // A couple of seconds on a quiet machine; generous here because the machine is shared.
-      expect(seedMs).toBeLessThan(15_000);
       const r = sandbox.state.region('us-east-1');
       expect([r.snapshots.size, r.images.size, r.volumes.size]).toEqual([100_000, 20_000, 50_000]);
       for (const id of [...r.snapshots.values()].slice(0, 50).map((s) => s.id)) expect(id).toMatch(/^snap-[0-9a-f]{17}$/);
 
-      // Raw HTTP, so the figure is the sandbox's own cost, not the SDK's XML parser's.
-      const t0 = performance.now();
+      // Raw HTTP: the sandbox's own paging, without the SDK's.
       const seen = new Set<string>();
       let token: string | undefined;
       let pages = 0;
@@ -46,10 +42,8 @@ describe('sandbox EC2: synthetic accounts for benchmarks', () => {
         token = /<nextToken>([^<]+)<\/nextToken>/.exec(xml)?.[1];
         pages++;
       } while (token);
-      const listMs = performance.now() - t0;
       expect(pages).toBe(100);
       expect(seen.size).toBe(100_000);
-      expect(listMs).toBeLessThan(30_000);
 
       // Deleting volumes the next page would start with must not break or repeat the listing.
       const order = [...r.volumes.values()].map((v) => v.id);
@@ -69,17 +63,14 @@ describe('sandbox EC2: synthetic accounts for benchmarks', () => {
       expect(ids.length).toBe(50_000 - 50);
       expect(ids.some((id) => deleted.has(id))).toBe(false);
 
-      const t1 = performance.now();
       const one = [...r.volumes.values()][123].id;
       const byVolume = await client.send(new DescribeSnapshotsCommand({ Filters: [{ Name: 'volume-id', Values: [one] }] }));
       expect(byVolume.Snapshots!.length).toBeGreaterThan(0);
       expect(byVolume.Snapshots!.every((s) => s.VolumeId === one)).toBe(true);
-      expect(performance.now() - t1).toBeLessThan(5_000);
       const disabled = await client.send(
         new DescribeImagesCommand({ Owners: ['self'], IncludeDisabled: true, Filters: [{ Name: 'state', Values: ['disabled'] }] }),
       );
       expect(disabled.Images!.length).toBeGreaterThan(100);
-      console.log(`synthetic: seed ${seedMs.toFixed(0)} ms, list 100k snapshots over HTTP ${listMs.toFixed(0)} ms`);
     } finally {
       client.destroy();
       await sandbox.stop();

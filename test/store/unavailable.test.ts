@@ -15,10 +15,9 @@ async function closedPort(): Promise<number> {
 }
 
 describe('when DynamoDB is unavailable', () => {
-  it('rejects quickly with StoreUnavailableError naming the table', async () => {
+  it('rejects with StoreUnavailableError naming the table, instead of hanging', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const store = createStore({ client: testDocumentClient({ endpoint, timeoutMs: 500, maxAttempts: 1 }), table: 'snapbot' });
-    const started = Date.now();
     const failures = await Promise.all([
       store.ping().catch((e: unknown) => e),
       store.approvals.create(deletion()).catch((e: unknown) => e),
@@ -26,7 +25,6 @@ describe('when DynamoDB is unavailable', () => {
       store.leases.acquire('digest', 'run', 'me', 60).catch((e: unknown) => e),
       ensureTable(testDocumentClient({ endpoint, timeoutMs: 500, maxAttempts: 1 }), 'snapbot').catch((e: unknown) => e),
     ]);
-    expect(Date.now() - started).toBeLessThan(5_000);
     for (const err of failures) {
       expect(err).toBeInstanceOf(StoreUnavailableError);
       expect((err as Error).message).toMatch(/^The approvals database \(DynamoDB table snapbot\) is unreachable: /);
