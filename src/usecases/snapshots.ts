@@ -1,10 +1,14 @@
 // /snapshot: create (one volume or a whole instance), list, copy/encrypt.
+import { AwsActionError } from '../aws/errors.js';
 import type { CommandOf } from '../core/commands.js';
 import type { Snapshot } from '../core/types.js';
 import { nameTag } from '../core/types.js';
 import { snapshotListMessage } from '../slack/views/lists.js';
 import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
 import { startOperation } from './operation.js';
+
+/** What an EC2 answers for an action it does not implement. */
+const UNSUPPORTED = new Set(['InvalidAction', 'NotImplemented', 'UnsupportedOperation']);
 
 /** The headline: `/snapshot vol-…` → one channel message that follows the snapshot to completed. */
 export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: string, description?: string): Promise<void> {
@@ -43,13 +47,19 @@ export async function snapshotInstance(deps: Deps, inv: Invocation, cmd: Command
     region,
     run: async (opId) => {
       const instance = await deps.ec2.getInstance(region, cmd.instanceId);
-      const snaps = await deps.ec2.createSnapshotsOfInstance(
-        region,
-        cmd.instanceId,
-        cmd.excludeBoot,
-        `snapbot: ${cmd.instanceId} requested by ${inv.userId}`,
-        creationTags(inv, opId),
-      );
+      const description = `snapbot: ${cmd.instanceId} requested by ${inv.userId}`;
+      let consistent = true;
+      let snaps: Snapshot[];
+      try {
+        snaps = await deps.ec2.createSnapshotsOfInstance(region, cmd.instanceId, cmd.excludeBoot, description, creationTags(inv, opId));
+      } catch (err) {
+        // An EC2 without CreateSnapshots (some emulators) still gets snapshots, one volume at a time, and says so.
+        if (!(err instanceof AwsActionError && UNSUPPORTED.has(err.code))) throw err;
+        consistent = false;
+        const volumes = instance.volumes.filter((v) => !(cmd.excludeBoot && v.device === instance.rootDeviceName));
+        snaps = [];
+        for (const v of volumes) snaps.push(await deps.ec2.createSnapshot(region, v.volumeId, description, creationTags(inv, opId)));
+      }
       if (snaps.length === 0) throw new Error(`${cmd.instanceId} has no EBS volumes to snapshot${cmd.excludeBoot ? ' besides its boot volume' : ''}.`);
       const deviceOf = new Map(instance.volumes.map((v) => [v.volumeId, v.device]));
       const labels: Record<string, string> = {};
@@ -59,7 +69,8 @@ export async function snapshotInstance(deps: Deps, inv: Invocation, cmd: Command
         await auditBestEffort(deps, { resourceId: s.id, actor: inv.userId, event: 'created', detail: `snapshot of ${s.volumeId} on ${cmd.instanceId}`, requestId: opId });
       }
       const name = nameTag(instance.tags);
-      return { resourceIds: snaps.map((s) => s.id), labels, title: name ? `${title} (${name})` : title };
+      const shown = consistent ? title : `${title.replace('Crash-consistent snapshots', 'Snapshots')} — one volume at a time, not crash-consistent: this EC2 has no CreateSnapshots`;
+      return { resourceIds: snaps.map((s) => s.id), labels, title: name ? `${shown} (${name})` : shown };
     },
   });
 }

@@ -48,6 +48,17 @@ describe('/snapshot', () => {
     for (const id of new Set(ids)) expect(t.ec2.state.getSnapshot(R, id)?.tags['snapbot:requested-by']).toBe(REQUESTER);
   });
 
+  it('instance i-… still snapshots every volume, one at a time and saying so, on an EC2 without CreateSnapshots', async () => {
+    t.ec2.injectErrors('InvalidAction', 1, 'CreateSnapshots');
+    const before = t.ec2.calls.length;
+    await t.command('/snapshot', `instance ${DEMO.instances.web1}`);
+    const m = await t.slack.waitFor((x) => textOf(x).includes(DEMO.instances.web1) && /not crash-consistent/.test(textOf(x)) && /done/.test(textOf(x)), 20_000, 'per-volume snapshots done');
+    const inst = t.ec2.state.getInstance(R, DEMO.instances.web1)!;
+    const creates = t.ec2.calls.slice(before).filter((c) => c.action === 'CreateSnapshot');
+    expect(creates.map((c) => c.params.VolumeId).sort()).toEqual([...inst.volumeIds].sort());
+    expect(new Set(textOf(m).match(/snap-[0-9a-f]{17}/g)).size).toBe(inst.volumeIds.length);
+  });
+
   it('copy --to-region --encrypt creates an encrypted copy in the other region and follows it', async () => {
     await t.command('/snapshot', `copy ${DEMO.snapshots.webDataQuarterly} --to-region eu-west-1 --encrypt`);
     const m = await t.slack.waitFor((x) => textOf(x).includes(`Copy of ${DEMO.snapshots.webDataQuarterly}`) && /done/.test(textOf(x)), 20_000, 'copy done');
