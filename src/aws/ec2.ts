@@ -38,7 +38,7 @@ import {
   type VolumeType as SdkVolumeType,
 } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { ShareTarget, VolumeType } from '../core/commands.js';
+import type { CommandOf, ShareTarget } from '../core/commands.js';
 import type { Image, Instance, Sharing, Snapshot, Tags, Volume } from '../core/types.js';
 import { imageSnapshotIds } from '../core/types.js';
 import { AwsActionError, translateAwsError, type AwsCallContext } from './errors.js';
@@ -54,15 +54,8 @@ export interface Ec2GatewayOptions {
 
 export type BlockPublicAccessState = 'unblocked' | 'block-all-sharing' | 'block-new-sharing' | 'unknown';
 
-export interface CreateVolumeParams {
-  snapshotId: string;
-  availabilityZone: string;
-  volumeType: VolumeType;
-  sizeGiB?: number;
-  iops?: number;
-  throughput?: number;
-  tags: Tags;
-}
+/** What `/restore` asks for, less the attachment (a separate call), plus the tags. */
+export type CreateVolumeParams = Omit<CommandOf<'restore.create'>, 'kind' | 'attach'> & { tags: Tags };
 
 export interface CopyParams {
   encrypted: boolean;

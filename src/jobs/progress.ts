@@ -79,11 +79,6 @@ export class ProgressTracker {
     return ops.length;
   }
 
-  /** Resolves when the operation's message reached its final state (for tests and shutdown). */
-  settled(id: string): Promise<void> {
-    return this.running.get(id) ?? Promise.resolve();
-  }
-
   get activeCount(): number {
     return this.running.size;
   }

@@ -4,7 +4,7 @@ import { requestApproval } from '../../../usecases/approvals.js';
 import type { Deps } from '../../../usecases/context.js';
 import { copyImage, createImage, createImageFromSnapshot, launchImage, listImages } from '../../../usecases/images.js';
 import { amiModal } from '../../views/modals.js';
-import { inBackground, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function amiCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -21,27 +21,27 @@ export function amiCommand(deps: Deps) {
         return;
       case 'ami.create':
         await args.ack();
-        inBackground(deps, () => createImage(deps, inv, cmd));
+        deps.background(() => createImage(deps, inv, cmd));
         return;
       case 'ami.fromSnapshot':
         await args.ack();
-        inBackground(deps, () => createImageFromSnapshot(deps, inv, cmd));
+        deps.background(() => createImageFromSnapshot(deps, inv, cmd));
         return;
       case 'ami.list':
         await args.ack();
-        inBackground(deps, () => listImages(deps, inv));
+        deps.background(() => listImages(deps, inv));
         return;
       case 'ami.launch':
         await args.ack();
-        inBackground(deps, () => launchImage(deps, inv, cmd));
+        deps.background(() => launchImage(deps, inv, cmd));
         return;
       case 'ami.copy':
         await args.ack();
-        inBackground(deps, () => copyImage(deps, inv, cmd));
+        deps.background(() => copyImage(deps, inv, cmd));
         return;
       case 'ami.deregister':
         await args.ack();
-        inBackground(deps, () =>
+        deps.background(() =>
           requestApproval(deps, inv, { type: 'ami.deregister', imageId: cmd.imageId, deleteSnapshots: cmd.deleteSnapshots }, cmd.reason),
         );
         return;

@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
 import { parseCommand } from '../../../core/grammar.js';
-import type { Deps, Invocation } from '../../../usecases/context.js';
+import type { Invocation } from '../../../usecases/context.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -59,9 +59,4 @@ export async function parseOrAnswer(name: SlashCommandName, args: CommandArgs): 
     return undefined;
   }
   return cmd;
-}
-
-/** Runs slow work after the ack, tracked so a graceful shutdown lets it finish. */
-export function inBackground(deps: Deps, work: () => Promise<void>): void {
-  deps.background(work);
 }

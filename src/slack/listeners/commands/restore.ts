@@ -1,7 +1,7 @@
 // /restore snap-… — the modal, or the one-line form that creates (and attaches) the volume directly.
 import type { Deps } from '../../../usecases/context.js';
 import { loadRestoreModal, restoreVolume } from '../../../usecases/restore.js';
-import { inBackground, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function restoreCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -16,7 +16,7 @@ export function restoreCommand(deps: Deps) {
       case 'restore.create': {
         await args.ack();
         const { kind: _kind, ...req } = cmd;
-        inBackground(deps, () => restoreVolume(deps, inv, req));
+        deps.background(() => restoreVolume(deps, inv, req));
         return;
       }
       default:

@@ -2,7 +2,7 @@
 import type { Deps } from '../../../usecases/context.js';
 import { revokeShare, share } from '../../../usecases/sharing.js';
 import { shareModal } from '../../views/modals.js';
-import { inBackground, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function shareCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -19,11 +19,11 @@ export function shareCommand(deps: Deps) {
         return;
       case 'share.add':
         await args.ack();
-        inBackground(deps, () => share(deps, inv, cmd.resourceId, cmd.target, cmd.reason));
+        deps.background(() => share(deps, inv, cmd.resourceId, cmd.target, cmd.reason));
         return;
       case 'share.revoke':
         await args.ack();
-        inBackground(deps, () => revokeShare(deps, inv, cmd.resourceId, cmd.target));
+        deps.background(() => revokeShare(deps, inv, cmd.resourceId, cmd.target));
         return;
       default:
         await args.ack();

@@ -6,7 +6,7 @@ import type { Deps } from '../../../usecases/context.js';
 import { postDigestHere } from '../../../usecases/digest.js';
 import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
 import { snapshotModal } from '../../views/modals.js';
-import { inBackground, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function snapshotCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -23,31 +23,31 @@ export function snapshotCommand(deps: Deps) {
         return;
       case 'snapshot.create':
         await args.ack();
-        inBackground(deps, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
+        deps.background(() => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
         return;
       case 'snapshot.instance':
         await args.ack();
-        inBackground(deps, () => snapshotInstance(deps, inv, cmd));
+        deps.background(() => snapshotInstance(deps, inv, cmd));
         return;
       case 'snapshot.list':
         await args.ack();
-        inBackground(deps, () => listSnapshots(deps, inv, cmd.volumeId));
+        deps.background(() => listSnapshots(deps, inv, cmd.volumeId));
         return;
       case 'snapshot.copy':
         await args.ack();
-        inBackground(deps, () => copySnapshot(deps, inv, cmd));
+        deps.background(() => copySnapshot(deps, inv, cmd));
         return;
       case 'snapshot.delete':
         await args.ack();
-        inBackground(deps, () => requestApproval(deps, inv, { type: 'snapshot.delete', snapshotId: cmd.snapshotId }, cmd.reason));
+        deps.background(() => requestApproval(deps, inv, { type: 'snapshot.delete', snapshotId: cmd.snapshotId }, cmd.reason));
         return;
       case 'snapshot.digest':
         await args.ack();
-        inBackground(deps, () => postDigestHere(deps, inv));
+        deps.background(() => postDigestHere(deps, inv));
         return;
       case 'snapshot.audit':
         await args.ack();
-        inBackground(deps, () => showAudit(deps, inv, cmd.resourceId));
+        deps.background(() => showAudit(deps, inv, cmd.resourceId));
         return;
       default:
         await args.ack({ response_type: 'ephemeral', text: helpText() });
