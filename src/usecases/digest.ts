@@ -3,7 +3,15 @@
 import type { Ec2Gateway } from '../aws/ec2.js';
 import type { Config } from '../config.js';
 import { findingsByOwner, summarise, type DigestSummary } from '../core/digest.js';
-import { findOutdatedInRegion, indexImagesBySnapshotId, type PricedSnapshot, type RegionUsage, type ScanSettings } from '../core/staleness/index.js';
+import {
+  findOutdatedInRegion,
+  indexImagesBySnapshotId,
+  priceImageFinding,
+  type PricedSnapshot,
+  type RegionUsage,
+  type ScanSettings,
+} from '../core/staleness/index.js';
+import type { Image } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { Store } from '../store/index.js';
@@ -19,12 +27,36 @@ export interface DigestResult {
 }
 
 /**
- * One region's findings. The usage lookups come first (each one paginated call, pages of 1000), then snapshot
- * pages stream through the rules one at a time, so a region of 100 000 snapshots is never in memory at once: only
- * the findings and the few snapshots that AMIs reference (to price the AMIs) are kept. Snapshots, AMIs and volumes
- * are essential; the other lookups are not, so an EC2 that cannot answer one yields a digest with a warning.
+ * One region's findings. The usage lookups come first (each one paginated call, pages of 1000) and the AMIs are
+ * judged then; snapshot pages then stream through the rules one at a time, so a region of 100 000 snapshots is
+ * never in memory at once. What is kept is the findings, the block devices of the flagged AMIs and the few
+ * snapshots behind them (to price those AMIs once their snapshots have streamed past).
  */
 async function scanRegion(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[]): Promise<Finding[]> {
+  const { usage, imageFindings, flaggedImageDevices } = await readUsage(ec2, region, settings, warnings);
+  const wanted = new Set<string>();
+  for (const f of imageFindings) for (const id of f.snapshotIds ?? []) wanted.add(id);
+  const imageSnapshots = new Map<string, PricedSnapshot>();
+  const findings: Finding[] = [];
+  await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
+    for (const s of page) {
+      if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
+    }
+    for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage }, settings)) findings.push(f);
+  });
+  for (const f of imageFindings) {
+    priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
+    findings.push(f);
+  }
+  return findings;
+}
+
+/**
+ * The region's usage lookups, and its AMIs judged (priced later, from their snapshots). Snapshots, AMIs and
+ * volumes are essential; the other lookups are not, so an EC2 that cannot answer one yields a digest with a
+ * warning. The AMIs themselves are not kept past this function: only the flagged ones' block devices.
+ */
+async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[]) {
   const soft = <T>(what: string, p: Promise<T>, fallback: T): Promise<T> =>
     p.catch((err: Error) => {
       warnings.push(`${region}: ${what} could not be read (${err.message}); check before deleting.`);
@@ -45,18 +77,11 @@ async function scanRegion(ec2: Ec2Gateway, region: string, settings: ScanSetting
     runningImageIds,
     publicSnapshotIds,
   };
-  const findings: Finding[] = [];
-  const imageSnapshots = new Map<string, PricedSnapshot>();
-  await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
-    for (const s of page) {
-      if (usage.imageIdsBySnapshotId.has(s.id)) {
-        imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
-      }
-    }
-    for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage }, settings)) findings.push(f);
-  });
-  for (const f of findOutdatedInRegion({ region, snapshots: [], images, usage, imageSnapshots }, settings)) findings.push(f);
-  return findings;
+  const imageFindings = findOutdatedInRegion({ region, snapshots: [], images, usage, imageSnapshots: new Map() }, settings);
+  const flagged = new Set(imageFindings.map((f) => f.id));
+  const flaggedImageDevices = new Map<string, Image['blockDevices']>();
+  for (const i of images) if (flagged.has(i.id)) flaggedImageDevices.set(i.id, i.blockDevices);
+  return { usage, imageFindings, flaggedImageDevices };
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

@@ -215,11 +215,12 @@ function imageFinding(
     region,
     reasons,
     ageDays: i.creationDate ? ageInDays(i.creationDate, ctx.now) : 0,
-    sizeGiB: imageSizeGiB(i, snapshotsById),
-    monthlyUsd: imageMonthlyUsd(i, snapshotsById, ctx.prices),
+    sizeGiB: 0,
+    monthlyUsd: 0,
     deletable: blockers.length === 0,
     snapshotIds: imageSnapshotIds(i),
   };
+  priceImageFinding(f, i.blockDevices, snapshotsById, ctx.prices);
   const name = i.name || nameTag(i.tags);
   if (name) f.name = name;
   const owner = i.tags[TAG.requestedBy];
@@ -228,4 +229,18 @@ function imageFinding(
   if (blockers.length > 0) f.notDeletableBecause = blockers.join('; ');
   if (usedBy.length > 0) f.usedBy = usedBy;
   return f;
+}
+
+/**
+ * An AMI costs the sum of its snapshots. A scan that streams snapshots judges the AMIs before it has read their
+ * snapshots, and prices them again once it has.
+ */
+export function priceImageFinding(
+  f: Finding,
+  blockDevices: Image['blockDevices'],
+  snapshotsById: ReadonlyMap<string, PricedSnapshot>,
+  prices: ScanContext['prices'],
+): void {
+  f.sizeGiB = imageSizeGiB({ blockDevices }, snapshotsById);
+  f.monthlyUsd = imageMonthlyUsd({ blockDevices }, snapshotsById, prices);
 }

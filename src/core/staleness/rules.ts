@@ -16,6 +16,25 @@ function olderThan(since: Date, now: Date, days: number): boolean {
   return now.getTime() - since.getTime() > days * DAY_MS;
 }
 
+/**
+ * A reason whose words depend only on a few small values (a rule's constant text, a number of days) is made once
+ * and shared: a digest of 100 000 snapshots then holds a few hundred reason objects, not hundreds of thousands.
+ * Shared reasons are frozen, so no caller can change one finding's reason under another.
+ */
+function sharedReasons(rule: string): (key: string | number, text: () => string) => Reason {
+  const made = new Map<string | number, Reason>();
+  return (key, text) => {
+    let reason = made.get(key);
+    if (!reason) {
+      // Bounded by the distinct keys a rule can see (ages in days); a long-running bot never grows past that.
+      if (made.size >= 10_000) made.clear();
+      reason = Object.freeze({ rule, text: text() });
+      made.set(key, reason);
+    }
+    return reason;
+  };
+}
+
 /** CopySnapshot and RegisterImage give snapshots this placeholder volume ID; it never named a real volume. */
 export const PLACEHOLDER_VOLUME_ID = 'vol-ffffffff';
 
@@ -23,18 +42,17 @@ export const publicSnapshot: SnapshotRule = {
   id: 'public',
   title: 'Public',
   appliesTo: 'snapshot',
-  check: (s, ctx) =>
-    ctx.publicSnapshotIds.has(s.id)
-      ? { rule: 'public', text: 'public: any AWS account can create a volume from it' }
-      : undefined,
+  check: (s, ctx) => (ctx.publicSnapshotIds.has(s.id) ? PUBLIC_SNAPSHOT : undefined),
 };
+const PUBLIC_SNAPSHOT: Reason = Object.freeze({ rule: 'public', text: 'public: any AWS account can create a volume from it' });
 
 export const publicImage: ImageRule = {
   id: 'public',
   title: 'Public',
   appliesTo: 'image',
-  check: (i) => (i.public ? { rule: 'public', text: 'public: any AWS account can launch it' } : undefined),
+  check: (i) => (i.public ? PUBLIC_IMAGE : undefined),
 };
+const PUBLIC_IMAGE: Reason = Object.freeze({ rule: 'public', text: 'public: any AWS account can launch it' });
 
 export const sourceVolumeGone: SnapshotRule = {
   id: 'source-volume-gone',
@@ -55,22 +73,25 @@ export const amiNotLaunched: ImageRule = {
     if (!since || !olderThan(since, ctx.now, ctx.staleAfterDays)) return undefined;
     if (ctx.runningImageIds.has(i.id) || ctx.launchTemplateImageIds.has(i.id)) return undefined;
     const days = ageInDays(since, ctx.now);
-    const text = i.lastLaunchedTime
-      ? `not launched for ${days} days, and no running instance or launch template uses it`
-      : `never launched in the ${days} days since it was created, and no running instance or launch template uses it`;
-    return { rule: 'ami-not-launched', text };
+    return i.lastLaunchedTime
+      ? notLaunched(days, () => `not launched for ${days} days, and no running instance or launch template uses it`)
+      : neverLaunched(days, () => `never launched in the ${days} days since it was created, and no running instance or launch template uses it`);
   },
 };
+const notLaunched = sharedReasons('ami-not-launched');
+const neverLaunched = sharedReasons('ami-not-launched');
 
 export const olderThanStaleDays: SnapshotRule = {
   id: 'older-than',
   title: 'Old snapshots',
   appliesTo: 'snapshot',
-  check: (s, ctx) =>
-    olderThan(s.startTime, ctx.now, ctx.staleAfterDays)
-      ? { rule: 'older-than', text: `older than ${ctx.staleAfterDays} days (${ageInDays(s.startTime, ctx.now)} days)` }
-      : undefined,
+  check: (s, ctx) => {
+    if (!olderThan(s.startTime, ctx.now, ctx.staleAfterDays)) return undefined;
+    const days = ageInDays(s.startTime, ctx.now);
+    return older(`${ctx.staleAfterDays}/${days}`, () => `older than ${ctx.staleAfterDays} days (${days} days)`);
+  },
 };
+const older = sharedReasons('older-than');
 
 /** A launch template's snapshot is in use too, so it is not reported as unused either. */
 export const unusedByAmi: SnapshotRule = {
@@ -79,16 +100,18 @@ export const unusedByAmi: SnapshotRule = {
   appliesTo: 'snapshot',
   check: (s, ctx) =>
     (ctx.imageIdsBySnapshotId.get(s.id)?.length ?? 0) === 0 && !ctx.launchTemplateSnapshotIds.has(s.id)
-      ? { rule: 'unused-by-ami', text: 'used by no AMI' }
+      ? UNUSED_BY_AMI
       : undefined,
 };
+const UNUSED_BY_AMI: Reason = Object.freeze({ rule: 'unused-by-ami', text: 'used by no AMI' });
 
 export const unencryptedSnapshot: SnapshotRule = {
   id: 'unencrypted',
   title: 'Unencrypted',
   appliesTo: 'snapshot',
-  check: (s) => (s.encrypted ? undefined : { rule: 'unencrypted', text: 'unencrypted' }),
+  check: (s) => (s.encrypted ? undefined : UNENCRYPTED),
 };
+const UNENCRYPTED: Reason = Object.freeze({ rule: 'unencrypted', text: 'unencrypted' });
 
 export const unencryptedImage: ImageRule = {
   id: 'unencrypted',
@@ -127,7 +150,7 @@ export function snapshotReasons(s: Snapshot, ctx: ScanContext, rules: readonly S
     const reason = rule.check(s, ctx);
     if (reason) reasons.push(reason);
   }
-  return reasons;
+  return compactReasons(reasons);
 }
 
 export function imageReasons(i: Image, ctx: ScanContext, rules: readonly ImageRule[] = imageRules()): Reason[] {
@@ -136,7 +159,26 @@ export function imageReasons(i: Image, ctx: ScanContext, rules: readonly ImageRu
     const reason = rule.check(i, ctx);
     if (reason) reasons.push(reason);
   }
-  return reasons;
+  return compactReasons(reasons);
+}
+
+const sharedLists = new Map<string, Reason[]>();
+
+/**
+ * The list a finding keeps: one shared frozen list for a combination of shared reasons (most findings), else an
+ * exact-size copy (a pushed-to array reserves room for 16).
+ */
+function compactReasons(reasons: Reason[]): Reason[] {
+  if (reasons.length === 0) return reasons;
+  if (!reasons.every((r) => Object.isFrozen(r))) return reasons.slice();
+  const key = reasons.map((r) => r.text).join('\n');
+  let list = sharedLists.get(key);
+  if (!list) {
+    if (sharedLists.size >= 10_000) sharedLists.clear();
+    list = Object.freeze(reasons.slice()) as Reason[];
+    sharedLists.set(key, list);
+  }
+  return list;
 }
 
 /** The digest's section title for a rule id; unknown ids stand for themselves. */
