@@ -12,7 +12,7 @@ import {
   REQUESTER,
   SECRET,
   emit,
-  forkTs,
+  forkChild,
   nextMessage,
   note,
   percentile,
@@ -50,7 +50,7 @@ export async function runAckBench(o: AckBenchOptions): Promise<void> {
   const ec2 = await startSandboxEc2({ seed: 'demo' });
   const children: ChildProcess[] = [];
   try {
-    const botChild = forkTs(
+    const botChild = forkChild(
       './server.ts',
       {
         SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -68,9 +68,9 @@ export async function runAckBench(o: AckBenchOptions): Promise<void> {
       ['bot'],
     );
     children.push(botChild);
-    const bareChild = forkTs('./server.ts', {}, ['bare']);
+    const bareChild = forkChild('./server.ts', {}, ['bare']);
     children.push(bareChild);
-    const loadgen = forkTs('./loadgen.ts');
+    const loadgen = forkChild('./loadgen.ts');
     children.push(loadgen);
     const [bot, bare] = await Promise.all([
       nextMessage(botChild, isReady, 120_000, 'starting the bot'),

@@ -1,5 +1,8 @@
 // Shared by every benchmark: the output format, percentiles, child processes and the fixed test identities.
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 /** One line of `npm run bench`: a figure, never a verdict. */
@@ -66,13 +69,52 @@ export function isolateAwsEnvironment(): void {
 }
 
 /**
- * A TypeScript module of bench/ in its own Node process (through tsx), with an IPC channel. BENCH_NODE_ARGS adds
+ * How a child process runs the code: `compiled` is JavaScript from `tsc` with plain `node`, as the Docker image
+ * runs the bot (`node dist/main.js`); `tsx` is TypeScript through tsx, as `npm start` runs it. The default is
+ * `compiled`, so the figures are what a deployed replica does; BENCH_RUNTIME=tsx runs every child under tsx.
+ */
+export type Runtime = 'compiled' | 'tsx';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const BUILD = join(REPO, '.bench-build');
+
+export function defaultRuntime(): Runtime {
+  const r = process.env.BENCH_RUNTIME ?? 'compiled';
+  if (r !== 'compiled' && r !== 'tsx') throw new Error(`BENCH_RUNTIME=${r} is not valid: compiled or tsx`);
+  return r;
+}
+
+/**
+ * Compiles src/ and bench/ with the project's own tsc into .bench-build/ (incremental; git-ignored). Node finds
+ * the packages in ./node_modules and "type": "module" in ./package.json from there, as it does for dist/.
+ */
+export async function compileForBench(): Promise<void> {
+  const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+  await promisify(execFile)(process.execPath, [tsc, '-p', join(REPO, 'bench', 'tsconfig.json')], { cwd: REPO, maxBuffer: 16 << 20 }).catch(
+    (err: Error & { stdout?: string }) => {
+      throw new Error(`compiling for the bench failed: ${err.stdout || err.message}`);
+    },
+  );
+}
+
+/**
+ * A module of bench/ (named by its .ts file) in its own Node process, with an IPC channel. BENCH_NODE_ARGS adds
  * Node options to every child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a child spends its time.
  */
-export function forkTs(file: string, env: Record<string, string | undefined> = {}, args: string[] = []): ChildProcess {
+export function forkChild(
+  file: string,
+  env: Record<string, string | undefined> = {},
+  args: string[] = [],
+  runtime: Runtime = defaultRuntime(),
+): ChildProcess {
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return fork(fileURLToPath(new URL(file, import.meta.url)), args, {
-    execArgv: ['--import', 'tsx', ...extra],
+  const path =
+    runtime === 'tsx'
+      ? fileURLToPath(new URL(file, import.meta.url))
+      : join(BUILD, 'bench', file.replace(/\.ts$/, '.js'));
+  if (runtime === 'compiled' && !existsSync(path)) throw new Error(`${path} is missing: run compileForBench() first`);
+  return fork(path, args, {
+    execArgv: runtime === 'tsx' ? ['--import', 'tsx', ...extra] : extra,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -5,7 +5,7 @@ import { startSandboxEc2 } from '../src/sandbox/ec2/index.js';
 import { SlackSender } from '../src/sandbox/slack/requests.js';
 import { FakeSlack } from '../src/sandbox/slack/webapi.js';
 import type { StoreMetrics } from '../src/store/index.js';
-import { APPROVAL_CHANNEL, APPROVER, APPROVER_2, BOT_TOKEN, CHANNEL, REQUESTER, SECRET, emit, forkTs, nextMessage, note, percentile, round, stopChild } from './common.js';
+import { APPROVAL_CHANNEL, APPROVER, APPROVER_2, BOT_TOKEN, CHANNEL, REQUESTER, SECRET, emit, forkChild, nextMessage, note, percentile, round, stopChild } from './common.js';
 import { addPlainSnapshots, runLoadScenario } from './load-scenario.js';
 
 const REGION = 'us-east-1';
@@ -18,7 +18,7 @@ export async function runLoadBench(o: { dynamodbEndpoint: string; approvalComman
   const ec2 = await startSandboxEc2({ seed: 'none' });
   const ids = addPlainSnapshots(ec2, approvalCommands, 'load');
   const warmupIds = addPlainSnapshots(ec2, 6, 'warm-up');
-  const child = forkTs(
+  const child = forkChild(
     './server.ts',
     {
       SLACK_BOT_TOKEN: BOT_TOKEN,
