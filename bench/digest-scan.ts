@@ -2,6 +2,7 @@
 // region, paginated, over HTTP through the SDK) plus what /snapshot digest renders from it (message and CSV).
 import { Ec2Gateway } from '../src/aws/ec2.js';
 import { loadConfig } from '../src/config.js';
+import { tuneRuntime } from '../src/runtime.js';
 import { digestCsv, digestMessage } from '../src/slack/views/digest.js';
 import { buildDigest } from '../src/usecases/digest.js';
 import { FAKE_CREDENTIALS } from './common.js';
@@ -25,6 +26,8 @@ export interface ScanResult {
 }
 
 async function main(): Promise<void> {
+  // As the bot's entry points do; `--v8-defaults` leaves V8's own heap growth, for comparison.
+  if (!process.argv.includes('--v8-defaults')) tuneRuntime();
   const config = loadConfig(process.env, 'sandbox');
   const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
   const mb = (bytes: number) => bytes / 1024 / 1024;

@@ -1,7 +1,7 @@
 // Digest at scale: a synthetic account served over HTTP by the sandbox EC2 (in this process), scanned by the
 // bot's own code in a child process per size, so wall time, CPU time and peak RSS are the scan's alone.
 import { startSandboxEc2, type SandboxEc2 } from '../src/sandbox/ec2/index.js';
-import { emit, forkTs, nextMessage, note, round, stopChild, type Figure } from './common.js';
+import { defaultRuntime, emit, forkChild, nextMessage, note, round, stopChild, type Figure, type Runtime } from './common.js';
 import type { ScanResult } from './digest-scan.js';
 
 const REGION = 'us-east-1';
@@ -23,6 +23,7 @@ export interface DigestSize {
 
 interface Measured extends ScanResult {
   size: DigestSize;
+  runtime: Runtime;
   ec2Calls: number;
   ec2CallsByAction: Record<string, number>;
   minimumCalls: number;
@@ -52,19 +53,19 @@ function minimumCalls(ec2: SandboxEc2): Record<string, number> {
   };
 }
 
-async function measure(size: DigestSize): Promise<Measured> {
+async function measure(size: DigestSize, runtime: Runtime, v8Defaults = false): Promise<Measured> {
   note(`digest: seeding ${size.snapshots} snapshots, ${size.images} AMIs, ${size.volumes} volumes`);
   const ec2 = await startSandboxEc2({ seed: { ...size, regions: [REGION] } });
   try {
     const minimumByListing = minimumCalls(ec2);
     const before = ec2.calls.length;
-    note(`digest: scanning ${size.snapshots} snapshots in a child process`);
-    const child = forkTs('./digest-scan.ts', {
-      AWS_ENDPOINT_URL_EC2: ec2.url,
-      AWS_REGION: REGION,
-      REGIONS: REGION,
-      LOG_LEVEL: 'silent',
-    });
+    note(`digest: scanning ${size.snapshots} snapshots in a child process (${runtime}${v8Defaults ? ', V8 default heap growth' : ''})`);
+    const child = forkChild(
+      './digest-scan.ts',
+      { AWS_ENDPOINT_URL_EC2: ec2.url, AWS_REGION: REGION, REGIONS: REGION, LOG_LEVEL: 'silent' },
+      v8Defaults ? ['--v8-defaults'] : [],
+      runtime,
+    );
     const res = await nextMessage(child, (m): m is ScanResult => (m as { type?: string })?.type === 'scanned', 600_000, `the digest scan at ${size.snapshots} snapshots`);
     await stopChild(child);
     const calls = ec2.calls.slice(before);
@@ -73,6 +74,7 @@ async function measure(size: DigestSize): Promise<Measured> {
     return {
       ...res,
       size,
+      runtime,
       ec2Calls: calls.length,
       ec2CallsByAction: byAction,
       minimumCalls: Object.values(minimumByListing).reduce((a, b) => a + b, 0),
@@ -85,7 +87,7 @@ async function measure(size: DigestSize): Promise<Measured> {
 
 function figures(m: Measured): Figure[] {
   const at = `${m.size.snapshots / 1000}k`;
-  const common = { snapshots: m.size.snapshots, images: m.size.images, volumes: m.size.volumes };
+  const common = { snapshots: m.size.snapshots, images: m.size.images, volumes: m.size.volumes, runtime: m.runtime };
   return [
     { name: `digest.${at}.wall`, value: round(m.wallMs / 1000), unit: 's', findings: m.findings, csv_kb: round(m.csvBytes / 1024, 0), ...common },
     { name: `digest.${at}.cpu`, value: round((m.cpuUserMs + m.cpuSystemMs) / 1000), unit: 's', user: round(m.cpuUserMs / 1000), system: round(m.cpuSystemMs / 1000), ...common },
@@ -116,12 +118,47 @@ export async function runDigestBench(sizes: DigestSize[] = [
   { snapshots: 10_000, images: 2_000, volumes: 5_000 },
   { snapshots: 100_000, images: 20_000, volumes: 50_000 },
 ]): Promise<void> {
+  const runtime = defaultRuntime();
   const results: Measured[] = [];
   for (const size of sizes) {
-    const m = await measure(size);
+    const m = await measure(size, runtime);
     results.push(m);
     for (const f of figures(m)) emit(f);
   }
+  const largest = sizes[sizes.length - 1];
+  const tuned = results[results.length - 1];
+  const at = `${largest.snapshots / 1000}k`;
+  // The largest size once more under tsx, as `npm start` runs the bot (the sandbox, or a bot run without Docker):
+  // the same scan, in a process that also holds tsx's loader and the transpiled sources.
+  if (runtime === 'compiled') {
+    const m = await measure(largest, 'tsx');
+    emit({
+      name: `digest.${at}.tsx.peak_rss`,
+      value: round(m.peakRssMb, 0),
+      unit: 'MB',
+      baseline: round(m.baselineRssMb, 0),
+      scan_own: round(m.peakRssMb - m.baselineRssMb, 0),
+      wall_s: round(m.wallMs / 1000),
+      runtime: 'tsx',
+    });
+  }
+  // And once with V8's own heap growth (src/runtime.ts not applied), to show what that setting buys and costs.
+  const d = await measure(largest, runtime, true);
+  const cpu = (m: Measured) => (m.cpuUserMs + m.cpuSystemMs) / 1000;
+  emit({
+    name: `digest.${at}.heap_growth`,
+    value: round(tuned.peakRssMb, 0),
+    unit: 'MB',
+    baseline: round(d.peakRssMb, 0),
+    ratio: round(tuned.peakRssMb / d.peakRssMb),
+    // value/baseline: peak RSS with src/runtime.ts's heap growth / with V8's default; the same for CPU and wall.
+    cpu_s: round(cpu(tuned)),
+    cpu_s_v8_default: round(cpu(d)),
+    cpu_ratio: round(cpu(tuned) / cpu(d)),
+    wall_s: round(tuned.wallMs / 1000),
+    wall_s_v8_default: round(d.wallMs / 1000),
+    runtime,
+  });
   if (results.length >= 2) {
     const [small, large] = [results[0], results[results.length - 1]];
     const scale = large.size.snapshots / small.size.snapshots;

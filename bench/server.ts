@@ -7,12 +7,14 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import pino from 'pino';
 import { createSnapbot } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { tuneRuntime } from '../src/runtime.js';
 import type { StoreMetrics } from '../src/store/index.js';
 import { BOT_TOKEN, FAKE_CREDENTIALS, SECRET } from './common.js';
 
 type Started = { port: number; stop(): Promise<void>; metrics?: () => StoreMetrics };
 
 async function startBot(): Promise<Started> {
+  tuneRuntime(); // as src/main.ts does; the bare app keeps Node's defaults
   const config = loadConfig(process.env, 'production');
   const bot = await createSnapbot(config, { credentials: FAKE_CREDENTIALS, logger: pino({ level: 'silent' }), jobs: true });
   await bot.start();

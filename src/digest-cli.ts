@@ -5,10 +5,12 @@ import { Ec2Gateway } from './aws/ec2.js';
 import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
 import { buildDigest } from './usecases/digest.js';
 import { digestCsv, digestText } from './slack/views/digest.js';
+import { tuneRuntime } from './runtime.js';
 
 const USAGE = 'usage: npm run digest -- --print [--csv]\n  --print  the digest as plain text on stdout\n  --csv    the full list of findings as CSV instead';
 
 async function main(argv: string[]): Promise<number> {
+  tuneRuntime();
   const args = new Set(argv);
   const unknown = argv.filter((a) => a !== '--print' && a !== '--csv');
   if (unknown.length || (!args.has('--print') && !args.has('--csv'))) {

@@ -1,8 +1,10 @@
 // `npm start`: production with both Slack variables, the embedded sandbox with neither, an error with one.
 import { ConfigError, detectMode, loadConfig } from './config.js';
 import { createSnapbot } from './app.js';
+import { tuneRuntime } from './runtime.js';
 
 async function main(): Promise<void> {
+  tuneRuntime();
   const env = process.env;
   const mode = detectMode(env);
   if (mode === 'sandbox') {
