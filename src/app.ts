@@ -135,6 +135,9 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     receiver,
     // A single-workspace bot: the token is known, so no auth.test round trip is needed before the first ack.
     authorize: async () => ({ botToken: config.slack.botToken }),
+    // Bolt's default conversation store looks every event's channel up in memory, and a miss (always, here:
+    // snapbot keeps its state in DynamoDB) builds and rejects an Error — on the ack path of every request.
+    convoStore: false,
     clientOptions: config.slack.apiUrl ? { slackApiUrl: out.client.slackApiUrl } : undefined,
     logger: slackLogger(log),
   });

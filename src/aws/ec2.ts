@@ -43,6 +43,7 @@ import type { Image, Instance, Sharing, Snapshot, Tags, Volume } from '../core/t
 import { imageSnapshotIds } from '../core/types.js';
 import { AwsActionError, translateAwsError, type AwsCallContext } from './errors.js';
 import { toImage, toInstance, toSnapshot, toTagList, toVolume } from './mappers.js';
+import { SDK_LOGGER } from './sdk-logger.js';
 
 export interface Ec2GatewayOptions {
   /** Only when the user set AWS_ENDPOINT_URL(_EC2); otherwise the SDK resolves the regional endpoint. */
@@ -89,6 +90,7 @@ export class Ec2Gateway {
         ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
         maxAttempts: this.opts.maxAttempts ?? 6,
         retryMode: 'standard',
+        logger: SDK_LOGGER,
         // A connection that hangs must fail (and be retried), not hold a command's work forever.
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
       });

@@ -21,6 +21,7 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { SDK_LOGGER } from '../aws/sdk-logger.js';
 import { StoreUnavailableError } from './errors.js';
 
 export interface StoreMetrics {
@@ -281,6 +282,7 @@ export function createDynamoClient(opts: DynamoClientOptions = {}): DynamoDBClie
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
     maxAttempts: opts.maxAttempts ?? 3,
     requestHandler: { connectionTimeout: Math.min(timeoutMs, 3_000), requestTimeout: timeoutMs },
+    logger: SDK_LOGGER,
   });
 }
 
