@@ -38,6 +38,8 @@ type Server = { name: Name; url: string; child: ChildProcess };
 
 const isReady = (m: unknown): m is { type: 'ready'; port?: number } => (m as { type?: string })?.type === 'ready';
 const isDone = (m: unknown): m is LoadResult => (m as { type?: string })?.type === 'done';
+type EventLoopDelay = { type: 'eld'; maxMs: number; p99Ms: number };
+const isEld = (m: unknown): m is EventLoopDelay => (m as { type?: string })?.type === 'eld';
 const isCpu = (m: unknown): m is { type: 'cpu'; usage: NodeJS.CpuUsage } => (m as { type?: string })?.type === 'cpu';
 
 export async function runAckBench(o: AckBenchOptions): Promise<void> {
@@ -100,7 +102,13 @@ export async function runAckBench(o: AckBenchOptions): Promise<void> {
       return (usage.user + usage.system) / 1000;
     };
 
-    const load = async (s: Server, text: string, n: number): Promise<LoadResult & { cpuMs: number }> => {
+    /** The server's event-loop delay since the last reading (each reading starts a new one). */
+    const eventLoopDelay = async (s: Server): Promise<EventLoopDelay> => {
+      s.child.send({ type: 'eld' });
+      return nextMessage(s.child, isEld, 10_000, `event-loop delay of the ${s.name} app`);
+    };
+
+    const load = async (s: Server, text: string, n: number): Promise<LoadResult & { cpuMs: number; eld: EventLoopDelay }> => {
       const run: LoadRun = {
         type: 'run',
         url: s.url,
@@ -113,12 +121,14 @@ export async function runAckBench(o: AckBenchOptions): Promise<void> {
         responseUrlBase: `${slack.url}/response/`,
       };
       const cpu0 = await cpuMs(s);
+      await eventLoopDelay(s);
       loadgen.send(run);
       const res = await nextMessage(loadgen, isDone, 300_000, `${n} commands against the ${s.name} app`);
+      const eld = await eventLoopDelay(s); // while the commands were coming in, not while the bot drains
       if (s.name === 'bot') await botIdle();
       const cpu = (await cpuMs(s)) - cpu0;
       await sleep(200);
-      return { ...res, cpuMs: cpu };
+      return { ...res, cpuMs: cpu, eld };
     };
 
     /** Both servers, `requests` each, in alternating rounds; emits the figures under `prefix`. */
@@ -126,6 +136,7 @@ export async function runAckBench(o: AckBenchOptions): Promise<void> {
       const perRound = Math.ceil(requests / rounds);
       const samples: Record<Name, number[]> = { bot: [], bare: [] };
       const roundP99: Record<Name, number[]> = { bot: [], bare: [] };
+      const roundEldMax: Record<Name, number[]> = { bot: [], bare: [] };
       const statuses: Record<Name, Record<string, number>> = { bot: {}, bare: {} };
       const wall: Record<Name, number> = { bot: 0, bare: 0 };
       const cpu: Record<Name, number> = { bot: 0, bare: 0 };
@@ -138,6 +149,7 @@ export async function runAckBench(o: AckBenchOptions): Promise<void> {
           const res = await load(s, text, n);
           samples[s.name].push(...res.latenciesMs);
           roundP99[s.name].push(round(percentile(res.latenciesMs, 99)));
+          roundEldMax[s.name].push(round(res.eld.maxMs, 1));
           wall[s.name] += res.wallMs;
           cpu[s.name] += res.cpuMs;
           for (const [k, c] of Object.entries(res.statuses)) statuses[s.name][k] = (statuses[s.name][k] ?? 0) + c;
@@ -151,6 +163,18 @@ export async function runAckBench(o: AckBenchOptions): Promise<void> {
         const spread = p === 99 ? { rounds_p99: roundP99.bot, rounds_p99_baseline: roundP99.bare } : {};
         emit({ name: `${prefix}.p${p}`, value: round(b), unit: 'ms', baseline: round(base), ratio: round(b / base), ...spread, ...common });
       }
+      // The longest the server's own event loop was blocked while the commands came in: what of the latency is
+      // the server's doing. The rest of a slow ack is waiting for a CPU the machine's other processes hold.
+      const maxOf = (xs: number[]) => Math.max(...xs);
+      emit({
+        name: `${prefix}.event_loop_delay_max`,
+        value: maxOf(roundEldMax.bot),
+        unit: 'ms',
+        baseline: maxOf(roundEldMax.bare),
+        ratio: round(maxOf(roundEldMax.bot) / maxOf(roundEldMax.bare)),
+        rounds: roundEldMax.bot,
+        rounds_baseline: roundEldMax.bare,
+      });
       emit({
         name: `${prefix}.throughput`,
         value: round((samples.bot.length / wall.bot) * 1000, 0),

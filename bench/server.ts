@@ -2,6 +2,7 @@
 // share its event loop: `bot` is the real snapbot (createSnapbot, as production composes it, configured from the
 // environment); `bare` is a Bolt app with the same HTTPReceiver and signing secret whose only listener acks.
 import type { Server } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import pino from 'pino';
@@ -32,12 +33,19 @@ async function startBare(): Promise<Started> {
 }
 
 async function main(): Promise<void> {
+  // How long the event loop was blocked, sampled every 5 ms; read and reset by the ack bench around each round.
+  const eld = monitorEventLoopDelay({ resolution: 5 });
+  eld.enable();
   const kind = process.argv[2];
   const started = kind === 'bot' ? await startBot() : kind === 'bare' ? await startBare() : undefined;
   if (!started) throw new Error(`usage: server.ts bot|bare (got ${kind})`);
   process.on('message', (m: { type?: string }) => {
     if (m?.type === 'metrics') process.send!({ type: 'metrics', metrics: started.metrics?.() });
     if (m?.type === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage() });
+    if (m?.type === 'eld') {
+      process.send!({ type: 'eld', maxMs: eld.max / 1e6, p99Ms: eld.percentile(99) / 1e6 });
+      eld.reset();
+    }
     if (m?.type === 'stop') void started.stop().finally(() => process.exit(0));
   });
   process.send!({ type: 'ready', port: started.port });
