@@ -333,12 +333,6 @@ export class Ec2Gateway {
     });
   }
 
-  async listOwnSnapshots(region: string, volumeId?: string): Promise<Snapshot[]> {
-    const all: Snapshot[] = [];
-    await this.forEachOwnSnapshotPage(region, { volumeId }, (page) => all.push(...page));
-    return all;
-  }
-
   /** IDs of this account's snapshots that anyone may restore: one paginated call, not one per snapshot. */
   async publicSnapshotIds(region: string): Promise<Set<string>> {
     const ids = new Set<string>();

@@ -3,7 +3,7 @@ import { AwsActionError } from '../aws/errors.js';
 import type { CommandOf } from '../core/commands.js';
 import type { Snapshot } from '../core/types.js';
 import { nameTag } from '../core/types.js';
-import { snapshotListMessage } from '../slack/views/lists.js';
+import { snapshotListing, snapshotListMessage } from '../slack/views/lists.js';
 import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
 import { startOperation } from './operation.js';
 
@@ -78,9 +78,9 @@ export async function snapshotInstance(deps: Deps, inv: Invocation, cmd: Command
 export async function listSnapshots(deps: Deps, inv: Invocation, volumeId?: string): Promise<void> {
   const region = deps.config.awsRegion;
   try {
-    const snaps: Snapshot[] = await deps.ec2.listOwnSnapshots(region, volumeId);
-    snaps.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-    await replyPrivately(deps, inv, snapshotListMessage(snaps, { now: deps.now(), prices: deps.config.prices, region, volumeId }));
+    const listing = snapshotListing(deps.config.prices);
+    await deps.ec2.forEachOwnSnapshotPage(region, { volumeId }, (page) => listing.add(page));
+    await replyPrivately(deps, inv, snapshotListMessage(listing.result(), { now: deps.now(), prices: deps.config.prices, region, volumeId }));
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not list snapshots: ${(err as Error).message}` });
   }

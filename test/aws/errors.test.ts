@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ec2Gateway } from '../../src/aws/ec2.js';
 import { AwsActionError, translateAwsError } from '../../src/aws/errors.js';
+import type { Snapshot } from '../../src/core/types.js';
 
 const ec2Mock = mockClient(EC2Client);
 afterEach(() => ec2Mock.reset());
@@ -77,7 +78,8 @@ describe('Ec2Gateway', () => {
       .resolvesOnce({ Snapshots: [{ SnapshotId: 'snap-00000002', State: 'completed', VolumeSize: 8, StartTime: new Date() }], NextToken: 't2' })
       .resolvesOnce({ Snapshots: [{ SnapshotId: 'snap-00000003', State: 'pending', Progress: '42%', VolumeSize: 8, StartTime: new Date() }] });
     const g = gateway();
-    const snaps = await g.listOwnSnapshots('us-east-1');
+    const snaps: Snapshot[] = [];
+    await g.forEachOwnSnapshotPage('us-east-1', {}, (page) => snaps.push(...page));
     expect(snaps.map((s) => s.id)).toEqual(['snap-00000001', 'snap-00000002', 'snap-00000003']);
     expect(snaps[2].progress).toBe(42);
     const calls = ec2Mock.commandCalls(DescribeSnapshotsCommand);

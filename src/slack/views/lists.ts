@@ -10,16 +10,47 @@ import { escapeMrkdwn, formatAge, mention } from './format.js';
 const LINES_PER_SECTION = 10;
 const MAX_SHOWN = 200;
 
+/** What `/snapshot list` shows: how many there are, what they cost in all, and the newest few. */
+export interface SnapshotListing {
+  count: number;
+  monthlyUsd: number;
+  /** Newest first, at most MAX_SHOWN. */
+  newest: Snapshot[];
+}
+
+/**
+ * Builds a SnapshotListing while pages of snapshots stream in, holding only the newest MAX_SHOWN between pages:
+ * an account of 100 000 snapshots is counted and priced, never kept.
+ */
+export function snapshotListing(prices: Prices) {
+  const byNewest = (a: Snapshot, b: Snapshot) => b.startTime.getTime() - a.startTime.getTime();
+  let kept: Snapshot[] = [];
+  let count = 0;
+  let monthlyUsd = 0;
+  return {
+    add(page: readonly Snapshot[]): void {
+      for (const s of page) {
+        count++;
+        monthlyUsd += snapshotMonthlyUsd(s, prices);
+        kept.push(s);
+      }
+      if (kept.length > 2 * MAX_SHOWN) kept = kept.sort(byNewest).slice(0, MAX_SHOWN);
+    },
+    result(): SnapshotListing {
+      return { count, monthlyUsd, newest: kept.sort(byNewest).slice(0, MAX_SHOWN) };
+    },
+  };
+}
+
 export function snapshotListMessage(
-  snaps: Snapshot[],
+  list: SnapshotListing,
   o: { now: Date; prices: Prices; region: string; volumeId?: string },
 ): Message {
   const scope = o.volumeId ? `of ${o.volumeId}` : 'in this account';
-  if (snaps.length === 0) {
+  if (list.count === 0) {
     return { text: `No snapshots ${scope} in ${o.region}. Create one with \`/snapshot ${o.volumeId ?? 'vol-…'}\`.` };
   }
-  const total = snaps.reduce((a, s) => a + snapshotMonthlyUsd(s, o.prices), 0);
-  const lines = snaps.slice(0, MAX_SHOWN).map((s) => {
+  const lines = list.newest.map((s) => {
     const name = nameTag(s.tags);
     const state = s.state === 'completed' ? 'completed' : `${s.state} ${s.progress}%`;
     return [
@@ -35,10 +66,10 @@ export function snapshotListMessage(
       .filter(Boolean)
       .join(' · ');
   });
-  const header = `*${snaps.length} snapshot${snaps.length === 1 ? '' : 's'} ${scope}* in ${o.region}, newest first — ${formatMonthlyUsd(total)} in all`;
+  const header = `*${list.count} snapshot${list.count === 1 ? '' : 's'} ${scope}* in ${o.region}, newest first — ${formatMonthlyUsd(list.monthlyUsd)} in all`;
   return {
-    text: `${snaps.length} snapshots ${scope} in ${o.region}: ${lines.slice(0, 5).join('; ').replace(/`/g, '')}`,
-    blocks: sectioned(header, lines, snaps.length),
+    text: `${list.count} snapshots ${scope} in ${o.region}: ${lines.slice(0, 5).join('; ').replace(/`/g, '')}`,
+    blocks: sectioned(header, lines, list.count),
   };
 }
 

@@ -4,7 +4,7 @@ import type { ApprovalRequest } from '../../../src/core/approvals.js';
 import type { Image, Snapshot } from '../../../src/core/types.js';
 import { approvalRequestMessage, rejectModal } from '../../../src/slack/views/approvals.js';
 import { assertWithinBlockKitLimits, blockKitViolations } from '../../../src/slack/views/blockkit.js';
-import { imageListMessage, snapshotListMessage } from '../../../src/slack/views/lists.js';
+import { imageListMessage, snapshotListing, snapshotListMessage } from '../../../src/slack/views/lists.js';
 import { amiModal, restoreModal, shareModal, snapshotModal } from '../../../src/slack/views/modals.js';
 import { progressMessage } from '../../../src/slack/views/progress.js';
 
@@ -30,10 +30,25 @@ function snapshot(i: number): Snapshot {
 
 describe('view builders within Block Kit limits', () => {
   it('a list of 10 000 snapshots', () => {
-    const msg = snapshotListMessage(Array.from({ length: 10_000 }, (_, i) => snapshot(i)), { now, prices, region: 'us-east-1' });
+    const listing = snapshotListing(prices);
+    listing.add(Array.from({ length: 10_000 }, (_, i) => snapshot(i)));
+    const msg = snapshotListMessage(listing.result(), { now, prices, region: 'us-east-1' });
     assertWithinBlockKitLimits(msg);
     expect(msg.blocks!.at(-1)).toMatchObject({ type: 'context' });
     expect(JSON.stringify(msg.blocks)).toContain('more, not shown');
+  });
+
+  it('/snapshot list counts and prices every page but keeps only the newest 200', () => {
+    // 10 pages of 1000 in no particular order, as EC2 returns them.
+    const all = Array.from({ length: 10_000 }, (_, i) => snapshot(i));
+    const shuffled = all.map((s, i) => ({ s, k: (i * 7919) % 10_000 })).sort((a, b) => a.k - b.k).map((x) => x.s);
+    const listing = snapshotListing(prices);
+    for (let p = 0; p < 10; p++) listing.add(shuffled.slice(p * 1000, (p + 1) * 1000));
+    const r = listing.result();
+    expect(r.count).toBe(10_000);
+    expect(r.monthlyUsd).toBeCloseTo(10_000 * 100 * prices.snapshotGbMonth, 6);
+    expect(r.newest.map((s) => s.id)).toEqual(all.slice(0, 200).map((s) => s.id)); // snapshot(0) is the newest
+    expect(snapshotListMessage(snapshotListing(prices).result(), { now, prices, region: 'us-east-1' }).text).toMatch(/^No snapshots in this account/);
   });
 
   it('a list of 5 000 AMIs', () => {
