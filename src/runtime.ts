@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
  * How far V8 lets the old generation grow past what survived the last full collection before it collects again.
  * On a machine with lots of memory V8 allows up to 4× (less on small devices: 1.3–2×), without knowing what the
  * container allows. The digest turns over a lot of short-lived memory (the SDK parses every page of 1000
- * snapshots), so 4× shows as peak RSS: at 100 000 snapshots, 300–330 MB at V8's default against about 250 MB at
+ * snapshots), so 4× shows as peak RSS: at 100 000 snapshots, 325–360 MB at V8's default against 257–274 MB at
  * 2×, for about the same CPU (`npm run bench -- digest`, figure digest.100k.heap_growth). 2× is the most V8
  * itself allows a small device. The flag also replaces the smaller factor V8 would pick near its heap limit; the
  * limit itself still holds (V8 never places the next collection past halfway to it).

@@ -171,7 +171,7 @@ const sharedLists = new Map<string, Reason[]>();
 function compactReasons(reasons: Reason[]): Reason[] {
   if (reasons.length === 0) return reasons;
   if (!reasons.every((r) => Object.isFrozen(r))) return reasons.slice();
-  const key = reasons.map((r) => r.text).join('\n');
+  const key = reasons.map((r) => `${r.rule}:${r.text}`).join('\n');
   let list = sharedLists.get(key);
   if (!list) {
     if (sharedLists.size >= 10_000) sharedLists.clear();
