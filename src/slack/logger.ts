@@ -7,7 +7,10 @@ export function slackLogger(log: Logger): SlackLogger {
   let level = LogLevel.INFO;
   const line = (m: unknown[]) => m.map(String).join(' ');
   return {
-    debug: (...m: unknown[]) => log.debug(line(m)),
+    // Bolt logs several debug lines per request: build them only when someone reads them.
+    debug: (...m: unknown[]) => {
+      if (log.isLevelEnabled('debug')) log.debug(line(m));
+    },
     info: (...m: unknown[]) => log.info(line(m)),
     warn: (...m: unknown[]) => log.warn(line(m)),
     error: (...m: unknown[]) => log.error(line(m)),
