@@ -17,22 +17,30 @@ function olderThan(since: Date, now: Date, days: number): boolean {
 }
 
 /**
+ * Made once per key and kept, up to 10 000 keys (then started afresh), so a long-running bot never grows past that.
+ * The keys here are few: rule texts and day counts.
+ */
+function boundedCache<K, V>(): (key: K, make: () => V) => V {
+  const made = new Map<K, V>();
+  return (key, make) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      if (made.size >= 10_000) made.clear();
+      value = make();
+      made.set(key, value);
+    }
+    return value;
+  };
+}
+
+/**
  * A reason whose words depend only on a few small values (a rule's constant text, a number of days) is made once
  * and shared: a digest of 100 000 snapshots then holds a few hundred reason objects, not hundreds of thousands.
  * Shared reasons are frozen, so no caller can change one finding's reason under another.
  */
 function sharedReasons(rule: string): (key: string | number, text: () => string) => Reason {
-  const made = new Map<string | number, Reason>();
-  return (key, text) => {
-    let reason = made.get(key);
-    if (!reason) {
-      // Bounded by the distinct keys a rule can see (ages in days); a long-running bot never grows past that.
-      if (made.size >= 10_000) made.clear();
-      reason = Object.freeze({ rule, text: text() });
-      made.set(key, reason);
-    }
-    return reason;
-  };
+  const cache = boundedCache<string | number, Reason>();
+  return (key, text) => cache(key, () => Object.freeze({ rule, text: text() }));
 }
 
 /** CopySnapshot and RegisterImage give snapshots this placeholder volume ID; it never named a real volume. */
@@ -162,7 +170,7 @@ export function imageReasons(i: Image, ctx: ScanContext, rules: readonly ImageRu
   return compactReasons(reasons);
 }
 
-const sharedLists = new Map<string, Reason[]>();
+const sharedList = boundedCache<string, Reason[]>();
 
 /**
  * The list a finding keeps: one shared frozen list for a combination of shared reasons (most findings), else an
@@ -172,13 +180,7 @@ function compactReasons(reasons: Reason[]): Reason[] {
   if (reasons.length === 0) return reasons;
   if (!reasons.every((r) => Object.isFrozen(r))) return reasons.slice();
   const key = reasons.map((r) => `${r.rule}:${r.text}`).join('\n');
-  let list = sharedLists.get(key);
-  if (!list) {
-    if (sharedLists.size >= 10_000) sharedLists.clear();
-    list = Object.freeze(reasons.slice()) as Reason[];
-    sharedLists.set(key, list);
-  }
-  return list;
+  return sharedList(key, () => Object.freeze(reasons.slice()) as Reason[]);
 }
 
 /** The digest's section title for a rule id; unknown ids stand for themselves. */
