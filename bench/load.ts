@@ -32,6 +32,8 @@ export async function runLoadBench(o: { dynamodbEndpoint: string; approvalComman
       APPROVAL_CHANNEL,
       APPROVERS: `${APPROVER},${APPROVER_2}`,
       SHARE_ALLOWED_ACCOUNTS: '111122223333',
+      // One requester sends every changing command at once: a load to measure, not a loop to stop.
+      BURST_LIMIT: '0',
       LOG_LEVEL: 'silent',
     },
     ['bot'],

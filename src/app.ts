@@ -168,6 +168,11 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       );
       const problem = await Promise.race([tableReady, new Promise<string>((r) => setTimeout(() => r('no answer within 15 s'), 15_000).unref())]);
       if (problem) log.warn(`DynamoDB table ${config.dynamodbTable} is not ready (${problem}); approvals will answer an error until it is`);
+      if (config.access.operators === undefined) {
+        log.warn(
+          'OPERATORS is not set: every full member of the workspace may run the commands that change AWS (snapshot, copy, restore, create and launch AMIs, share, and ask for deletions); guests, outsiders and bots still may not. Set OPERATORS to user or user-group IDs to limit this.',
+        );
+      }
       server = (await app.start(config.port)) as Server;
       bot.port = (server.address() as AddressInfo).port;
       if (opts.jobs !== false) bot.jobs = startJobs(deps);

@@ -24,6 +24,19 @@ export interface Config {
   prices: { snapshotGbMonth: number; archiveGbMonth: number };
   progress: { pollSeconds: number; timeoutMinutes: number };
   logLevel: string;
+  access: AccessConfig;
+}
+
+/** Who may change AWS, where, and how fast: the access policy's inputs (src/core/policy.ts). */
+export interface AccessConfig {
+  /** OPERATORS: user (U…/W…) and user-group (S…) IDs; undefined = every full member of the workspace. */
+  operators?: string[];
+  /** COMMAND_CHANNELS: channel IDs where changing commands are accepted; undefined = anywhere. */
+  commandChannels?: string[];
+  /** LAUNCH_INSTANCE_TYPES: globs of instance types /ami launch may start without an approval. */
+  launchInstanceTypes: string[];
+  /** BURST_LIMIT: changing commands one person may run in 10 minutes; 0 = no limit. */
+  burstLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +52,8 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
 const APPROVER = /^[UWS][A-Z0-9]{2,}$/;
 const ACCOUNT = /^\d{12}$/;
+/** An instance type or a glob of them: family.size with * and ? anywhere (t3.*, m7g.?xlarge, *.micro). */
+const INSTANCE_TYPE_GLOB = /^[a-z0-9*?-]+\.[a-z0-9*?-]+$|^\*$/;
 
 /** Neither Slack variable set means the embedded sandbox; both means production; one alone is an error. */
 export function detectMode(env: Env): Mode {
@@ -160,6 +175,22 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     bad('DIGEST_SCHEDULE', digestSchedule, `a cron expression such as "0 9 * * *" (${(e as Error).message})`);
   }
 
+  const operators = list(env.OPERATORS);
+  for (const o of operators) {
+    if (!APPROVER.test(o)) bad('OPERATORS', env.OPERATORS, `Slack user IDs (U…/W…) or user-group IDs (S…); "${o}" is not one`);
+  }
+  const commandChannels = list(env.COMMAND_CHANNELS);
+  for (const c of commandChannels) {
+    if (!CHANNEL.test(c)) bad('COMMAND_CHANNELS', env.COMMAND_CHANNELS, `Slack channel IDs such as C0123ABCD (not #names); "${c}" is not one`);
+  }
+  const launchInstanceTypes = nonEmpty(env.LAUNCH_INSTANCE_TYPES) === undefined ? ['t3.*', 't3a.*', 't4g.*'] : list(env.LAUNCH_INSTANCE_TYPES).map((t) => t.toLowerCase());
+  for (const t of launchInstanceTypes) {
+    if (!INSTANCE_TYPE_GLOB.test(t)) {
+      bad('LAUNCH_INSTANCE_TYPES', env.LAUNCH_INSTANCE_TYPES, `a comma list of instance types or globs such as t3.*,m7g.large; "${t}" is not one`);
+    }
+  }
+  const burstLimit = number('BURST_LIMIT', 20, (n) => Number.isInteger(n) && n >= 0 && n <= 10_000, 'a whole number of commands per 10 minutes, 0 (no limit) to 10000');
+
   const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     bad('LOG_LEVEL', logLevel, 'one of fatal, error, warn, info, debug, trace, silent');
@@ -190,5 +221,11 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     prices: { snapshotGbMonth, archiveGbMonth },
     progress: { pollSeconds, timeoutMinutes },
     logLevel,
+    access: {
+      operators: operators.length > 0 ? [...new Set(operators)] : undefined,
+      commandChannels: commandChannels.length > 0 ? [...new Set(commandChannels)] : undefined,
+      launchInstanceTypes: [...new Set(launchInstanceTypes)],
+      burstLimit,
+    },
   };
 }

@@ -1,13 +1,16 @@
 // Approval requests as the bot decides about them: what a request is, who may decide it, which state changes
 // are allowed, and which actions need a second person at all. Pure: no I/O, no clock, no randomness.
-import type { ShareTarget } from './commands.js';
 import type { Requester } from './types.js';
 
 export type ApprovalAction =
   | { type: 'share.public'; resourceId: string }
   | { type: 'share.account'; resourceId: string; accountId: string }
   | { type: 'snapshot.delete'; snapshotId: string }
-  | { type: 'ami.deregister'; imageId: string; deleteSnapshots: boolean };
+  | { type: 'ami.deregister'; imageId: string; deleteSnapshots: boolean }
+  /** An instance type outside LAUNCH_INSTANCE_TYPES. */
+  | { type: 'ami.launch'; imageId: string; instanceType: string; subnetId?: string; keyName?: string }
+  /** An exposure finding (public, or shared outside the allowed accounts) that its owner wants to keep. */
+  | { type: 'share.keep'; resourceId: string };
 
 export type ApprovalActionType = ApprovalAction['type'];
 
@@ -27,7 +30,7 @@ export interface RiskSummary {
   blockPublicAccess?: 'blocked' | 'unblocked' | 'unknown';
 }
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'executing' | 'done' | 'failed';
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'withdrawn' | 'executing' | 'done' | 'failed';
 
 export interface ApprovalOutcome {
   ok: boolean;
@@ -66,6 +69,8 @@ export type AuditEvent =
   | 'approved'
   | 'rejected'
   | 'expired'
+  | 'withdrawn'
+  | 'refused'
   | 'executing'
   | 'done'
   | 'failed'
@@ -96,7 +101,7 @@ export const BOT_ACTOR = 'snapbot';
 // The state machine. The store builds its conditional writes from this table, so a transition that is not here
 // cannot happen in DynamoDB either.
 
-export type ApprovalTransition = 'approve' | 'reject' | 'expire' | 'start' | 'succeed' | 'fail';
+export type ApprovalTransition = 'approve' | 'reject' | 'expire' | 'withdraw' | 'start' | 'succeed' | 'fail';
 
 export interface TransitionRule {
   from: readonly ApprovalStatus[];
@@ -111,6 +116,7 @@ export const TRANSITIONS: Readonly<Record<ApprovalTransition, TransitionRule>> =
   approve: { from: ['pending'], to: 'approved', event: 'approved', deadline: 'before' },
   reject: { from: ['pending'], to: 'rejected', event: 'rejected', deadline: 'before' },
   expire: { from: ['pending'], to: 'expired', event: 'expired', deadline: 'after' },
+  withdraw: { from: ['pending'], to: 'withdrawn', event: 'withdrawn' },
   start: { from: ['approved'], to: 'executing', event: 'executing' },
   succeed: { from: ['executing'], to: 'done', event: 'done' },
   fail: { from: ['executing'], to: 'failed', event: 'failed' },
@@ -118,7 +124,7 @@ export const TRANSITIONS: Readonly<Record<ApprovalTransition, TransitionRule>> =
 
 /** Statuses a crash can leave behind with work still to do. */
 export const IN_FLIGHT_STATUSES: readonly ApprovalStatus[] = ['approved', 'executing'];
-export const FINAL_STATUSES: readonly ApprovalStatus[] = ['rejected', 'expired', 'done', 'failed'];
+export const FINAL_STATUSES: readonly ApprovalStatus[] = ['rejected', 'expired', 'withdrawn', 'done', 'failed'];
 
 export function canTransition(from: ApprovalStatus, transition: ApprovalTransition): boolean {
   return TRANSITIONS[transition].from.includes(from);
@@ -128,21 +134,20 @@ export function canTransition(from: ApprovalStatus, transition: ApprovalTransiti
 // Who may decide.
 
 export interface DecidePolicy {
-  /** APPROVERS with user groups already resolved to user IDs. */
-  approverUserIds: ReadonlySet<string>;
   now: Date;
 }
 
 export type Permission = { ok: true } | { ok: false; reason: string };
 
+/**
+ * Whether this request can still be decided by this person: it is open, and they did not ask for it. Whether they
+ * are an approver at all is the access policy's (src/core/policy.ts) question, asked first.
+ */
 export function mayDecide(request: ApprovalRequest, userId: string, policy: DecidePolicy): Permission {
   const closed = whyClosed(request, policy.now);
   if (closed) return { ok: false, reason: closed };
   if (userId === request.requester.userId) {
     return { ok: false, reason: 'You asked for this; another approver must decide.' };
-  }
-  if (!policy.approverUserIds.has(userId)) {
-    return { ok: false, reason: `Only the approvers listed in APPROVERS can decide on this request${approverList(policy.approverUserIds)}.` };
   }
   return { ok: true };
 }
@@ -157,6 +162,8 @@ export function whyClosed(request: ApprovalRequest, now: Date): string | undefin
       return undefined;
     case 'expired':
       return `This request expired at ${formatTime(request.decidedAt ?? request.decideBy)} without a decision; ask for it again if it is still needed.`;
+    case 'withdrawn':
+      return `${who(request.decidedBy)} withdrew this request${when(request.decidedAt)}; nothing is left to decide.`;
     case 'rejected':
       return `Already decided by ${who(request.decidedBy)}: rejected${when(request.decidedAt)}${request.rejectReason ? `, “${request.rejectReason}”` : ''}.`;
     default:
@@ -168,14 +175,9 @@ export function whyClosed(request: ApprovalRequest, now: Date): string | undefin
 /** "already approved by <@U1> at 2024-05-01 09:00 UTC" — for a decision that lost the race. */
 export function alreadyDecidedText(status: ApprovalStatus, decidedBy?: string, decidedAt?: string): string {
   if (status === 'expired') return `This request already expired${when(decidedAt)}.`;
+  if (status === 'withdrawn') return `${who(decidedBy)} already withdrew this request${when(decidedAt)}.`;
   const verb = status === 'rejected' ? 'rejected' : 'approved';
   return `Already decided by ${who(decidedBy)}: ${verb}${when(decidedAt)}.`;
-}
-
-function approverList(ids: ReadonlySet<string>): string {
-  if (ids.size === 0) return ' (APPROVERS is empty, so nobody can; ask an admin to set it)';
-  const shown = [...ids].slice(0, 10).map((id) => `<@${id}>`);
-  return `: ${shown.join(', ')}${ids.size > shown.length ? ` and ${ids.size - shown.length} more` : ''}`;
 }
 
 function who(userId: string | undefined): string {
@@ -196,30 +198,8 @@ export function formatTime(iso: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Which actions need a second person.
 
-export interface SharePolicy {
-  /** SHARE_ALLOWED_ACCOUNTS. */
-  shareAllowedAccounts: ReadonlySet<string> | readonly string[];
-}
-
-
-/** Public: always. An account: unless it is in SHARE_ALLOWED_ACCOUNTS. */
-export function shareRequiresApproval(target: ShareTarget, policy: SharePolicy): boolean {
-  if (target.type === 'public') return true;
-  const allowed = policy.shareAllowedAccounts;
-  return !(allowed instanceof Set ? allowed.has(target.accountId) : (allowed as readonly string[]).includes(target.accountId));
-}
-
-export function requiresApproval(action: ApprovalAction, policy: SharePolicy): boolean {
-  switch (action.type) {
-    case 'share.public':
-      return true;
-    case 'share.account':
-      return shareRequiresApproval({ type: 'account', accountId: action.accountId }, policy);
-    case 'snapshot.delete':
-    case 'ami.deregister':
-      return true;
-  }
-}
+// ---------------------------------------------------------------------------------------------------------------
+// What each action is, in words. (Which actions need a second person is the access policy's table, src/core/policy.ts.)
 
 /** One line for the request message and the requester: why a second person has to agree. */
 export function whyApprovalNeeded(action: ApprovalAction): string {
@@ -227,7 +207,11 @@ export function whyApprovalNeeded(action: ApprovalAction): string {
     case 'share.public':
       return 'Making a resource public lets anyone on AWS copy its data.';
     case 'share.account':
-      return `Account ${action.accountId} is not in SHARE_ALLOWED_ACCOUNTS.`;
+      return `Account ${action.accountId} is not one of the accounts snapbot may share with at once.`;
+    case 'share.keep':
+      return `${action.resourceId} is exposed (public, or shared outside the allowed accounts); keeping it so is a second person's call.`;
+    case 'ami.launch':
+      return `${action.instanceType} is not among the instance types anyone may launch at once.`;
     case 'snapshot.delete':
       return 'Deleting a snapshot cannot be undone.';
     case 'ami.deregister':
@@ -242,10 +226,12 @@ export function actionResourceId(action: ApprovalAction): string {
   switch (action.type) {
     case 'share.public':
     case 'share.account':
+    case 'share.keep':
       return action.resourceId;
     case 'snapshot.delete':
       return action.snapshotId;
     case 'ami.deregister':
+    case 'ami.launch':
       return action.imageId;
   }
 }
@@ -265,6 +251,10 @@ export function describeAction(action: ApprovalAction): string {
       return `delete snapshot ${action.snapshotId}`;
     case 'ami.deregister':
       return `deregister ${action.imageId}${action.deleteSnapshots ? ' and delete its snapshots' : ''}`;
+    case 'ami.launch':
+      return `launch a ${action.instanceType} instance from ${action.imageId}`;
+    case 'share.keep':
+      return `keep ${action.resourceId} shared as it is`;
   }
 }
 

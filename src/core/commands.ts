@@ -13,6 +13,7 @@ export type Command =
   | { kind: 'snapshot.delete'; snapshotId: string; reason?: string }
   | { kind: 'snapshot.digest' }
   | { kind: 'snapshot.audit'; resourceId: string }
+  | { kind: 'snapshot.withdraw'; requestId: string }
   | { kind: 'snapshot.help' }
   // /restore
   | { kind: 'restore.modal'; snapshotId: string }
@@ -28,7 +29,8 @@ export type Command =
     }
   // /ami
   | { kind: 'ami.modal' }
-  | { kind: 'ami.create'; instanceId: string; name: string; noReboot: boolean; description?: string }
+  /** noReboot and reboot are never both true; neither: a running instance is asked about first. */
+  | { kind: 'ami.create'; instanceId: string; name: string; noReboot: boolean; reboot: boolean; description?: string }
   | { kind: 'ami.fromSnapshot'; snapshotId: string; name: string; architecture: 'x86_64' | 'arm64' }
   | { kind: 'ami.list' }
   | { kind: 'ami.launch'; imageId: string; instanceType: string; subnetId?: string; keyName?: string }

@@ -213,6 +213,11 @@ const subnet: Check = (value) => {
   return bad(`${q(value)} is not a subnet ID: expected subnet- followed by 8 or 17 hex digits, e.g. subnet-0abc1234def567890`);
 };
 
+/** snapbot's request IDs are ULIDs: 26 characters of Crockford base32. */
+const requestId = pattern(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a request ID', 'the 26-character ID on the request card, e.g. 01JB2Z3K4M5N6P7Q8R9S0T1V2W', (v) =>
+  v.replace(/^`|`$/g, '').toUpperCase(),
+);
+
 const keyPairName = pattern(/^[\x20-\x7e]{1,255}$/, 'a key pair name', 'up to 255 ASCII characters');
 
 const volumeType: Check = (value) => {
@@ -411,6 +416,12 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
         ],
         build: ([resourceId]) => ({ kind: 'snapshot.audit', resourceId }),
       },
+      withdraw: {
+        title: '/snapshot withdraw',
+        lines: [['/snapshot withdraw <request-id>', 'withdraw your own pending approval request']],
+        args: [{ name: '<request-id>', check: requestId }],
+        build: ([requestId]) => ({ kind: 'snapshot.withdraw', requestId }),
+      },
       help: {
         title: '/snapshot help',
         lines: [['/snapshot help', 'this help']],
@@ -455,19 +466,28 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
     subs: {
       create: {
         title: '/ami create',
-        lines: [['/ami create <i-id> <name> [--no-reboot] [--description "…"]', 'make an AMI of an instance; progress until available']],
+        lines: [
+          [
+            '/ami create <i-id> <name> [--no-reboot | --reboot] [--description "…"]',
+            'make an AMI of an instance; a running one is rebooted only once you say so (--reboot, or a click)',
+          ],
+        ],
         args: [
           { name: '<i-id>', check: instanceId },
           { name: '<name>', check: amiName, words: true },
         ],
-        flags: { 'no-reboot': {}, description: { value: '"…"', check: description, words: true } },
-        build: ([instanceId, name], _, f) => ({
-          kind: 'ami.create',
-          instanceId,
-          name,
-          noReboot: f['no-reboot'] === true,
-          ...opt('description', str(f, 'description')),
-        }),
+        flags: { 'no-reboot': {}, reboot: {}, description: { value: '"…"', check: description, words: true } },
+        build: ([instanceId, name], _, f) => {
+          if (f['no-reboot'] === true && f.reboot === true) bad('--reboot and --no-reboot contradict each other: give one of them');
+          return {
+            kind: 'ami.create',
+            instanceId,
+            name,
+            noReboot: f['no-reboot'] === true,
+            reboot: f.reboot === true,
+            ...opt('description', str(f, 'description')),
+          };
+        },
       },
       'from-snapshot': {
         title: '/ami from-snapshot',

@@ -66,6 +66,8 @@ export async function startSandbox(env: Record<string, string | undefined>, opts
       return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [SandboxEc2, FakeSlack, DynamoDbLocal | undefined];
     });
     const dynamodbEndpoint = opts.dynamodbEndpoint ?? dynamo!.endpoint;
+    // users.info answers for the switcher's people as Slack would: Gus is a guest.
+    for (const u of SANDBOX_WORKSPACE.users) if (u.slack) slack.users.set(u.id, u.slack);
 
     const base = loadConfig(sandboxEnv(env, opts, { ec2: ec2.url, dynamodb: dynamodbEndpoint, slackApi: slack.apiUrl, secret }), 'sandbox');
     const config: Config = { ...base, port: opts.botPort ?? 0 };
@@ -167,6 +169,7 @@ function sandboxEnv(
     APPROVAL_CHANNEL: SANDBOX_CHANNELS.approvals.id,
     DIGEST_CHANNEL: SANDBOX_CHANNELS.cost.id,
     APPROVERS: SANDBOX_USERS.approver.id,
+    OPERATORS: env.OPERATORS ?? `${SANDBOX_USERS.requester.id},${SANDBOX_USERS.approver.id}`,
   };
 }
 

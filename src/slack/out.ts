@@ -22,21 +22,72 @@ export interface PrivateTarget {
   responseUrl?: string;
 }
 
+/** What users.info says about a person, as far as snapbot reads it (src/core/policy.ts judges it). */
+export interface SlackUser {
+  id: string;
+  team_id?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  is_app_user?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
+  is_stranger?: boolean;
+  enterprise_user?: { enterprise_id?: string };
+}
+
+/** The workspace (and Enterprise Grid organization) the bot is installed in, from auth.test. */
+export interface Installation {
+  teamId?: string;
+  enterpriseId?: string;
+}
+
+/** How long what Slack said about a person or a user group is trusted: a change of rights takes effect within it. */
+export const PEOPLE_CACHE_SECONDS = 300;
+const PEOPLE_CACHE_ENTRIES = 5_000;
+
+/** A small map whose entries lapse after `ttlMs` and whose oldest go first once it holds `max`. */
+class TtlCache<V> {
+  private readonly entries = new Map<string, { value: V; at: number }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {}
+
+  get(key: string, now: number): V | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (now - hit.at >= this.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return hit.value;
+  }
+
+  set(key: string, value: V, now: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, at: now });
+    // Maps iterate in insertion order: the first key is the oldest.
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
 export class SlackOut {
   readonly client: WebClient;
-  private readonly groupCache = new Map<string, { members: string[]; at: number }>();
+  private readonly identityClient: WebClient;
+  private readonly groupCache = new TtlCache<string[]>(PEOPLE_CACHE_SECONDS * 1000, 1_000);
+  private readonly userCache = new TtlCache<SlackUser>(PEOPLE_CACHE_SECONDS * 1000, PEOPLE_CACHE_ENTRIES);
+  private installationInfo?: Installation;
 
   constructor(
     token: string,
     apiUrl: string | undefined,
     private readonly log: Logger,
   ) {
-    this.client = new WebClient(token, {
-      ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
-      // Rate limits (429 + Retry-After) are waited out by the client itself, in order.
-      retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 },
-      logger: slackLogger(log),
-    });
+    const base = { ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}), logger: slackLogger(log) };
+    // Rate limits (429 + Retry-After) are waited out by the client itself, in order.
+    this.client = new WebClient(token, { ...base, retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 5_000 } });
+    // Who someone is decides whether they may act, and they are waiting: one quick retry, then "could not check".
+    this.identityClient = new WebClient(token, { ...base, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 }, timeout: 4_000, rejectRateLimitedCalls: true });
   }
 
   async post(channel: string, msg: Message, threadTs?: string): Promise<PostedMessage> {
@@ -74,6 +125,20 @@ export class SlackOut {
     if (!res.ok) throw new Error(`response_url answered ${res.status}`);
   }
 
+  /** Replaces the message a button was clicked on (an ephemeral one too) through its response_url; never throws. */
+  async replaceOriginal(responseUrl: string, msg: Message): Promise<void> {
+    try {
+      const res = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ replace_original: true, text: msg.text, blocks: msg.blocks ?? [] }),
+      });
+      if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+    } catch (err) {
+      this.log.warn(`replacing the original message failed: ${(err as Error).message}`);
+    }
+  }
+
   /** A direct message from the app (posting to a user ID lands in the app's DM with them). */
   async dm(userId: string, msg: Message): Promise<PostedMessage> {
     return this.post(userId, msg);
@@ -97,13 +162,38 @@ export class SlackOut {
     await this.client.filesUploadV2({ ...where, filename, content, title });
   }
 
-  /** Members of a user group (S…), cached for a minute so a burst of clicks costs one call. */
+  /** Members of a user group (S…), cached so a burst of clicks costs one call. */
   async userGroupMembers(groupId: string, now = Date.now()): Promise<string[]> {
-    const hit = this.groupCache.get(groupId);
-    if (hit && now - hit.at < 60_000) return hit.members;
-    const res = await this.client.usergroups.users.list({ usergroup: groupId });
+    const hit = this.groupCache.get(groupId, now);
+    if (hit) return hit;
+    const res = await this.identityClient.usergroups.users.list({ usergroup: groupId });
     const members = res.users ?? [];
-    this.groupCache.set(groupId, { members, at: now });
+    this.groupCache.set(groupId, members, now);
     return members;
+  }
+
+  /**
+   * users.info, cached (bounded) for PEOPLE_CACHE_SECONDS. Errors are not cached: the next command asks again.
+   */
+  async user(userId: string, now = Date.now()): Promise<SlackUser> {
+    const hit = this.userCache.get(userId, now);
+    if (hit) return hit;
+    const res = await this.identityClient.users.info({ user: userId });
+    const user = { ...(res.user as SlackUser | undefined), id: userId };
+    this.userCache.set(userId, user, now);
+    return user;
+  }
+
+  /** The workspace the bot is installed in (auth.test), asked once; undefined while Slack cannot say. */
+  async installation(): Promise<Installation | undefined> {
+    if (this.installationInfo) return this.installationInfo;
+    try {
+      const res = await this.identityClient.auth.test();
+      this.installationInfo = { teamId: res.team_id, enterpriseId: res.enterprise_id || undefined };
+      return this.installationInfo;
+    } catch (err) {
+      this.log.warn(`auth.test failed (${(err as Error).message}); judging outsiders by is_stranger and the request's team`);
+      return undefined;
+    }
   }
 }

@@ -24,6 +24,7 @@ import {
   ExpiredError,
   InvalidTransitionError,
   NotFoundError,
+  NotRequesterError,
   SelfDecisionError,
 } from './errors.js';
 import { newId } from './ids.js';
@@ -56,6 +57,11 @@ export interface ApprovalRepository {
    * or NotFoundError; otherwise returns the request as decided.
    */
   decide(id: string, decision: Decision): Promise<ApprovalRequest>;
+  /**
+   * pending → withdrawn, by the requester only (a conditional write, like a decision). Throws NotRequesterError,
+   * AlreadyDecidedError, ExpiredError or NotFoundError; otherwise returns the withdrawn request.
+   */
+  withdraw(id: string, by: string, opts?: { reason?: string; now?: Date }): Promise<ApprovalRequest>;
   /** approved → executing. True for exactly one caller; false when another already started it. */
   startExecution(id: string, opts?: { now?: Date }): Promise<boolean>;
   /**
@@ -260,6 +266,27 @@ export function approvalRepository(db: Dynamo, clock: () => Date): ApprovalRepos
         throw new ExpiredError(id, old.decideBy);
       }
       if (old.status === 'pending' && old.requester.userId === decision.by) throw new SelfDecisionError(id);
+      throw new AlreadyDecidedError(id, old.status, old.decidedBy, old.decidedAt);
+    },
+
+    async withdraw(id, by, opts) {
+      const now = opts?.now ?? clock();
+      const result = await transition(id, 'withdraw', {
+        now,
+        set: { decidedBy: by, decidedAt: now.toISOString() },
+        // A pending request past its deadline can only expire.
+        condition: '#requesterId = :by AND #decideBy > :now',
+        names: { '#requesterId': 'requesterId', '#decideBy': 'decideBy' },
+        values: { ':by': by, ':now': now.toISOString() },
+        audit: { actor: by, reason: opts?.reason },
+      });
+      if (result.ok) return mustRead(id);
+      const old = result.old && toRequest(result.old);
+      if (!old) throw new NotFoundError(id);
+      if (old.status === 'expired' || (old.status === 'pending' && Date.parse(old.decideBy) <= now.getTime())) {
+        throw new ExpiredError(id, old.decideBy);
+      }
+      if (old.status === 'pending') throw new NotRequesterError(id, old.requester.userId);
       throw new AlreadyDecidedError(id, old.status, old.decidedBy, old.decidedAt);
     },
 

@@ -3,7 +3,8 @@ import type { Dynamo } from './dynamo.js';
 import { resourceAuditPut } from './audit.js';
 import { epochSeconds, key } from './keys.js';
 
-export type SnoozeKind = 'snooze' | 'keep';
+/** keep-shared: an approved *Keep shared* on an exposure finding. */
+export type SnoozeKind = 'snooze' | 'keep' | 'keep-shared';
 
 export interface SnoozeRepository {
   /** Hides the resource from the digest until `until`, and records who did it in the resource's audit. */
@@ -38,7 +39,7 @@ export function snoozeRepository(db: Dynamo, clock: () => Date): SnoozeRepositor
             resourceId,
             at: now.toISOString(),
             actor: by,
-            event: kind === 'keep' ? 'kept' : 'snoozed',
+            event: kind === 'keep' ? 'kept' : kind === 'keep-shared' ? 'kept shared' : 'snoozed',
             detail: `until ${untilIso.slice(0, 10)}`,
           },
           now,

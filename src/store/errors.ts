@@ -64,6 +64,16 @@ export class SelfDecisionError extends StoreError {
   }
 }
 
+/** Someone other than the requester tried to withdraw a request (the store checks it, not only the policy). */
+export class NotRequesterError extends StoreError {
+  constructor(
+    readonly requestId: string,
+    readonly requesterId: string,
+  ) {
+    super(`Only the person who asked (<@${requesterId}>) can withdraw this request; an approver can reject it instead.`);
+  }
+}
+
 /** A transition the state machine does not allow from the request's current status. */
 export class InvalidTransitionError extends StoreError {
   constructor(

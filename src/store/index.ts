@@ -2,6 +2,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalRepository, type ApprovalRepository } from './approvals.js';
 import { auditRepository, type AuditRepository } from './audit.js';
+import { burstRepository, type BurstRepository } from './burst.js';
 import {
   dedupeRepository,
   leaseRepository,
@@ -28,6 +29,7 @@ export interface Store {
   leases: LeaseRepository;
   dedupe: DedupeRepository;
   operations: OperationRepository;
+  burst: BurstRepository;
   /** Resolves when the table answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Requests sent so far by this store (a copy). */
@@ -45,6 +47,7 @@ export function createStore(opts: StoreOptions): Store {
     leases: leaseRepository(db, now),
     dedupe: dedupeRepository(db, now),
     operations: operationRepository(db, now),
+    burst: burstRepository(db, now),
     async ping() {
       await db.get(key.health, false);
     },
@@ -54,6 +57,7 @@ export function createStore(opts: StoreOptions): Store {
 
 export type { ApprovalRepository, Decision, NewApprovalRequest } from './approvals.js';
 export type { AuditRepository } from './audit.js';
+export type { BurstRepository, BurstTake } from './burst.js';
 export type { DedupeRepository, LeaseRepository, SnoozeKind, SnoozeRepository } from './digest-state.js';
 export type { InFlightOperation, OperationKind, OperationRepository } from './operations.js';
 export type { StoreMetrics, DynamoClientOptions } from './dynamo.js';

@@ -11,6 +11,7 @@
 //   LEASE#<name>           RUN#<runKey>             scheduled-run lease
 //   DEDUPE#<key>           DEDUPE                   Slack retry / double-click guard
 //   OPS                    <operationId>            in-flight operation being tracked
+//   BURST#<userId>         W#<window>               changing commands in one 10-minute window (BURST_LIMIT)
 //   HEALTH                 HEALTH                   never written; read by ping()
 import type { Item } from './dynamo.js';
 
@@ -26,6 +27,7 @@ export const key = {
   snooze: (resourceId: string): Item => ({ pk: 'SNOOZE', sk: resourceId }),
   lease: (name: string, runKey: string): Item => ({ pk: `LEASE#${name}`, sk: `RUN#${runKey}` }),
   dedupe: (k: string): Item => ({ pk: `DEDUPE#${k}`, sk: 'DEDUPE' }),
+  burst: (userId: string, window: number): Item => ({ pk: `BURST#${userId}`, sk: `W#${window}` }),
   operationPartition: 'OPS',
   operation: (id: string): Item => ({ pk: 'OPS', sk: id }),
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Item,

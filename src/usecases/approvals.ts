@@ -2,6 +2,7 @@
 // enforced by DynamoDB), execute exactly once, expire, and recover after a crash.
 import { AwsActionError } from '../aws/errors.js';
 import {
+  actionResourceId,
   approvalDeadline,
   describeAction,
   mayDecide,
@@ -11,27 +12,22 @@ import {
 } from '../core/approvals.js';
 import { archiveEarlyDeletionWarning, formatMonthlyUsd, snapshotMonthlyUsd } from '../core/cost.js';
 import { TAG, imageSnapshotIds, type Snapshot } from '../core/types.js';
-import { approvalRequestMessage, requesterNotice } from '../slack/views/approvals.js';
-import { AlreadyDecidedError, ExpiredError, NotFoundError, SelfDecisionError, StoreUnavailableError } from '../store/index.js';
-import { replyPrivately, type Deps, type Invocation } from './context.js';
+import { approvalRequestMessage, requestedNotice, requesterNotice } from '../slack/views/approvals.js';
+import { onDemandUsdPerHour } from '../core/prices.js';
+import {
+  AlreadyDecidedError,
+  ExpiredError,
+  NotFoundError,
+  NotRequesterError,
+  SelfDecisionError,
+  StoreUnavailableError,
+} from '../store/index.js';
+import { check } from './access.js';
+import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
+import { KEEP_SHARED_DAYS } from './cleanup.js';
 
 /** A request that cannot be made at all, with the reason and what to do instead. */
 class Refusal extends Error {}
-
-/** Resolves APPROVERS (user IDs and user groups) to user IDs; a group that cannot be read counts as empty. */
-export async function approverUserIds(deps: Deps): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const a of deps.config.approvers) {
-    if (a.startsWith('S')) {
-      const members = await deps.out.userGroupMembers(a).catch((err) => {
-        deps.log.warn({ err }, `could not read members of user group ${a}`);
-        return [] as string[];
-      });
-      members.forEach((m) => ids.add(m));
-    } else ids.add(a);
-  }
-  return ids;
-}
 
 export async function requestApproval(deps: Deps, inv: Invocation, action: ApprovalAction, reason?: string): Promise<void> {
   const region = deps.config.awsRegion;
@@ -66,9 +62,7 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
   try {
     const posted = await deps.out.post(deps.config.approvalChannel, approvalRequestMessage(request));
     await deps.store.approvals.setMessage(request.id, posted.channel, posted.ts);
-    await replyPrivately(deps, inv, {
-      text: `:hourglass_flowing_sand: Asked for approval to ${what} in <#${deps.config.approvalChannel}> (request \`${request.id}\`). An approver other than you must decide within ${deps.config.approvalTtlHours} h; I'll tell you the outcome.`,
-    });
+    await replyPrivately(deps, inv, requestedNotice(request, deps.config.approvalChannel, deps.config.approvalTtlHours));
   } catch (err) {
     deps.log.error({ err, requestId: request.id }, 'approval request recorded but not posted');
     await replyPrivately(deps, inv, {
@@ -118,8 +112,33 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
         if (!isPublic) lines.push(`Account ${(action as { accountId: string }).accountId} could launch "${image.name}".`);
       }
       if (bpa === 'unknown') lines.push('Account-level block public access state is unknown (snapbot could not read it).');
-      if (!isPublic) lines.push('The account is not in SHARE_ALLOWED_ACCOUNTS.');
+      if (!isPublic) lines.push('The account is not one of the accounts snapbot may share with at once.');
       return { risk: { lines, publicExposure: isPublic, blockPublicAccess: bpa } };
+    }
+    case 'ami.launch': {
+      const image = await deps.ec2.getImage(region, action.imageId);
+      if (image.state !== 'available') throw new Refusal(`${image.id} is ${image.state}: only an available AMI can be launched.`);
+      const price = onDemandUsdPerHour(region, action.instanceType);
+      const lines = [
+        `Launches one ${action.instanceType} instance from "${image.name}" (${image.id})${action.subnetId ? ` in ${action.subnetId}` : " in the region's default subnet"}${action.keyName ? `, key pair ${action.keyName}` : ''}.`,
+        price
+          ? `On-demand price: $${price.usdPerHour.toFixed(4)}/hour, about ${formatMonthlyUsd(price.usdPerHour * 730)} running all month (${price.source}).`
+          : `snapbot has no price for ${action.instanceType} in ${region}; check the EC2 pricing page.`,
+        'It runs until someone stops or terminates it: snapbot does not manage instances.',
+      ];
+      return { risk: { lines } };
+    }
+    case 'share.keep': {
+      const sharing = action.resourceId.startsWith('snap-')
+        ? await deps.ec2.snapshotSharing(region, action.resourceId)
+        : await deps.ec2.imageSharing(region, action.resourceId);
+      const outside = sharing.accounts.filter((a) => !deps.config.shareAllowedAccounts.includes(a));
+      const lines: string[] = [];
+      if (sharing.public) lines.push(`${action.resourceId} is public: any AWS account can copy its data.`);
+      if (outside.length) lines.push(`${action.resourceId} is shared with ${outside.join(', ')}, outside the accounts snapbot may share with at once.`);
+      if (!lines.length) throw new Refusal(`${action.resourceId} is no longer public or shared outside the allowed accounts; there is nothing to keep.`);
+      lines.push(`Approving keeps it as it is; the digest lists it in one line instead of as a finding for ${KEEP_SHARED_DAYS} days.`);
+      return { risk: { lines, publicExposure: sharing.public } };
     }
     case 'snapshot.delete': {
       const snap = await deps.ec2.getSnapshot(region, action.snapshotId);
@@ -182,15 +201,14 @@ function snapshotDeletionRisk(snap: Snapshot, prices: Deps['config']['prices'], 
 /** Whoever clicked Approve or Reject: decide, and for an approval run the action once. */
 export async function decide(
   deps: Deps,
-  click: { userId: string; channelId: string; requestId: string; decision: 'approved' | 'rejected'; reason?: string },
+  click: { userId: string; channelId: string; teamId?: string; requestId: string; decision: 'approved' | 'rejected'; reason?: string },
 ): Promise<void> {
   const privately = (text: string) => replyPrivately(deps, { userId: click.userId, channelId: click.channelId }, { text });
   let request: ApprovalRequest | undefined;
   try {
     request = await deps.store.approvals.get(click.requestId);
     if (!request) return privately(`:x: Request \`${click.requestId}\` does not exist.`);
-    const permission = mayDecide(request, click.userId, { approverUserIds: await approverUserIds(deps), now: deps.now() });
-    if (!permission.ok) return privately(`:no_entry: Not allowed: ${permission.reason} Nothing changed.`);
+    if (!(await mayDecideNow(deps, click, request))) return;
     request = await deps.store.approvals.decide(click.requestId, { decision: click.decision, by: click.userId, reason: click.reason, now: deps.now() });
   } catch (err) {
     if (err instanceof AlreadyDecidedError || err instanceof ExpiredError || err instanceof SelfDecisionError || err instanceof NotFoundError) {
@@ -202,6 +220,52 @@ export async function decide(
   await showOnRequest(deps, request);
   if (request.status === 'approved') await execute(deps, request.id);
   else await notifyRequester(deps, request);
+}
+
+/**
+ * Whether the clicker may decide this request now: an approver (the access policy), not the requester, while it is
+ * open. Says why not privately, and keeps the refusal in the request's history.
+ */
+export async function mayDecideNow(
+  deps: Deps,
+  click: { userId: string; channelId: string; teamId?: string },
+  request: ApprovalRequest,
+): Promise<boolean> {
+  const resources = [actionResourceId(request.action)];
+  // The request's own state first: "you asked for this" or "already decided by …" says more than a role would.
+  const permission = mayDecide(request, click.userId, { now: deps.now() });
+  if (!permission.ok) {
+    deps.log.info({ user: click.userId, channel: click.channelId, command: 'approval.decide', resources, decision: 'refuse', outcome: 'refused' }, 'refused approval.decide: request');
+    await replyPrivately(deps, click, { text: `:no_entry: Not allowed: ${permission.reason} Nothing changed.` });
+    await auditBestEffort(deps, { resourceId: resources[0], actor: click.userId, event: 'refused', detail: permission.reason, requestId: request.id });
+    return false;
+  }
+  return (await check(deps, click, { type: 'button', button: 'approval.decide' }, { resources, count: false, requestId: request.id })) !== undefined;
+}
+
+/** The requester takes back their own pending request (the card's Withdraw, or /snapshot withdraw). */
+export async function withdrawRequest(deps: Deps, inv: Invocation, requestId: string): Promise<void> {
+  let request: ApprovalRequest | undefined;
+  try {
+    request = await deps.store.approvals.get(requestId);
+    if (!request) return replyPrivately(deps, inv, { text: `:x: Request \`${requestId}\` does not exist.` });
+    const allowed = await check(deps, inv, { type: 'button', button: 'approval.withdraw' }, {
+      facts: { requesterId: request.requester.userId },
+      resources: [actionResourceId(request.action)],
+      count: false,
+      requestId,
+    });
+    if (!allowed) return;
+    request = await deps.store.approvals.withdraw(requestId, inv.userId, { now: deps.now() });
+  } catch (err) {
+    if (err instanceof AlreadyDecidedError || err instanceof ExpiredError || err instanceof NotRequesterError || err instanceof NotFoundError) {
+      return replyPrivately(deps, inv, { text: `:information_source: ${err.message} Nothing changed.` });
+    }
+    if (err instanceof StoreUnavailableError) return replyPrivately(deps, inv, { text: `:x: ${err.message} Nothing was withdrawn; try again shortly.` });
+    throw err;
+  }
+  await showOnRequest(deps, request);
+  await replyPrivately(deps, inv, { text: `:leftwards_arrow_with_hook: You withdrew the request to ${describeAction(request.action)} (\`${request.id}\`); nothing was changed in AWS.` });
 }
 
 /** approved → executing → done|failed, exactly once across clicks, retries and replicas (a conditional write). */
@@ -240,6 +304,22 @@ async function runAction(deps: Deps, r: ApprovalRequest): Promise<string> {
     }
     case 'snapshot.delete':
       return deps.ec2.deleteSnapshot(r.region, a.snapshotId).then(() => `${a.snapshotId} deleted.`, gone(a.snapshotId));
+    case 'ami.launch': {
+      const instance = await deps.ec2.runInstance(r.region, {
+        imageId: a.imageId,
+        instanceType: a.instanceType,
+        subnetId: a.subnetId,
+        keyName: a.keyName,
+        tags: creationTags({ userId: r.requester.userId, channelId: r.requester.channelId }, r.id),
+      });
+      await auditBestEffort(deps, { resourceId: a.imageId, actor: r.requester.userId, event: 'launched', detail: `as ${instance.id}`, requestId: r.id });
+      return `Launched ${instance.id} (${instance.type}${instance.availabilityZone ? ` in ${instance.availabilityZone}` : ''}), ${instance.state}. Stop or terminate it when done: snapbot does not manage instances.`;
+    }
+    case 'share.keep': {
+      const until = new Date(deps.now().getTime() + KEEP_SHARED_DAYS * 86_400_000);
+      await deps.store.snoozes.put(a.resourceId, until, r.decidedBy ?? r.requester.userId, 'keep-shared');
+      return `${a.resourceId} stays shared; the digest lists it in one line until ${until.toISOString().slice(0, 10)}.`;
+    }
     case 'ami.deregister':
       return deps.ec2.deregisterImage(r.region, a.imageId, a.deleteSnapshots).then((res) => {
         const parts = [`${a.imageId} deregistered.`];
@@ -254,13 +334,14 @@ async function showOnRequest(deps: Deps, r: ApprovalRequest): Promise<void> {
   if (r.message) await deps.out.tryUpdate(r.message, approvalRequestMessage(r));
 }
 
+/** The outcome goes where the requester will see it, a direct message; the card's thread keeps it too. */
 async function notifyRequester(deps: Deps, r: ApprovalRequest): Promise<void> {
   try {
-    if (r.message) await deps.out.post(r.message.channel, requesterNotice(r), r.message.ts);
-    else await deps.out.dm(r.requester.userId, requesterNotice(r));
+    await deps.out.dm(r.requester.userId, requesterNotice(r));
   } catch (err) {
     deps.log.warn({ err, requestId: r.id }, 'could not tell the requester');
   }
+  if (r.message) await deps.out.post(r.message.channel, requesterNotice(r), r.message.ts).catch(() => undefined);
 }
 
 /** The periodic sweep: pending requests past their deadline become expired, on their message too. */

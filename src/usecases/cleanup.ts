@@ -1,11 +1,15 @@
-// The digest's buttons: Request deletion (the approvals flow), Snooze 30 days, Keep (tag snapbot:keep-until).
+// The digest's buttons: Request deletion (the approvals flow), Snooze 30 days, Keep (tag snapbot:keep-until); on an
+// exposure finding, Make private (at once) and Keep shared (an approval request with a reason).
+import type { Sharing } from '../core/types.js';
 import { TAG } from '../core/types.js';
 import { requestApproval } from './approvals.js';
-import { auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
+import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
 const DAY = 86_400_000;
 export const SNOOZE_DAYS = 30;
 export const KEEP_DAYS = 365;
+/** An approved *Keep shared* holds this long; then the exposure is a finding again. */
+export const KEEP_SHARED_DAYS = 90;
 
 export interface DigestItemRef {
   id: string;
@@ -19,7 +23,31 @@ export async function requestDeletionFromDigest(deps: Deps, inv: Invocation, ite
   else await requestApproval(deps, inv, { type: 'ami.deregister', imageId: item.id, deleteSnapshots: true }, reason);
 }
 
+function sharingOf(deps: Deps, item: DigestItemRef): Promise<Sharing> {
+  return item.kind === 'snapshot' ? deps.ec2.snapshotSharing(item.region, item.id) : deps.ec2.imageSharing(item.region, item.id);
+}
+
+/** The accounts outside the allowed ones that can use the resource, and whether everyone can. */
+function exposureOf(deps: Deps, sharing: Sharing): { public: boolean; accounts: string[] } {
+  return { public: sharing.public, accounts: sharing.accounts.filter((a) => !deps.config.shareAllowedAccounts.includes(a)) };
+}
+
+/**
+ * Snooze and Keep hide a cost finding; they must never hide an exposure. A public or foreign-shared resource is
+ * made private, or kept shared through an approver: say so and change nothing.
+ */
+async function refusedBecauseExposed(deps: Deps, inv: Invocation, item: DigestItemRef, what: string): Promise<boolean> {
+  const exposure = await sharingOf(deps, item).then((s) => exposureOf(deps, s)).catch(() => undefined);
+  if (!exposure || (!exposure.public && exposure.accounts.length === 0)) return false;
+  const how = exposure.public ? 'public' : `shared with ${exposure.accounts.join(', ')}, outside the allowed accounts`;
+  await replyPrivately(deps, inv, {
+    text: `:no_entry: \`${item.id}\` is ${how}, so ${what} would hide an exposure. Use *Make private*, or *Keep shared* to ask an approver to accept it. Nothing changed.`,
+  });
+  return true;
+}
+
 export async function snooze(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<void> {
+  if (await refusedBecauseExposed(deps, inv, item, 'snoozing it')) return;
   const until = new Date(deps.now().getTime() + SNOOZE_DAYS * DAY);
   try {
     await deps.store.snoozes.put(item.id, until, inv.userId, 'snooze');
@@ -31,6 +59,7 @@ export async function snooze(deps: Deps, inv: Invocation, item: DigestItemRef): 
 
 /** Keep writes the tag on the resource itself, so it holds for anyone looking at the account, not only snapbot. */
 export async function keep(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<void> {
+  if (await refusedBecauseExposed(deps, inv, item, 'keeping it')) return;
   const until = new Date(deps.now().getTime() + KEEP_DAYS * DAY).toISOString().slice(0, 10);
   try {
     await deps.ec2.tag(item.region, item.id, { [TAG.keepUntil]: until });
@@ -40,4 +69,36 @@ export async function keep(deps: Deps, inv: Invocation, item: DigestItemRef): Pr
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not keep \`${item.id}\`: ${(err as Error).message}` });
   }
+}
+
+/** Removes public access and every share outside the allowed accounts, at once. */
+export async function makePrivate(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<void> {
+  const set = item.kind === 'snapshot' ? deps.ec2.setSnapshotSharing.bind(deps.ec2) : deps.ec2.setImageSharing.bind(deps.ec2);
+  const removed: string[] = [];
+  try {
+    const exposure = exposureOf(deps, await sharingOf(deps, item));
+    if (exposure.public) {
+      await set(item.region, item.id, { type: 'public' }, 'remove');
+      removed.push('public access');
+    }
+    for (const accountId of exposure.accounts) {
+      await set(item.region, item.id, { type: 'account', accountId }, 'remove');
+      removed.push(`account ${accountId}`);
+    }
+  } catch (err) {
+    const done = removed.length ? ` (already removed: ${removed.join(', ')})` : '';
+    await replyPrivately(deps, inv, { text: `:x: Could not make \`${item.id}\` private${done}: ${(err as Error).message}` });
+    return;
+  }
+  if (removed.length === 0) {
+    await replyPrivately(deps, inv, { text: `:information_source: \`${item.id}\` is already private (shared with no one outside the allowed accounts).` });
+    return;
+  }
+  await auditBestEffort(deps, { resourceId: item.id, actor: inv.userId, event: 'revoked', detail: `made private: removed ${removed.join(', ')}` });
+  await announce(deps, inv, { text: `:lock: <@${inv.userId}> made \`${item.id}\` private: removed ${removed.join(', ')}.` });
+}
+
+/** *Keep shared*: an approver decides whether the exposure stays; the reason goes on the card. */
+export async function requestKeepShared(deps: Deps, inv: Invocation, item: DigestItemRef, reason: string): Promise<void> {
+  await requestApproval(deps, inv, { type: 'share.keep', resourceId: item.id }, reason);
 }

@@ -25,6 +25,8 @@ export interface Deps {
 export interface Invocation {
   userId: string;
   channelId: string;
+  /** The workspace the request came from (Slack's team_id), when Slack said. */
+  teamId?: string;
   responseUrl?: string;
   triggerId?: string;
 }

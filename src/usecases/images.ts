@@ -3,6 +3,8 @@ import type { CommandOf } from '../core/commands.js';
 import type { Image, Sharing, Snapshot } from '../core/types.js';
 import { imageSnapshotIds, nameTag } from '../core/types.js';
 import { imageListMessage } from '../slack/views/lists.js';
+import type { Facts } from '../core/policy.js';
+import { rebootQuestion } from '../slack/views/confirmations.js';
 import { progressMessage } from '../slack/views/progress.js';
 import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
 import { startOperation } from './operation.js';
@@ -26,6 +28,12 @@ export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
       return { resourceIds: [imageId], labels: { [imageId]: cmd.name } };
     },
   });
+}
+
+/** The policy wants a yes before rebooting a running instance: ask privately; nothing is created until a click. */
+export async function askBeforeReboot(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.create'>, facts: Facts): Promise<void> {
+  const question = { q: newId(deps.now()), u: inv.userId, c: inv.channelId, i: cmd.instanceId, n: cmd.name, ...(cmd.description ? { d: cmd.description } : {}) };
+  await replyPrivately(deps, inv, rebootQuestion(question, facts.instance?.name));
 }
 
 export async function createImageFromSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.fromSnapshot'>): Promise<void> {

@@ -1,6 +1,6 @@
 // /share: an allowed account at once; public or any other account through an approval; --revoke at once.
-import { requiresApproval, type ApprovalAction } from '../core/approvals.js';
-import type { ShareTarget } from '../core/commands.js';
+import type { ApprovalAction } from '../core/approvals.js';
+import type { CommandOf, ShareTarget } from '../core/commands.js';
 import { requestApproval } from './approvals.js';
 import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
@@ -8,10 +8,12 @@ function targetText(t: ShareTarget): string {
   return t.type === 'public' ? 'everyone (public)' : `account ${t.accountId}`;
 }
 
-export async function share(deps: Deps, inv: Invocation, resourceId: string, target: ShareTarget, reason?: string): Promise<void> {
-  const action: ApprovalAction =
-    target.type === 'public' ? { type: 'share.public', resourceId } : { type: 'share.account', resourceId, accountId: target.accountId };
-  if (requiresApproval(action, { shareAllowedAccounts: deps.config.shareAllowedAccounts })) {
+/** `viaApproval` is the access policy's answer: public, or an account outside the allowed ones. */
+export async function share(deps: Deps, inv: Invocation, cmd: CommandOf<'share.add'>, viaApproval: boolean): Promise<void> {
+  const { resourceId, target, reason } = cmd;
+  if (viaApproval) {
+    const action: ApprovalAction =
+      target.type === 'public' ? { type: 'share.public', resourceId } : { type: 'share.account', resourceId, accountId: target.accountId };
     await requestApproval(deps, inv, action, reason);
     return;
   }

@@ -73,7 +73,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the sandbox console in Chromium', () => {
   it('shows the sandbox banner, the channels and who you are', async () => {
     await expect(page.locator('#banner').innerText()).resolves.toContain('SANDBOX MODE');
     await expect(page.locator('#nav').innerText()).resolves.toMatch(/devops[\s\S]*approvals[\s\S]*cost[\s\S]*snapbot/);
-    await expect(page.locator('#user-switcher option:checked').innerText()).resolves.toBe('Dana (requester)');
+    await expect(page.locator('#user-switcher option:checked').innerText()).resolves.toBe('Dana (operator, requester)');
   });
 
   it('runs /snapshot vol-… and follows the same message until the snapshot is completed', async () => {
@@ -97,6 +97,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the sandbox console in Chromium', () => {
     await openChannel(APPROVALS.id);
     const request = message(snap);
     await request.locator('button.bk-btn', { hasText: 'Approve' }).click();
+    // Making something public is confirmed in Slack's own "are you sure?" dialog before the click counts.
+    const confirm = page.locator('.modal.confirm');
+    await expect(confirm.innerText()).resolves.toContain('Make it public?');
+    await confirm.locator('[data-answer="yes"]').click();
     const decided = page.locator('#messages > .message', { hasText: snap }).filter({ hasText: /now public|done/i });
     await decided.waitFor();
     expect(sb.ec2.state.getSnapshot(DEMO.region, snap)?.public).toBe(true);
@@ -109,7 +113,44 @@ describe.skipIf(!HAVE_CHROMIUM)('the sandbox console in Chromium', () => {
     await screenshot('console.png');
   });
 
+  it('refuses a change to a non-operator and to a guest, privately, saying why', async () => {
+    await beUser(SANDBOX_USERS.developer.id);
+    await openChannel(DEVOPS.id);
+    await type(`/snapshot ${DEMO.volumes.webData} as a developer`);
+    const refusal = message(/Only snapbot's operators can change AWS/);
+    await refusal.waitFor();
+    await expect(refusal.innerText()).resolves.toContain('Only visible to you');
+    // Read-only commands still work for them.
+    await type('/snapshot list');
+    await message(/snapshots? in this account/).waitFor();
+
+    await beUser(SANDBOX_USERS.guest.id);
+    await openChannel(DEVOPS.id);
+    await type(`/snapshot ${DEMO.volumes.webData} as a guest`);
+    await message(/Guests can't change AWS/).waitFor();
+    await screenshot('console-refusal.png');
+    expect(sb.ec2.calls.some((c) => c.action === 'CreateSnapshot' && c.params.VolumeId === DEMO.volumes.webData)).toBe(false);
+  });
+
+  it('asks before rebooting a running instance for an AMI, and creates nothing until the click', async () => {
+    await beUser(DANA);
+    await openChannel(DEVOPS.id);
+    const before = sb.ec2.calls.filter((c) => c.action === 'CreateImage').length;
+    await type(`/ami create ${DEMO.instances.web1} web-1-from-browser`);
+    const question = message(/is running/);
+    await question.waitFor();
+    await expect(question.innerText()).resolves.toContain('Nothing was created yet');
+    expect(sb.ec2.calls.filter((c) => c.action === 'CreateImage').length).toBe(before);
+    await screenshot('console-reboot-question.png');
+    await question.locator('button.bk-btn', { hasText: 'Create without reboot' }).click();
+    await page.locator('#messages > .message', { hasText: 'web-1-from-browser' }).filter({ hasText: /available|ami-[0-9a-f]{17}/ }).first().waitFor();
+    const create = sb.ec2.calls.filter((c) => c.action === 'CreateImage').slice(before);
+    expect(create).toHaveLength(1);
+    expect(create[0].params.NoReboot).toBe('true');
+  });
+
   it('reaches the DM with the app, where a usage error shows privately, marked as only visible to you', async () => {
+    await beUser(ALEX);
     await openChannel(ALEX);
     await type('/snapshot frobnicate');
     const answer = message(/unknown subcommand/);

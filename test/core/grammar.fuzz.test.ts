@@ -56,6 +56,8 @@ const FIELD_RULES: Record<string, (value: unknown, command: Command) => boolean>
   encrypt: (v, c) => typeof v === 'boolean' && (!('kmsKeyId' in c) || v === true),
   excludeBoot: (v) => typeof v === 'boolean',
   noReboot: (v) => typeof v === 'boolean',
+  reboot: (v, c) => typeof v === 'boolean' && !(v && 'noReboot' in c && c.noReboot),
+  requestId: (v) => typeof v === 'string' && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(v),
   deleteSnapshots: (v) => typeof v === 'boolean',
 };
 
@@ -251,6 +253,7 @@ describe('the grammar under fuzzing', () => {
           instanceId,
           name,
           noReboot,
+          reboot: false,
           ...(description ? { description } : {}),
         }),
       ),

@@ -90,6 +90,8 @@ describe('/snapshot', () => {
     ['help', { kind: 'snapshot.help' }],
     ['--help', { kind: 'snapshot.help' }],
     ['help me please', { kind: 'snapshot.help' }],
+    ['withdraw 01JB2Z3K4M5N6P7Q8R9S0T1V2W', { kind: 'snapshot.withdraw', requestId: '01JB2Z3K4M5N6P7Q8R9S0T1V2W' }],
+    ['withdraw `01jb2z3k4m5n6p7q8r9s0t1v2w`', { kind: 'snapshot.withdraw', requestId: '01JB2Z3K4M5N6P7Q8R9S0T1V2W' }],
   ]);
 
   invalidCases('/snapshot', [
@@ -102,7 +104,7 @@ describe('/snapshot', () => {
     [S, [`"${S}" is a snapshot ID, not a volume ID`, `/snapshot copy ${S}`]],
     [I, [`"${I}" is an instance ID`, `/snapshot instance ${I}`]],
     [A, [`"${A}" is an AMI ID`]],
-    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit or help']],
+    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, withdraw or help']],
     ['lsit', ['unknown subcommand "lsit"', 'did you mean list?']],
     ['"list"', ['unknown subcommand "list"']],
     [`${V} --description foo`, ['takes no flags', 'description']],
@@ -216,18 +218,19 @@ describe('/restore', () => {
 describe('/ami', () => {
   validCases('/ami', [
     ['', { kind: 'ami.modal' }],
-    [`create ${I} web`, { kind: 'ami.create', instanceId: I, name: 'web', noReboot: false }],
-    [`create ${I} my web server --no-reboot`, { kind: 'ami.create', instanceId: I, name: 'my web server', noReboot: true }],
+    [`create ${I} web`, { kind: 'ami.create', instanceId: I, name: 'web', noReboot: false, reboot: false }],
+    [`create ${I} my web server --no-reboot`, { kind: 'ami.create', instanceId: I, name: 'my web server', noReboot: true, reboot: false }],
     [
       `create ${I8} "web (v1.2) [prod]/x-y'z@_" --description "nightly, from CI" --no-reboot`,
-      { kind: 'ami.create', instanceId: I8, name: "web (v1.2) [prod]/x-y'z@_", noReboot: true, description: 'nightly, from CI' },
+      { kind: 'ami.create', instanceId: I8, name: "web (v1.2) [prod]/x-y'z@_", noReboot: true, reboot: false, description: 'nightly, from CI' },
     ],
-    [`create ${I} Bob's image`, { kind: 'ami.create', instanceId: I, name: "Bob's image", noReboot: false }],
+    [`create ${I} Bob's image`, { kind: 'ami.create', instanceId: I, name: "Bob's image", noReboot: false, reboot: false }],
     [
       `create ${I} <http://build.example.com|build.example.com>`,
-      { kind: 'ami.create', instanceId: I, name: 'build.example.com', noReboot: false },
+      { kind: 'ami.create', instanceId: I, name: 'build.example.com', noReboot: false, reboot: false },
     ],
-    [`create ${I} ${'n'.repeat(128)}`, { kind: 'ami.create', instanceId: I, name: 'n'.repeat(128), noReboot: false }],
+    [`create ${I} ${'n'.repeat(128)}`, { kind: 'ami.create', instanceId: I, name: 'n'.repeat(128), noReboot: false, reboot: false }],
+    [`create ${I} web --reboot`, { kind: 'ami.create', instanceId: I, name: 'web', noReboot: false, reboot: true }],
     [`from-snapshot ${S} root-2024`, { kind: 'ami.fromSnapshot', snapshotId: S, name: 'root-2024', architecture: 'x86_64' }],
     [`from-snapshot ${S} root --arch arm64`, { kind: 'ami.fromSnapshot', snapshotId: S, name: 'root', architecture: 'arm64' }],
     [`from-snapshot ${S} root --arch=ARM64`, { kind: 'ami.fromSnapshot', snapshotId: S, name: 'root', architecture: 'arm64' }],
@@ -263,7 +266,8 @@ describe('/ami', () => {
     [`create ${I} ${'n'.repeat(129)}`, ['129 characters']],
     [`create ${I} web --no-reboot --no-reboot`, ['--no-reboot is given twice']],
     [`create ${I} web --description ${'d'.repeat(256)}`, ['256 characters', '255']],
-    [`create ${I} web --reboot`, ['unknown flag --reboot', '--no-reboot, --description']],
+    [`create ${I} web --reboot --no-reboot`, ['--reboot and --no-reboot contradict each other']],
+    [`create ${I} web --rebot`, ['unknown flag --rebot (did you mean --reboot?)', '--no-reboot, --reboot, --description']],
     [`from-snapshot ${S} root --arch sparc`, ['"sparc" is not an architecture', 'x86_64 or arm64']],
     [`from-snapshot ${S} root --arch constructor`, ['"constructor" is not an architecture']],
     [`from-snapshot ${V} root`, [`"${V}" is a volume ID, not a snapshot ID`]],
@@ -332,6 +336,7 @@ describe('usage and help', () => {
       '/snapshot delete <snap-id> [--reason "…"]',
       '/snapshot digest',
       '/snapshot audit <snap-id|ami-id|vol-id>',
+      '/snapshot withdraw <request-id>',
       '/snapshot help',
     ]);
     expect(USAGE['/restore'].split('\n')).toEqual([
@@ -340,7 +345,7 @@ describe('usage and help', () => {
     ]);
     expect(USAGE['/ami'].split('\n')).toEqual([
       '/ami',
-      '/ami create <i-id> <name> [--no-reboot] [--description "…"]',
+      '/ami create <i-id> <name> [--no-reboot | --reboot] [--description "…"]',
       '/ami from-snapshot <snap-id> <name> [--arch x86_64|arm64]',
       '/ami list',
       '/ami launch <ami-id> [--type t3.micro] [--subnet subnet-…] [--key name]',

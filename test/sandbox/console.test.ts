@@ -42,6 +42,17 @@ async function state(user: string): Promise<State> {
   return (await (await fetch(`${sb.consoleUrl}/api/state?user=${user}`)).json()) as State;
 }
 
+/** The user's open modal, once the bot has opened it (after its access check). */
+async function modalOf(user: string, callbackId: string, timeoutMs = 10_000): Promise<NonNullable<State['modal']>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const modal = (await state(user)).modal;
+    if (modal?.view.callback_id === callbackId) return modal;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${callbackId}; Slack so far:\n${sb.slack.dump()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const plain = (m: StateMessage) => textOf({ text: m.text, blocks: m.blocks ?? undefined });
 
 /** Polls the page's own view of the workspace until a message matches. */
@@ -88,7 +99,7 @@ describe('the sandbox started as npm start starts it', () => {
     expect(s.banner.simulated.join('\n')).toMatch(/EC2[\s\S]*DynamoDB Local[\s\S]*Slack/);
     for (const step of ['manifest.yml', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']) expect(s.banner.realWorkspace).toContain(step);
     expect(s.channels.map((c) => c.name)).toEqual(['devops', 'approvals', 'cost']);
-    expect(s.workspace.users.map((u) => u.id)).toEqual([DANA, ALEX, SAM]);
+    expect(s.workspace.users.map((u) => u.id)).toEqual([DANA, ALEX, SAM, SANDBOX_USERS.guest.id]);
   });
 
   it('points the bot at the sandbox channels and approver', () => {
@@ -155,29 +166,27 @@ describe('the composer', () => {
 describe('modals', () => {
   it('opens the bot’s modal for the user who typed the command, and shows its validation errors', async () => {
     const snap = DEMO.snapshots.webRootBeforeUpgrade;
-    await post('/api/command', { user: SAM, channel: DEVOPS, text: `/share ${snap}` });
-    const modal = (await state(SAM)).modal;
-    expect(modal?.view.callback_id).toBe('share_create');
-    expect((await state(DANA)).modal).toBeNull();
+    await post('/api/command', { user: DANA, channel: DEVOPS, text: `/share ${snap}` });
+    const modal = await modalOf(DANA, 'share_create');
+    expect((await state(SAM)).modal).toBeNull();
 
     const r = await post('/api/view/submit', {
-      user: SAM,
+      user: DANA,
       viewId: modal!.id,
       values: { target: { value: { type: 'plain_text_input', value: '12345' } }, reason: { value: { type: 'plain_text_input', value: null } } },
     });
     expect(r.result).toBe('errors');
-    const after = (await state(SAM)).modal!;
+    const after = (await state(DANA)).modal!;
     expect(after.id).toBe(modal!.id);
     expect(after.errors.target).toMatch(/12345|account/);
 
-    await post('/api/view/close', { user: SAM, viewId: modal!.id });
-    expect((await state(SAM)).modal).toBeNull();
+    await post('/api/view/close', { user: DANA, viewId: modal!.id });
+    expect((await state(DANA)).modal).toBeNull();
   });
 
   it('loads an external select’s options from the bot as the user types', async () => {
     await post('/api/command', { user: DANA, channel: DEVOPS, text: '/snapshot' });
-    const modal = (await state(DANA)).modal!;
-    expect(modal.view.callback_id).toBe('snapshot_create');
+    const modal = await modalOf(DANA, 'snapshot_create');
     const r = await post('/api/suggest', { user: DANA, viewId: modal.id, blockId: 'volume', actionId: 'volume_pick', value: 'web-1-data' });
     const options = r.options as { text: { text: string }; value: string }[];
     expect(options.map((o) => o.value)).toContain(DEMO.volumes.webData);
@@ -198,19 +207,18 @@ describe('modals', () => {
 
 describe('views.update and the App Home', () => {
   it('re-renders an open modal when the bot updates it', async () => {
-    await post('/api/command', { user: SAM, channel: DEVOPS, text: `/restore ${DEMO.snapshots.webRootDaily}` });
-    const opened = (await state(SAM)).modal!;
-    expect(opened.view.callback_id).toBe('restore_create');
+    await post('/api/command', { user: DANA, channel: DEVOPS, text: `/restore ${DEMO.snapshots.webRootDaily}` });
+    const opened = await modalOf(DANA, 'restore_create');
     // The restore modal opens at once and is filled in (size, minimum) once the snapshot is read.
     const deadline = Date.now() + 15_000;
     let modal = opened;
     while (!JSON.stringify(modal.view).includes('At least 20 GiB') && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
-      modal = (await state(SAM)).modal!;
+      modal = (await state(DANA)).modal!;
     }
     expect(modal.id).toBe(opened.id);
     expect(JSON.stringify(modal.view)).toContain('At least 20 GiB');
-    await post('/api/view/close', { user: SAM, viewId: modal.id });
+    await post('/api/view/close', { user: DANA, viewId: modal.id });
   });
 
   it('opens the App Home: the bot publishes it for that user', async () => {

@@ -7,6 +7,8 @@ export interface SandboxUser {
   name: string;
   /** Shown after the name in the user switcher: "requester", "approver", … */
   role: string;
+  /** What users.info says beyond a full member's defaults (a guest: is_restricted). */
+  slack?: Record<string, unknown>;
 }
 
 export interface SandboxChannel {
@@ -23,9 +25,10 @@ export interface Workspace {
 }
 
 export const SANDBOX_USERS = {
-  requester: { id: DEMO.requesterUserId, name: 'Dana', role: 'requester' },
-  approver: { id: 'U0SANDBOXAPP', name: 'Alex', role: 'approver' },
-  developer: { id: 'U0SANDBOXDEV', name: 'Sam', role: 'developer, not an approver' },
+  requester: { id: DEMO.requesterUserId, name: 'Dana', role: 'operator, requester' },
+  approver: { id: 'U0SANDBOXAPP', name: 'Alex', role: 'operator, approver' },
+  developer: { id: 'U0SANDBOXDEV', name: 'Sam', role: 'developer, not an operator' },
+  guest: { id: 'U0SANDBOXGST', name: 'Gus', role: 'guest', slack: { is_restricted: true } },
 } as const satisfies Record<string, SandboxUser>;
 
 export const SANDBOX_CHANNELS = {
@@ -69,6 +72,8 @@ export function demoHints(): Hint[] {
     { label: 'Post the cost-cleanup digest', command: '/snapshot digest' },
     { label: 'Restore a snapshot (modal)', command: `/restore ${S.webRootDaily}` },
     { label: 'List AMIs', command: '/ami list' },
+    { label: 'Make an AMI of a running instance: snapbot asks before rebooting it', command: `/ami create ${DEMO.instances.web1} web-1-golden` },
+    { label: 'Try a change as Sam (not an operator) or Gus (a guest): refused, and told why', command: `/snapshot ${DEMO.volumes.webRoot}`, where: 'as Sam or Gus' },
     { label: 'History of a snapshot', command: `/snapshot audit ${S.webRootBeforeUpgrade}` },
   ];
 }

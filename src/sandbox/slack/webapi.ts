@@ -47,6 +47,11 @@ export class FakeSlack extends EventEmitter {
   readonly homes = new Map<string, Record<string, unknown>>();
   /** User-group ID → members, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
+  /**
+   * User ID → what users.info adds to a plain full member (is_restricted for a guest, is_stranger or another
+   * team_id for Slack Connect, deleted, is_bot). Anyone not listed is a full member of T0SANDBOX.
+   */
+  readonly users = new Map<string, Record<string, unknown>>();
   private readonly faults: Fault[] = [];
   private readonly uploads = new Map<string, { name: string; title?: string; content: string }>();
   private seq = 0;
@@ -234,8 +239,10 @@ export class FakeSlack extends EventEmitter {
         return { ok: true, view: { id: `VHOME${str('user_id')}` } };
       case 'usergroups.users.list':
         return { ok: true, users: this.userGroups.get(str('usergroup') ?? '') ?? [] };
-      case 'users.info':
-        return { ok: true, user: { id: str('user'), name: str('user'), real_name: str('user'), tz: 'UTC' } };
+      case 'users.info': {
+        const id = str('user') ?? '';
+        return { ok: true, user: { id, team_id: 'T0SANDBOX', name: id.toLowerCase(), real_name: id, tz: 'UTC', deleted: false, is_bot: false, is_restricted: false, is_ultra_restricted: false, ...this.users.get(id) } };
+      }
       case 'files.getUploadURLExternal': {
         const id = `F${String(++this.seq).padStart(8, '0')}`;
         this.uploads.set(id, { name: str('filename') ?? 'file', content: '' });

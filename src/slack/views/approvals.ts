@@ -8,7 +8,7 @@ import { LIMITS, section, truncateLines } from './blockkit.js';
 import { escapeMrkdwn, mention } from './format.js';
 import { MODAL } from './modals.js';
 
-export const APPROVAL_ACTION = { approve: 'approval_approve', reject: 'approval_reject' } as const;
+export const APPROVAL_ACTION = { approve: 'approval_approve', reject: 'approval_reject', withdraw: 'approval_withdraw' } as const;
 
 const STATUS_LINE: Record<ApprovalRequest['status'], string> = {
   pending: ':hourglass_flowing_sand: Waiting for an approver',
@@ -18,12 +18,72 @@ const STATUS_LINE: Record<ApprovalRequest['status'], string> = {
   failed: ':x: Approved, but AWS refused',
   rejected: ':no_entry: Rejected',
   expired: ':alarm_clock: Expired without a decision',
+  withdrawn: ':leftwards_arrow_with_hook: Withdrawn by the requester',
 };
+
+/** The card's heading: a question while pending, the outcome once there is one. */
+const HEADING: Record<ApprovalRequest['status'], string> = {
+  pending: 'Approval needed',
+  approved: 'Approved, running',
+  executing: 'Approved, running',
+  done: 'Approved and done',
+  failed: 'Approved, but AWS refused',
+  rejected: 'Rejected',
+  expired: 'Expired',
+  withdrawn: 'Withdrawn',
+};
+
+/** Approving these cannot be taken back, or exposes data: Slack asks "are you sure?" before the click counts. */
+function approveConfirm(r: ApprovalRequest) {
+  const a = r.action;
+  if (a.type === 'snapshot.delete' || a.type === 'ami.deregister' || a.type === 'share.public') {
+    return {
+      title: { type: 'plain_text' as const, text: a.type === 'share.public' ? 'Make it public?' : 'Delete for good?' },
+      text: { type: 'mrkdwn' as const, text: clip(`You are approving: ${escapeMrkdwn(describeAction(a))} (${r.region}). ${whyApprovalNeeded(a)}`).slice(0, 300) },
+      confirm: { type: 'plain_text' as const, text: 'Approve' },
+      deny: { type: 'plain_text' as const, text: 'Cancel' },
+      style: 'danger' as const,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * What a pending request offers, on its card and in App Home: the two decisions as buttons, and on the card the
+ * requester's Withdraw in its ⋯ menu (the card's buttons are the approvers'; the requester also gets a Withdraw
+ * button in the private note that confirms the request).
+ */
+export function pendingButtons(r: ApprovalRequest, opts: { withdraw: boolean }) {
+  const confirm = approveConfirm(r);
+  return [
+    { type: 'button' as const, action_id: APPROVAL_ACTION.approve, text: { type: 'plain_text' as const, text: 'Approve' }, style: 'primary' as const, value: r.id, ...(confirm ? { confirm } : {}) },
+    { type: 'button' as const, action_id: APPROVAL_ACTION.reject, text: { type: 'plain_text' as const, text: 'Reject' }, style: 'danger' as const, value: r.id },
+    ...(opts.withdraw
+      ? [{ type: 'overflow' as const, action_id: APPROVAL_ACTION.withdraw, options: [{ text: { type: 'plain_text' as const, text: 'Withdraw (requester only)' }, value: r.id }] }]
+      : []),
+  ];
+}
+
+/** The private note to the requester once the request is posted, with their own Withdraw button. */
+export function requestedNotice(r: ApprovalRequest, approvalChannel: string, ttlHours: number): Message {
+  const text = `:hourglass_flowing_sand: Asked for approval to ${describeAction(r.action)} in <#${approvalChannel}> (request \`${r.id}\`). An approver other than you must decide within ${ttlHours} h; I'll tell you the outcome in a direct message.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: clip(text) } },
+      {
+        type: 'actions',
+        block_id: `withdraw:${r.id}`,
+        elements: [{ type: 'button', action_id: APPROVAL_ACTION.withdraw, text: { type: 'plain_text', text: 'Withdraw' }, value: r.id }],
+      },
+    ],
+  };
+}
 
 export function approvalRequestMessage(r: ApprovalRequest): Message {
   const what = describeAction(r.action);
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Approval needed: ${what}`.slice(0, 150) } },
+    { type: 'header', text: { type: 'plain_text', text: `${HEADING[r.status]}: ${what}`.slice(0, 150) } },
     {
       type: 'section',
       text: {
@@ -43,14 +103,8 @@ export function approvalRequestMessage(r: ApprovalRequest): Message {
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Request \`${r.id}\` · decide by ${formatTime(r.decideBy)}` }] });
   if (r.status === 'pending') {
-    blocks.push({
-      type: 'actions',
-      block_id: `approval:${r.id}`,
-      elements: [
-        { type: 'button', action_id: APPROVAL_ACTION.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: r.id },
-        { type: 'button', action_id: APPROVAL_ACTION.reject, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: r.id },
-      ],
-    });
+    blocks.push({ type: 'actions', block_id: `approval:${r.id}`, elements: pendingButtons(r, { withdraw: true }) });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Only an approver other than ${mention(r.requester.userId)} can decide; ${mention(r.requester.userId)} can withdraw it from the ⋯ menu.` }] });
   } else {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(decisionText(r)) } });
   }
@@ -60,8 +114,9 @@ export function approvalRequestMessage(r: ApprovalRequest): Message {
 
 export function decisionText(r: ApprovalRequest): string {
   const lines = [STATUS_LINE[r.status]];
-  if (r.decidedBy && r.status !== 'expired') lines[0] += ` by ${mention(r.decidedBy)}${r.decidedAt ? ` at ${formatTime(r.decidedAt)}` : ''}`;
+  if (r.decidedBy && r.status !== 'expired' && r.status !== 'withdrawn') lines[0] += ` by ${mention(r.decidedBy)}${r.decidedAt ? ` at ${formatTime(r.decidedAt)}` : ''}`;
   if (r.status === 'expired') lines[0] += ` (deadline ${formatTime(r.decideBy)})`;
+  if (r.status === 'withdrawn') lines[0] += `${r.decidedAt ? ` at ${formatTime(r.decidedAt)}` : ''}; nothing was changed in AWS`;
   if (r.rejectReason) lines.push(`*Reason:* ${escapeMrkdwn(r.rejectReason)}`);
   if (r.outcome) lines.push(`*Outcome:* ${escapeMrkdwn(r.outcome.message)}`);
   return lines.join('\n');

@@ -3,6 +3,7 @@
 import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../core/cost.js';
 import { compareFindings, savingUsd, type AgeBucketTotal, type DigestSummary } from '../../core/digest.js';
 import type { Finding } from '../../core/staleness/types.js';
+import type { View } from '@slack/types';
 import {
   actions,
   button,
@@ -27,7 +28,12 @@ export const DIGEST_ACTIONS = {
   requestDeletion: 'digest_request_deletion',
   snooze: 'digest_snooze',
   keep: 'digest_keep',
+  makePrivate: 'digest_make_private',
+  keepShared: 'digest_keep_shared',
 } as const;
+
+/** The modal that asks why an exposure should stay, before the Keep shared request goes to an approver. */
+export const KEEP_SHARED_MODAL = 'digest_keep_shared_reason';
 
 /** What every digest button carries, as JSON in its value. */
 export interface DigestButtonValue {
@@ -171,10 +177,12 @@ function itemBlocks(f: Finding, opts: { showOwner: boolean }): KnownBlock[] {
   if (f.warning) lines.push(`:warning: ${escapeMrkdwn(f.warning)}`);
 
   const value = digestButtonValue(f);
+  // An exposure is never snoozed or kept like a cost: it is made private, or kept shared by an approver's decision.
+  const exposed = f.reasons.some((r) => r.rule === 'public');
   const buttons = [
+    ...(exposed ? [button('Make private', DIGEST_ACTIONS.makePrivate, value, 'danger'), button('Keep shared', DIGEST_ACTIONS.keepShared, value)] : []),
     ...(f.deletable ? [button('Request deletion', DIGEST_ACTIONS.requestDeletion, value, 'primary')] : []),
-    button('Snooze 30 days', DIGEST_ACTIONS.snooze, value),
-    button('Keep', DIGEST_ACTIONS.keep, value),
+    ...(exposed ? [] : [button('Snooze 30 days', DIGEST_ACTIONS.snooze, value), button('Keep', DIGEST_ACTIONS.keep, value)]),
   ];
   return [section(lines.join('\n')), actions(buttons, truncate(`digest|${f.kind}|${f.region}|${f.id}`, LIMITS.blockId, ''))];
 }
@@ -330,4 +338,24 @@ function textCell(value: string): string {
 function sectionSaving(s: { findings: readonly Finding[]; monthlyUsd: number }): string {
   if (!s.findings.some((f) => f.deletable)) return 'none offered for deletion (in use or managed elsewhere)';
   return `${formatUsd(s.monthlyUsd)}/month to save`;
+}
+
+export function keepSharedModal(item: DigestButtonValue, channelId: string): View {
+  return {
+    type: 'modal',
+    callback_id: KEEP_SHARED_MODAL,
+    title: { type: 'plain_text', text: 'Keep shared' },
+    submit: { type: 'plain_text', text: 'Ask an approver' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: JSON.stringify({ item, channelId }),
+    blocks: [
+      section(`\`${item.id}\` (${escapeMrkdwn(item.region)}) is exposed: public, or shared outside the allowed accounts. An approver decides whether it stays that way; if so, the digest lists it in one line for 90 days.`),
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: { type: 'plain_text', text: 'Why should it stay shared?' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
+      },
+    ],
+  };
 }

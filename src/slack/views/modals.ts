@@ -96,17 +96,22 @@ export function amiModal(meta: ModalMetadata): View {
     textInput('name', 'AMI name', { max: 128, placeholder: 'web-2026-11-22', hint: '3–128 characters: letters, digits, spaces and ( ) [ ] . / - \' @ _' }),
     {
       type: 'input',
-      block_id: 'options',
-      optional: true,
-      label: { type: 'plain_text', text: 'Options' },
+      block_id: 'reboot',
+      label: { type: 'plain_text', text: 'If the instance is running' },
+      hint: { type: 'plain_text', text: 'A stopped instance is never rebooted.' },
       element: {
-        type: 'checkboxes',
+        type: 'radio_buttons',
         action_id: 'value',
         options: [
           {
-            text: { type: 'plain_text', text: 'No reboot' },
+            text: { type: 'plain_text', text: 'Reboot it and create' },
+            value: 'reboot',
+            description: { type: 'plain_text', text: 'Consistent file systems; the instance is down for the reboot' },
+          },
+          {
+            text: { type: 'plain_text', text: 'Create without reboot' },
             value: 'no-reboot',
-            description: { type: 'plain_text', text: 'Faster and no downtime, but file systems may not be consistent' },
+            description: { type: 'plain_text', text: 'No downtime, but file systems may not be consistent' },
           },
         ],
       },

@@ -57,7 +57,8 @@ describe('digestMessage', () => {
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     const last = loose(message.blocks).at(-1)!;
     expect(last.type).toBe('context');
-    const shown = buttons(message.blocks).filter((b) => b.action_id === 'digest_snooze').length;
+    // One actions block per item shown.
+    const shown = loose(message.blocks).filter((b) => b.type === 'actions').length;
     expect(shown).toBeGreaterThan(0);
     expect(JSON.stringify(last)).toContain(`and ${(10_000 - shown).toLocaleString('en').replace(/,/g, ' ')} more`);
     expect(JSON.stringify(last)).toMatch(/\$[\d ]+\.\d\d\/month — full list in the attached CSV \(snapbot-digest-2025-06-01.csv\)/);
@@ -151,13 +152,29 @@ describe('reminderMessage', () => {
     expect(text).toMatch(/…and [\d ]+ more, up to \$[\d ]+\.\d\d\/month/);
     expect(message.text).toMatch(/3 000 resources you created through snapbot look outdated: up to \$/);
     const ids = new Set(buttons(message.blocks).map((b) => b.action_id));
-    expect(ids).toEqual(new Set(['digest_request_deletion', 'digest_snooze', 'digest_keep']));
+    expect(ids).toEqual(new Set(['digest_request_deletion', 'digest_snooze', 'digest_keep', 'digest_make_private', 'digest_keep_shared']));
+  });
+
+  it('offers Make private and Keep shared on an exposure, never Snooze or Keep', () => {
+    const [pub, cost] = many(2).map((f, i) =>
+      i === 0 ? { ...f, reasons: [{ rule: 'public', text: 'public: any AWS account can create a volume from it' }] } : { ...f, reasons: [{ rule: 'older-than', text: 'older than 90 days' }] },
+    );
+    const message = reminderMessage('U0123ABCD', [pub, cost]);
+    const blocks = loose(message.blocks).filter((b) => b.type === 'actions');
+    const idsOf = (b: Loose) => (b.elements ?? []).map((e) => e.action_id);
+    const forPublic = blocks.find((b) => (b.elements ?? []).some((e) => e.value?.includes(pub.id)))!;
+    const forCost = blocks.find((b) => (b.elements ?? []).some((e) => e.value?.includes(cost.id)))!;
+    expect(idsOf(forPublic)).toEqual(expect.arrayContaining(['digest_make_private', 'digest_keep_shared']));
+    expect(idsOf(forPublic)).not.toContain('digest_snooze');
+    expect(idsOf(forPublic)).not.toContain('digest_keep');
+    expect(idsOf(forCost)).toEqual(expect.arrayContaining(['digest_snooze', 'digest_keep']));
+    expect(idsOf(forCost)).not.toContain('digest_make_private');
   });
 
   it('shows everything when it fits', () => {
     const message = reminderMessage('U0123ABCD', many(3));
     expect(blockKitViolations(message)).toEqual([]);
-    expect(buttons(message.blocks).filter((b) => b.action_id === 'digest_keep')).toHaveLength(3);
+    expect(loose(message.blocks).filter((b) => b.type === 'actions')).toHaveLength(3);
     expect(loose(message.blocks).at(-1)!.type).toBe('actions');
   });
 });

@@ -1,41 +1,53 @@
-// Approve / Reject on a request message. Approve decides at once; Reject asks for a reason first.
-import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { describeAction, mayDecide } from '../../../core/approvals.js';
-import { approverUserIds, decide } from '../../../usecases/approvals.js';
-import { replyPrivately, type Deps } from '../../../usecases/context.js';
+// Approve / Reject / Withdraw on a request card (or the App Home). Approve decides at once; Reject asks for a reason
+// first; Withdraw is the requester's own.
+import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { describeAction } from '../../../core/approvals.js';
+import { decide, mayDecideNow, withdrawRequest } from '../../../usecases/approvals.js';
+import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 import { rejectModal } from '../../views/approvals.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
-function where(args: ButtonArgs): { userId: string; channelId: string } {
-  return { userId: args.body.user.id, channelId: args.body.channel?.id ?? args.body.container?.channel_id ?? args.body.user.id };
+function clicker(args: ButtonArgs): Invocation {
+  return {
+    userId: args.body.user.id,
+    channelId: args.body.channel?.id ?? args.body.container?.channel_id ?? args.body.user.id,
+    teamId: args.body.team?.id ?? args.body.user.team_id,
+  };
 }
 
 export function approveClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
-    const { userId, channelId } = where(args);
     const requestId = args.action.value ?? '';
-    deps.background(() => decide(deps, { userId, channelId, requestId, decision: 'approved' }));
+    deps.background(() => decide(deps, { ...clicker(args), requestId, decision: 'approved' }));
   };
 }
 
 export function rejectClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
-    const { userId, channelId } = where(args);
+    const who = clicker(args);
     const requestId = args.action.value ?? '';
     // Check first, so someone who may not decide is told why instead of being shown a form.
     const request = await deps.store.approvals.get(requestId).catch(() => undefined);
     if (!request) {
-      await replyPrivately(deps, { userId, channelId }, { text: `:x: Request \`${requestId}\` could not be read; nothing changed.` });
+      await replyPrivately(deps, who, { text: `:x: Request \`${requestId}\` could not be read; nothing changed.` });
       return;
     }
-    const permission = mayDecide(request, userId, { approverUserIds: await approverUserIds(deps), now: deps.now() });
-    if (!permission.ok) {
-      await replyPrivately(deps, { userId, channelId }, { text: `:no_entry: Not allowed: ${permission.reason} Nothing changed.` });
-      return;
-    }
-    await deps.out.openModal(args.body.trigger_id, { ...rejectModal(requestId, describeAction(request.action)), private_metadata: JSON.stringify({ requestId, channelId }) });
+    if (!(await mayDecideNow(deps, who, request))) return;
+    await deps.out.openModal(args.body.trigger_id, {
+      ...rejectModal(requestId, describeAction(request.action)),
+      private_metadata: JSON.stringify({ requestId, channelId: who.channelId }),
+    });
+  };
+}
+
+/** The requester's Withdraw: a button on their private note, or the ⋯ menu on the card. */
+export function withdrawClicked(deps: Deps) {
+  return async (args: SlackActionMiddlewareArgs<BlockButtonAction | BlockOverflowAction> & AllMiddlewareArgs): Promise<void> => {
+    await args.ack();
+    const requestId = (args.action.type === 'overflow' ? args.action.selected_option?.value : args.action.value) ?? '';
+    deps.background(() => withdrawRequest(deps, clicker(args as ButtonArgs), requestId));
   };
 }

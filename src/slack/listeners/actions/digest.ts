@@ -1,28 +1,54 @@
-// The digest's and reminders' buttons.
+// The digest's and reminders' buttons. Each is a row of the access policy's button table: an operator acts, the
+// others are told why not, privately; the buttons work the same wherever the message is.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { keep, requestDeletionFromDigest, snooze, type DigestItemRef } from '../../../usecases/cleanup.js';
+import type { ButtonName } from '../../../core/policy.js';
+import { check } from '../../../usecases/access.js';
+import { keep, makePrivate, requestDeletionFromDigest, snooze, type DigestItemRef } from '../../../usecases/cleanup.js';
 import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
-import { parseDigestButtonValue } from '../../views/digest.js';
+import { keepSharedModal, parseDigestButtonValue } from '../../views/digest.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
-function handler(deps: Deps, run: (deps: Deps, inv: Invocation, item: DigestItemRef) => Promise<void>) {
+function clicked(args: ButtonArgs): Invocation {
+  return {
+    userId: args.body.user.id,
+    channelId: args.body.channel?.id ?? args.body.container?.channel_id ?? args.body.user.id,
+    teamId: args.body.team?.id ?? args.body.user.team_id,
+    responseUrl: args.body.response_url,
+  };
+}
+
+function handler(deps: Deps, button: ButtonName, run: (deps: Deps, inv: Invocation, item: DigestItemRef) => Promise<void>) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
-    const inv: Invocation = {
-      userId: args.body.user.id,
-      channelId: args.body.channel?.id ?? args.body.container?.channel_id ?? args.body.user.id,
-      responseUrl: args.body.response_url,
-    };
+    const inv = clicked(args);
     const item = parseDigestButtonValue(args.action.value);
     if (!item) {
       await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
       return;
     }
-    deps.background(() => run(deps, inv, item));
+    deps.background(async () => {
+      if (await check(deps, inv, { type: 'button', button }, { resources: [item.id], count: false })) await run(deps, inv, item);
+    });
   };
 }
 
-export const requestDeletionClicked = (deps: Deps) => handler(deps, requestDeletionFromDigest);
-export const snoozeClicked = (deps: Deps) => handler(deps, snooze);
-export const keepClicked = (deps: Deps) => handler(deps, keep);
+export const requestDeletionClicked = (deps: Deps) => handler(deps, 'digest.requestDeletion', requestDeletionFromDigest);
+export const snoozeClicked = (deps: Deps) => handler(deps, 'digest.snooze', snooze);
+export const keepClicked = (deps: Deps) => handler(deps, 'digest.keep', keep);
+export const makePrivateClicked = (deps: Deps) => handler(deps, 'digest.makePrivate', makePrivate);
+
+/** Keep shared asks for a reason first; the policy is asked before the form opens (and again on submit). */
+export function keepSharedClicked(deps: Deps) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const inv = clicked(args);
+    const item = parseDigestButtonValue(args.action.value);
+    if (!item) {
+      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
+      return;
+    }
+    if (!(await check(deps, inv, { type: 'button', button: 'digest.keepShared' }, { resources: [item.id], count: false }))) return;
+    await deps.out.openModal(args.body.trigger_id, keepSharedModal(item, inv.channelId));
+  };
+}

@@ -3,16 +3,23 @@ import type { Deps } from '../../../usecases/context.js';
 import { APPROVAL_ACTION } from '../../views/approvals.js';
 import { DIGEST_ACTIONS } from '../../views/digest.js';
 import { PICKER } from '../../views/modals.js';
-import { approveClicked, rejectClicked } from './approval.js';
-import { keepClicked, requestDeletionClicked, snoozeClicked } from './digest.js';
+import { CONFIRM_ACTION } from '../../views/confirmations.js';
+import { approveClicked, rejectClicked, withdrawClicked } from './approval.js';
+import { rebootChosen } from './confirm.js';
+import { keepClicked, keepSharedClicked, makePrivateClicked, requestDeletionClicked, snoozeClicked } from './digest.js';
 import { instanceOptions, volumeOptions, zoneOptions } from './pickers.js';
 
 export function register(app: App, deps: Deps): void {
   app.action(APPROVAL_ACTION.approve, approveClicked(deps));
   app.action(APPROVAL_ACTION.reject, rejectClicked(deps));
+  app.action(APPROVAL_ACTION.withdraw, withdrawClicked(deps));
+  app.action(CONFIRM_ACTION.reboot, rebootChosen(deps, true));
+  app.action(CONFIRM_ACTION.noReboot, rebootChosen(deps, false));
   app.action(DIGEST_ACTIONS.requestDeletion, requestDeletionClicked(deps));
   app.action(DIGEST_ACTIONS.snooze, snoozeClicked(deps));
   app.action(DIGEST_ACTIONS.keep, keepClicked(deps));
+  app.action(DIGEST_ACTIONS.makePrivate, makePrivateClicked(deps));
+  app.action(DIGEST_ACTIONS.keepShared, keepSharedClicked(deps));
   app.options(PICKER.volume, volumeOptions(deps));
   app.options(PICKER.instance, instanceOptions(deps));
   app.options(PICKER.az, zoneOptions(deps));

@@ -1,10 +1,11 @@
-// /ami — create, from-snapshot, list, launch, copy, deregister (approval), help; no text opens the modal.
+// /ami — create (asks before rebooting), from-snapshot, list, launch (approval outside the allowed types), copy,
+// deregister (approval), help; no text opens the modal.
 import { helpText } from '../../../core/grammar.js';
 import { requestApproval } from '../../../usecases/approvals.js';
 import type { Deps } from '../../../usecases/context.js';
-import { copyImage, createImage, createImageFromSnapshot, launchImage, listImages } from '../../../usecases/images.js';
+import { askBeforeReboot, copyImage, createImage, createImageFromSnapshot, launchImage, listImages } from '../../../usecases/images.js';
 import { amiModal } from '../../views/modals.js';
-import { invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function amiCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -16,35 +17,29 @@ export function amiCommand(deps: Deps) {
         await args.ack({ response_type: 'ephemeral', text: helpText() });
         return;
       case 'ami.modal':
-        await args.ack();
-        await deps.out.openModal(args.command.trigger_id, amiModal({ channelId: inv.channelId, responseUrl: inv.responseUrl }));
-        return;
+        return ackThenOpen(args, deps, inv, cmd, () =>
+          deps.out.openModal(args.command.trigger_id, amiModal({ channelId: inv.channelId, responseUrl: inv.responseUrl })),
+        );
       case 'ami.create':
-        await args.ack();
-        deps.background(() => createImage(deps, inv, cmd));
-        return;
+        return ackThenRun(args, deps, inv, cmd, (verdict, facts) =>
+          verdict.decision === 'confirm' ? askBeforeReboot(deps, inv, cmd, facts) : createImage(deps, inv, cmd),
+        );
       case 'ami.fromSnapshot':
-        await args.ack();
-        deps.background(() => createImageFromSnapshot(deps, inv, cmd));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => createImageFromSnapshot(deps, inv, cmd));
       case 'ami.list':
-        await args.ack();
-        deps.background(() => listImages(deps, inv));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => listImages(deps, inv));
       case 'ami.launch':
-        await args.ack();
-        deps.background(() => launchImage(deps, inv, cmd));
-        return;
+        return ackThenRun(args, deps, inv, cmd, (verdict) => {
+          if (verdict.decision !== 'approval') return launchImage(deps, inv, cmd);
+          const { kind: _kind, ...launch } = cmd;
+          return requestApproval(deps, inv, { type: 'ami.launch', ...launch });
+        });
       case 'ami.copy':
-        await args.ack();
-        deps.background(() => copyImage(deps, inv, cmd));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => copyImage(deps, inv, cmd));
       case 'ami.deregister':
-        await args.ack();
-        deps.background(() =>
+        return ackThenRun(args, deps, inv, cmd, () =>
           requestApproval(deps, inv, { type: 'ami.deregister', imageId: cmd.imageId, deleteSnapshots: cmd.deleteSnapshots }, cmd.reason),
         );
-        return;
       default:
         await args.ack({ response_type: 'ephemeral', text: helpText() });
     }

@@ -2,7 +2,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
 import { parseCommand } from '../../../core/grammar.js';
-import type { Invocation } from '../../../usecases/context.js';
+import type { Facts, Verdict } from '../../../core/policy.js';
+import { check } from '../../../usecases/access.js';
+import type { Deps, Invocation } from '../../../usecases/context.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -29,6 +31,7 @@ export function invocationOf(command: CommandArgs['command']): Invocation {
   return {
     userId: command.user_id,
     channelId: command.channel_id,
+    teamId: command.team_id,
     responseUrl: command.response_url,
     triggerId: command.trigger_id,
   };
@@ -59,4 +62,39 @@ export async function parseOrAnswer(name: SlashCommandName, args: CommandArgs): 
     return undefined;
   }
   return cmd;
+}
+
+/**
+ * Acks at once, then (after the ack, so a slow Slack lookup never delays it) asks the access policy and runs what it
+ * allows; a refusal has been answered privately by then. `run` gets the verdict: allow, approval or confirm.
+ */
+export async function ackThenRun(
+  args: CommandArgs,
+  deps: Deps,
+  inv: Invocation,
+  command: Command,
+  run: (verdict: Exclude<Verdict, { decision: 'refuse' }>, facts: Facts) => Promise<void>,
+): Promise<void> {
+  await args.ack();
+  runChecked(deps, inv, command, run);
+}
+
+/** After-ack work: the policy's check, then `run` for whatever it did not refuse. Also for modal submissions. */
+export function runChecked(
+  deps: Deps,
+  inv: Invocation,
+  command: Command,
+  run: (verdict: Exclude<Verdict, { decision: 'refuse' }>, facts: Facts) => Promise<void>,
+): void {
+  deps.background(async () => {
+    const checked = await check(deps, inv, { type: 'command', command });
+    if (checked && checked.verdict.decision !== 'refuse') await run(checked.verdict, checked.facts);
+  });
+}
+
+/** Acks, asks the policy (a modal must open within Slack's 3 s trigger window, so not queued), then opens it. */
+export async function ackThenOpen(args: CommandArgs, deps: Deps, inv: Invocation, command: Command, open: () => Promise<unknown>): Promise<void> {
+  await args.ack();
+  const checked = await check(deps, inv, { type: 'command', command });
+  if (checked) await open();
 }

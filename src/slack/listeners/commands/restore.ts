@@ -1,7 +1,7 @@
 // /restore snap-… — the modal, or the one-line form that creates (and attaches) the volume directly.
 import type { Deps } from '../../../usecases/context.js';
 import { loadRestoreModal, restoreVolume } from '../../../usecases/restore.js';
-import { invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function restoreCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -10,14 +10,10 @@ export function restoreCommand(deps: Deps) {
     const inv = invocationOf(args.command);
     switch (cmd.kind) {
       case 'restore.modal':
-        await args.ack();
-        await loadRestoreModal(deps, inv, args.command.trigger_id, cmd.snapshotId);
-        return;
+        return ackThenOpen(args, deps, inv, cmd, () => loadRestoreModal(deps, inv, args.command.trigger_id, cmd.snapshotId));
       case 'restore.create': {
-        await args.ack();
         const { kind: _kind, ...req } = cmd;
-        deps.background(() => restoreVolume(deps, inv, req));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => restoreVolume(deps, inv, req));
       }
       default:
         await args.ack();

@@ -2,7 +2,7 @@
 import type { Deps } from '../../../usecases/context.js';
 import { revokeShare, share } from '../../../usecases/sharing.js';
 import { shareModal } from '../../views/modals.js';
-import { invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function shareCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -11,20 +11,13 @@ export function shareCommand(deps: Deps) {
     const inv = invocationOf(args.command);
     switch (cmd.kind) {
       case 'share.modal':
-        await args.ack();
-        await deps.out.openModal(
-          args.command.trigger_id,
-          shareModal({ channelId: inv.channelId, responseUrl: inv.responseUrl, resourceId: cmd.resourceId }),
+        return ackThenOpen(args, deps, inv, cmd, () =>
+          deps.out.openModal(args.command.trigger_id, shareModal({ channelId: inv.channelId, responseUrl: inv.responseUrl, resourceId: cmd.resourceId })),
         );
-        return;
       case 'share.add':
-        await args.ack();
-        deps.background(() => share(deps, inv, cmd.resourceId, cmd.target, cmd.reason));
-        return;
+        return ackThenRun(args, deps, inv, cmd, (verdict) => share(deps, inv, cmd, verdict.decision === 'approval'));
       case 'share.revoke':
-        await args.ack();
-        deps.background(() => revokeShare(deps, inv, cmd.resourceId, cmd.target));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => revokeShare(deps, inv, cmd.resourceId, cmd.target));
       default:
         await args.ack();
     }

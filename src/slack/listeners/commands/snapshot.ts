@@ -1,12 +1,12 @@
-// /snapshot — create, instance, list, copy, delete (approval), digest, audit, help; no text opens the modal.
+// /snapshot — create, instance, list, copy, delete (approval), digest, audit, withdraw, help; no text opens the modal.
 import { helpText } from '../../../core/grammar.js';
-import { requestApproval } from '../../../usecases/approvals.js';
+import { requestApproval, withdrawRequest } from '../../../usecases/approvals.js';
 import { showAudit } from '../../../usecases/audit.js';
 import type { Deps } from '../../../usecases/context.js';
 import { postDigestHere } from '../../../usecases/digest.js';
 import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
 import { snapshotModal } from '../../views/modals.js';
-import { invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function snapshotCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -18,36 +18,29 @@ export function snapshotCommand(deps: Deps) {
         await args.ack({ response_type: 'ephemeral', text: helpText() });
         return;
       case 'snapshot.modal':
-        await args.ack();
-        await deps.out.openModal(args.command.trigger_id, snapshotModal({ channelId: inv.channelId, responseUrl: inv.responseUrl }));
-        return;
+        return ackThenOpen(args, deps, inv, cmd, () =>
+          deps.out.openModal(args.command.trigger_id, snapshotModal({ channelId: inv.channelId, responseUrl: inv.responseUrl })),
+        );
       case 'snapshot.create':
-        await args.ack();
-        deps.background(() => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
       case 'snapshot.instance':
-        await args.ack();
-        deps.background(() => snapshotInstance(deps, inv, cmd));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => snapshotInstance(deps, inv, cmd));
       case 'snapshot.list':
-        await args.ack();
-        deps.background(() => listSnapshots(deps, inv, cmd.volumeId));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => listSnapshots(deps, inv, cmd.volumeId));
       case 'snapshot.copy':
-        await args.ack();
-        deps.background(() => copySnapshot(deps, inv, cmd));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => copySnapshot(deps, inv, cmd));
       case 'snapshot.delete':
-        await args.ack();
-        deps.background(() => requestApproval(deps, inv, { type: 'snapshot.delete', snapshotId: cmd.snapshotId }, cmd.reason));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () =>
+          requestApproval(deps, inv, { type: 'snapshot.delete', snapshotId: cmd.snapshotId }, cmd.reason),
+        );
       case 'snapshot.digest':
-        await args.ack();
-        deps.background(() => postDigestHere(deps, inv));
-        return;
+        return ackThenRun(args, deps, inv, cmd, () => postDigestHere(deps, inv));
       case 'snapshot.audit':
+        return ackThenRun(args, deps, inv, cmd, () => showAudit(deps, inv, cmd.resourceId));
+      case 'snapshot.withdraw':
+        // The policy needs to know whose request it is: the use case reads it, then asks.
         await args.ack();
-        deps.background(() => showAudit(deps, inv, cmd.resourceId));
+        deps.background(() => withdrawRequest(deps, inv, cmd.requestId));
         return;
       default:
         await args.ack({ response_type: 'ephemeral', text: helpText() });

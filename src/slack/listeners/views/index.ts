@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../usecases/context.js';
+import { KEEP_SHARED_MODAL } from '../../views/digest.js';
 import { MODAL } from '../../views/modals.js';
+import { keepSharedSubmitted } from './keep-shared.js';
 import { rejectSubmitted } from './reject.js';
 import { amiSubmitted, restoreSubmitted, shareSubmitted, snapshotSubmitted } from './modals.js';
 
@@ -10,4 +12,5 @@ export function register(app: App, deps: Deps): void {
   app.view(MODAL.restore, restoreSubmitted(deps));
   app.view(MODAL.share, shareSubmitted(deps));
   app.view(MODAL.reject, rejectSubmitted(deps));
+  app.view(KEEP_SHARED_MODAL, keepSharedSubmitted(deps));
 }

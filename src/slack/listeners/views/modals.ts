@@ -6,9 +6,10 @@ import { parseCommand } from '../../../core/grammar.js';
 import { checkRestore, restoreVolume } from '../../../usecases/restore.js';
 import type { Deps, Invocation } from '../../../usecases/context.js';
 import { createSnapshot } from '../../../usecases/snapshots.js';
-import { createImage } from '../../../usecases/images.js';
+import { askBeforeReboot, createImage } from '../../../usecases/images.js';
 import { share } from '../../../usecases/sharing.js';
 import type { ModalMetadata } from '../../views/modals.js';
+import { runChecked } from '../commands/common.js';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 type Values = ViewOutput['state']['values'];
@@ -62,7 +63,7 @@ async function parseModal(
 function invocation(args: ViewArgs): Invocation {
   const meta = metadata(args.view);
   // Opened from a DM or somewhere snapbot cannot post: answer in the user's DM with the app.
-  return { userId: args.body.user.id, channelId: meta.channelId || args.body.user.id, responseUrl: meta.responseUrl };
+  return { userId: args.body.user.id, channelId: meta.channelId || args.body.user.id, teamId: args.body.team?.id ?? args.body.user.team_id, responseUrl: meta.responseUrl };
 }
 
 export function snapshotSubmitted(deps: Deps) {
@@ -78,7 +79,7 @@ export function snapshotSubmitted(deps: Deps) {
     }
     await args.ack();
     const inv = invocation(args);
-    deps.background(() => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
+    runChecked(deps, inv, cmd, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
   };
 }
 
@@ -88,12 +89,15 @@ export function amiSubmitted(deps: Deps) {
     const instanceId = value(v, 'instance') ?? '';
     const name = value(v, 'name') ?? '';
     const description = value(v, 'description');
-    const text = `create ${instanceId} ${quote(name)}${checked(v, 'options', 'no-reboot') ? ' --no-reboot' : ''}${description ? ` --description ${quote(description)}` : ''}`;
+    // The radio answers the reboot question up front (the older checkbox form said only "no reboot").
+    const reboot = value(v, 'reboot') ?? (checked(v, 'options', 'no-reboot') ? 'no-reboot' : undefined);
+    const flag = reboot === 'no-reboot' ? ' --no-reboot' : reboot === 'reboot' ? ' --reboot' : '';
+    const text = `create ${instanceId} ${quote(name)}${flag}${description ? ` --description ${quote(description)}` : ''}`;
     const cmd = await parseModal(args, '/ami', text, { 'i-': 'instance', instance: 'instance', name: 'name', escription: 'description' }, 'name');
     if (!cmd || cmd.kind !== 'ami.create') return;
     await args.ack();
     const inv = invocation(args);
-    deps.background(() => createImage(deps, inv, cmd));
+    runChecked(deps, inv, cmd, (verdict, facts) => (verdict.decision === 'confirm' ? askBeforeReboot(deps, inv, cmd, facts) : createImage(deps, inv, cmd)));
   };
 }
 
@@ -140,7 +144,7 @@ export function restoreSubmitted(deps: Deps) {
     }
     await args.ack();
     const inv = invocation(args);
-    deps.background(() => restoreVolume(deps, inv, req));
+    runChecked(deps, inv, cmd, () => restoreVolume(deps, inv, req));
   };
 }
 
@@ -158,6 +162,6 @@ export function shareSubmitted(deps: Deps) {
     }
     await args.ack();
     const inv = invocation(args);
-    deps.background(() => share(deps, inv, cmd.resourceId, cmd.target, cmd.reason));
+    runChecked(deps, inv, cmd, (verdict) => share(deps, inv, cmd, verdict.decision === 'approval'));
   };
 }

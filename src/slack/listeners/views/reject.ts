@@ -18,8 +18,9 @@ export function rejectSubmitted(deps: Deps) {
       meta = {};
     }
     const userId = args.body.user.id;
+    const teamId = args.body.team?.id ?? args.body.user.team_id;
     deps.background(() =>
-      decide(deps, { userId, channelId: meta.channelId ?? userId, requestId: meta.requestId ?? '', decision: 'rejected', reason }),
+      decide(deps, { userId, teamId, channelId: meta.channelId ?? userId, requestId: meta.requestId ?? '', decision: 'rejected', reason }),
     );
   };
 }
