@@ -21,7 +21,8 @@ export function burstRepository(db: Dynamo, clock: () => Date): BurstRepository 
       const window = Math.floor(now / BURST_WINDOW_MS);
       const elapsed = (now - window * BURST_WINDOW_MS) / BURST_WINDOW_MS;
       const previous = await db.get(key.burst(userId, window - 1), false);
-      const carried = Math.floor(Number(previous?.n ?? 0) * (1 - elapsed));
+      // Rounded up: a burst at the end of the last window is not forgotten early.
+      const carried = Math.ceil(Number(previous?.n ?? 0) * (1 - elapsed));
       const room = limit - carried;
       const retryAt = new Date((window + 1) * BURST_WINDOW_MS);
       if (room <= 0) return { ok: false, retryAt };

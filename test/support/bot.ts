@@ -1,6 +1,6 @@
 // The whole bot as Slack sees it: the real app (Bolt's HTTP receiver, signature checks) on a free port, the
 // sandbox EC2 behind the real SDK, DynamoDB Local, and a fake Slack Web API recording what the bot posts.
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createSnapbot, type Snapbot } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startSandboxEc2, type SandboxEc2, type SandboxEc2Options } from '../../src/sandbox/ec2/index.js';
@@ -34,6 +34,8 @@ export interface TestBotOptions {
   sharedEc2?: SandboxEc2;
   sharedSlack?: FakeSlack;
   jobs?: boolean;
+  /** Where the bot logs (default: nowhere). */
+  logger?: Logger;
 }
 
 export async function startTestBot(o: TestBotOptions = {}): Promise<TestBot> {
@@ -58,7 +60,7 @@ export async function startTestBot(o: TestBotOptions = {}): Promise<TestBot> {
     },
     'production',
   );
-  const bot = await createSnapbot(config, { credentials: FAKE_CREDENTIALS, logger: pino({ level: 'silent' }), jobs: o.jobs ?? false });
+  const bot = await createSnapbot(config, { credentials: FAKE_CREDENTIALS, logger: o.logger ?? pino({ level: 'silent' }), jobs: o.jobs ?? false });
   await bot.start();
   const sender = new SlackSender(`http://127.0.0.1:${bot.port}/slack/events`, SECRET, `${slack.url}/response/`);
   return {
