@@ -56,6 +56,10 @@ describe('config', () => {
     ['TZ', 'Mars/Olympus', /TZ="Mars\/Olympus"/],
     ['SNAPSHOT_PRICE_GB_MONTH', 'cheap', /SNAPSHOT_PRICE_GB_MONTH="cheap"/],
     ['AWS_ENDPOINT_URL_EC2', 'localhost:4566', /AWS_ENDPOINT_URL_EC2="localhost:4566" is not valid: an http\(s\) URL/],
+    ['OPERATORS', 'U0123ABCD,@dana', /OPERATORS=.*"@dana" is not one/],
+    ['COMMAND_CHANNELS', 'C0123ABCD,#ops', /COMMAND_CHANNELS=.*"#ops" is not one/],
+    ['LAUNCH_INSTANCE_TYPES', 't3.*,large', /LAUNCH_INSTANCE_TYPES=.*"large" is not one/],
+    ['BURST_LIMIT', '-3', /BURST_LIMIT="-3" is not valid: a whole number/],
   ])('%s=%s is refused with the variable, the value and what is allowed', (name, value, message) => {
     const p = problems({ ...PROD, [name]: value });
     expect(p.join('\n')).toMatch(message);
@@ -73,6 +77,12 @@ describe('config', () => {
       dynamodb: 'http://localhost:4566',
     });
     expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_EC2: 'http://b:2' }).endpoints.ec2).toBe('http://b:2');
+  });
+
+  it('the access settings follow the contract: everyone operates, anywhere, t3/t3a/t4g launch at once, 20 per 10 min', () => {
+    expect(loadConfig(PROD).access).toEqual({ operators: undefined, commandChannels: undefined, launchInstanceTypes: ['t3.*', 't3a.*', 't4g.*'], burstLimit: 20 });
+    const c = loadConfig({ ...PROD, OPERATORS: 'U0A, S0B,U0A', COMMAND_CHANNELS: 'C0OPS', LAUNCH_INSTANCE_TYPES: 'T3.micro,m7g.*', BURST_LIMIT: '0' });
+    expect(c.access).toEqual({ operators: ['U0A', 'S0B'], commandChannels: ['C0OPS'], launchInstanceTypes: ['t3.micro', 'm7g.*'], burstLimit: 0 });
   });
 
   it('REGIONS is deduplicated and DIGEST_CHANNEL overrides', () => {

@@ -283,3 +283,23 @@ describe('burst limit', () => {
     }
   });
 });
+
+describe('start-up', () => {
+  it('with OPERATORS unset, warns once, naming what every full member may then do', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const b = await startTestBot({ sharedEc2: t.ec2, logger: pino({ level: 'warn' }, sink) });
+    try {
+      const warnings = lines.filter((l) => /OPERATORS is not set/.test(String(l.msg)));
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0].msg)).toMatch(/every full member of the workspace may run the commands that change AWS/);
+    } finally {
+      await b.stop();
+    }
+  });
+});
