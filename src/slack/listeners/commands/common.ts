@@ -4,7 +4,7 @@ import { UsageError, type Command, type SlashCommandName } from '../../../core/c
 import { parseCommand } from '../../../core/grammar.js';
 import type { Facts, Verdict } from '../../../core/policy.js';
 import { check } from '../../../usecases/access.js';
-import type { Deps, Invocation } from '../../../usecases/context.js';
+import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -96,5 +96,13 @@ export function runChecked(
 export async function ackThenOpen(args: CommandArgs, deps: Deps, inv: Invocation, command: Command, open: () => Promise<unknown>): Promise<void> {
   await args.ack();
   const checked = await check(deps, inv, { type: 'command', command });
-  if (checked) await open();
+  if (!checked) return;
+  try {
+    await open();
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+    await replyPrivately(deps, inv, {
+      text: `:warning: The form could not open (Slack answered ${code}; it allows 3 seconds after the command). Run the command again, or use its one-line form (\`/snapshot help\`).`,
+    });
+  }
 }
