@@ -232,8 +232,10 @@ export function evaluate(who: Who, where: Where, act: Act, settings: PolicySetti
   return gate ?? { decision: 'allow' };
 }
 
-/** Guests, outsiders, bots, deactivated and unknown people may read nothing but help, and change nothing. */
+/** Guests, outsiders, bots and deactivated people may read nothing but help, and change nothing; unknown ones may read. */
 function standingRefusal(who: Who, access: Access): Verdict | undefined {
+  // Reading stays available while Slack cannot be asked; only changes need to know who it is.
+  if (who.standing === 'unknown' && access === 'member') return undefined;
   const doing = access === 'approver' ? 'decide requests' : access === 'member' ? 'use this command' : 'change AWS through snapbot';
   switch (who.standing) {
     case 'member':

@@ -2,6 +2,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { SlackPerson } from '../core/policy.js';
 import { slackLogger } from './logger.js';
 
 export interface Message {
@@ -23,17 +24,7 @@ export interface PrivateTarget {
 }
 
 /** What users.info says about a person, as far as snapbot reads it (src/core/policy.ts judges it). */
-export interface SlackUser {
-  id: string;
-  team_id?: string;
-  deleted?: boolean;
-  is_bot?: boolean;
-  is_app_user?: boolean;
-  is_restricted?: boolean;
-  is_ultra_restricted?: boolean;
-  is_stranger?: boolean;
-  enterprise_user?: { enterprise_id?: string };
-}
+export type SlackUser = SlackPerson;
 
 /** The workspace (and Enterprise Grid organization) the bot is installed in, from auth.test. */
 export interface Installation {

@@ -17,15 +17,20 @@ const BOT_USER = 'U0SOMEBOT';
 const GROUP_OPERATOR = 'U0GROUPOP';
 const OTHER_CHANNEL = 'C0RANDOM';
 
-let t: TestBot;
-const logLines: Record<string, unknown>[] = [];
-beforeAll(async () => {
+/** A pino logger whose JSON lines land in `lines`. */
+function capturingLogger(level: string, lines: Record<string, unknown>[]) {
   const sink = new Writable({
     write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
+  return pino({ level }, sink);
+}
+
+let t: TestBot;
+const logLines: Record<string, unknown>[] = [];
+beforeAll(async () => {
   t = await startTestBot({
     env: {
       OPERATORS: `${REQUESTER},${APPROVER},${GUEST},${STRANGER},${OTHER_TEAM},${GONE},${BOT_USER},S0OPERATORS`,
@@ -33,7 +38,7 @@ beforeAll(async () => {
       COMMAND_CHANNELS: `${CHANNEL},${APPROVAL_CHANNEL}`,
       LOG_LEVEL: 'info',
     },
-    logger: pino({ level: 'info' }, sink),
+    logger: capturingLogger('info', logLines),
   });
   t.slack.users.set(GUEST, { is_restricted: true });
   t.slack.users.set(GUEST_APPROVER, { is_ultra_restricted: true });
@@ -287,13 +292,7 @@ describe('burst limit', () => {
 describe('start-up', () => {
   it('with OPERATORS unset, warns once, naming what every full member may then do', async () => {
     const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    const b = await startTestBot({ sharedEc2: t.ec2, logger: pino({ level: 'warn' }, sink) });
+    const b = await startTestBot({ sharedEc2: t.ec2, logger: capturingLogger('warn', lines) });
     try {
       const warnings = lines.filter((l) => /OPERATORS is not set/.test(String(l.msg)));
       expect(warnings).toHaveLength(1);

@@ -18,15 +18,19 @@ function clicked(args: ButtonArgs): Invocation {
   };
 }
 
+/** Acks; the digest item the button is about, or undefined once the clicker was told the button is not ours. */
+async function ackItem(deps: Deps, args: ButtonArgs): Promise<{ inv: Invocation; item?: DigestItemRef }> {
+  await args.ack();
+  const inv = clicked(args);
+  const item = parseDigestButtonValue(args.action.value);
+  if (!item) await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
+  return { inv, item };
+}
+
 function handler(deps: Deps, button: ButtonName, run: (deps: Deps, inv: Invocation, item: DigestItemRef) => Promise<void>) {
   return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    const inv = clicked(args);
-    const item = parseDigestButtonValue(args.action.value);
-    if (!item) {
-      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
-      return;
-    }
+    const { inv, item } = await ackItem(deps, args);
+    if (!item) return;
     deps.background(async () => {
       if (await check(deps, inv, { type: 'button', button }, { resources: [item.id], count: false })) await run(deps, inv, item);
     });
@@ -41,13 +45,8 @@ export const makePrivateClicked = (deps: Deps) => handler(deps, 'digest.makePriv
 /** Keep shared asks for a reason first; the policy is asked before the form opens (and again on submit). */
 export function keepSharedClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    const inv = clicked(args);
-    const item = parseDigestButtonValue(args.action.value);
-    if (!item) {
-      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
-      return;
-    }
+    const { inv, item } = await ackItem(deps, args);
+    if (!item) return;
     if (!(await check(deps, inv, { type: 'button', button: 'digest.keepShared' }, { resources: [item.id], count: false }))) return;
     await deps.out.openModal(args.body.trigger_id, keepSharedModal(item, inv.channelId));
   };
