@@ -19,6 +19,8 @@ export interface Config {
   shareAllowedAccounts: string[];
   approvalTtlHours: number;
   staleAfterDays: number;
+  /** KEEP_PER_VOLUME: the newest N completed snapshots of an existing volume are never cleanup candidates. */
+  keepPerVolume: number;
   digestSchedule: string;
   timezone: string;
   prices: { snapshotGbMonth: number; archiveGbMonth: number };
@@ -157,6 +159,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
 
   const approvalTtlHours = number('APPROVAL_TTL_HOURS', 24, (n) => n > 0 && n <= 24 * 30, 'a number of hours above 0, at most 720');
   const staleAfterDays = number('STALE_AFTER_DAYS', 90, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days, 1–3650');
+  const keepPerVolume = number('KEEP_PER_VOLUME', 1, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number of snapshots, 1–1000');
   const snapshotGbMonth = number('SNAPSHOT_PRICE_GB_MONTH', 0.05, (n) => n >= 0, 'a USD price per GB-month, 0 or more');
   const archiveGbMonth = number('ARCHIVE_PRICE_GB_MONTH', 0.0125, (n) => n >= 0, 'a USD price per GB-month, 0 or more');
   const pollSeconds = number('PROGRESS_POLL_SECONDS', 2, (n) => n > 0 && n <= 300, 'seconds between progress checks, above 0, at most 300');
@@ -216,6 +219,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     shareAllowedAccounts,
     approvalTtlHours,
     staleAfterDays,
+    keepPerVolume,
     digestSchedule,
     timezone,
     prices: { snapshotGbMonth, archiveGbMonth },

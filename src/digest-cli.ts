@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { Ec2Gateway } from './aws/ec2.js';
 import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
 import { buildDigest } from './usecases/digest.js';
+import { allFindings } from './core/digest.js';
 import { digestCsv, digestText } from './slack/views/digest.js';
 import { tuneRuntime } from './runtime.js';
 
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const result = await buildDigest({ config, ec2, store, now: new Date() });
     if (result.warning) process.stderr.write(`note: ${result.warning}\n`);
-    process.stdout.write(args.has('--csv') ? digestCsv(result.findings) : `${digestText(result.summary)}\n`);
+    process.stdout.write(args.has('--csv') ? digestCsv(allFindings(result.summary)) : `${digestText(result.summary)}\n`);
     return 0;
   } finally {
     ec2.destroy();

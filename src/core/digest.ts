@@ -20,7 +20,7 @@ export interface DigestTotals {
   sizeGiB: number;
   /** What cleanup would save: deletable findings only, upper bound. */
   monthlyUsd: number;
-  /** Labelled as managed by AWS Backup or Data Lifecycle Manager. */
+  /** Old and unneeded but managed by AWS Backup or Data Lifecycle Manager: labelled, not offered (not in `count`). */
   managedCount: number;
   /** Findings that may be offered for deletion. */
   deletableCount: number;
@@ -45,8 +45,14 @@ export interface ReasonSection {
 
 export interface DigestSummary {
   generatedAt: Date;
-  /** Largest cost first. */
+  /** Cleanup candidates: offered for deletion, largest cost first. What the totals, ages and sections count. */
   findings: Finding[];
+  /** Public or foreign-shared resources, whatever their age: listed first, never crowded out. */
+  exposures: Finding[];
+  /** Old and unneeded, but not offered (managed by AWS Backup or DLM): one line in Slack, rows in the CSV. */
+  notOffered: Finding[];
+  /** Exposures an approver accepted (Keep shared), still in force: one line, not items. */
+  keptSharedCount: number;
   totals: DigestTotals;
   byAge: AgeBucketTotal[];
   /** Sections by primary reason, largest saving first; each finding appears in exactly one. */
@@ -63,8 +69,19 @@ export function savingUsd(f: Finding): number {
   return f.deletable ? f.monthlyUsd : 0;
 }
 
-export function summarise(findings: readonly Finding[], now: Date): DigestSummary {
-  const sorted = [...findings].sort(compareFindings);
+/** Every row the CSV has: exposures first, then candidates, then what is not offered. */
+export function allFindings(summary: Pick<DigestSummary, 'exposures' | 'findings' | 'notOffered'>): Finding[] {
+  return [...summary.exposures, ...summary.findings, ...summary.notOffered];
+}
+
+export function summarise(all: readonly Finding[], now: Date, opts: { keptSharedCount?: number } = {}): DigestSummary {
+  const exposures: Finding[] = [];
+  const notOffered: Finding[] = [];
+  const candidates: Finding[] = [];
+  for (const f of all) (f.exposure ? exposures : f.deletable ? candidates : notOffered).push(f);
+  exposures.sort(compareFindings);
+  notOffered.sort(compareFindings);
+  const sorted = candidates.sort(compareFindings);
 
   const behindFlaggedImages = new Set<string>();
   for (const f of sorted) if (f.kind === 'image') for (const id of f.snapshotIds ?? []) behindFlaggedImages.add(id);
@@ -93,10 +110,20 @@ export function summarise(findings: readonly Finding[], now: Date): DigestSummar
     section.monthlyUsd += savingUsd(f);
   }
 
+  for (const f of notOffered) if (f.managedBy) totals.managedCount += 1;
   const sections = [...byReason.values()].sort(
     (a, b) => b.monthlyUsd - a.monthlyUsd || ruleRank(a.rule) - ruleRank(b.rule),
   );
-  return { generatedAt: now, findings: sorted, totals, byAge: [...byAge.values()], byReason: sections };
+  return {
+    generatedAt: now,
+    findings: sorted,
+    exposures,
+    notOffered,
+    keptSharedCount: opts.keptSharedCount ?? 0,
+    totals,
+    byAge: [...byAge.values()],
+    byReason: sections,
+  };
 }
 
 /** Each owner's findings (tag snapbot:requested-by), for the direct reminders; order is kept. */

@@ -11,6 +11,8 @@ export interface SnoozeRepository {
   put(resourceId: string, until: Date, by: string, kind: SnoozeKind): Promise<void>;
   /** Resource ID → until, for every snooze or keep still in force at `now` (one Query). */
   activeMap(now?: Date): Promise<Map<string, Date>>;
+  /** The same, split: snoozes and keeps (hide a cost finding) and approved Keep shared (an exposure's one line). */
+  active(now?: Date): Promise<{ hidden: Map<string, Date>; keptShared: Map<string, Date> }>;
 }
 
 export function snoozeRepository(db: Dynamo, clock: () => Date): SnoozeRepository {
@@ -48,6 +50,11 @@ export function snoozeRepository(db: Dynamo, clock: () => Date): SnoozeRepositor
     },
 
     async activeMap(at) {
+      const { hidden, keptShared } = await this.active(at);
+      return new Map([...hidden, ...keptShared]);
+    },
+
+    async active(at) {
       const now = (at ?? clock()).toISOString();
       const items = await db.query({
         KeyConditionExpression: 'pk = :pk',
@@ -55,7 +62,10 @@ export function snoozeRepository(db: Dynamo, clock: () => Date): SnoozeRepositor
         ExpressionAttributeNames: { '#until': 'until' },
         ExpressionAttributeValues: { ':pk': key.snoozePartition, ':now': now },
       });
-      return new Map(items.map((i) => [i.resourceId as string, new Date(i.until as string)]));
+      const hidden = new Map<string, Date>();
+      const keptShared = new Map<string, Date>();
+      for (const i of items) (i.snoozeKind === 'keep-shared' ? keptShared : hidden).set(i.resourceId as string, new Date(i.until as string));
+      return { hidden, keptShared };
     },
   };
 }

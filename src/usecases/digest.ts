@@ -2,16 +2,19 @@
 // with buttons and a CSV, and remind each owner of their own resources.
 import type { Ec2Gateway } from '../aws/ec2.js';
 import type { Config } from '../config.js';
-import { findingsByOwner, summarise, type DigestSummary } from '../core/digest.js';
+import { allFindings, findingsByOwner, summarise, type DigestSummary } from '../core/digest.js';
 import {
   findOutdatedInRegion,
   indexImagesBySnapshotId,
+  NewestPerVolume,
   priceImageFinding,
+  superseded,
+  TENTATIVELY_SUPERSEDED,
   type PricedSnapshot,
   type RegionUsage,
   type ScanSettings,
 } from '../core/staleness/index.js';
-import type { Image } from '../core/types.js';
+import type { Image, Snapshot } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { Store } from '../store/index.js';
@@ -38,17 +41,44 @@ async function scanRegion(ec2: Ec2Gateway, region: string, settings: ScanSetting
   for (const f of imageFindings) for (const id of f.snapshotIds ?? []) wanted.add(id);
   const imageSnapshots = new Map<string, PricedSnapshot>();
   const findings: Finding[] = [];
+  // "Superseded" needs every snapshot of the volume seen: while pages stream, old snapshots of live volumes are
+  // taken as superseded and their volume and start time kept; once all pages are in, the newest are let go.
+  const newest = new NewestPerVolume(settings.keepPerVolume);
+  const tentative = new Map<Finding, Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>>();
   await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
+    let byId: Map<string, Snapshot> | undefined;
     for (const s of page) {
+      newest.see(s);
       if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
     }
-    for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage }, settings)) findings.push(f);
+    for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
+      if (f.reasons.some((r) => r.rule === superseded.id)) {
+        byId ??= new Map(page.map((s) => [s.id, s]));
+        const s = byId.get(f.id)!;
+        tentative.set(f, { id: s.id, volumeId: s.volumeId, startTime: s.startTime });
+      }
+      findings.push(f);
+    }
   });
+  const settled = tentative.size === 0 ? findings : findings.filter((f) => !tentative.has(f) || settleSuperseded(f, tentative.get(f)!, newest));
   for (const f of imageFindings) {
     priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
-    findings.push(f);
+    settled.push(f);
   }
-  return findings;
+  return settled;
+}
+
+/**
+ * A tentatively superseded finding, once every snapshot is known: it stays when newer snapshots of its volume are
+ * kept; among the newest it goes, or (when it is also exposed) stays as an exposure only.
+ */
+function settleSuperseded(f: Finding, s: Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>, newest: NewestPerVolume): boolean {
+  if (!newest.isAmongNewest(s)) return true;
+  if (!f.exposure) return false;
+  f.reasons = f.reasons.filter((r) => r.rule !== superseded.id);
+  f.deletable = false;
+  f.notDeletableBecause = 'the newest snapshot of its volume';
+  return true;
 }
 
 /**
@@ -101,19 +131,27 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) =
 export async function buildDigest(
   o: { config: Config; ec2: Ec2Gateway; store?: Pick<Store, 'snoozes'>; now: Date },
 ): Promise<DigestResult> {
-  let hiddenUntil = new Map<string, Date>();
+  let active = { hidden: new Map<string, Date>(), keptShared: new Map<string, Date>() };
   const warnings: string[] = [];
   if (o.store) {
     try {
-      hiddenUntil = await o.store.snoozes.activeMap(o.now);
+      active = await o.store.snoozes.active(o.now);
     } catch (err) {
       warnings.push(`Snoozes and keeps could not be read (${(err as Error).message}); snoozed items may show.`);
     }
   }
-  const settings: ScanSettings = { now: o.now, staleAfterDays: o.config.staleAfterDays, prices: o.config.prices, hiddenUntil };
+  const settings: ScanSettings = {
+    now: o.now,
+    staleAfterDays: o.config.staleAfterDays,
+    keepPerVolume: o.config.keepPerVolume,
+    prices: o.config.prices,
+    hiddenUntil: active.hidden,
+    keptShared: active.keptShared,
+  };
   const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, (region) => scanRegion(o.ec2, region, settings, warnings));
   const findings = perRegion.flat();
-  return { summary: summarise(findings, o.now), findings, warning: warnings.length ? warnings.join('\n') : undefined };
+  const summary = summarise(findings, o.now, { keptSharedCount: active.keptShared.size });
+  return { summary, findings, warning: warnings.length ? warnings.join('\n') : undefined };
 }
 
 /** Posts the digest in `channel`, with the full list as CSV in its thread when not everything fits. */
@@ -125,7 +163,7 @@ export async function postDigest(deps: Deps, channel: string, result: DigestResu
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);
   if (result.findings.length > 0) {
     await deps.out
-      .uploadCsv(posted.channel, posted.ts, csvName, digestCsv(result.findings), `All ${result.findings.length} findings`)
+      .uploadCsv(posted.channel, posted.ts, csvName, digestCsv(allFindings(result.summary)), `All ${result.findings.length} findings`)
       .catch((err) => deps.log.warn({ err }, 'digest CSV upload failed'));
   }
 }

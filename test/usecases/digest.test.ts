@@ -31,10 +31,16 @@ beforeAll(async () => {
       { device: '/dev/sdf', snapshotId: 'snap-0a0000000000000a2', volumeSizeGiB: 20, volumeType: 'gp3', encrypted: true },
     ],
   });
-  // Many plain old snapshots, more than one page's worth, all the same age.
+  // A live volume whose newest snapshot comes pages after its old one, and one whose only snapshot is old.
+  s.addVolume(REGION, { id: 'vol-0c000000000000001', availabilityZone: 'eu-west-1a', sizeGiB: 50, type: 'gp3' });
+  s.addVolume(REGION, { id: 'vol-0c000000000000002', availabilityZone: 'eu-west-1a', sizeGiB: 50, type: 'gp3' });
+  s.addSnapshot(REGION, { id: 'snap-0c0000000000000a1', volumeId: 'vol-0c000000000000001', volumeSizeGiB: 50, startTime: daysAgo(300), encrypted: true });
+  s.addSnapshot(REGION, { id: 'snap-0c0000000000000b1', volumeId: 'vol-0c000000000000002', volumeSizeGiB: 50, startTime: daysAgo(300), encrypted: true });
+  // Many plain old snapshots (copies: no source volume), more than one page's worth, all the same age.
   for (let i = 0; i < 1_200; i++) {
     s.addSnapshot(REGION, { volumeSizeGiB: 8, startTime: daysAgo(200), encrypted: true });
   }
+  s.addSnapshot(REGION, { id: 'snap-0c0000000000000a2', volumeId: 'vol-0c000000000000001', volumeSizeGiB: 50, startTime: daysAgo(2), encrypted: true });
   ec2 = new Ec2Gateway({ endpoint: sandbox.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 });
 
@@ -52,17 +58,26 @@ describe('buildDigest (streaming scan)', () => {
     expect(ami.sizeGiB).toBeCloseTo(gib, 6);
     // Billed GB: the stored 3 GB, and the volume's 20 (cost.ts bills an unknown full size at the volume size).
     expect(ami.monthlyUsd).toBeCloseTo((3 + 20) * config.prices.snapshotGbMonth, 6);
-    // Its snapshots are findings of their own, never offered for deletion while the AMI exists.
-    const root = findings.find((f) => f.id === 'snap-0a0000000000000a1')!;
-    expect(root.deletable).toBe(false);
-    expect(root.usedBy).toEqual(['ami-0a0000000000000b1']);
+    // Its snapshots are never candidates while the AMI exists: the AMI is.
+    expect(findings.find((f) => f.id === 'snap-0a0000000000000a1')).toBeUndefined();
+  });
+
+  it('settles "superseded" once every page is read: an old snapshot goes only when a newer one of its volume exists', async () => {
+    const { findings } = await buildDigest({ config, ec2, now });
+    const old = findings.find((f) => f.id === 'snap-0c0000000000000a1');
+    expect(old?.reasons.map((r) => r.rule)).toEqual(['superseded']);
+    expect(old?.deletable).toBe(true);
+    // The newest of a live volume is its backup, however old.
+    expect(findings.find((f) => f.id === 'snap-0c0000000000000b1')).toBeUndefined();
+    expect(findings.find((f) => f.id === 'snap-0c0000000000000a2')).toBeUndefined();
   });
 
   it('shares one reason object (and one list of them) among findings that say the same thing', async () => {
     const { findings } = await buildDigest({ config, ec2, now });
     const plain = findings.filter((f) => f.kind === 'snapshot' && f.ageDays === 200);
     expect(plain).toHaveLength(1_200);
-    expect(plain[0].reasons.map((r) => r.text)).toEqual(['older than 90 days (200 days)', 'used by no AMI']);
+    expect(plain[0].reasons.map((r) => r.text)).toEqual(['a copy, 200 days old, that nothing uses']);
+    expect(plain[0].facts).toEqual(['used by no AMI']);
     expect(new Set(plain.map((f) => f.reasons)).size).toBe(1);
     expect(Object.isFrozen(plain[0].reasons) && Object.isFrozen(plain[0].reasons[0])).toBe(true);
   });

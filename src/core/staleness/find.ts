@@ -9,8 +9,8 @@ import {
   snapshotSizeGiB,
 } from '../cost.js';
 import { imageSnapshotIds, nameTag, TAG, type Image, type Snapshot, type Tags } from '../types.js';
-import { ageInDays, imageReasons, imageRules, RULES, snapshotReasons, snapshotRules } from './rules.js';
-import type { Finding, ImageRule, ManagedBy, Rule, ScanContext, SnapshotRule } from './types.js';
+import { ageInDays, boundedCache, compactReasons, imageReasons, imageRules, ruleRole, RULES, snapshotReasons, snapshotRules } from './rules.js';
+import type { Finding, ImageRule, ManagedBy, NewestOfVolume, Reason, Rule, ScanContext, SnapshotRule } from './types.js';
 
 /** What the region's scan found besides the snapshots and images themselves. */
 export type RegionUsage = Pick<
@@ -24,7 +24,7 @@ export type RegionUsage = Pick<
 >;
 
 /** What is the same for every region of one scan. */
-export type ScanSettings = Pick<ScanContext, 'now' | 'staleAfterDays' | 'prices' | 'hiddenUntil' | 'accountId'>;
+export type ScanSettings = Pick<ScanContext, 'now' | 'staleAfterDays' | 'keepPerVolume' | 'prices' | 'hiddenUntil' | 'keptShared' | 'accountId'>;
 
 /** One region's inventory and usage. */
 export interface RegionScan {
@@ -37,7 +37,46 @@ export interface RegionScan {
    * that streams snapshot pages keeps just these). Defaults to `snapshots`.
    */
   imageSnapshots?: ReadonlyMap<string, PricedSnapshot>;
+  /**
+   * Which snapshots are their volume's newest, when `snapshots` is not the region's whole list (a streaming caller
+   * passes TENTATIVELY_SUPERSEDED and settles the superseded findings once it has seen every page). Defaults to
+   * the newest among `snapshots`.
+   */
+  newestOfVolume?: NewestOfVolume;
 }
+
+/**
+ * The newest `keep` completed snapshots of each volume, learned one snapshot at a time: what a volume's backups
+ * are, so they are never offered for deletion. Holds `keep` start times per volume, nothing else.
+ */
+export class NewestPerVolume implements NewestOfVolume {
+  private readonly newest = new Map<string, { ms: number; id: string }[]>();
+  constructor(private readonly keep: number) {}
+
+  see(s: Pick<Snapshot, 'id' | 'volumeId' | 'startTime' | 'state'>): void {
+    if (s.state !== 'completed' || !s.volumeId || this.keep <= 0) return;
+    const entry = { ms: s.startTime.getTime(), id: s.id };
+    const list = this.newest.get(s.volumeId);
+    if (!list) {
+      this.newest.set(s.volumeId, [entry]);
+      return;
+    }
+    if (list.some((e) => e.id === s.id)) return;
+    list.push(entry);
+    list.sort(newerFirst);
+    if (list.length > this.keep) list.length = this.keep;
+  }
+
+  isAmongNewest(s: Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>): boolean {
+    if (!s.volumeId) return false;
+    return (this.newest.get(s.volumeId) ?? []).some((e) => e.id === s.id);
+  }
+}
+
+const newerFirst = (a: { ms: number; id: string }, b: { ms: number; id: string }) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/** While pages stream, every old snapshot of a live volume is taken as superseded; the caller settles it after. */
+export const TENTATIVELY_SUPERSEDED: NewestOfVolume = { isAmongNewest: () => false };
 
 /** What pricing an AMI needs of each of its snapshots. */
 export type PricedSnapshot = Pick<Snapshot, 'fullSizeBytes' | 'volumeSizeGiB' | 'storageTier'>;
@@ -106,9 +145,16 @@ export function findOutdated(scans: readonly RegionScan[], settings: ScanSetting
 
 /** One region at a time, so a caller can drop each region's inventory as soon as it has its findings. */
 export function findOutdatedInRegion(scan: RegionScan, settings: ScanSettings, rules: readonly Rule[] = RULES): Finding[] {
+  let newestOfVolume = scan.newestOfVolume;
+  if (!newestOfVolume) {
+    const tracker = new NewestPerVolume(settings.keepPerVolume);
+    for (const s of scan.snapshots) tracker.see(s);
+    newestOfVolume = tracker;
+  }
   const ctx: ScanContext = {
     ...settings,
     ...scan.usage,
+    newestOfVolume,
     // The inventory's own AMIs always count as users of their snapshots, even if the caller's index missed them:
     // offering an AMI's snapshot for deletion is the one mistake this scan must not make.
     imageIdsBySnapshotId: withImages(scan.usage.imageIdsBySnapshotId, scan.images),
@@ -151,38 +197,75 @@ function withImages(
   return merged ?? index;
 }
 
+/** Findings that state the same facts share one frozen list of them (most do: "used by no AMI; unencrypted"). */
+const sharedFacts = boundedCache<string, string[]>();
+
+/** The rules' hits, split by role: exposure and cleanup reasons (in registry order), and facts. */
+function split(hits: readonly Reason[]): { exposure: Reason[]; cleanup: Reason[]; facts: string[] } {
+  const out = { exposure: [] as Reason[], cleanup: [] as Reason[], facts: [] as string[] };
+  for (const r of hits) {
+    const role = ruleRole(r.rule);
+    if (role === 'exposure') out.exposure.push(r);
+    else if (role === 'cleanup') out.cleanup.push(r);
+    else out.facts.push(r.text);
+  }
+  if (out.facts.length > 0) {
+    const facts = out.facts;
+    out.facts = sharedFacts(facts.join('\n'), () => Object.freeze(facts) as string[]);
+  }
+  return out;
+}
+
+/** A cost finding is hidden by a snooze, a keep or a keep-until tag; an exposure only by an approved Keep shared. */
+function hiddenFinding(id: string, tags: Tags, exposed: boolean, ctx: ScanContext): boolean {
+  if (exposed) {
+    const until = ctx.keptShared.get(id);
+    return until !== undefined && until.getTime() > ctx.now.getTime();
+  }
+  return isHidden(id, tags, ctx);
+}
+
 function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: readonly SnapshotRule[]): Finding | undefined {
   if (s.state === 'pending') return undefined; // still being created: not outdated yet
-  if (!ownedHere(s.ownerId, ctx.accountId) || isHidden(s.id, s.tags, ctx)) return undefined;
-  const reasons = snapshotReasons(s, ctx, rules);
-  if (reasons.length === 0) return undefined;
-
+  if (!ownedHere(s.ownerId, ctx.accountId)) return undefined;
+  const { exposure, cleanup, facts } = split(snapshotReasons(s, ctx, rules));
+  const exposed = exposure.length > 0;
   const amis = ctx.imageIdsBySnapshotId.get(s.id) ?? [];
   const inTemplate = ctx.launchTemplateSnapshotIds.has(s.id);
+  // In use: never a candidate (the AMI is judged instead), and nothing to say unless it is exposed.
+  const inUse = amis.length > 0 || inTemplate;
+  const candidate = cleanup.length > 0 && !inUse;
+  if (!exposed && !candidate) return undefined;
+  if (hiddenFinding(s.id, s.tags, exposed, ctx)) return undefined;
+
   const managed = managedBy(s.tags);
   const blockers: string[] = [];
   if (amis.length > 0) blockers.push(`used by ${amis.length === 1 ? 'AMI' : 'AMIs'} ${amis.join(', ')}`);
   if (inTemplate) blockers.push('used by a launch template');
-  if (managed) blockers.push(`managed by ${managed}; delete it there`);
+  if (managed) blockers.push(`managed by ${managed}; it follows that service's retention`);
+  if (cleanup.length === 0) blockers.push(`younger than ${ctx.staleAfterDays} days or still needed`);
 
   const f: Finding = {
     kind: 'snapshot',
     id: s.id,
     region,
-    reasons,
+    reasons: compactReasons([...exposure, ...(inUse ? [] : cleanup)]),
     ageDays: ageInDays(s.startTime, ctx.now),
     sizeGiB: snapshotSizeGiB(s),
     monthlyUsd: snapshotMonthlyUsd(s, ctx.prices),
     tier: s.storageTier,
     deletable: blockers.length === 0,
   };
+  if (facts.length > 0) f.facts = facts;
+  if (exposed) f.exposure = true;
+  if (s.ownerId) f.account = s.ownerId;
   const name = nameTag(s.tags);
   if (name) f.name = name;
   const owner = s.tags[TAG.requestedBy];
   if (owner) f.ownerUserId = owner;
   if (managed) f.managedBy = managed;
   if (blockers.length > 0) f.notDeletableBecause = blockers.join('; ');
-  if (amis.length > 0 || inTemplate) f.usedBy = inTemplate ? [...amis, 'a launch template'] : [...amis];
+  if (inUse) f.usedBy = inTemplate ? [...amis, 'a launch template'] : [...amis];
   const warning = archiveEarlyDeletionWarning(s, ctx.now, { prices: ctx.prices });
   if (warning) f.warning = warning;
   return f;
@@ -196,30 +279,36 @@ function imageFinding(
   snapshotsById: ReadonlyMap<string, PricedSnapshot>,
 ): Finding | undefined {
   if (i.state === 'pending') return undefined;
-  if (!ownedHere(i.ownerId, ctx.accountId) || isHidden(i.id, i.tags, ctx)) return undefined;
-  const reasons = imageReasons(i, ctx, rules);
-  if (reasons.length === 0) return undefined;
+  if (!ownedHere(i.ownerId, ctx.accountId)) return undefined;
+  const { exposure, cleanup, facts } = split(imageReasons(i, ctx, rules));
+  const exposed = exposure.length > 0;
+  if (!exposed && cleanup.length === 0) return undefined;
+  if (hiddenFinding(i.id, i.tags, exposed, ctx)) return undefined;
 
   const running = ctx.runningImageIds.has(i.id);
   const inTemplate = ctx.launchTemplateImageIds.has(i.id);
   const managed = managedBy(i.tags);
   const usedBy: string[] = [];
-  if (running) usedBy.push('a running instance');
+  if (running) usedBy.push('an instance');
   if (inTemplate) usedBy.push('a launch template');
   const blockers = usedBy.map((u) => `used by ${u}`);
-  if (managed) blockers.push(`managed by ${managed}; delete it there`);
+  if (managed) blockers.push(`managed by ${managed}; it follows that service's retention`);
+  if (cleanup.length === 0) blockers.push(`launched within ${ctx.staleAfterDays} days or still in use`);
 
   const f: Finding = {
     kind: 'image',
     id: i.id,
     region,
-    reasons,
+    reasons: compactReasons([...exposure, ...cleanup]),
     ageDays: i.creationDate ? ageInDays(i.creationDate, ctx.now) : 0,
     sizeGiB: 0,
     monthlyUsd: 0,
     deletable: blockers.length === 0,
     snapshotIds: imageSnapshotIds(i),
   };
+  if (facts.length > 0) f.facts = facts;
+  if (exposed) f.exposure = true;
+  if (i.ownerId) f.account = i.ownerId;
   priceImageFinding(f, i.blockDevices, snapshotsById, ctx.prices);
   const name = i.name || nameTag(i.tags);
   if (name) f.name = name;

@@ -20,7 +20,7 @@ function olderThan(since: Date, now: Date, days: number): boolean {
  * Made once per key and kept, up to 10 000 keys (then started afresh), so a long-running bot never grows past that.
  * The keys here are few: rule texts and day counts.
  */
-function boundedCache<K, V>(): (key: K, make: () => V) => V {
+export function boundedCache<K, V>(): (key: K, make: () => V) => V {
   const made = new Map<K, V>();
   return (key, make) => {
     let value = made.get(key);
@@ -46,9 +46,17 @@ function sharedReasons(rule: string): (key: string | number, text: () => string)
 /** CopySnapshot and RegisterImage give snapshots this placeholder volume ID; it never named a real volume. */
 export const PLACEHOLDER_VOLUME_ID = 'vol-ffffffff';
 
+// Three kinds of rule, each entry saying which it is:
+// - exposure: public (or shared outside the allowed accounts), whatever the age; listed first, never for deletion
+//   on that ground alone;
+// - cleanup: a ground for deletion. Every one needs the resource older than STALE_AFTER_DAYS *and* no longer
+//   needed; find.ts adds what is never a candidate (in use, managed, kept, another account's, still pending);
+// - fact: shown beside a finding ("used by no AMI", "unencrypted"), never a reason by itself.
+
 export const publicSnapshot: SnapshotRule = {
   id: 'public',
   title: 'Public',
+  role: 'exposure',
   appliesTo: 'snapshot',
   check: (s, ctx) => (ctx.publicSnapshotIds.has(s.id) ? PUBLIC_SNAPSHOT : undefined),
 };
@@ -57,6 +65,7 @@ const PUBLIC_SNAPSHOT: Reason = Object.freeze({ rule: 'public', text: 'public: a
 export const publicImage: ImageRule = {
   id: 'public',
   title: 'Public',
+  role: 'exposure',
   appliesTo: 'image',
   check: (i) => (i.public ? PUBLIC_IMAGE : undefined),
 };
@@ -65,16 +74,58 @@ const PUBLIC_IMAGE: Reason = Object.freeze({ rule: 'public', text: 'public: any 
 export const sourceVolumeGone: SnapshotRule = {
   id: 'source-volume-gone',
   title: 'Source volume gone',
+  role: 'cleanup',
   appliesTo: 'snapshot',
-  check: (s, ctx) =>
-    s.volumeId && s.volumeId !== PLACEHOLDER_VOLUME_ID && !ctx.existingVolumeIds.has(s.volumeId)
-      ? { rule: 'source-volume-gone', text: `source volume ${s.volumeId} no longer exists` }
-      : undefined,
+  check: (s, ctx) => {
+    if (!s.volumeId || s.volumeId === PLACEHOLDER_VOLUME_ID || ctx.existingVolumeIds.has(s.volumeId)) return undefined;
+    if (!olderThan(s.startTime, ctx.now, ctx.staleAfterDays)) return undefined;
+    const days = ageInDays(s.startTime, ctx.now);
+    return { rule: 'source-volume-gone', text: `source volume ${s.volumeId} no longer exists; ${days} days old` };
+  },
 };
+
+/**
+ * An old snapshot of a volume that still exists, when newer completed snapshots of the same volume are kept: the
+ * newest KEEP_PER_VOLUME are the volume's backups and never candidates (ctx.newestOfVolume says which they are).
+ */
+export const superseded: SnapshotRule = {
+  id: 'superseded',
+  title: 'Superseded by newer snapshots',
+  role: 'cleanup',
+  appliesTo: 'snapshot',
+  check: (s, ctx) => {
+    if (!s.volumeId || s.volumeId === PLACEHOLDER_VOLUME_ID || !ctx.existingVolumeIds.has(s.volumeId)) return undefined;
+    if (!olderThan(s.startTime, ctx.now, ctx.staleAfterDays) || ctx.newestOfVolume.isAmongNewest(s)) return undefined;
+    const days = ageInDays(s.startTime, ctx.now);
+    return supersededReason(`${ctx.keepPerVolume}/${days}`, () =>
+      `${days} days old; the volume's ${ctx.keepPerVolume === 1 ? 'newest snapshot is' : `${ctx.keepPerVolume} newest snapshots are`} newer and kept`,
+    );
+  },
+};
+const supersededReason = sharedReasons('superseded');
+
+/**
+ * A copy (CopySnapshot's placeholder volume, which src/aws maps to no volume at all) has no volume to be superseded
+ * on: judged by its age and use alone.
+ */
+export const staleCopy: SnapshotRule = {
+  id: 'stale-copy',
+  title: 'Old copies',
+  role: 'cleanup',
+  appliesTo: 'snapshot',
+  check: (s, ctx) => {
+    const copy = !s.volumeId || s.volumeId === PLACEHOLDER_VOLUME_ID;
+    if (!copy || !olderThan(s.startTime, ctx.now, ctx.staleAfterDays)) return undefined;
+    const days = ageInDays(s.startTime, ctx.now);
+    return copyReason(days, () => `a copy, ${days} days old, that nothing uses`);
+  },
+};
+const copyReason = sharedReasons('stale-copy');
 
 export const amiNotLaunched: ImageRule = {
   id: 'ami-not-launched',
   title: 'AMIs not launched recently',
+  role: 'cleanup',
   appliesTo: 'image',
   check: (i, ctx) => {
     const since = i.lastLaunchedTime ?? i.creationDate;
@@ -82,29 +133,18 @@ export const amiNotLaunched: ImageRule = {
     if (ctx.runningImageIds.has(i.id) || ctx.launchTemplateImageIds.has(i.id)) return undefined;
     const days = ageInDays(since, ctx.now);
     return i.lastLaunchedTime
-      ? notLaunched(days, () => `not launched for ${days} days, and no running instance or launch template uses it`)
-      : neverLaunched(days, () => `never launched in the ${days} days since it was created, and no running instance or launch template uses it`);
+      ? notLaunched(days, () => `not launched for ${days} days, and no instance or launch template uses it`)
+      : neverLaunched(days, () => `never launched in the ${days} days since it was created, and no instance or launch template uses it`);
   },
 };
 const notLaunched = sharedReasons('ami-not-launched');
 const neverLaunched = sharedReasons('ami-not-launched');
 
-export const olderThanStaleDays: SnapshotRule = {
-  id: 'older-than',
-  title: 'Old snapshots',
-  appliesTo: 'snapshot',
-  check: (s, ctx) => {
-    if (!olderThan(s.startTime, ctx.now, ctx.staleAfterDays)) return undefined;
-    const days = ageInDays(s.startTime, ctx.now);
-    return older(`${ctx.staleAfterDays}/${days}`, () => `older than ${ctx.staleAfterDays} days (${days} days)`);
-  },
-};
-const older = sharedReasons('older-than');
-
-/** A launch template's snapshot is in use too, so it is not reported as unused either. */
+/** A fact, not a reason: a launch template's snapshot is in use too, so it is not said to be unused either. */
 export const unusedByAmi: SnapshotRule = {
   id: 'unused-by-ami',
   title: 'Used by no AMI',
+  role: 'fact',
   appliesTo: 'snapshot',
   check: (s, ctx) =>
     (ctx.imageIdsBySnapshotId.get(s.id)?.length ?? 0) === 0 && !ctx.launchTemplateSnapshotIds.has(s.id)
@@ -116,6 +156,7 @@ const UNUSED_BY_AMI: Reason = Object.freeze({ rule: 'unused-by-ami', text: 'used
 export const unencryptedSnapshot: SnapshotRule = {
   id: 'unencrypted',
   title: 'Unencrypted',
+  role: 'fact',
   appliesTo: 'snapshot',
   check: (s) => (s.encrypted ? undefined : UNENCRYPTED),
 };
@@ -124,6 +165,7 @@ const UNENCRYPTED: Reason = Object.freeze({ rule: 'unencrypted', text: 'unencryp
 export const unencryptedImage: ImageRule = {
   id: 'unencrypted',
   title: 'Unencrypted',
+  role: 'fact',
   appliesTo: 'image',
   check: (i) => {
     const plain = i.blockDevices.filter((d) => d.snapshotId && d.encrypted === false).map((d) => d.snapshotId);
@@ -136,8 +178,9 @@ export const RULES: readonly Rule[] = [
   publicSnapshot,
   publicImage,
   sourceVolumeGone,
+  superseded,
+  staleCopy,
   amiNotLaunched,
-  olderThanStaleDays,
   unusedByAmi,
   unencryptedSnapshot,
   unencryptedImage,
@@ -176,11 +219,16 @@ const sharedList = boundedCache<string, Reason[]>();
  * The list a finding keeps: one shared frozen list for a combination of shared reasons (most findings), else an
  * exact-size copy (a pushed-to array reserves room for 16).
  */
-function compactReasons(reasons: Reason[]): Reason[] {
+export function compactReasons(reasons: Reason[]): Reason[] {
   if (reasons.length === 0) return reasons;
   if (!reasons.every((r) => Object.isFrozen(r))) return reasons.slice();
   const key = reasons.map((r) => `${r.rule}:${r.text}`).join('\n');
   return sharedList(key, () => Object.freeze(reasons.slice()) as Reason[]);
+}
+
+/** What a rule's hits mean (exposure, cleanup ground, or fact); unknown ids count as facts. */
+export function ruleRole(ruleId: string, rules: readonly Rule[] = RULES): Rule['role'] {
+  return rules.find((r) => r.id === ruleId)?.role ?? 'fact';
 }
 
 /** The digest's section title for a rule id; unknown ids stand for themselves. */

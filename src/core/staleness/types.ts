@@ -14,6 +14,10 @@ export interface Reason {
 export interface ScanContext {
   now: Date;
   staleAfterDays: number;
+  /** KEEP_PER_VOLUME: the newest N completed snapshots of an existing volume are never candidates. */
+  keepPerVolume: number;
+  /** Which snapshots are among their volume's newest KEEP_PER_VOLUME completed ones. */
+  newestOfVolume: NewestOfVolume;
   prices: Prices;
   existingVolumeIds: ReadonlySet<string>;
   /** Snapshot ID → IDs of the AMIs that use it, counting ALL AMIs (disabled and deprecated ones too). */
@@ -26,17 +30,30 @@ export interface ScanContext {
   runningImageIds: ReadonlySet<string>;
   /** Snapshots restorable by all (DescribeSnapshots with RestorableByUserIds ['all']). */
   publicSnapshotIds: ReadonlySet<string>;
-  /** Resource ID → hidden until then (snoozes and keeps from the store). */
+  /** Resource ID → hidden until then (snoozes and keeps from the store): hides a cost finding, never an exposure. */
   hiddenUntil: ReadonlyMap<string, Date>;
+  /** Resource ID → until then an approver accepted its exposure (Keep shared): the digest lists it in one line. */
+  keptShared: ReadonlyMap<string, Date>;
   /** This account; when known, resources owned by any other account are never findings. */
   accountId?: string;
 }
 
+export interface NewestOfVolume {
+  isAmongNewest(snapshot: Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>): boolean;
+}
+
+/**
+ * exposure: public or shared outside the allowed accounts, first in the digest whatever the age; cleanup: a ground
+ * for deletion (always "old and no longer needed"); fact: shown beside a finding, never a reason on its own.
+ */
+export type RuleRole = 'exposure' | 'cleanup' | 'fact';
+
 interface RuleBase {
-  /** Stable id, also the Reason's `rule`: "older-than". */
+  /** Stable id, also the Reason's `rule`: "source-volume-gone". */
   id: string;
   /** Section title in the digest: "Source volume gone". */
   title: string;
+  role: RuleRole;
 }
 
 export interface SnapshotRule extends RuleBase {
@@ -60,14 +77,22 @@ export type ManagedBy = 'AWS Backup' | 'Data Lifecycle Manager';
 export interface Finding {
   kind: 'snapshot' | 'image';
   id: string;
+  /** The AWS account that owns it (EC2's OwnerId), when EC2 said. */
+  account?: string;
   region: string;
   name?: string;
-  /** Most significant first (registry order); never empty. */
+  /** Exposure and cleanup reasons, most significant first (registry order); never empty. */
   reasons: Reason[];
+  /** What the fact rules say ("used by no AMI", "unencrypted"): shown, never a reason. */
+  facts?: string[];
+  /** Public (or shared outside the allowed accounts): listed under Exposure, with Make private / Keep shared. */
+  exposure?: boolean;
   ageDays: number;
   sizeGiB: number;
   /** Upper-bound estimate, USD per month. */
   monthlyUsd: number;
+  /** What sizeGiB measures: the data the snapshot stores (EC2's full size) or, when EC2 did not say, the volume's size. */
+  sizeBasis?: 'data stored' | 'volume size';
   tier?: StorageTier;
   /** The Slack user who created it through snapbot (tag snapbot:requested-by). */
   ownerUserId?: string;

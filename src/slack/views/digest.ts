@@ -79,35 +79,67 @@ export interface DigestMessageOptions {
 export function digestMessage(summary: DigestSummary, options: DigestMessageOptions = {}): SlackMessage {
   const title = options.title ?? DEFAULT_TITLE;
   const { totals } = summary;
-  const text = `${title}: ${totalsLine(summary)}`;
+  const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
+  const csv = options.csvFileName ? ` (${escapeMrkdwn(options.csvFileName)})` : '';
+  const text = `${title}: ${exposureLine(summary)}${totalsLine(summary)}`;
   const blocks: KnownBlock[] = [header(title)];
+  // What always follows the exposures, so they can take the rest: totals, chart, divider, the "more" and
+  // "not offered" lines, and one cleanup item with its section title.
+  const reserveForCleanup = totals.count > 0 ? 4 + 2 + BLOCKS_PER_ITEM + 1 : 2;
 
+  // 1. Exposure, first and never crowded out: as many as fit, then how many more (the CSV has all).
+  if (summary.exposures.length > 0) {
+    blocks.push(section(`*:rotating_light: Exposure* — ${resources(summary.exposures.length)} public or shared outside the allowed accounts: make each private, or keep it shared with an approver's agreement`));
+    const room = Math.max(1, Math.floor((LIMITS.messageBlocks - blocks.length - 2 - reserveForCleanup) / BLOCKS_PER_ITEM));
+    const shown = summary.exposures.slice(0, Math.min(room, Math.max(maxItems, 1)));
+    for (const f of shown) blocks.push(...itemBlocks(f, { showOwner: true }));
+    const more = summary.exposures.length - shown.length;
+    if (more > 0) blocks.push(context(`…and ${groupThousands(more)} more ${more === 1 ? 'exposure' : 'exposures'} — all in the attached CSV${csv}`));
+    blocks.push(divider());
+  }
+  if (summary.keptSharedCount > 0) {
+    blocks.push(context(`:handshake: ${resources(summary.keptSharedCount)} kept shared by an approver's decision (listed again once that lapses, after 90 days)`));
+  }
+
+  // 2. Cleanup candidates.
   if (totals.count === 0) {
-    blocks.push(section('Nothing looks outdated: no snapshot or AMI to clean up today.'));
-    return { text, blocks };
+    blocks.push(section('Nothing to clean up: no snapshot or AMI is both old and no longer needed.'));
+  } else {
+    blocks.push(section(totalsMrkdwn(summary)));
+    blocks.push(section(`*Cost by age* (what cleanup would save)\n\`\`\`\n${costByAgeChart(summary.byAge)}\n\`\`\``));
+    blocks.push(divider());
+    const budget = LIMITS.messageBlocks - blocks.length - 2; // the "more" line and the "not offered" line
+    const shown = chooseShown(summary, budget, maxItems);
+    for (const s of summary.byReason) {
+      const items = s.findings.filter((f) => shown.has(f));
+      if (items.length === 0) continue;
+      blocks.push(section(`*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${sectionSaving(s)}`));
+      for (const f of items) blocks.push(...itemBlocks(f, { showOwner: true }));
+    }
+    const rest = summary.findings.length - shown.size;
+    if (rest > 0) {
+      let restUsd = 0;
+      for (const f of summary.findings) if (!shown.has(f)) restUsd += savingUsd(f);
+      blocks.push(context(`…and ${groupThousands(rest)} more, up to ${formatUsd(restUsd)}/month — full list in the attached CSV${csv}`));
+    }
   }
-
-  blocks.push(section(totalsMrkdwn(summary)));
-  blocks.push(section(`*Cost by age* (what cleanup would save)\n\`\`\`\n${costByAgeChart(summary.byAge)}\n\`\`\``));
-  blocks.push(divider());
-
-  const budget = LIMITS.messageBlocks - blocks.length - 1; // one context line for the rest
-  const shown = chooseShown(summary, budget, options.maxItems ?? DEFAULT_MAX_ITEMS);
-  for (const s of summary.byReason) {
-    const items = s.findings.filter((f) => shown.has(f));
-    if (items.length === 0) continue;
-    blocks.push(section(`*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${sectionSaving(s)}`));
-    for (const f of items) blocks.push(...itemBlocks(f, { showOwner: true }));
-  }
-
-  const rest = summary.findings.length - shown.size;
-  if (rest > 0) {
-    let restUsd = 0;
-    for (const f of summary.findings) if (!shown.has(f)) restUsd += savingUsd(f);
-    const csv = options.csvFileName ? ` (${escapeMrkdwn(options.csvFileName)})` : '';
-    blocks.push(context(`…and ${groupThousands(rest)} more, up to ${formatUsd(restUsd)}/month — full list in the attached CSV${csv}`));
-  }
+  const notOffered = notOfferedLine(summary);
+  if (notOffered) blocks.push(context(notOffered));
   return { text, blocks };
+}
+
+function exposureLine(summary: DigestSummary): string {
+  const n = summary.exposures.length;
+  return n > 0 ? `${groupThousands(n)} exposed (public or shared outside the allowed accounts); ` : '';
+}
+
+/** Old and unneeded, but left to the service that manages them: one line, never items. */
+function notOfferedLine(summary: DigestSummary): string | undefined {
+  const n = summary.notOffered.length;
+  if (n === 0) return undefined;
+  let gib = 0;
+  for (const f of summary.notOffered) gib += f.sizeGiB;
+  return `${resources(n)} (${formatGiB(gib)}) old enough to go but not offered: managed by AWS Backup or Data Lifecycle Manager, which delete them on their own schedule. The CSV lists them.`;
 }
 
 /**
@@ -171,6 +203,7 @@ function itemBlocks(f: Finding, opts: { showOwner: boolean }): KnownBlock[] {
   const lines = [
     `*${kindLabel(f)} \`${f.id}\`*${f.name ? ` “${escapeMrkdwn(truncate(oneLine(f.name), 100))}”` : ''} · ${escapeMrkdwn(f.region)}`,
     `Why: ${escapeMrkdwn(f.reasons.map((r) => r.text).join('; '))}`,
+    ...(f.facts?.length ? [`Also: ${escapeMrkdwn(f.facts.join('; '))}`] : []),
     facts(f, opts.showOwner ? (id) => userMention(id) : undefined, (s) => `_${s}_`).join(' · '),
   ];
   if (!f.deletable && f.notDeletableBecause) lines.push(`:no_entry: Not offered for deletion: ${escapeMrkdwn(f.notDeletableBecause)}`);
@@ -210,19 +243,15 @@ function oneLine(s: string): string {
 
 function totalsLine(summary: DigestSummary): string {
   const t = summary.totals;
-  return `${resources(t.count)} flagged, ${formatGiB(t.sizeGiB)}, up to ${formatUsd(t.monthlyUsd)}/month cleanup would save`;
+  return `${resources(t.count)} flagged for cleanup, ${formatGiB(t.sizeGiB)}, up to ${formatUsd(t.monthlyUsd)}/month cleanup would save`;
 }
 
 function totalsMrkdwn(summary: DigestSummary): string {
   const t = summary.totals;
-  const lines = [
-    `*${resources(t.count)} flagged* · *${formatGiB(t.sizeGiB)}* · *up to ${formatUsd(t.monthlyUsd)}/month* cleanup would save`,
-  ];
-  if (t.managedCount > 0) {
-    lines.push(`${groupThousands(t.managedCount)} managed by AWS Backup or Data Lifecycle Manager: labelled, not offered for deletion`);
-  }
-  lines.push('_Estimates are upper bounds: snapshots are billed incrementally._');
-  return lines.join('\n');
+  return [
+    `*Cleanup: ${resources(t.count)} old and no longer needed* · *${formatGiB(t.sizeGiB)}* · *up to ${formatUsd(t.monthlyUsd)}/month* deleting them would save`,
+    '_Estimates are upper bounds: snapshots are billed incrementally._',
+  ].join('\n');
 }
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
@@ -250,28 +279,36 @@ function bar(value: number, max: number, width: number): string {
 
 /** The whole digest for a terminal (`npm run digest -- --print`): every finding, nothing truncated. */
 export function digestText(summary: DigestSummary, options: { title?: string } = {}): string {
-  const t = summary.totals;
   const out: string[] = [`${options.title ?? DEFAULT_TITLE} — ${summary.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`];
-  if (t.count === 0) {
-    out.push('', 'Nothing looks outdated: no snapshot or AMI to clean up today.');
-    return `${out.join('\n')}\n`;
+  const item = (f: Finding) => {
+    out.push(`  ${kindLabel(f)} ${f.id}${f.name ? ` "${oneLine(f.name)}"` : ''}  ${f.account ? `${f.account} ` : ''}${f.region}`);
+    out.push(`    why: ${f.reasons.map((r) => r.text).join('; ')}`);
+    if (f.facts?.length) out.push(`    also: ${f.facts.join('; ')}`);
+    out.push(`    ${facts(f, (id) => id).join(' · ')}`);
+    if (!f.deletable && f.notDeletableBecause) out.push(`    not offered for deletion: ${f.notDeletableBecause}`);
+    if (f.warning) out.push(`    warning: ${f.warning}`);
+  };
+  if (summary.exposures.length > 0) {
+    out.push('', `Exposure — ${resources(summary.exposures.length)} public or shared outside the allowed accounts`);
+    summary.exposures.forEach(item);
   }
-  out.push(totalsLine(summary));
-  if (t.managedCount > 0) {
-    out.push(`${groupThousands(t.managedCount)} managed by AWS Backup or Data Lifecycle Manager: labelled, not offered for deletion`);
-  }
-  out.push('Estimates are upper bounds: snapshots are billed incrementally.');
-  out.push('', 'Cost by age (what cleanup would save)', indent(costByAgeChart(summary.byAge), '  '));
-
-  for (const s of summary.byReason) {
-    out.push('', `${s.title} — ${resources(s.findings.length)}, ${sectionSaving(s)}`);
-    for (const f of s.findings) {
-      out.push(`  ${kindLabel(f)} ${f.id}${f.name ? ` "${oneLine(f.name)}"` : ''}  ${f.region}`);
-      out.push(`    why: ${f.reasons.map((r) => r.text).join('; ')}`);
-      out.push(`    ${facts(f, (id) => id).join(' · ')}`);
-      if (!f.deletable && f.notDeletableBecause) out.push(`    not offered for deletion: ${f.notDeletableBecause}`);
-      if (f.warning) out.push(`    warning: ${f.warning}`);
+  if (summary.keptSharedCount > 0) out.push('', `${resources(summary.keptSharedCount)} kept shared by an approver's decision`);
+  out.push('');
+  if (summary.totals.count === 0) {
+    out.push('Nothing to clean up: no snapshot or AMI is both old and no longer needed.');
+  } else {
+    out.push(totalsLine(summary));
+    out.push('Estimates are upper bounds: snapshots are billed incrementally.');
+    out.push('', 'Cost by age (what cleanup would save)', indent(costByAgeChart(summary.byAge), '  '));
+    for (const s of summary.byReason) {
+      out.push('', `${s.title} — ${resources(s.findings.length)}, ${sectionSaving(s)}`);
+      s.findings.forEach(item);
     }
+  }
+  const notOffered = notOfferedLine(summary);
+  if (notOffered) {
+    out.push('', notOffered);
+    summary.notOffered.forEach(item);
   }
   return `${out.join('\n')}\n`;
 }
@@ -285,8 +322,9 @@ function indent(text: string, by: string): string {
 
 export const CSV_COLUMNS = [
   'kind',
-  'id',
+  'account',
   'region',
+  'id',
   'name',
   'reasons',
   'age_days',
@@ -304,8 +342,9 @@ export function digestCsv(findings: readonly Finding[]): string {
     rows.push(
       [
         f.kind,
-        f.id,
+        f.account ?? '',
         f.region,
+        f.id,
         textCell(f.name ?? ''),
         textCell(f.reasons.map((r) => r.text).join('; ')),
         String(f.ageDays),

@@ -47,6 +47,9 @@ export function ctx(over: Partial<ScanContext> = {}): ScanContext {
   return {
     now: NOW,
     staleAfterDays: 90,
+    keepPerVolume: 1,
+    // No snapshot is its volume's newest unless a test says so.
+    newestOfVolume: { isAmongNewest: () => false },
     prices: PRICES,
     existingVolumeIds: new Set(['vol-0aaaaaaaaaaaaaaa1']),
     imageIdsBySnapshotId: new Map(),
@@ -55,6 +58,7 @@ export function ctx(over: Partial<ScanContext> = {}): ScanContext {
     runningImageIds: new Set(),
     publicSnapshotIds: new Set(),
     hiddenUntil: new Map(),
+    keptShared: new Map(),
     accountId: ACCOUNT,
     ...over,
   };
@@ -64,7 +68,7 @@ export function finding(over: Partial<Finding> & { id: string }): Finding {
   return {
     kind: 'snapshot',
     region: 'us-east-1',
-    reasons: [{ rule: 'unused-by-ami', text: 'used by no AMI' }],
+    reasons: [{ rule: 'source-volume-gone', text: 'source volume vol-0dead0000000000001 no longer exists; 400 days old' }],
     ageDays: 10,
     sizeGiB: 10,
     monthlyUsd: 0.5,

@@ -2,52 +2,94 @@
 import { describe, expect, it } from 'vitest';
 import {
   amiNotLaunched,
-  olderThanStaleDays,
+  NewestPerVolume,
   publicImage,
   publicSnapshot,
   RULES,
   sourceVolumeGone,
+  staleCopy,
+  superseded,
   unencryptedImage,
   unencryptedSnapshot,
   unusedByAmi,
 } from '../../../src/core/staleness/index.js';
 import { ctx, DAY, daysAgo, image, NOW, snap } from './fixtures.js';
 
-describe('older-than', () => {
-  it('fires past STALE_AFTER_DAYS, saying the limit and the age', () => {
-    expect(olderThanStaleDays.check(snap({ startTime: daysAgo(412) }), ctx())).toEqual({
-      rule: 'older-than',
-      text: 'older than 90 days (412 days)',
-    });
-  });
-
-  it('does not fire at exactly STALE_AFTER_DAYS, and fires a minute later', () => {
-    expect(olderThanStaleDays.check(snap({ startTime: daysAgo(90) }), ctx())).toBeUndefined();
-    const justOver = new Date(NOW.getTime() - 90 * DAY - 60_000);
-    expect(olderThanStaleDays.check(snap({ startTime: justOver }), ctx())?.rule).toBe('older-than');
-  });
-
-  it('follows the configured number of days', () => {
-    expect(olderThanStaleDays.check(snap({ startTime: daysAgo(40) }), ctx({ staleAfterDays: 30 }))?.text).toBe(
-      'older than 30 days (40 days)',
-    );
-    expect(olderThanStaleDays.check(snap({ startTime: daysAgo(40) }), ctx())).toBeUndefined();
-  });
-});
-
 describe('source-volume-gone', () => {
-  it('fires when the source volume is not among the existing volumes', () => {
-    const r = sourceVolumeGone.check(snap({ volumeId: 'vol-0deadbeefdeadbeef' }), ctx());
-    expect(r).toEqual({ rule: 'source-volume-gone', text: 'source volume vol-0deadbeefdeadbeef no longer exists' });
+  it('fires for a snapshot older than STALE_AFTER_DAYS whose source volume is gone, saying both', () => {
+    const r = sourceVolumeGone.check(snap({ volumeId: 'vol-0deadbeefdeadbeef', startTime: daysAgo(412) }), ctx());
+    expect(r).toEqual({ rule: 'source-volume-gone', text: 'source volume vol-0deadbeefdeadbeef no longer exists; 412 days old' });
+  });
+
+  it('never fires for a young snapshot, even of a deleted volume: exactly STALE_AFTER_DAYS is not old yet', () => {
+    expect(sourceVolumeGone.check(snap({ volumeId: 'vol-0deadbeefdeadbeef', startTime: daysAgo(3) }), ctx())).toBeUndefined();
+    expect(sourceVolumeGone.check(snap({ volumeId: 'vol-0deadbeefdeadbeef', startTime: daysAgo(90) }), ctx())).toBeUndefined();
+    const justOver = new Date(NOW.getTime() - 90 * DAY - 60_000);
+    expect(sourceVolumeGone.check(snap({ volumeId: 'vol-0deadbeefdeadbeef', startTime: justOver }), ctx())?.rule).toBe('source-volume-gone');
+    expect(sourceVolumeGone.check(snap({ volumeId: 'vol-0deadbeefdeadbeef', startTime: daysAgo(40) }), ctx({ staleAfterDays: 30 }))?.rule).toBe('source-volume-gone');
   });
 
   it('does not fire while the volume exists', () => {
-    expect(sourceVolumeGone.check(snap(), ctx())).toBeUndefined();
+    expect(sourceVolumeGone.check(snap({ startTime: daysAgo(400) }), ctx())).toBeUndefined();
   });
 
   it('does not fire for copies (vol-ffffffff) or snapshots without a volume', () => {
-    expect(sourceVolumeGone.check(snap({ volumeId: 'vol-ffffffff' }), ctx())).toBeUndefined();
-    expect(sourceVolumeGone.check(snap({ volumeId: undefined }), ctx())).toBeUndefined();
+    expect(sourceVolumeGone.check(snap({ volumeId: 'vol-ffffffff', startTime: daysAgo(400) }), ctx())).toBeUndefined();
+    expect(sourceVolumeGone.check(snap({ volumeId: undefined, startTime: daysAgo(400) }), ctx())).toBeUndefined();
+  });
+});
+
+describe('superseded, and the "newest of a live volume" guard', () => {
+  const VOL = 'vol-0aaaaaaaaaaaaaaa1';
+  const old = snap({ id: 'snap-0old000000000001', startTime: daysAgo(200) });
+  const newer = snap({ id: 'snap-0new000000000001', startTime: daysAgo(5) });
+
+  function newest(keep: number, ...seen: Parameters<NewestPerVolume['see']>[0][]) {
+    const t = new NewestPerVolume(keep);
+    for (const s of seen) t.see(s);
+    return t;
+  }
+
+  it('fires for an old snapshot of a live volume when a newer completed one exists', () => {
+    const r = superseded.check(old, ctx({ newestOfVolume: newest(1, old, newer) }));
+    expect(r).toEqual({ rule: 'superseded', text: "200 days old; the volume's newest snapshot is newer and kept" });
+  });
+
+  it('never fires for the newest completed snapshot of a live volume, however old (its only backup)', () => {
+    expect(superseded.check(old, ctx({ newestOfVolume: newest(1, old) }))).toBeUndefined();
+  });
+
+  it('a newer snapshot still pending does not supersede: only completed ones count', () => {
+    const pending = snap({ id: 'snap-0pend00000000001', startTime: daysAgo(1), state: 'pending' });
+    expect(superseded.check(old, ctx({ newestOfVolume: newest(1, old, pending) }))).toBeUndefined();
+  });
+
+  it('keeps the newest KEEP_PER_VOLUME: with 2 kept, the second newest stays and the third goes', () => {
+    const third = snap({ id: 'snap-0old000000000003', startTime: daysAgo(300) });
+    const tracker = newest(2, third, old, newer);
+    expect(superseded.check(old, ctx({ keepPerVolume: 2, newestOfVolume: tracker }))).toBeUndefined();
+    expect(superseded.check(third, ctx({ keepPerVolume: 2, newestOfVolume: tracker }))?.text).toBe("300 days old; the volume's 2 newest snapshots are newer and kept");
+  });
+
+  it('never fires for a young snapshot, a deleted volume or a copy', () => {
+    const tracker = newest(1, old, newer);
+    const young = snap({ id: 'snap-0young0000000001', startTime: daysAgo(30) });
+    expect(superseded.check(young, ctx({ newestOfVolume: newest(1, young, newer) }))).toBeUndefined();
+    expect(superseded.check(snap({ ...old, volumeId: 'vol-0deadbeefdeadbeef' }), ctx({ newestOfVolume: tracker }))).toBeUndefined();
+    expect(superseded.check(snap({ ...old, volumeId: undefined }), ctx({ newestOfVolume: tracker }))).toBeUndefined();
+    expect(VOL).toBe(old.volumeId);
+  });
+});
+
+describe('stale-copy', () => {
+  it('judges a copy by age alone: old copies fire, young ones do not', () => {
+    expect(staleCopy.check(snap({ volumeId: undefined, startTime: daysAgo(200) }), ctx())).toEqual({ rule: 'stale-copy', text: 'a copy, 200 days old, that nothing uses' });
+    expect(staleCopy.check(snap({ volumeId: 'vol-ffffffff', startTime: daysAgo(200) }), ctx())?.rule).toBe('stale-copy');
+    expect(staleCopy.check(snap({ volumeId: undefined, startTime: daysAgo(20) }), ctx())).toBeUndefined();
+  });
+
+  it('never fires for a snapshot of a volume', () => {
+    expect(staleCopy.check(snap({ startTime: daysAgo(200) }), ctx())).toBeUndefined();
   });
 });
 
@@ -90,6 +132,7 @@ describe('ami-not-launched', () => {
 
   it('does not fire while a running instance or a launch template uses the AMI', () => {
     const i = image({ creationDate: daysAgo(400) });
+    // runningImageIds holds the AMIs of instances that are pending, running, stopping or stopped.
     expect(amiNotLaunched.check(i, ctx({ runningImageIds: new Set([i.id]) }))).toBeUndefined();
     expect(amiNotLaunched.check(i, ctx({ launchTemplateImageIds: new Set([i.id]) }))).toBeUndefined();
   });
@@ -130,8 +173,16 @@ describe('the registry', () => {
     const keys = RULES.map((r) => `${r.appliesTo}:${r.id}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(RULES.map((r) => r.id)).toEqual(
-      expect.arrayContaining(['older-than', 'source-volume-gone', 'unused-by-ami', 'ami-not-launched', 'public', 'unencrypted']),
+      expect.arrayContaining(['source-volume-gone', 'superseded', 'stale-copy', 'unused-by-ami', 'ami-not-launched', 'public', 'unencrypted']),
     );
     for (const r of RULES) expect(r.title.length).toBeGreaterThan(0);
+  });
+
+  it('says what each rule is: exposures, grounds for deletion, and facts that are never a reason', () => {
+    const role = (id: string) => [...new Set(RULES.filter((r) => r.id === id).map((r) => r.role))];
+    expect(role('public')).toEqual(['exposure']);
+    for (const id of ['source-volume-gone', 'superseded', 'stale-copy', 'ami-not-launched']) expect(role(id)).toEqual(['cleanup']);
+    expect(role('unused-by-ami')).toEqual(['fact']);
+    expect(role('unencrypted')).toEqual(['fact']);
   });
 });
