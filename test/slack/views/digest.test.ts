@@ -13,22 +13,22 @@ import {
 import { ACCOUNT, daysAgo, finding, image, NOW, PRICES, snap } from '../../core/staleness/fixtures.js';
 
 const RULE_TEXTS: Record<string, string> = {
-  public: 'public: any AWS account can create a volume from it',
-  'source-volume-gone': 'source volume vol-0gone no longer exists',
-  'older-than': 'older than 90 days (400 days)',
-  'unused-by-ami': 'used by no AMI',
-  unencrypted: 'unencrypted',
+  'source-volume-gone': 'source volume vol-0gone no longer exists; 400 days old',
+  superseded: "400 days old; the volume's newest snapshot is newer and kept",
+  'stale-copy': 'a copy, 400 days old, that nothing uses',
+  'ami-not-launched': 'not launched for 400 days, and no instance or launch template uses it',
 };
 const RULE_IDS = Object.keys(RULE_TEXTS);
 
 function many(n: number): Finding[] {
   return Array.from({ length: n }, (_, i) => {
-    const rules = [RULE_IDS[i % RULE_IDS.length], RULE_IDS[(i + 2) % RULE_IDS.length]];
+    const rules = [RULE_IDS[i % RULE_IDS.length]];
     return finding({
       id: `snap-${i.toString(16).padStart(17, '0')}`,
       region: i % 3 === 0 ? 'eu-west-1' : 'us-east-1',
       name: i % 7 === 0 ? `<!channel> ${'very long name '.repeat(30)}` : `backup-${i}`,
       reasons: rules.map((rule) => ({ rule, text: RULE_TEXTS[rule] })),
+      facts: i % 2 === 0 ? ['used by no AMI', 'unencrypted'] : undefined,
       ageDays: (i * 37) % 800,
       sizeGiB: (i % 500) + 1,
       monthlyUsd: ((i % 500) + 1) * 0.05,
@@ -55,12 +55,13 @@ describe('digestMessage', () => {
     const message = digestMessage(summary, { csvFileName: 'snapbot-digest-2025-06-01.csv' });
     assertWithinBlockKitLimits(message);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
-    const last = loose(message.blocks).at(-1)!;
-    expect(last.type).toBe('context');
+    const last = loose(message.blocks).filter((b) => b.type === 'context' && JSON.stringify(b).includes('more, up to')).at(-1)!;
     // One actions block per item shown.
     const shown = loose(message.blocks).filter((b) => b.type === 'actions').length;
     expect(shown).toBeGreaterThan(0);
-    expect(JSON.stringify(last)).toContain(`and ${(10_000 - shown).toLocaleString('en').replace(/,/g, ' ')} more`);
+    expect(JSON.stringify(last)).toContain(`and ${(summary.findings.length - shown).toLocaleString('en').replace(/,/g, ' ')} more`);
+    // What is not offered (managed) is one line, not items.
+    expect(JSON.stringify(message.blocks.at(-1))).toMatch(/not offered: managed by AWS Backup or Data Lifecycle Manager/);
     expect(JSON.stringify(last)).toMatch(/\$[\d ]+\.\d\d\/month — full list in the attached CSV \(snapbot-digest-2025-06-01.csv\)/);
   });
 
@@ -74,7 +75,8 @@ describe('digestMessage', () => {
     const message = digestMessage(summary);
     const saving = summary.totals.monthlyUsd;
     const usd = `$${Math.floor(saving).toLocaleString('en').replace(/,/g, ' ')}.${String(Math.round(saving * 100) % 100).padStart(2, '0')}`;
-    expect(message.text).toContain('10 000 resources flagged');
+    expect(message.text).toContain(`${summary.totals.count.toLocaleString('en').replace(/,/g, ' ')} resources flagged for cleanup`);
+    expect(summary.totals.count).toBe(summary.findings.length);
     expect(message.text).toContain(`up to ${usd}/month cleanup would save`);
     expect(allText(message.blocks)).toContain(`up to ${usd}/month`);
     expect(allText(message.blocks)).toMatch(/GiB/);
@@ -97,13 +99,12 @@ describe('digestMessage', () => {
     expect(text).not.toContain('<!channel>'); // tag text is escaped
   });
 
-  it('offers Request deletion only for deletable items, and Snooze and Keep for all, with the resource in the value', () => {
-    const s = snap({ id: 'snap-0behindami00000001', startTime: daysAgo(400) });
-    const ami = image({ id: 'ami-0user000000000001', state: 'disabled', blockDevices: [{ device: '/dev/xvda', snapshotId: s.id }] });
+  it('offers Request deletion, Snooze and Keep on candidates; Make private and Keep shared on exposures, with the resource in the value', () => {
+    const pub = snap({ id: 'snap-0public000000001', startTime: daysAgo(3) });
     const orphan = snap({ id: 'snap-0orphan000000001', volumeId: 'vol-0gone00000000001', startTime: daysAgo(400) });
     const findings = findOutdated(
-      [{ region: 'us-east-1', snapshots: [s, orphan], images: [ami], usage: emptyUsage() }],
-      { now: NOW, staleAfterDays: 90, prices: PRICES, hiddenUntil: new Map(), accountId: ACCOUNT },
+      [{ region: 'us-east-1', snapshots: [pub, orphan], images: [], usage: { ...emptyUsage(), existingVolumeIds: new Set([pub.volumeId!]), publicSnapshotIds: new Set([pub.id]) } }],
+      { now: NOW, staleAfterDays: 90, keepPerVolume: 1, prices: PRICES, hiddenUntil: new Map(), keptShared: new Map(), accountId: ACCOUNT },
     );
     const message = digestMessage(summarise(findings, NOW));
     assertWithinBlockKitLimits(message);
@@ -113,32 +114,48 @@ describe('digestMessage', () => {
       expect(v.region).toBe('us-east-1');
       byResource.set(v.id, [...(byResource.get(v.id) ?? []), b.action_id!]);
     }
-    expect(byResource.get(s.id)).toEqual(['digest_snooze', 'digest_keep']);
+    expect(byResource.get(pub.id)).toEqual(['digest_make_private', 'digest_keep_shared']);
     expect(byResource.get(orphan.id)).toEqual(['digest_request_deletion', 'digest_snooze', 'digest_keep']);
-    expect(allText(message.blocks)).toContain(`Not offered for deletion: used by AMI ${ami.id}`);
+    const text = allText(message.blocks);
+    expect(text.indexOf(pub.id)).toBeLessThan(text.indexOf(orphan.id));
     const value = buttons(message.blocks).find((b) => b.action_id === 'digest_request_deletion')!.value!;
     expect(JSON.parse(value)).toEqual({ id: orphan.id, region: 'us-east-1', kind: 'snapshot' });
   });
 
-  it('says a section offers nothing for deletion instead of "$0.00 to save"', () => {
-    const inUse = finding({ id: 'snap-0inuse0000000001', reasons: [{ rule: 'unencrypted', text: 'unencrypted' }], deletable: false, notDeletableBecause: 'used by a launch template' });
-    const text = allText(digestMessage(summarise([inUse], NOW)).blocks);
-    expect(text).toContain('none offered for deletion');
-    expect(text).not.toContain('$0.00/month to save');
+  it('summarises what is not offered in one line instead of items', () => {
+    const managed = finding({ id: 'snap-0managed00000001', sizeGiB: 500, managedBy: 'AWS Backup', deletable: false, notDeletableBecause: 'managed by AWS Backup' });
+    const message = digestMessage(summarise([managed], NOW));
+    expect(buttons(message.blocks)).toEqual([]);
+    expect(allText(message.blocks)).toContain('1 resource (500 GiB) old enough to go but not offered');
+    expect(allText(message.blocks)).not.toContain('$0.00/month to save');
   });
 
-  it('says so when nothing looks outdated', () => {
+  it('says so when there is nothing to clean up and nothing exposed', () => {
     const message = digestMessage(summarise([], NOW));
     assertWithinBlockKitLimits(message);
-    expect(allText(message.blocks)).toMatch(/Nothing looks outdated/);
+    expect(allText(message.blocks)).toMatch(/Nothing to clean up/);
     expect(message.text).toContain('0 resources flagged');
   });
 
-  it('keeps a small but alarming section visible next to big costs', () => {
+  it('puts exposures first and never crowds them out: as many as fit, then how many more', () => {
     const big = Array.from({ length: 100 }, (_, i) => finding({ id: `snap-big-${i}`, monthlyUsd: 100 + i }));
-    const pub = finding({ id: 'snap-public', monthlyUsd: 0.01, reasons: [{ rule: 'public', text: RULE_TEXTS.public }] });
-    const text = allText(digestMessage(summarise([...big, pub], NOW)).blocks);
-    expect(text).toContain('snap-public');
+    const exposed = Array.from({ length: 60 }, (_, i) =>
+      finding({ id: `snap-pub-${i}`, monthlyUsd: 0.01, exposure: true, deletable: false, reasons: [{ rule: 'public', text: 'public: any AWS account can create a volume from it' }] }),
+    );
+    const message = digestMessage(summarise([...big, ...exposed], NOW), { csvFileName: 'd.csv' });
+    assertWithinBlockKitLimits(message);
+    const text = allText(message.blocks);
+    expect(text.indexOf('snap-pub-')).toBeLessThan(text.indexOf('snap-big-'));
+    const shownExposures = buttons(message.blocks).filter((b) => b.action_id === 'digest_make_private').length;
+    expect(shownExposures).toBeGreaterThanOrEqual(10);
+    expect(text).toContain(`…and ${60 - shownExposures} more exposures — all in the attached CSV (d.csv)`);
+    // Cleanup still gets its summary.
+    expect(text).toMatch(/Cleanup: 100 resources old and no longer needed/);
+  });
+
+  it('keeps one line for exposures an approver kept shared', () => {
+    const text = allText(digestMessage(summarise([], NOW, { keptSharedCount: 3 })).blocks);
+    expect(text).toContain("3 resources kept shared by an approver's decision");
   });
 });
 
@@ -152,7 +169,7 @@ describe('reminderMessage', () => {
     expect(text).toMatch(/…and [\d ]+ more, up to \$[\d ]+\.\d\d\/month/);
     expect(message.text).toMatch(/3 000 resources you created through snapbot look outdated: up to \$/);
     const ids = new Set(buttons(message.blocks).map((b) => b.action_id));
-    expect(ids).toEqual(new Set(['digest_request_deletion', 'digest_snooze', 'digest_keep', 'digest_make_private', 'digest_keep_shared']));
+    expect(ids).toEqual(new Set(['digest_request_deletion', 'digest_snooze', 'digest_keep']));
   });
 
   it('offers Make private and Keep shared on an exposure, never Snooze or Keep', () => {
@@ -201,7 +218,7 @@ describe('digestText', () => {
     const findings = many(300);
     const summary = summarise(findings, NOW);
     const text = digestText(summary);
-    expect(text).toContain('300 resources flagged');
+    expect(text).toContain(`${summary.totals.count} resources flagged for cleanup`);
     expect(text).toMatch(/up to \$[\d ]+\.\d\d\/month cleanup would save/);
     expect(text).toContain('Cost by age');
     expect(text).toMatch(/over 365 d █+/);
@@ -213,7 +230,7 @@ describe('digestText', () => {
   });
 
   it('says when nothing looks outdated', () => {
-    expect(digestText(summarise([], NOW))).toMatch(/Nothing looks outdated/);
+    expect(digestText(summarise([], NOW))).toMatch(/Nothing to clean up/);
   });
 });
 
@@ -223,7 +240,8 @@ describe('digestCsv', () => {
       finding({
         id: 'snap-1',
         name: 'db, "primary"\nnight',
-        reasons: [{ rule: 'older-than', text: 'older than 90 days (400 days)' }, { rule: 'unused-by-ami', text: 'used by no AMI' }],
+        account: '111122223333',
+        reasons: [{ rule: 'source-volume-gone', text: 'source volume vol-1 no longer exists; 400 days old' }, { rule: 'public', text: 'public' }],
         ageDays: 400,
         sizeGiB: 100,
         monthlyUsd: 5,
@@ -232,9 +250,9 @@ describe('digestCsv', () => {
       finding({ id: 'ami-1', kind: 'image', managedBy: 'AWS Backup', deletable: false, monthlyUsd: 0.0125 }),
     ]);
     const rows = csv.split('\r\n');
-    expect(rows[0]).toBe('kind,id,region,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner');
-    expect(csv).toContain('snapshot,snap-1,us-east-1,"db, ""primary""\nnight",older than 90 days (400 days); used by no AMI,400,100.00,5.0000,true,,U1\r\n');
-    expect(csv).toContain('image,ami-1,us-east-1,,used by no AMI,10,10.00,0.0125,false,AWS Backup,\r\n');
+    expect(rows[0]).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner');
+    expect(csv).toContain('snapshot,111122223333,us-east-1,snap-1,"db, ""primary""\nnight",source volume vol-1 no longer exists; 400 days old; public,400,100.00,5.0000,true,,U1\r\n');
+    expect(csv).toContain('image,,us-east-1,ami-1,,source volume vol-0dead0000000000001 no longer exists; 400 days old,10,10.00,0.0125,false,AWS Backup,\r\n');
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 
@@ -244,6 +262,6 @@ describe('digestCsv', () => {
   });
 
   it('is just the header for no findings', () => {
-    expect(digestCsv([])).toBe('kind,id,region,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner\r\n');
+    expect(digestCsv([])).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner\r\n');
   });
 });
