@@ -7,6 +7,7 @@ import { runAckBench } from './ack.js';
 import { runApprovalsBench } from './approvals.js';
 import { compileForBench, defaultRuntime, emit, isolateAwsEnvironment, note, round } from './common.js';
 import { runDigestBench } from './digest.js';
+import { runDigestQualityBench } from './digest-quality.js';
 import { runLoadBench } from './load.js';
 
 const PARTS = ['ack', 'digest', 'approvals', 'load'] as const;
@@ -31,7 +32,10 @@ async function main(argv: string[]): Promise<void> {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
   try {
     if (parts.has('ack')) await runAckBench({ dynamodbEndpoint: dynamo.endpoint });
-    if (parts.has('digest')) await runDigestBench();
+    if (parts.has('digest')) {
+      await runDigestQualityBench();
+      await runDigestBench();
+    }
     if (parts.has('approvals')) await runApprovalsBench({ dynamodbEndpoint: dynamo.endpoint });
     if (parts.has('load')) await runLoadBench({ dynamodbEndpoint: dynamo.endpoint });
   } finally {

@@ -25,7 +25,7 @@ function buttonsFor(m: WorkspaceMessage, id: string) {
 }
 
 describe('/snapshot digest', () => {
-  it('flags orphaned, unused and public resources with a reason and a dollar figure', async () => {
+  it('flags old resources no longer needed with a reason and a dollar figure, and lists exposures first', async () => {
     await t.command('/snapshot', 'digest');
     const d = await digestIn(t, CHANNEL);
     const text = textOf(d);
@@ -35,6 +35,13 @@ describe('/snapshot digest', () => {
     expect(text).toContain(DEMO.snapshots.publicDataset);
     expect(text).toMatch(/public/i);
     expect(buttonsFor(d, DEMO.snapshots.legacyFinal).map((b) => b.text)).toEqual(['Request deletion', 'Snooze 30 days', 'Keep']);
+    // The public snapshot is an exposure: first, with Make private and Keep shared, not offered for deletion.
+    expect(text.indexOf(DEMO.snapshots.publicDataset)).toBeLessThan(text.indexOf(DEMO.snapshots.legacyFinal));
+    expect(buttonsFor(d, DEMO.snapshots.publicDataset).map((b) => b.text)).toEqual(['Make private', 'Keep shared']);
+    // Fresh snapshots and the newest backup of a live volume are never offered.
+    for (const keep of [DEMO.snapshots.webRootDaily, DEMO.snapshots.buildRootStale, DEMO.snapshots.requestedViaSnapbot]) {
+      expect(buttonsFor(d, keep)).toEqual([]);
+    }
     expect(d.blocks!.length).toBeLessThanOrEqual(50);
   });
 
@@ -65,7 +72,7 @@ describe('/snapshot digest', () => {
     await click(DEMO.snapshots.legacyFinal, 'Request deletion');
     await t.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(DEMO.snapshots.legacyFinal) && buttonsOf(m).some((b) => b.text === 'Approve'), 15_000, 'the approval request');
 
-    await click(DEMO.snapshots.buildRootStale, 'Snooze 30 days');
+    await click(DEMO.snapshots.reportsArchive, 'Snooze 30 days');
     await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && /snoozed until/.test(textOf(m)), 10_000);
     await click(DEMO.snapshots.webDataQuarterly, 'Keep');
     await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && /is kept/.test(textOf(m)), 10_000);
@@ -74,9 +81,43 @@ describe('/snapshot digest', () => {
     const mark2 = t.slack.messages.length;
     await t.command('/snapshot', 'digest');
     const next = await digestIn(t, CHANNEL, mark2);
-    expect(textOf(next)).not.toContain(DEMO.snapshots.buildRootStale);
+    expect(textOf(next)).not.toContain(DEMO.snapshots.reportsArchive);
     expect(textOf(next)).not.toContain(DEMO.snapshots.webDataQuarterly);
-    expect(APPROVER).toBeTruthy();
+  });
+
+  it('a Keep clicked on a public snapshot (an old button, or a forged one) hides nothing: it stays in the next digest', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await digestIn(t, CHANNEL, mark);
+    const value = JSON.stringify({ id: DEMO.snapshots.publicDataset, region: 'us-east-1', kind: 'snapshot' });
+    await t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: 'digest_keep', value });
+    await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && /is public, so keeping it would hide an exposure/.test(textOf(m)), 10_000, 'the refusal');
+    expect(t.ec2.state.getSnapshot('us-east-1', DEMO.snapshots.publicDataset)!.tags['snapbot:keep-until']).toBeUndefined();
+    const mark2 = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    expect(textOf(await digestIn(t, CHANNEL, mark2))).toContain(DEMO.snapshots.publicDataset);
+  });
+
+  it('Keep shared asks for a reason and becomes an approval request; once approved, the exposure is one line', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await digestIn(t, CHANNEL, mark);
+    const b = buttonsFor(d, DEMO.images.publicBase).find((x) => x.text === 'Keep shared')!;
+    const views = t.slack.callsOf('views.open').length;
+    await t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: b.actionId, value: b.value, blockId: b.blockId });
+    await t.slack.waitUntil(() => (t.slack.callsOf('views.open').length > views ? true : undefined), 10_000, 'the reason form');
+    const view = JSON.parse(String(t.slack.callsOf('views.open').at(-1)!.args.view)) as { callback_id: string; private_metadata: string };
+    await t.sender.submitView({ userId: REQUESTER, callbackId: view.callback_id, privateMetadata: view.private_metadata, values: { reason: { value: { type: 'plain_text_input', value: 'workshop image, public on purpose' } } } });
+    const card = await t.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(`keep ${DEMO.images.publicBase} shared`) && buttonsOf(m).some((x) => x.text === 'Approve'), 15_000, 'the Keep shared request');
+    expect(textOf(card)).toContain('workshop image, public on purpose');
+    const approve = buttonsOf(card).find((x) => x.text === 'Approve')!;
+    await t.sender.click({ userId: APPROVER, channelId: APPROVAL_CHANNEL, messageTs: card.ts, actionId: approve.actionId, value: approve.value });
+    await t.slack.waitFor((m) => m === card && /stays shared/.test(textOf(m)), 15_000, 'approved');
+    const mark2 = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const next = await digestIn(t, CHANNEL, mark2);
+    expect(buttonsFor(next, DEMO.images.publicBase)).toEqual([]);
+    expect(textOf(next)).toMatch(/1 resource kept shared by an approver's decision/);
   });
 });
 
@@ -96,8 +137,10 @@ describe('an EC2 that cannot answer a usage lookup', () => {
 
 describe('scheduled digest', () => {
   it('two replicas sharing DynamoDB post one digest per scheduled run, and owners get a reminder', async () => {
-    const a = await startTestBot({ sharedEc2: t.ec2, env: { DIGEST_CHANNEL, DIGEST_SCHEDULE: '0 9 * * *' }, jobs: true });
-    const b = await startTestBot({ sharedEc2: t.ec2, sharedSlack: a.slack, env: { DIGEST_CHANNEL, DYNAMODB_TABLE: a.config.dynamodbTable }, jobs: true });
+    // An old copy someone made through snapbot: a candidate with an owner to remind.
+    t.ec2.state.getSnapshot(DEMO.otherRegion, DEMO.eu.copiedSnapshot)!.tags['snapbot:requested-by'] = DEMO.requesterUserId;
+    const a = await startTestBot({ sharedEc2: t.ec2, env: { DIGEST_CHANNEL, DIGEST_SCHEDULE: '0 9 * * *', REGIONS: `${DEMO.region},${DEMO.otherRegion}` }, jobs: true });
+    const b = await startTestBot({ sharedEc2: t.ec2, sharedSlack: a.slack, env: { DIGEST_CHANNEL, DYNAMODB_TABLE: a.config.dynamodbTable, REGIONS: `${DEMO.region},${DEMO.otherRegion}` }, jobs: true });
     try {
       const at = new Date('2026-11-22T09:00:00Z');
       const results = await Promise.all([a.bot.jobs!.runDigestOnce(at), b.bot.jobs!.runDigestOnce(at), a.bot.jobs!.runDigestOnce(at)]);

@@ -44,7 +44,7 @@ describe('EC2 RequestLimitExceeded bursts', () => {
       const message = await t.slack.waitFor((m) => m.channel === channel && t.slack.messages.indexOf(m) >= seen && /Cost-cleanup digest/.test(textOf(m)), 45_000, 'the digest');
       const csvMessage = await t.slack.waitFor((m) => m.threadTs === message.ts && (m.files?.length ?? 0) > 0, 20_000, "the digest's CSV");
       const csv = csvMessage.files![0].content;
-      expect(csv.split('\n')[0]).toMatch(/^kind,id,region/);
+      expect(csv.split("\n")[0]).toMatch(/^kind,account,region,id/);
       return { message, csv };
     };
 
