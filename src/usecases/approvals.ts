@@ -29,7 +29,8 @@ import { KEEP_SHARED_DAYS } from './cleanup.js';
 /** A request that cannot be made at all, with the reason and what to do instead. */
 class Refusal extends Error {}
 
-export async function requestApproval(deps: Deps, inv: Invocation, action: ApprovalAction, reason?: string): Promise<void> {
+/** Records, then posts, the request; returns it once recorded (undefined when it was refused or not recorded). */
+export async function requestApproval(deps: Deps, inv: Invocation, action: ApprovalAction, reason?: string): Promise<ApprovalRequest | undefined> {
   const region = deps.config.awsRegion;
   const what = describeAction(action);
   let request: ApprovalRequest;
@@ -57,7 +58,7 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
           ? `:x: Could not record the request to ${what}: ${err.message} Nothing was requested or changed; try again shortly.`
           : `:x: Could not request to ${what}: ${(err as Error).message}`;
     await replyPrivately(deps, inv, { text });
-    return;
+    return undefined;
   }
   try {
     const posted = await deps.out.post(deps.config.approvalChannel, approvalRequestMessage(request));
@@ -69,6 +70,7 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
       text: `:warning: The request to ${what} is recorded (\`${request.id}\`) but could not be posted to <#${deps.config.approvalChannel}>: ${(err as Error).message}. Ask an approver to look at it in snapbot's Home tab.`,
     });
   }
+  return request;
 }
 
 /** Facts an approver needs, and the refusals AWS would give anyway, found before anything is recorded. */

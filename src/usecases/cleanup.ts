@@ -3,7 +3,7 @@
 import type { Sharing } from '../core/types.js';
 import { TAG } from '../core/types.js';
 import { requestApproval } from './approvals.js';
-import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
+import { auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
 const DAY = 86_400_000;
 export const SNOOZE_DAYS = 30;
@@ -15,12 +15,23 @@ export interface DigestItemRef {
   id: string;
   region: string;
   kind: 'snapshot' | 'image';
+  /** What the digest said about it. */
+  why?: string;
 }
 
-export async function requestDeletionFromDigest(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<void> {
-  const reason = 'Flagged as outdated by the cost-cleanup digest';
-  if (item.kind === 'snapshot') await requestApproval(deps, inv, { type: 'snapshot.delete', snapshotId: item.id }, reason);
-  else await requestApproval(deps, inv, { type: 'ami.deregister', imageId: item.id, deleteSnapshots: true }, reason);
+/**
+ * Each button returns, when it did something, the line that replaces its buttons on the digest message
+ * ("snoozed by @Sam until …"), so the channel sees what happened.
+ */
+export type DigestNote = string | undefined;
+
+export async function requestDeletionFromDigest(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
+  const reason = `From the cost-cleanup digest: ${item.why ?? 'old and no longer needed'}`;
+  const request =
+    item.kind === 'snapshot'
+      ? await requestApproval(deps, inv, { type: 'snapshot.delete', snapshotId: item.id }, reason)
+      : await requestApproval(deps, inv, { type: 'ami.deregister', imageId: item.id, deleteSnapshots: true }, reason);
+  return request && `:hourglass_flowing_sand: Deletion requested by <@${inv.userId}>: request \`${request.id}\`, waiting for an approver`;
 }
 
 function sharingOf(deps: Deps, item: DigestItemRef): Promise<Sharing> {
@@ -46,33 +57,37 @@ async function refusedBecauseExposed(deps: Deps, inv: Invocation, item: DigestIt
   return true;
 }
 
-export async function snooze(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<void> {
-  if (await refusedBecauseExposed(deps, inv, item, 'snoozing it')) return;
-  const until = new Date(deps.now().getTime() + SNOOZE_DAYS * DAY);
+export async function snooze(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
+  if (await refusedBecauseExposed(deps, inv, item, 'snoozing it')) return undefined;
+  const until = new Date(deps.now().getTime() + SNOOZE_DAYS * DAY).toISOString().slice(0, 10);
   try {
-    await deps.store.snoozes.put(item.id, until, inv.userId, 'snooze');
-    await replyPrivately(deps, inv, { text: `:zzz: \`${item.id}\` is snoozed until ${until.toISOString().slice(0, 10)}: the digest leaves it out until then.` });
+    await deps.store.snoozes.put(item.id, new Date(`${until}T23:59:59Z`), inv.userId, 'snooze');
+    await replyPrivately(deps, inv, { text: `:zzz: \`${item.id}\` is snoozed until ${until}: the digest leaves it out until then.` });
+    return `:zzz: Snoozed by <@${inv.userId}> until ${until}`;
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not snooze \`${item.id}\`: ${(err as Error).message}` });
+    return undefined;
   }
 }
 
 /** Keep writes the tag on the resource itself, so it holds for anyone looking at the account, not only snapbot. */
-export async function keep(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<void> {
-  if (await refusedBecauseExposed(deps, inv, item, 'keeping it')) return;
+export async function keep(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
+  if (await refusedBecauseExposed(deps, inv, item, 'keeping it')) return undefined;
   const until = new Date(deps.now().getTime() + KEEP_DAYS * DAY).toISOString().slice(0, 10);
   try {
     await deps.ec2.tag(item.region, item.id, { [TAG.keepUntil]: until });
     await deps.store.snoozes.put(item.id, new Date(`${until}T23:59:59Z`), inv.userId, 'keep').catch(() => undefined);
     await auditBestEffort(deps, { resourceId: item.id, actor: inv.userId, event: 'kept', detail: `tagged ${TAG.keepUntil}=${until}` });
     await replyPrivately(deps, inv, { text: `:pushpin: \`${item.id}\` is kept: tagged \`${TAG.keepUntil}=${until}\`, so the digest leaves it out until then.` });
+    return `:pushpin: Kept by <@${inv.userId}> until ${until}`;
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not keep \`${item.id}\`: ${(err as Error).message}` });
+    return undefined;
   }
 }
 
 /** Removes public access and every share outside the allowed accounts, at once. */
-export async function makePrivate(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<void> {
+export async function makePrivate(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
   const set = item.kind === 'snapshot' ? deps.ec2.setSnapshotSharing.bind(deps.ec2) : deps.ec2.setImageSharing.bind(deps.ec2);
   const removed: string[] = [];
   try {
@@ -88,14 +103,15 @@ export async function makePrivate(deps: Deps, inv: Invocation, item: DigestItemR
   } catch (err) {
     const done = removed.length ? ` (already removed: ${removed.join(', ')})` : '';
     await replyPrivately(deps, inv, { text: `:x: Could not make \`${item.id}\` private${done}: ${(err as Error).message}` });
-    return;
+    return undefined;
   }
   if (removed.length === 0) {
     await replyPrivately(deps, inv, { text: `:information_source: \`${item.id}\` is already private (shared with no one outside the allowed accounts).` });
-    return;
+    return ':lock: Already private';
   }
   await auditBestEffort(deps, { resourceId: item.id, actor: inv.userId, event: 'revoked', detail: `made private: removed ${removed.join(', ')}` });
-  await announce(deps, inv, { text: `:lock: <@${inv.userId}> made \`${item.id}\` private: removed ${removed.join(', ')}.` });
+  await replyPrivately(deps, inv, { text: `:lock: \`${item.id}\` is private now: removed ${removed.join(', ')}.` });
+  return `:lock: Made private by <@${inv.userId}>: removed ${removed.join(', ')}`;
 }
 
 /** *Keep shared*: an approver decides whether the exposure stays; the reason goes on the card. */

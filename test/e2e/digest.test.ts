@@ -67,13 +67,19 @@ describe('/snapshot digest', () => {
     const click = (id: string, label: string) => {
       const b = buttonsFor(d, id).find((x) => x.text === label)!;
       expect(b, `${label} for ${id}`).toBeDefined();
-      return t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: b.actionId, value: b.value, blockId: b.blockId });
+      return t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: b.actionId, value: b.value, blockId: b.blockId, messageBlocks: d.blocks });
     };
     await click(DEMO.snapshots.legacyFinal, 'Request deletion');
-    await t.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(DEMO.snapshots.legacyFinal) && buttonsOf(m).some((b) => b.text === 'Approve'), 15_000, 'the approval request');
+    const card = await t.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(DEMO.snapshots.legacyFinal) && buttonsOf(m).some((b) => b.text === 'Approve'), 15_000, 'the approval request');
+    // The digest's reason is on the card.
+    expect(textOf(card)).toMatch(/From the cost-cleanup digest: source volume vol-[0-9a-f]+ no longer exists; \d+ days old/);
 
+    // The digest itself shows who did what, in place of the item's buttons.
+    await t.slack.waitFor((m) => m === d && new RegExp(`Deletion requested by <@${REQUESTER}>: request`).test(textOf(m)), 10_000, 'the digest updated');
     await click(DEMO.snapshots.reportsArchive, 'Snooze 30 days');
     await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && /snoozed until/.test(textOf(m)), 10_000);
+    await t.slack.waitFor((m) => m === d && new RegExp(`Snoozed by <@${REQUESTER}> until \\d{4}-\\d\\d-\\d\\d`).test(textOf(m)), 10_000, 'snoozed in place');
+    expect(buttonsFor(d, DEMO.snapshots.reportsArchive)).toEqual([]);
     await click(DEMO.snapshots.webDataQuarterly, 'Keep');
     await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && /is kept/.test(textOf(m)), 10_000);
     expect(t.ec2.state.getSnapshot('us-east-1', DEMO.snapshots.webDataQuarterly)!.tags['snapbot:keep-until']).toMatch(/^\d{4}-\d\d-\d\d$/);

@@ -97,7 +97,7 @@ export class SlackSender {
 
   /** A click on a button of a posted message. */
   click(
-    b: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string; text?: string },
+    b: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string; text?: string; messageBlocks?: unknown[] },
     opts?: SignedRequestOptions,
   ) {
     return this.interaction(
@@ -107,7 +107,8 @@ export class SlackSender {
         container: { type: 'message', message_ts: b.messageTs, channel_id: b.channelId, is_ephemeral: false },
         trigger_id: `${Date.now()}.${randomBytes(6).toString('hex')}`,
         channel: { id: b.channelId, name: b.channelId },
-        message: { type: 'message', ts: b.messageTs, text: '' },
+        // Slack sends the clicked message whole, blocks included.
+        message: { type: 'message', ts: b.messageTs, text: '', ...(b.messageBlocks ? { blocks: b.messageBlocks } : {}) },
         response_url: `${this.responseUrlBase ?? 'http://127.0.0.1:9/'}actions/${b.messageTs}`,
         actions: [
           {

@@ -40,10 +40,13 @@ export interface DigestButtonValue {
   id: string;
   region: string;
   kind: Finding['kind'];
+  /** Request deletion only: the digest's reason, carried onto the approval card. */
+  why?: string;
 }
 
-export function digestButtonValue(f: Pick<Finding, 'id' | 'region' | 'kind'>): string {
+export function digestButtonValue(f: Pick<Finding, 'id' | 'region' | 'kind' | 'reasons'>, opts: { why?: boolean } = {}): string {
   const value: DigestButtonValue = { id: f.id, region: f.region, kind: f.kind };
+  if (opts.why) value.why = truncate(f.reasons.map((r) => r.text).join('; '), 400);
   return JSON.stringify(value);
 }
 
@@ -53,7 +56,7 @@ export function parseDigestButtonValue(value: string | undefined): DigestButtonV
   try {
     const v = JSON.parse(value) as Partial<DigestButtonValue>;
     if (typeof v.id === 'string' && typeof v.region === 'string' && (v.kind === 'snapshot' || v.kind === 'image')) {
-      return { id: v.id, region: v.region, kind: v.kind };
+      return { id: v.id, region: v.region, kind: v.kind, ...(typeof v.why === 'string' && v.why ? { why: v.why.slice(0, 400) } : {}) };
     }
   } catch {
     // not JSON: not ours
@@ -214,7 +217,7 @@ function itemBlocks(f: Finding, opts: { showOwner: boolean }): KnownBlock[] {
   const exposed = f.reasons.some((r) => r.rule === 'public');
   const buttons = [
     ...(exposed ? [button('Make private', DIGEST_ACTIONS.makePrivate, value, 'danger'), button('Keep shared', DIGEST_ACTIONS.keepShared, value)] : []),
-    ...(f.deletable ? [button('Request deletion', DIGEST_ACTIONS.requestDeletion, value, 'primary')] : []),
+    ...(f.deletable ? [button('Request deletion', DIGEST_ACTIONS.requestDeletion, digestButtonValue(f, { why: true }), 'primary')] : []),
     ...(exposed ? [] : [button('Snooze 30 days', DIGEST_ACTIONS.snooze, value), button('Keep', DIGEST_ACTIONS.keep, value)]),
   ];
   return [section(lines.join('\n')), actions(buttons, truncate(`digest|${f.kind}|${f.region}|${f.id}`, LIMITS.blockId, ''))];
@@ -377,6 +380,16 @@ function textCell(value: string): string {
 function sectionSaving(s: { findings: readonly Finding[]; monthlyUsd: number }): string {
   if (!s.findings.some((f) => f.deletable)) return 'none offered for deletion (in use or managed elsewhere)';
   return `${formatUsd(s.monthlyUsd)}/month to save`;
+}
+
+/**
+ * The digest (or reminder) as it was, with the clicked item's buttons replaced by what happened, so the channel sees
+ * it. `blocks` are the message's own, as Slack sent them with the click.
+ */
+export function withItemNote(blocks: readonly KnownBlock[], itemId: string, note: string): KnownBlock[] {
+  const mine = (b: KnownBlock) =>
+    b.type === 'actions' && b.elements.some((e) => 'value' in e && typeof e.value === 'string' && parseDigestButtonValue(e.value)?.id === itemId);
+  return blocks.map((b) => (mine(b) ? context(note) : b));
 }
 
 export function keepSharedModal(item: DigestButtonValue, channelId: string): View {

@@ -3,9 +3,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ButtonName } from '../../../core/policy.js';
 import { check } from '../../../usecases/access.js';
-import { keep, makePrivate, requestDeletionFromDigest, snooze, type DigestItemRef } from '../../../usecases/cleanup.js';
+import type { KnownBlock } from '@slack/types';
+import { keep, makePrivate, requestDeletionFromDigest, snooze, type DigestItemRef, type DigestNote } from '../../../usecases/cleanup.js';
 import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
-import { keepSharedModal, parseDigestButtonValue } from '../../views/digest.js';
+import { keepSharedModal, parseDigestButtonValue, withItemNote } from '../../views/digest.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -27,12 +28,19 @@ async function ackItem(deps: Deps, args: ButtonArgs): Promise<{ inv: Invocation;
   return { inv, item };
 }
 
-function handler(deps: Deps, button: ButtonName, run: (deps: Deps, inv: Invocation, item: DigestItemRef) => Promise<void>) {
+function handler(deps: Deps, button: ButtonName, run: (deps: Deps, inv: Invocation, item: DigestItemRef) => Promise<DigestNote>) {
   return async (args: ButtonArgs): Promise<void> => {
     const { inv, item } = await ackItem(deps, args);
     if (!item) return;
+    const message = args.body.message as { ts?: string; text?: string; blocks?: KnownBlock[] } | undefined;
+    const channel = args.body.channel?.id ?? args.body.container?.channel_id;
     deps.background(async () => {
-      if (await check(deps, inv, { type: 'button', button }, { resources: [item.id], count: false })) await run(deps, inv, item);
+      if (!(await check(deps, inv, { type: 'button', button }, { resources: [item.id], count: false }))) return;
+      const note = await run(deps, inv, item);
+      // The digest shows what happened, in place: "snoozed by @Sam until …".
+      if (note && message?.ts && message.blocks && channel) {
+        await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note) });
+      }
     });
   };
 }

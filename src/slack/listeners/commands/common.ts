@@ -73,7 +73,7 @@ export async function ackThenRun(
   deps: Deps,
   inv: Invocation,
   command: Command,
-  run: (verdict: Exclude<Verdict, { decision: 'refuse' }>, facts: Facts) => Promise<void>,
+  run: (verdict: Exclude<Verdict, { decision: 'refuse' }>, facts: Facts) => Promise<unknown>,
 ): Promise<void> {
   await args.ack();
   runChecked(deps, inv, command, run);
@@ -84,7 +84,7 @@ export function runChecked(
   deps: Deps,
   inv: Invocation,
   command: Command,
-  run: (verdict: Exclude<Verdict, { decision: 'refuse' }>, facts: Facts) => Promise<void>,
+  run: (verdict: Exclude<Verdict, { decision: 'refuse' }>, facts: Facts) => Promise<unknown>,
 ): void {
   deps.background(async () => {
     const checked = await check(deps, inv, { type: 'command', command });
