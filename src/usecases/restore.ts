@@ -89,13 +89,22 @@ export async function restoreVolume(deps: Deps, inv: Invocation, req: RestoreReq
 /** Opens the modal at once (the trigger lives 3 s), then fills in the snapshot's size once EC2 answers. */
 export async function loadRestoreModal(deps: Deps, inv: Invocation, triggerId: string, snapshotId: string): Promise<void> {
   const meta = { channelId: inv.channelId, responseUrl: inv.responseUrl, resourceId: snapshotId };
-  const viewId = await deps.out.openModal(triggerId, restoreModal(meta));
+  // Look the snapshot up first, briefly: a snapshot that does not exist gets an answer, not a form. A slow EC2
+  // opens the form at once (Slack's trigger lasts 3 s) and fills it in when the answer comes.
+  const lookup = deps.ec2.getSnapshot(deps.config.awsRegion, snapshotId).then(
+    (snapshot) => ({ snapshot }),
+    (err: Error) => ({ err }),
+  );
+  const early = await Promise.race([lookup, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1_200))]);
+  if (early && 'err' in early) {
+    await replyPrivately(deps, inv, { text: `:x: ${early.err.message}` });
+    return;
+  }
+  const viewId = await deps.out.openModal(triggerId, restoreModal(meta, early?.snapshot));
+  if (early) return;
   deps.background(async () => {
-    try {
-      const snapshot = await deps.ec2.getSnapshot(deps.config.awsRegion, snapshotId);
-      if (viewId) await deps.out.updateModal(viewId, restoreModal(meta, snapshot));
-    } catch (err) {
-      await replyPrivately(deps, inv, { text: `:x: ${(err as Error).message}` });
-    }
+    const late = await lookup;
+    if ('err' in late) await replyPrivately(deps, inv, { text: `:x: ${late.err.message}` });
+    else if (viewId) await deps.out.updateModal(viewId, restoreModal(meta, late.snapshot));
   });
 }
