@@ -214,11 +214,14 @@ function doneHint(op: TrackedOperation): string {
   const first = op.resourceIds[0];
   switch (op.kind) {
     case 'snapshot':
-    case 'copy-snapshot':
       return `Restore it with \`/restore ${first}\` · share it with \`/share ${first} <account-id>\``;
+    case 'copy-snapshot':
+      // snapbot's commands act in its home region; say where the copy is rather than offer a command that looks elsewhere.
+      return `The copy \`${first}\` is in ${op.region}: restore or share it from there (the EC2 console in that region).`;
     case 'image':
-    case 'copy-image':
       return `Launch it with \`/ami launch ${first}\` · copy it with \`/ami copy ${first} --to-region <region>\``;
+    case 'copy-image':
+      return `The copy \`${first}\` is in ${op.region}: launch it from there (the EC2 console in that region).`;
     case 'volume':
       return `Volume \`${first}\` is ready.`;
   }

@@ -65,6 +65,9 @@ describe('/snapshot', () => {
     const copyId = textOf(m).match(/snap-[0-9a-f]{17}/g)!.find((id) => id !== DEMO.snapshots.webDataQuarterly)!;
     const copy = t.ec2.state.getSnapshot('eu-west-1', copyId)!;
     expect(copy.encrypted).toBe(true);
+    // The hint names where the copy is, instead of a /restore that would look in the home region.
+    expect(textOf(m)).toContain(`The copy \`${copyId}\` is in eu-west-1`);
+    expect(textOf(m)).not.toContain(`/restore ${copyId}`);
     expect(copy.tags['snapbot:requested-by']).toBe(REQUESTER);
   });
 
