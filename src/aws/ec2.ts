@@ -29,6 +29,7 @@ import {
   paginateDescribeLaunchTemplateVersions,
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
+  waitUntilInstanceRunning,
   waitUntilVolumeAvailable,
   waitUntilVolumeInUse,
   type DescribeSnapshotsCommandInput,
@@ -182,6 +183,16 @@ export class Ec2Gateway {
       const res = await waiter({ client, maxWaitTime: maxWaitSeconds, minDelay: 1, maxDelay: 10 }, { VolumeIds: [volumeId] });
       if (res.state !== 'SUCCESS') {
         throw new AwsActionError('wrong-state', `${volumeId} did not become ${state} within ${maxWaitSeconds} s (${res.state}).`, 'WaiterTimeout');
+      }
+    });
+  }
+
+  /** The SDK's waiter, bounded: the instance is running, or a clear message says what it is instead. */
+  async waitForInstanceRunning(region: string, instanceId: string, maxWaitSeconds: number): Promise<void> {
+    await this.call({ action: 'DescribeInstances', region, resourceId: instanceId }, async (client) => {
+      const res = await waitUntilInstanceRunning({ client, maxWaitTime: maxWaitSeconds, minDelay: 1, maxDelay: 15 }, { InstanceIds: [instanceId] });
+      if (res.state !== 'SUCCESS') {
+        throw new AwsActionError('wrong-state', `${instanceId} did not reach running within ${maxWaitSeconds} s (${res.state}); check it in the EC2 console.`, 'WaiterTimeout');
       }
     });
   }

@@ -83,6 +83,9 @@ export async function copyImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami
   });
 }
 
+/** How long a launch message follows the instance before it says to look in the console. */
+const LAUNCH_WAIT_SECONDS = 600;
+
 export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.launch'>): Promise<void> {
   const region = deps.config.awsRegion;
   const opId = newId(deps.now());
@@ -100,15 +103,22 @@ export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
       tags: creationTags(inv, opId),
     });
     await auditBestEffort(deps, { resourceId: cmd.imageId, actor: inv.userId, event: 'launched', detail: `as ${instance.id}`, requestId: opId });
-    await deps.out.tryUpdate(
-      msg,
-      progressMessage({
-        ...base,
-        phase: 'done',
-        items: [{ id: instance.id, label: `${instance.type} in ${instance.availabilityZone || region}`, state: instance.state }],
-        hint: `It boots from "${image.name}". Stop or terminate it in the EC2 console when you are done: snapbot does not manage instances.`,
-      }),
-    );
+    const item = (state: string) => [{ id: instance.id, label: `${instance.type} in ${instance.availabilityZone || region}`, state }];
+    const hint = `It boots from "${image.name}". Stop or terminate it in the EC2 console when you are done: snapbot does not manage instances.`;
+    if (instance.state === 'running') {
+      await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'done', items: item('running'), hint }));
+      return;
+    }
+    // Followed to running outside the command queue: booting takes a minute or two.
+    await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'running', items: item(instance.state) }));
+    deps.detach(async () => {
+      try {
+        await deps.ec2.waitForInstanceRunning(region, instance.id, LAUNCH_WAIT_SECONDS);
+        await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'done', items: item('running'), hint }));
+      } catch (err) {
+        await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: item('not running'), failure: (err as Error).message }));
+      }
+    });
   } catch (err) {
     await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message }));
   }

@@ -251,3 +251,27 @@ async function waitForStatus(bot: TestBot, id: string, statuses: string[], timeo
     await new Promise((res) => setTimeout(res, 200));
   }
 }
+
+describe('App Home', () => {
+  it('lists what an approver may decide; Approve there decides and draws the Home tab again without it', async () => {
+    const snap = DEMO.snapshots.reportsArchive;
+    await t.command('/snapshot', `delete ${snap} --reason "from the home tab"`);
+    const card = await requestMessage(snap);
+    const id = /Request `([0-9A-Z]{26})`/.exec(textOf(card))![1];
+    await t.sender.event({ type: 'app_home_opened', user: APPROVER, channel: 'D0HOME', tab: 'home' });
+    await t.slack.waitUntil(() => (JSON.stringify(t.slack.homes.get(APPROVER) ?? {}).includes(id) ? true : undefined), 10_000, 'the home tab');
+    await t.sender.interaction({
+      type: 'block_actions',
+      team: { id: 'T0SANDBOX', domain: 'sandbox' },
+      user: { id: APPROVER, username: 'approver', name: 'approver', team_id: 'T0SANDBOX' },
+      api_app_id: 'A0SNAPBOT',
+      token: 'legacy-verification-token-unused',
+      container: { type: 'view', view_id: 'VHOME' },
+      view: { id: 'VHOME', type: 'home', blocks: [] },
+      trigger_id: `${Date.now()}.home`,
+      actions: [{ type: 'button', action_id: 'approval_approve', block_id: 'home', value: id, action_ts: `${Date.now() / 1000}` }],
+    });
+    await t.slack.waitFor((m) => m === card && /deleted/.test(textOf(m)), 15_000, 'the outcome on the card');
+    await t.slack.waitUntil(() => (!JSON.stringify(t.slack.homes.get(APPROVER) ?? {}).includes(`"value":"${id}"`) ? true : undefined), 10_000, 'the home tab redrawn');
+  });
+});

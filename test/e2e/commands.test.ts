@@ -242,6 +242,9 @@ describe('/ami', () => {
     const m = await t.slack.waitFor((x) => textOf(x).includes(`Instance from ${ami.id}`) && /done/.test(textOf(x)), 15_000);
     const instanceId = textOf(m).match(/\bi-[0-9a-f]{17}/)![0];
     expect(t.ec2.state.getInstance(R, instanceId)?.type).toBe('t3.small');
+    // "done" means running: the message followed the instance out of pending.
+    expect(textOf(m)).toMatch(/running/);
+    expect(t.ec2.state.instanceState(t.ec2.state.getInstance(R, instanceId)!)).toBe('running');
   });
 
   it('copy --to-region copies an AMI and follows the copy', async () => {

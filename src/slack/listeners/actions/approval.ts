@@ -4,6 +4,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackAc
 import { describeAction } from '../../../core/approvals.js';
 import { decide, mayDecideNow, withdrawRequest } from '../../../usecases/approvals.js';
 import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
+import { showHome } from '../../../usecases/home.js';
 import { rejectModal } from '../../views/approvals.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -16,11 +17,18 @@ function clicker(args: ButtonArgs): Invocation {
   };
 }
 
+/** A click in the App Home: once decided, the Home tab is drawn again, so the request leaves the list. */
+const fromHome = (args: { body: { view?: { type?: string } } }) => args.body.view?.type === 'home';
+
 export function approveClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     const requestId = args.action.value ?? '';
-    deps.background(() => decide(deps, { ...clicker(args), requestId, decision: 'approved' }));
+    const who = clicker(args);
+    deps.background(async () => {
+      await decide(deps, { ...who, requestId, decision: 'approved' });
+      if (fromHome(args)) await showHome(deps, who.userId);
+    });
   };
 }
 
