@@ -254,7 +254,8 @@ async function waitForStatus(bot: TestBot, id: string, statuses: string[], timeo
 
 describe('App Home', () => {
   it('lists what an approver may decide; Approve there decides and draws the Home tab again without it', async () => {
-    const snap = DEMO.snapshots.reportsArchive;
+    const snap = 'snap-0a0e0000000000001';
+    t.ec2.state.addSnapshot(R, { id: snap, volumeSizeGiB: 8, startTime: new Date(Date.now() - 400 * 86_400_000) });
     await t.command('/snapshot', `delete ${snap} --reason "from the home tab"`);
     const card = await requestMessage(snap);
     const id = /Request `([0-9A-Z]{26})`/.exec(textOf(card))![1];
