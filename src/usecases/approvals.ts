@@ -10,8 +10,9 @@ import {
   type ApprovalRequest,
   type RiskSummary,
 } from '../core/approvals.js';
-import { archiveEarlyDeletionWarning, formatMonthlyUsd, snapshotMonthlyUsd } from '../core/cost.js';
-import { TAG, imageSnapshotIds, type Snapshot } from '../core/types.js';
+import { archiveEarlyDeletionWarning, formatGiB, formatMonthlyUsd, snapshotMonthlyUsd, snapshotSizeGiB } from '../core/cost.js';
+import { ageInDays } from '../core/staleness/index.js';
+import { TAG, imageSnapshotIds, nameTag, type Snapshot } from '../core/types.js';
 import { approvalRequestMessage, requestedNotice, requesterNotice } from '../slack/views/approvals.js';
 import { onDemandUsdPerHour } from '../core/prices.js';
 import {
@@ -151,7 +152,8 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
       const users = images.filter((i) => imageSnapshotIds(i).includes(snap.id) && i.state !== 'deregistered');
       if (users.length) {
         const ids = users.map((i) => i.id);
-        throw new Refusal(`${snap.id} is used by ${ids.join(', ')}; AWS refuses to delete a snapshot an AMI uses. Deregister the AMI with its snapshots instead: \`/ami deregister ${ids[0]} --delete-snapshots\`.`);
+        const named = users.map((i) => `${i.id}${i.name ? ` (“${i.name}”)` : ''}`);
+        throw new Refusal(`${snap.id} is used by ${named.join(', ')}; AWS refuses to delete a snapshot an AMI uses. Deregister the AMI with its snapshots instead: \`/ami deregister ${ids[0]} --delete-snapshots\`.`);
       }
       const lt = await deps.ec2.launchTemplateUsage(region).catch(() => undefined);
       if (lt?.snapshotIds.has(snap.id)) {
@@ -166,7 +168,10 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
       const snapIds = imageSnapshotIds(image);
       const snaps: Snapshot[] = await deps.ec2.getSnapshots(region, snapIds).catch(() => []);
       const usd = snaps.reduce((a, s) => a + snapshotMonthlyUsd(s, prices), 0);
-      const lines: string[] = [];
+      const since = image.lastLaunchedTime ? `last launched ${ageInDays(image.lastLaunchedTime, now)} days ago` : 'never launched';
+      const lines: string[] = [
+        `“${image.name}” ${image.id}: created ${image.creationDate ? `${ageInDays(image.creationDate, now)} days ago` : 'at an unknown date'}, ${since}, ${snapIds.length} snapshot(s).`,
+      ];
       const [instances, lt] = await Promise.all([
         deps.ec2.imageIdsInUseByInstances(region).catch(() => new Set<string>()),
         deps.ec2.launchTemplateUsage(region).catch(() => undefined),
@@ -192,7 +197,11 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
 }
 
 function snapshotDeletionRisk(snap: Snapshot, prices: Deps['config']['prices'], now: Date): RiskSummary {
-  const lines = [`${snap.id}: ${snap.volumeSizeGiB} GiB, ${snap.storageTier} tier, from ${snap.volumeId ?? 'no longer existing volume'}.`];
+  const name = nameTag(snap.tags);
+  const size = snap.fullSizeBytes !== undefined ? `${formatGiB(snapshotSizeGiB(snap))} of data stored` : `${formatGiB(snap.volumeSizeGiB)} volume size`;
+  const lines = [
+    `${name ? `“${name}” ` : ''}${snap.id}: ${ageInDays(snap.startTime, now)} days old, ${size}, ${snap.storageTier} tier, from ${snap.volumeId ?? 'a copy (no source volume)'}${snap.description ? ` — ${snap.description.slice(0, 120)}` : ''}.`,
+  ];
   const warn = archiveEarlyDeletionWarning(snap, now, { prices });
   if (warn) lines.push(`It is ${warn}.`);
   if (snap.tags[TAG.dlmPolicy]) lines.push(`Managed by Data Lifecycle Manager policy ${snap.tags[TAG.dlmPolicy]}, which would delete it on its own schedule.`);

@@ -156,6 +156,8 @@ describe('deletion', () => {
     const snap = DEMO.snapshots.reportsArchive;
     await t.command('/snapshot', `delete ${snap}`);
     const req = await requestMessage(snap);
+    // The card names the resource: its age, its size and what the size measures, where it came from.
+    expect(textOf(req)).toMatch(new RegExp(`${snap}: \\d+ days old, 500 GiB volume size, archive tier, from vol-[0-9a-f]+ — FY2023 year-end reports archive`));
     await click(req, APPROVER, 'Approve');
     await t.slack.waitFor((m) => m === req && /deleted/.test(textOf(m)), 15_000);
     expect(t.ec2.state.getSnapshot(R, snap)).toBeUndefined();
@@ -167,6 +169,7 @@ describe('deletion', () => {
     const snaps = image.blockDevices.flatMap((b) => (b.snapshotId ? [b.snapshotId] : []));
     await t.command('/ami', `deregister ${image.id} --delete-snapshots --reason "not launched since spring"`);
     const req = await requestMessage(image.id);
+    expect(textOf(req)).toMatch(new RegExp(`“legacy-app-v7” ${image.id}: created \\d+ days ago, last launched \\d+ days ago, 1 snapshot`));
     await click(req, APPROVER_2, 'Approve');
     await t.slack.waitFor((m) => m === req && /deregistered/.test(textOf(m)), 15_000);
     expect(t.ec2.state.getImage(R, image.id)).toBeUndefined();
