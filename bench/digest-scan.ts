@@ -4,6 +4,7 @@ import { Ec2Gateway } from '../src/aws/ec2.js';
 import { loadConfig } from '../src/config.js';
 import { tuneRuntime } from '../src/runtime.js';
 import { digestCsv, digestMessage } from '../src/slack/views/digest.js';
+import type { ShareState, Store } from '../src/store/index.js';
 import { buildDigest } from '../src/usecases/digest.js';
 import { FAKE_CREDENTIALS } from './common.js';
 
@@ -23,6 +24,27 @@ export interface ScanResult {
   findings: number;
   csvBytes: number;
   gatewayCalls: number;
+  /** The account-share checks: attribute calls made, the run's budget, days to check every resource once. */
+  shareChecks: { calls: number; budget: number; total: number; fullCycleDays: number };
+}
+
+/**
+ * The share check's memory between runs, as the store would hold it after the first daily run: the region's size is
+ * known, so the budget is the steady one (a thirtieth of the resources), not the first run's minimum.
+ */
+function steadyShareStore(total: number): Pick<Store, 'snoozes' | 'shares'> {
+  const states = new Map<string, ShareState>();
+  return {
+    snoozes: {
+      put: async () => undefined,
+      activeMap: async () => new Map(),
+      active: async () => ({ hidden: new Map(), keptShared: new Map() }),
+    },
+    shares: {
+      get: async (region) => states.get(region) ?? { shared: {}, total },
+      put: async (region, state) => void states.set(region, state),
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -45,7 +67,8 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const now = new Date();
-  const result = await buildDigest({ config, ec2, now });
+  const total = Number(process.env.BENCH_RESOURCES ?? 0);
+  const result = await buildDigest({ config, ec2, now, store: steadyShareStore(total) });
   const message = digestMessage(result.summary, { csvFileName: 'digest.csv' });
   const csv = digestCsv(result.findings);
   const wallMs = performance.now() - t0;
@@ -66,6 +89,10 @@ async function main(): Promise<void> {
     findings: result.findings.length,
     csvBytes: Buffer.byteLength(csv),
     gatewayCalls: ec2.calls,
+    shareChecks: result.shareChecks.reduce(
+      (a, r) => ({ calls: a.calls + r.calls, budget: a.budget + r.budget, total: a.total + r.total, fullCycleDays: Math.max(a.fullCycleDays, r.fullCycleDays) }),
+      { calls: 0, budget: 0, total: 0, fullCycleDays: 0 },
+    ),
   };
   ec2.destroy();
   process.send!(out, () => process.exit(0));

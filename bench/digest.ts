@@ -5,6 +5,7 @@ import { defaultRuntime, emit, forkChild, nextMessage, note, round, stopChild, t
 import type { ScanResult } from './digest-scan.js';
 
 const REGION = 'us-east-1';
+const SHARE_CHECK_ACTIONS = new Set(['DescribeSnapshotAttribute', 'DescribeImageAttribute']);
 
 /** The most an EC2 describe call returns per page (DescribeVolumes stops at 500; the others at 1000 or 200). */
 const MAX_PAGE = {
@@ -62,13 +63,14 @@ async function measure(size: DigestSize, runtime: Runtime, v8Defaults = false): 
     note(`digest: scanning ${size.snapshots} snapshots in a child process (${runtime}${v8Defaults ? ', V8 default heap growth' : ''})`);
     const child = forkChild(
       './digest-scan.ts',
-      { AWS_ENDPOINT_URL_EC2: ec2.url, AWS_REGION: REGION, REGIONS: REGION, LOG_LEVEL: 'silent' },
+      { AWS_ENDPOINT_URL_EC2: ec2.url, AWS_REGION: REGION, REGIONS: REGION, LOG_LEVEL: 'silent', BENCH_RESOURCES: String(size.snapshots + size.images) },
       v8Defaults ? ['--v8-defaults'] : [],
       runtime,
     );
     const res = await nextMessage(child, (m): m is ScanResult => (m as { type?: string })?.type === 'scanned', 600_000, `the digest scan at ${size.snapshots} snapshots`);
     await stopChild(child);
-    const calls = ec2.calls.slice(before);
+    // Listing calls against their minimum; the per-resource share checks are their own figure, against their budget.
+    const calls = ec2.calls.slice(before).filter((c) => !SHARE_CHECK_ACTIONS.has(c.action));
     const byAction: Record<string, number> = {};
     for (const c of calls) byAction[c.action] = (byAction[c.action] ?? 0) + 1;
     return {
@@ -109,6 +111,16 @@ function figures(m: Measured): Figure[] {
       ratio: round(m.ec2Calls / m.minimumCalls, 3),
       by_action: m.ec2CallsByAction,
       minimum_by_listing: m.minimumByListing,
+      ...common,
+    },
+    {
+      name: `digest.${at}.share_checks`,
+      value: m.shareChecks.calls,
+      unit: 'calls',
+      baseline: m.shareChecks.budget,
+      ratio: round(m.shareChecks.calls / Math.max(1, m.shareChecks.budget), 3),
+      resources: m.shareChecks.total,
+      full_cycle_days: m.shareChecks.fullCycleDays,
       ...common,
     },
   ];

@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const result = await buildDigest({ config, ec2, store, now: new Date() });
     if (result.warning) process.stderr.write(`note: ${result.warning}\n`);
-    process.stdout.write(args.has('--csv') ? digestCsv(allFindings(result.summary)) : `${digestText(result.summary)}\n`);
+    process.stdout.write(args.has('--csv') ? digestCsv(allFindings(result.summary)) : `${digestText(result.summary, { shareChecks: result.shareChecks })}\n`);
     return 0;
   } finally {
     ec2.destroy();

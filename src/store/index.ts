@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalRepository, type ApprovalRepository } from './approvals.js';
 import { auditRepository, type AuditRepository } from './audit.js';
 import { burstRepository, type BurstRepository } from './burst.js';
+import { shareRepository, type ShareRepository } from './shares.js';
 import {
   dedupeRepository,
   leaseRepository,
@@ -30,6 +31,7 @@ export interface Store {
   dedupe: DedupeRepository;
   operations: OperationRepository;
   burst: BurstRepository;
+  shares: ShareRepository;
   /** Resolves when the table answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Requests sent so far by this store (a copy). */
@@ -48,6 +50,7 @@ export function createStore(opts: StoreOptions): Store {
     dedupe: dedupeRepository(db, now),
     operations: operationRepository(db, now),
     burst: burstRepository(db, now),
+    shares: shareRepository(db),
     async ping() {
       await db.get(key.health, false);
     },
@@ -58,6 +61,7 @@ export function createStore(opts: StoreOptions): Store {
 export type { ApprovalRepository, Decision, NewApprovalRequest } from './approvals.js';
 export type { AuditRepository } from './audit.js';
 export type { BurstRepository, BurstTake } from './burst.js';
+export type { ShareRepository, ShareState } from './shares.js';
 export type { DedupeRepository, LeaseRepository, SnoozeKind, SnoozeRepository } from './digest-state.js';
 export type { InFlightOperation, OperationKind, OperationRepository } from './operations.js';
 export type { StoreMetrics, DynamoClientOptions } from './dynamo.js';

@@ -12,6 +12,7 @@
 //   DEDUPE#<key>           DEDUPE                   Slack retry / double-click guard
 //   OPS                    <operationId>            in-flight operation being tracked
 //   BURST#<userId>         W#<window>               changing commands in one 10-minute window (BURST_LIMIT)
+//   SHARES                 <region>                 the digest's account-share check: cursor and shared resources
 //   HEALTH                 HEALTH                   never written; read by ping()
 import type { Item } from './dynamo.js';
 
@@ -28,6 +29,7 @@ export const key = {
   lease: (name: string, runKey: string): Item => ({ pk: `LEASE#${name}`, sk: `RUN#${runKey}` }),
   dedupe: (k: string): Item => ({ pk: `DEDUPE#${k}`, sk: 'DEDUPE' }),
   burst: (userId: string, window: number): Item => ({ pk: `BURST#${userId}`, sk: `W#${window}` }),
+  shares: (region: string): Item => ({ pk: 'SHARES', sk: region }),
   operationPartition: 'OPS',
   operation: (id: string): Item => ({ pk: 'OPS', sk: id }),
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Item,

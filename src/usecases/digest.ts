@@ -17,7 +17,8 @@ import {
 import type { Image, Snapshot } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
-import type { Store } from '../store/index.js';
+import type { ShareRepository, Store } from '../store/index.js';
+import { RegionShareCheck, type ShareCheckReport } from './shares.js';
 import { replyPrivately, type Deps, type Invocation } from './context.js';
 
 const REGION_CONCURRENCY = 4;
@@ -25,6 +26,8 @@ const REGION_CONCURRENCY = 4;
 export interface DigestResult {
   summary: DigestSummary;
   findings: Finding[];
+  /** Per region: the account-share attribute calls made, the budget, and how soon every resource is re-checked. */
+  shareChecks: ShareCheckReport[];
   /** What could not be read (snoozes, usage lookups), said next to the digest. */
   warning?: string;
 }
@@ -35,8 +38,16 @@ export interface DigestResult {
  * never in memory at once. What is kept is the findings, the block devices of the flagged AMIs and the few
  * snapshots behind them (to price those AMIs once their snapshots have streamed past).
  */
-async function scanRegion(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[]): Promise<Finding[]> {
-  const { usage, imageFindings, flaggedImageDevices } = await readUsage(ec2, region, settings, warnings);
+async function scanRegion(
+  ec2: Ec2Gateway,
+  region: string,
+  settings: ScanSettings,
+  warnings: string[],
+  shares: { repo?: ShareRepository; allowed: readonly string[]; now: Date; reports: ShareCheckReport[] },
+): Promise<Finding[]> {
+  const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings);
+  const { usage, imageFindings, flaggedImageDevices, images } = await readUsage(ec2, region, settings, warnings, check.foreign());
+  for (const i of images) check.picker.offer(i.id, i);
   const wanted = new Set<string>();
   for (const f of imageFindings) for (const id of f.snapshotIds ?? []) wanted.add(id);
   const imageSnapshots = new Map<string, PricedSnapshot>();
@@ -49,6 +60,7 @@ async function scanRegion(ec2: Ec2Gateway, region: string, settings: ScanSetting
     let byId: Map<string, Snapshot> | undefined;
     for (const s of page) {
       newest.see(s);
+      check.picker.offer(s.id, s);
       if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
     }
     for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
@@ -65,7 +77,24 @@ async function scanRegion(ec2: Ec2Gateway, region: string, settings: ScanSetting
     priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
     settled.push(f);
   }
-  return settled;
+  // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
+  const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings);
+  shares.reports.push(report);
+  if (changed.length === 0) return settled;
+  const again = new Set(changed.map((r) => r.id));
+  const kept = settled.filter((f) => !again.has(f.id));
+  const rejudged = findOutdatedInRegion(
+    {
+      region,
+      snapshots: changed.filter((r): r is Snapshot => r.id.startsWith('snap-')),
+      images: changed.filter((r): r is Image => r.id.startsWith('ami-')),
+      usage: { ...usage, foreignShares: foreign },
+      imageSnapshots,
+      newestOfVolume: newest,
+    },
+    settings,
+  );
+  return [...kept, ...rejudged];
 }
 
 /**
@@ -86,7 +115,7 @@ function settleSuperseded(f: Finding, s: Pick<Snapshot, 'id' | 'volumeId' | 'sta
  * volumes are essential; the other lookups are not, so an EC2 that cannot answer one yields a digest with a
  * warning. The AMIs themselves are not kept past this function: only the flagged ones' block devices.
  */
-async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[]) {
+async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[], foreignShares: Map<string, string[]>) {
   const soft = <T>(what: string, p: Promise<T>, fallback: T): Promise<T> =>
     p.catch((err: Error) => {
       warnings.push(`${region}: ${what} could not be read (${err.message}); check before deleting.`);
@@ -106,12 +135,13 @@ async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings
     launchTemplateImageIds: lt.imageIds,
     runningImageIds,
     publicSnapshotIds,
+    foreignShares,
   };
   const imageFindings = findOutdatedInRegion({ region, snapshots: [], images, usage, imageSnapshots: new Map() }, settings);
   const flagged = new Set(imageFindings.map((f) => f.id));
   const flaggedImageDevices = new Map<string, Image['blockDevices']>();
   for (const i of images) if (flagged.has(i.id)) flaggedImageDevices.set(i.id, i.blockDevices);
-  return { usage, imageFindings, flaggedImageDevices };
+  return { usage, imageFindings, flaggedImageDevices, images };
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -129,7 +159,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) =
 
 /** Scans the configured regions and returns the findings; usable without Slack (`npm run digest -- --print`). */
 export async function buildDigest(
-  o: { config: Config; ec2: Ec2Gateway; store?: Pick<Store, 'snoozes'>; now: Date },
+  o: { config: Config; ec2: Ec2Gateway; store?: Pick<Store, 'snoozes' | 'shares'>; now: Date },
 ): Promise<DigestResult> {
   let active = { hidden: new Map<string, Date>(), keptShared: new Map<string, Date>() };
   const warnings: string[] = [];
@@ -148,17 +178,19 @@ export async function buildDigest(
     hiddenUntil: active.hidden,
     keptShared: active.keptShared,
   };
-  const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, (region) => scanRegion(o.ec2, region, settings, warnings));
+  const shareChecks: ShareCheckReport[] = [];
+  const shares = { repo: o.store?.shares, allowed: o.config.shareAllowedAccounts, now: o.now, reports: shareChecks };
+  const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, (region) => scanRegion(o.ec2, region, settings, warnings, shares));
   const findings = perRegion.flat();
   const summary = summarise(findings, o.now, { keptSharedCount: active.keptShared.size });
-  return { summary, findings, warning: warnings.length ? warnings.join('\n') : undefined };
+  return { summary, findings, shareChecks, warning: warnings.length ? warnings.join('\n') : undefined };
 }
 
 /** Posts the digest in `channel`, with the full list as CSV in its thread when not everything fits. */
 export async function postDigest(deps: Deps, channel: string, result: DigestResult): Promise<void> {
   const day = deps.now().toISOString().slice(0, 10);
   const csvName = `snapbot-digest-${day}.csv`;
-  const msg = digestMessage(result.summary, { csvFileName: csvName });
+  const msg = digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks });
   const posted = await deps.out.post(channel, msg);
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);
   if (result.findings.length > 0) {

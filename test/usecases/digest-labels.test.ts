@@ -68,3 +68,22 @@ describe('the digest on the labelled demo account', () => {
     expect(ids).toEqual(expect.arrayContaining([...summary.findings.map((f) => f.id), ...summary.exposures.map((f) => f.id)]));
   });
 });
+
+describe('account shares on the demo account', () => {
+  it('a share with an account outside the allowed ones is an exposure; remembered between runs, checked within the budget', async () => {
+    const { freshTable } = await import('../support/dynamodb.js');
+    const store = await freshTable();
+    const strict = loadConfig({ REGIONS: DEMO.region, STALE_AFTER_DAYS: '90' }, 'sandbox');
+    const first = await buildDigest({ config: strict, ec2, store, now: new Date() });
+    const exposure = first.summary.exposures.find((f) => f.id === DEMO.snapshots.webDataPartnerExport);
+    expect(exposure?.reasons.map((r) => r.text)).toEqual([`shared with ${DEMO.partnerAccountId}, outside the allowed accounts`]);
+    expect(first.shareChecks[0]).toMatchObject({ region: DEMO.region, budget: 200, fullCycleDays: 1 });
+    expect(first.shareChecks[0].calls).toBe(first.shareChecks[0].total);
+    // The store remembers it: the next run shows it too.
+    const second = await buildDigest({ config: strict, ec2, store, now: new Date() });
+    expect(second.summary.exposures.map((f) => f.id)).toContain(DEMO.snapshots.webDataPartnerExport);
+    // With the partner allowed, the same share is no exposure.
+    const allowed = await buildDigest({ config, ec2, store, now: new Date() });
+    expect(allowed.summary.exposures.map((f) => f.id)).not.toContain(DEMO.snapshots.webDataPartnerExport);
+  });
+});

@@ -21,6 +21,7 @@ export type RegionUsage = Pick<
   | 'launchTemplateImageIds'
   | 'runningImageIds'
   | 'publicSnapshotIds'
+  | 'foreignShares'
 >;
 
 /** What is the same for every region of one scan. */
@@ -89,6 +90,7 @@ export function emptyUsage(): RegionUsage {
     launchTemplateImageIds: new Set(),
     runningImageIds: new Set(),
     publicSnapshotIds: new Set(),
+    foreignShares: new Map(),
   };
 }
 

@@ -71,6 +71,30 @@ export const publicImage: ImageRule = {
 };
 const PUBLIC_IMAGE: Reason = Object.freeze({ rule: 'public', text: 'public: any AWS account can launch it' });
 
+/** Shared with accounts outside the allowed ones (SHARE_ALLOWED_ACCOUNTS and ACCOUNTS), as the last check saw it. */
+function sharedOutsideReason(id: string, ctx: ScanContext): Reason | undefined {
+  const accounts = ctx.foreignShares.get(id);
+  if (!accounts?.length) return undefined;
+  const shown = accounts.slice(0, 5).join(', ');
+  return { rule: 'shared-outside', text: `shared with ${shown}${accounts.length > 5 ? ` and ${accounts.length - 5} more` : ''}, outside the allowed accounts` };
+}
+
+export const sharedOutsideSnapshot: SnapshotRule = {
+  id: 'shared-outside',
+  title: 'Shared outside the allowed accounts',
+  role: 'exposure',
+  appliesTo: 'snapshot',
+  check: (s, ctx) => sharedOutsideReason(s.id, ctx),
+};
+
+export const sharedOutsideImage: ImageRule = {
+  id: 'shared-outside',
+  title: 'Shared outside the allowed accounts',
+  role: 'exposure',
+  appliesTo: 'image',
+  check: (i, ctx) => sharedOutsideReason(i.id, ctx),
+};
+
 export const sourceVolumeGone: SnapshotRule = {
   id: 'source-volume-gone',
   title: 'Source volume gone',
@@ -177,6 +201,8 @@ export const unencryptedImage: ImageRule = {
 export const RULES: readonly Rule[] = [
   publicSnapshot,
   publicImage,
+  sharedOutsideSnapshot,
+  sharedOutsideImage,
   sourceVolumeGone,
   superseded,
   staleCopy,

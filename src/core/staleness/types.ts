@@ -30,6 +30,8 @@ export interface ScanContext {
   runningImageIds: ReadonlySet<string>;
   /** Snapshots restorable by all (DescribeSnapshots with RestorableByUserIds ['all']). */
   publicSnapshotIds: ReadonlySet<string>;
+  /** Snapshot or AMI ID → accounts outside the allowed ones it is shared with (as last checked). */
+  foreignShares: ReadonlyMap<string, readonly string[]>;
   /** Resource ID → hidden until then (snoozes and keeps from the store): hides a cost finding, never an exposure. */
   hiddenUntil: ReadonlyMap<string, Date>;
   /** Resource ID → until then an approver accepted its exposure (Keep shared): the digest lists it in one line. */

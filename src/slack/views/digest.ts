@@ -77,6 +77,23 @@ export interface DigestMessageOptions {
   maxItems?: number;
   /** The name of the CSV attached alongside, mentioned when not everything fits. */
   csvFileName?: string;
+  /** What the account-share check covered this run, per region. */
+  shareChecks?: readonly { calls: number; total: number; fullCycleDays: number }[];
+}
+
+/** "Account shares: 230 of 12 000 snapshots and AMIs checked this run; each is re-checked within 30 days." */
+function shareCheckLine(checks: DigestMessageOptions['shareChecks']): string | undefined {
+  if (!checks?.length) return undefined;
+  let calls = 0;
+  let total = 0;
+  let days = 0;
+  for (const c of checks) {
+    calls += c.calls;
+    total += c.total;
+    days = Math.max(days, c.fullCycleDays);
+  }
+  const every = calls >= total ? 'all of them, every run' : `each is re-checked within ${days} ${days === 1 ? 'day' : 'days'}`;
+  return `Account shares: ${groupThousands(calls)} of ${groupThousands(total)} snapshots and AMIs checked this run (${every}).`;
 }
 
 export function digestMessage(summary: DigestSummary, options: DigestMessageOptions = {}): SlackMessage {
@@ -103,6 +120,8 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   if (summary.keptSharedCount > 0) {
     blocks.push(context(`:handshake: ${resources(summary.keptSharedCount)} kept shared by an approver's decision (listed again once that lapses, after 90 days)`));
   }
+  const coverage = shareCheckLine(options.shareChecks);
+  if (coverage) blocks.push(context(coverage));
 
   // 2. Cleanup candidates.
   if (totals.count === 0) {
@@ -281,7 +300,7 @@ function bar(value: number, max: number, width: number): string {
 }
 
 /** The whole digest for a terminal (`npm run digest -- --print`): every finding, nothing truncated. */
-export function digestText(summary: DigestSummary, options: { title?: string } = {}): string {
+export function digestText(summary: DigestSummary, options: { title?: string; shareChecks?: DigestMessageOptions['shareChecks'] } = {}): string {
   const out: string[] = [`${options.title ?? DEFAULT_TITLE} — ${summary.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`];
   const item = (f: Finding) => {
     out.push(`  ${kindLabel(f)} ${f.id}${f.name ? ` "${oneLine(f.name)}"` : ''}  ${f.account ? `${f.account} ` : ''}${f.region}`);
@@ -296,6 +315,8 @@ export function digestText(summary: DigestSummary, options: { title?: string } =
     summary.exposures.forEach(item);
   }
   if (summary.keptSharedCount > 0) out.push('', `${resources(summary.keptSharedCount)} kept shared by an approver's decision`);
+  const coverage = shareCheckLine(options.shareChecks);
+  if (coverage) out.push('', coverage);
   out.push('');
   if (summary.totals.count === 0) {
     out.push('Nothing to clean up: no snapshot or AMI is both old and no longer needed.');

@@ -57,6 +57,7 @@ export function ctx(over: Partial<ScanContext> = {}): ScanContext {
     launchTemplateImageIds: new Set(),
     runningImageIds: new Set(),
     publicSnapshotIds: new Set(),
+    foreignShares: new Map(),
     hiddenUntil: new Map(),
     keptShared: new Map(),
     accountId: ACCOUNT,

@@ -1,0 +1,50 @@
+// What the digest last saw of account shares, per region: where its round-robin check stopped, and the resources
+// shared with some account (few, so one item holds them; the check keeps the rest).
+import type { Dynamo } from './dynamo.js';
+import { key } from './keys.js';
+
+export interface ShareState {
+  /** The last resource ID checked; the next run starts after it. */
+  cursor?: string;
+  /** Resource ID → the accounts it was shared with when last checked (only resources shared with someone). */
+  shared: Record<string, string[]>;
+  /** ISO time of the run that wrote this. */
+  checkedAt?: string;
+  /** How many snapshots and AMIs the region held then: sizes the next run's budget. */
+  total?: number;
+}
+
+/** DynamoDB items hold 400 KB; a region with more shared resources than this keeps the first ones. */
+const MAX_SHARED = 5_000;
+
+export interface ShareRepository {
+  get(region: string): Promise<ShareState>;
+  put(region: string, state: ShareState): Promise<void>;
+}
+
+export function shareRepository(db: Dynamo): ShareRepository {
+  return {
+    async get(region) {
+      const item = await db.get(key.shares(region), false);
+      return {
+        cursor: item?.cursor as string | undefined,
+        shared: (item?.shared as Record<string, string[]> | undefined) ?? {},
+        checkedAt: item?.checkedAt as string | undefined,
+        total: typeof item?.total === 'number' ? item.total : undefined,
+      };
+    },
+    async put(region, state) {
+      const shared = Object.fromEntries(Object.entries(state.shared).slice(0, MAX_SHARED));
+      await db.put({
+        Item: {
+          ...key.shares(region),
+          kind: 'shares',
+          shared,
+          ...(state.cursor ? { cursor: state.cursor } : {}),
+          ...(state.checkedAt ? { checkedAt: state.checkedAt } : {}),
+          ...(state.total !== undefined ? { total: state.total } : {}),
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// The digest's account-share check for one region: what the last runs saw (the store), a bounded round-robin of
+// attribute calls this run, and what changed. See src/core/shares.ts for the budget and the order.
+import type { Ec2Gateway } from '../aws/ec2.js';
+import { outsideAccounts, RoundRobinPicker, shareCheckBudget, SHARE_RECHECK_DAYS } from '../core/shares.js';
+import type { Image, Snapshot } from '../core/types.js';
+import type { ShareRepository, ShareState } from '../store/index.js';
+
+const CHECK_CONCURRENCY = 4;
+
+export interface ShareCheckReport {
+  region: string;
+  /** Attribute calls made this run. */
+  calls: number;
+  budget: number;
+  /** Snapshots and AMIs in the region. */
+  total: number;
+  /** Days until every resource has been checked once more at this budget. */
+  fullCycleDays: number;
+}
+
+export class RegionShareCheck {
+  readonly picker: RoundRobinPicker<Snapshot | Image>;
+  readonly budget: number;
+  private constructor(
+    readonly region: string,
+    private readonly state: ShareState,
+    private readonly allowed: readonly string[],
+  ) {
+    this.budget = shareCheckBudget(state.total ?? 0);
+    this.picker = new RoundRobinPicker(state.cursor, this.budget);
+  }
+
+  /** What the store remembers (nothing, when there is no store or it cannot be read: then every run starts afresh). */
+  static async load(region: string, allowed: readonly string[], repo: ShareRepository | undefined, warnings: string[]): Promise<RegionShareCheck> {
+    let state: ShareState = { shared: {} };
+    if (repo) {
+      try {
+        state = await repo.get(region);
+      } catch (err) {
+        warnings.push(`${region}: what the last digests saw of account shares could not be read (${(err as Error).message}); only this run's checks count.`);
+      }
+    }
+    return new RegionShareCheck(region, state, allowed);
+  }
+
+  /** Resource ID → accounts outside the allowed ones, as last seen. */
+  foreign(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [id, accounts] of Object.entries(this.state.shared)) {
+      const outside = outsideAccounts(accounts, this.allowed);
+      if (outside.length) out.set(id, outside);
+    }
+    return out;
+  }
+
+  /**
+   * Checks this run's share of resources, records what it saw, and returns the resources whose foreign shares
+   * changed (to judge again) with the new map and the run's report.
+   */
+  async run(ec2: Ec2Gateway, repo: ShareRepository | undefined, now: Date, warnings: string[]): Promise<{
+    changed: (Snapshot | Image)[];
+    foreign: Map<string, string[]>;
+    report: ShareCheckReport;
+  }> {
+    const before = this.foreign();
+    const { picked, nextCursor } = this.picker.result();
+    const shared = { ...this.state.shared };
+    let calls = 0;
+    let failed = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < picked.length) {
+        const { id, item } = picked[next++];
+        try {
+          calls++;
+          const sharing = id.startsWith('snap-') ? await ec2.snapshotSharing(this.region, id) : await ec2.imageSharing(this.region, id);
+          if (sharing.accounts.length > 0) shared[id] = sharing.accounts;
+          else delete shared[id];
+        } catch {
+          failed++;
+        }
+        void item;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, picked.length) }, worker));
+    if (failed > 0) warnings.push(`${this.region}: ${failed} of ${calls} share checks failed; those resources are checked again next run.`);
+    const total = this.picker.total;
+    const state: ShareState = { cursor: nextCursor, shared, checkedAt: now.toISOString(), total };
+    this.state.shared = shared;
+    const after = this.foreign();
+    const changed = picked.filter(({ id }) => (before.get(id)?.join(',') ?? '') !== (after.get(id)?.join(',') ?? '')).map((p) => p.item);
+    if (repo) await repo.put(this.region, state).catch((err: Error) => warnings.push(`${this.region}: the share check could not be saved (${err.message}).`));
+    const budget = this.budget;
+    return { changed, foreign: after, report: { region: this.region, calls, budget, total, fullCycleDays: Math.min(SHARE_RECHECK_DAYS, Math.max(1, Math.ceil(total / budget))) } };
+  }
+}
