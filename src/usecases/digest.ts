@@ -46,8 +46,7 @@ async function scanRegion(
   shares: { repo?: ShareRepository; allowed: readonly string[]; now: Date; reports: ShareCheckReport[] },
 ): Promise<Finding[]> {
   const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings);
-  const { usage, imageFindings, flaggedImageDevices, images } = await readUsage(ec2, region, settings, warnings, check.foreign());
-  for (const i of images) check.picker.offer(i.id, i);
+  const { usage, imageFindings, flaggedImageDevices } = await readUsage(ec2, region, settings, warnings, check);
   const wanted = new Set<string>();
   for (const f of imageFindings) for (const id of f.snapshotIds ?? []) wanted.add(id);
   const imageSnapshots = new Map<string, PricedSnapshot>();
@@ -115,7 +114,7 @@ function settleSuperseded(f: Finding, s: Pick<Snapshot, 'id' | 'volumeId' | 'sta
  * volumes are essential; the other lookups are not, so an EC2 that cannot answer one yields a digest with a
  * warning. The AMIs themselves are not kept past this function: only the flagged ones' block devices.
  */
-async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[], foreignShares: Map<string, string[]>) {
+async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[], check: RegionShareCheck) {
   const soft = <T>(what: string, p: Promise<T>, fallback: T): Promise<T> =>
     p.catch((err: Error) => {
       warnings.push(`${region}: ${what} could not be read (${err.message}); check before deleting.`);
@@ -135,13 +134,15 @@ async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings
     launchTemplateImageIds: lt.imageIds,
     runningImageIds,
     publicSnapshotIds,
-    foreignShares,
+    foreignShares: check.foreign(),
   };
+  // The AMIs join the share check's round-robin here, so the list itself is not kept past this function.
+  for (const i of images) check.picker.offer(i.id, i);
   const imageFindings = findOutdatedInRegion({ region, snapshots: [], images, usage, imageSnapshots: new Map() }, settings);
   const flagged = new Set(imageFindings.map((f) => f.id));
   const flaggedImageDevices = new Map<string, Image['blockDevices']>();
   for (const i of images) if (flagged.has(i.id)) flaggedImageDevices.set(i.id, i.blockDevices);
-  return { usage, imageFindings, flaggedImageDevices, images };
+  return { usage, imageFindings, flaggedImageDevices };
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

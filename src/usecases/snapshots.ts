@@ -13,7 +13,9 @@ const UNSUPPORTED = new Set(['InvalidAction', 'NotImplemented', 'UnsupportedOper
 /** The headline: `/snapshot vol-…` → one channel message that follows the snapshot to completed. */
 export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: string, description?: string): Promise<void> {
   const region = deps.config.awsRegion;
-  const title = `Snapshot of ${volumeId}`;
+  // The person's own words lead: "Snapshot of vol-… — before the kernel upgrade".
+  const said = description ? ` — ${description.slice(0, 120)}` : '';
+  const title = `Snapshot of ${volumeId}${said}`;
   await startOperation(deps, inv, {
     kind: 'snapshot',
     title,
@@ -31,7 +33,7 @@ export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: stri
       return {
         resourceIds: [snapshot.id],
         labels: { [snapshot.id]: `of ${volumeId}${label ? ` (${label})` : ''}` },
-        title: label ? `${title} (${label})` : title,
+        title: label ? `Snapshot of ${volumeId} (${label})${said}` : title,
       };
     },
   });

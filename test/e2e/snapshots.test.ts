@@ -31,6 +31,11 @@ describe('/snapshot vol-…', () => {
     expect(snap.tags).toMatchObject({ 'snapbot:requested-by': REQUESTER, 'snapbot:channel': CHANNEL });
     expect(snap.tags['snapbot:request']).toBeTruthy();
     expect(snap.description).toBe('before the 14.2 upgrade');
+    // The person's own words show on the message and in the list.
+    expect(text).toContain('before the 14.2 upgrade');
+    await t.command('/snapshot', `list ${vol}`);
+    const list = await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && textOf(m).includes(snapId) && /newest first/.test(textOf(m)), 15_000, 'the list');
+    expect(textOf(list)).toContain('“before the 14.2 upgrade”');
   });
 
   it('shows a progress bar while the snapshot is pending', async () => {

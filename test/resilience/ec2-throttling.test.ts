@@ -25,7 +25,7 @@ describe('EC2 RequestLimitExceeded bursts', () => {
     const before = attempts('CreateSnapshot', (p) => p.VolumeId === vol);
 
     t.ec2.injectErrors('RequestLimitExceeded', 3, 'CreateSnapshot');
-    const res = await t.command('/snapshot', `${vol} throttled`);
+    const res = await t.command('/snapshot', `${vol} under load`);
     expect(res.status).toBe(200);
     const done = await t.slack.waitFor((m) => m.channel === CHANNEL && textOf(m).includes(vol) && /completed/.test(textOf(m)), 45_000, 'the completed snapshot');
 

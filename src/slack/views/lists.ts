@@ -62,6 +62,8 @@ export function snapshotListMessage(
       formatMonthlyUsd(snapshotMonthlyUsd(s, o.prices)),
       state + (s.encrypted ? ' · encrypted' : ''),
       s.tags['snapbot:requested-by'] ? `by ${mention(s.tags['snapbot:requested-by'])}` : '',
+      // What the person wrote when they made it ("before the kernel upgrade"); snapbot's own defaults say nothing new.
+      s.description && !s.description.startsWith('snapbot:') ? `“${escapeMrkdwn(s.description.slice(0, 80))}”` : '',
     ]
       .filter(Boolean)
       .join(' · ');
