@@ -268,12 +268,12 @@ describe('/share', () => {
   it('shares with an allowed account at once, and --revoke removes it at once', async () => {
     const snap = DEMO.snapshots.webRootBeforeUpgrade;
     await t.command('/share', `${snap} 111122223333`);
-    await t.slack.waitFor((x) => x.channel === CHANNEL && textOf(x).includes(snap) && /shared/.test(textOf(x)), 15_000);
+    await t.slack.waitFor((x) => x.channel === CHANNEL && textOf(x).includes(`shared \`${snap}\` with account 111122223333`), 15_000);
     expect(t.ec2.state.getSnapshot(R, snap)!.sharedWith).toContain('111122223333');
     expect(buttonsOf(t.slack.messages.at(-1)!)).toEqual([]);
 
     await t.command('/share', `${snap} --revoke 111122223333`);
-    await t.slack.waitFor((x) => textOf(x).includes(snap) && /revoked/.test(textOf(x)), 15_000);
+    await t.slack.waitFor((x) => textOf(x).includes(`revoked account 111122223333's access to \`${snap}\``), 15_000);
     expect(t.ec2.state.getSnapshot(R, snap)!.sharedWith).not.toContain('111122223333');
   });
 });
