@@ -59,7 +59,7 @@ async function scanRegion(
     let byId: Map<string, Snapshot> | undefined;
     for (const s of page) {
       newest.see(s);
-      check.picker.offer(s.id, s);
+      check.picker.offer(s.id, null);
       if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
     }
     for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
@@ -72,6 +72,9 @@ async function scanRegion(
     }
   });
   const settled = tentative.size === 0 ? findings : findings.filter((f) => !tentative.has(f) || settleSuperseded(f, tentative.get(f)!, newest));
+  // Settled: what the stream kept for it goes before the share checks make their garbage.
+  tentative.clear();
+  if (settled !== findings) findings.length = 0;
   for (const f of imageFindings) {
     priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
     settled.push(f);
@@ -79,14 +82,14 @@ async function scanRegion(
   // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
   const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings);
   shares.reports.push(report);
-  if (changed.length === 0) return settled;
-  const again = new Set(changed.map((r) => r.id));
+  if (changed.snapshots.length + changed.images.length === 0) return settled;
+  const again = new Set([...changed.snapshots, ...changed.images].map((r) => r.id));
   const kept = settled.filter((f) => !again.has(f.id));
   const rejudged = findOutdatedInRegion(
     {
       region,
-      snapshots: changed.filter((r): r is Snapshot => r.id.startsWith('snap-')),
-      images: changed.filter((r): r is Image => r.id.startsWith('ami-')),
+      snapshots: changed.snapshots,
+      images: changed.images,
       usage: { ...usage, foreignShares: foreign },
       imageSnapshots,
       newestOfVolume: newest,
@@ -137,7 +140,7 @@ async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings
     foreignShares: check.foreign(),
   };
   // The AMIs join the share check's round-robin here, so the list itself is not kept past this function.
-  for (const i of images) check.picker.offer(i.id, i);
+  for (const i of images) check.picker.offer(i.id, null);
   const imageFindings = findOutdatedInRegion({ region, snapshots: [], images, usage, imageSnapshots: new Map() }, settings);
   const flagged = new Set(imageFindings.map((f) => f.id));
   const flaggedImageDevices = new Map<string, Image['blockDevices']>();

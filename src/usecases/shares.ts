@@ -19,7 +19,8 @@ export interface ShareCheckReport {
 }
 
 export class RegionShareCheck {
-  readonly picker: RoundRobinPicker<Snapshot | Image>;
+  /** IDs only: the few resources whose shares changed are read again by ID, so a large scan keeps no objects here. */
+  readonly picker: RoundRobinPicker<null>;
   readonly budget: number;
   private constructor(
     readonly region: string,
@@ -58,7 +59,7 @@ export class RegionShareCheck {
    * changed (to judge again) with the new map and the run's report.
    */
   async run(ec2: Ec2Gateway, repo: ShareRepository | undefined, now: Date, warnings: string[]): Promise<{
-    changed: (Snapshot | Image)[];
+    changed: { snapshots: Snapshot[]; images: Image[] };
     foreign: Map<string, string[]>;
     report: ShareCheckReport;
   }> {
@@ -70,7 +71,7 @@ export class RegionShareCheck {
     let next = 0;
     const worker = async () => {
       while (next < picked.length) {
-        const { id, item } = picked[next++];
+        const { id } = picked[next++];
         try {
           calls++;
           const sharing = id.startsWith('snap-') ? await ec2.snapshotSharing(this.region, id) : await ec2.imageSharing(this.region, id);
@@ -79,7 +80,6 @@ export class RegionShareCheck {
         } catch {
           failed++;
         }
-        void item;
       }
     };
     await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, picked.length) }, worker));
@@ -88,7 +88,15 @@ export class RegionShareCheck {
     const state: ShareState = { cursor: nextCursor, shared, checkedAt: now.toISOString(), total };
     this.state.shared = shared;
     const after = this.foreign();
-    const changed = picked.filter(({ id }) => (before.get(id)?.join(',') ?? '') !== (after.get(id)?.join(',') ?? '')).map((p) => p.item);
+    const changedIds = picked.filter(({ id }) => (before.get(id)?.join(',') ?? '') !== (after.get(id)?.join(',') ?? '')).map((p) => p.id);
+    const changed = { snapshots: [] as Snapshot[], images: [] as Image[] };
+    const snapshotIds = changedIds.filter((id) => id.startsWith('snap-'));
+    try {
+      for (let i = 0; i < snapshotIds.length; i += 200) changed.snapshots.push(...(await ec2.getSnapshots(this.region, snapshotIds.slice(i, i + 200))));
+      for (const id of changedIds.filter((x) => x.startsWith('ami-'))) changed.images.push(await ec2.getImage(this.region, id));
+    } catch (err) {
+      warnings.push(`${this.region}: resources whose shares changed could not be read again (${(err as Error).message}); the next digest shows them.`);
+    }
     if (repo) await repo.put(this.region, state).catch((err: Error) => warnings.push(`${this.region}: the share check could not be saved (${err.message}).`));
     const budget = this.budget;
     return { changed, foreign: after, report: { region: this.region, calls, budget, total, fullCycleDays: Math.min(SHARE_RECHECK_DAYS, Math.max(1, Math.ceil(total / budget))) } };
