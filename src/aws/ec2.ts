@@ -22,6 +22,8 @@ import {
   GetSnapshotBlockPublicAccessStateCommand,
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
+  DisableFastSnapshotRestoresCommand,
+  paginateDescribeFastSnapshotRestores,
   RegisterImageCommand,
   RunInstancesCommand,
   paginateDescribeImages,
@@ -341,6 +343,36 @@ export class Ec2Gateway {
       for await (const page of paginateDescribeSnapshots({ client: c, pageSize: PAGE }, input)) {
         onPage((page.Snapshots ?? []).map((s: SdkSnapshot) => toSnapshot(s, region)));
       }
+    });
+  }
+
+  /**
+   * Snapshot ID → zones where fast snapshot restore is on (enabling, optimizing or enabled: all of them billed), for
+   * this account: one paginated call.
+   */
+  async fastRestoreZones(region: string): Promise<Map<string, string[]>> {
+    return this.call({ action: 'DescribeFastSnapshotRestores', region }, async (c) => {
+      const zones = new Map<string, string[]>();
+      const Filters: Filter[] = [{ Name: 'state', Values: ['enabling', 'optimizing', 'enabled'] }];
+      for await (const page of paginateDescribeFastSnapshotRestores({ client: c, pageSize: 200 }, { Filters })) {
+        for (const r of page.FastSnapshotRestores ?? []) {
+          if (!r.SnapshotId || !r.AvailabilityZone) continue;
+          zones.set(r.SnapshotId, [...(zones.get(r.SnapshotId) ?? []), r.AvailabilityZone]);
+        }
+      }
+      return zones;
+    });
+  }
+
+  /** Turns fast snapshot restore off in those zones; the zones EC2 refused come back with its reason. */
+  async disableFastRestores(region: string, snapshotId: string, zones: string[]): Promise<{ disabled: string[]; failed: string[] }> {
+    return this.call({ action: 'DisableFastSnapshotRestores', region, resourceId: snapshotId }, async (c) => {
+      const out = await c.send(new DisableFastSnapshotRestoresCommand({ SourceSnapshotIds: [snapshotId], AvailabilityZones: zones }));
+      const disabled = (out.Successful ?? []).flatMap((x) => (x.AvailabilityZone ? [x.AvailabilityZone] : []));
+      const failed = (out.Unsuccessful ?? []).flatMap((x) =>
+        (x.FastSnapshotRestoreStateErrors ?? []).map((e) => `${e.AvailabilityZone ?? '?'}: ${e.Error?.Message ?? e.Error?.Code ?? 'refused'}`),
+      );
+      return { disabled, failed };
     });
   }
 

@@ -134,3 +134,11 @@ export function formatGiB(gib: number): string {
   if (gib > 0 && gib < 10 && !Number.isInteger(Math.round(gib * 10) / 10)) return `${(Math.round(gib * 10) / 10).toFixed(1)} GiB`;
   return `${groupThousands(gib)} GiB`;
 }
+
+/** Fast snapshot restore: USD per snapshot per zone-hour (US East, 2026), billed whether or not it is used. */
+export const FAST_RESTORE_USD_PER_ZONE_HOUR = 0.75;
+const HOURS_PER_MONTH = 730;
+
+export function fastRestoreMonthlyUsd(zones: number): number {
+  return zones * FAST_RESTORE_USD_PER_ZONE_HOUR * HOURS_PER_MONTH;
+}

@@ -49,6 +49,8 @@ export interface DigestSummary {
   findings: Finding[];
   /** Public or foreign-shared resources, whatever their age: listed first, never crowded out. */
   exposures: Finding[];
+  /** Snapshots with fast snapshot restore left on (not exposed): turned off, not deleted. Largest cost first. */
+  fastRestores: Finding[];
   /** Old and unneeded, but not offered (managed by AWS Backup or DLM): one line in Slack, rows in the CSV. */
   notOffered: Finding[];
   /** Exposures an approver accepted (Keep shared), still in force: one line, not items. */
@@ -70,16 +72,18 @@ export function savingUsd(f: Finding): number {
 }
 
 /** Every row the CSV has: exposures first, then candidates, then what is not offered. */
-export function allFindings(summary: Pick<DigestSummary, 'exposures' | 'findings' | 'notOffered'>): Finding[] {
-  return [...summary.exposures, ...summary.findings, ...summary.notOffered];
+export function allFindings(summary: Pick<DigestSummary, 'exposures' | 'fastRestores' | 'findings' | 'notOffered'>): Finding[] {
+  return [...summary.exposures, ...summary.fastRestores, ...summary.findings, ...summary.notOffered];
 }
 
 export function summarise(all: readonly Finding[], now: Date, opts: { keptSharedCount?: number } = {}): DigestSummary {
   const exposures: Finding[] = [];
+  const fastRestores: Finding[] = [];
   const notOffered: Finding[] = [];
   const candidates: Finding[] = [];
-  for (const f of all) (f.exposure ? exposures : f.deletable ? candidates : notOffered).push(f);
+  for (const f of all) (f.exposure ? exposures : f.fastRestore ? fastRestores : f.deletable ? candidates : notOffered).push(f);
   exposures.sort(compareFindings);
+  fastRestores.sort((a, b) => (b.fastRestore?.monthlyUsd ?? 0) - (a.fastRestore?.monthlyUsd ?? 0) || compareFindings(a, b));
   notOffered.sort(compareFindings);
   const sorted = candidates.sort(compareFindings);
 
@@ -118,6 +122,7 @@ export function summarise(all: readonly Finding[], now: Date, opts: { keptShared
     generatedAt: now,
     findings: sorted,
     exposures,
+    fastRestores,
     notOffered,
     keptSharedCount: opts.keptSharedCount ?? 0,
     totals,

@@ -92,6 +92,7 @@ export type ButtonName =
   | 'digest.keep'
   | 'digest.makePrivate'
   | 'digest.keepShared'
+  | 'digest.disableFastRestore'
   | 'confirm.amiCreate';
 
 export type Act = { type: 'command'; command: Command } | { type: 'button'; button: ButtonName };
@@ -181,6 +182,7 @@ export const BUTTON_POLICY: Record<ButtonName, Row<ButtonName>> = {
   'digest.keep': { access: 'operator' },
   'digest.makePrivate': { access: 'operator' },
   'digest.keepShared': { access: 'operator', gate: always },
+  'digest.disableFastRestore': { access: 'operator' },
   'confirm.amiCreate': { access: 'operator' },
 };
 

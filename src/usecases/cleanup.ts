@@ -118,3 +118,22 @@ export async function makePrivate(deps: Deps, inv: Invocation, item: DigestItemR
 export async function requestKeepShared(deps: Deps, inv: Invocation, item: DigestItemRef, reason: string): Promise<void> {
   await requestApproval(deps, inv, { type: 'share.keep', resourceId: item.id }, reason);
 }
+
+/** Turns fast snapshot restore off in every zone where it is on: a cost stops, nothing is deleted. */
+export async function disableFastRestore(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
+  try {
+    const zones = (await deps.ec2.fastRestoreZones(item.region)).get(item.id) ?? [];
+    if (zones.length === 0) {
+      await replyPrivately(deps, inv, { text: `:information_source: Fast snapshot restore is already off for \`${item.id}\`.` });
+      return ':zap: Fast restore already off';
+    }
+    const { disabled, failed } = await deps.ec2.disableFastRestores(item.region, item.id, zones);
+    await auditBestEffort(deps, { resourceId: item.id, actor: inv.userId, event: 'fast restore disabled', detail: disabled.join(', ') });
+    const refused = failed.length ? ` EC2 refused: ${failed.join('; ')}.` : '';
+    await replyPrivately(deps, inv, { text: `:zap: Fast snapshot restore is turning off for \`${item.id}\` in ${disabled.join(', ') || 'no zone'}.${refused}` });
+    return disabled.length ? `:zap: Fast restore turned off by <@${inv.userId}> in ${disabled.join(', ')}` : undefined;
+  } catch (err) {
+    await replyPrivately(deps, inv, { text: `:x: Could not turn fast snapshot restore off for \`${item.id}\`: ${(err as Error).message}` });
+    return undefined;
+  }
+}

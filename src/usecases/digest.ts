@@ -123,12 +123,13 @@ async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings
       warnings.push(`${region}: ${what} could not be read (${err.message}); check before deleting.`);
       return fallback;
     });
-  const [images, existingVolumeIds, lt, runningImageIds, publicSnapshotIds] = await Promise.all([
+  const [images, existingVolumeIds, lt, runningImageIds, publicSnapshotIds, fastRestoreZones] = await Promise.all([
     ec2.listOwnImages(region),
     ec2.listVolumeIds(region),
     soft('launch templates', ec2.launchTemplateUsage(region), { snapshotIds: new Set<string>(), imageIds: new Set<string>() }),
     soft('running instances', ec2.imageIdsInUseByInstances(region), new Set<string>()),
     soft('public snapshots', ec2.publicSnapshotIds(region), new Set<string>()),
+    soft('fast snapshot restores', ec2.fastRestoreZones(region), new Map<string, string[]>()),
   ]);
   const usage: RegionUsage = {
     existingVolumeIds,
@@ -138,6 +139,7 @@ async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings
     runningImageIds,
     publicSnapshotIds,
     foreignShares: check.foreign(),
+    fastRestoreZones,
   };
   // The AMIs join the share check's round-robin here, so the list itself is not kept past this function.
   for (const i of images) check.picker.offer(i.id, null);

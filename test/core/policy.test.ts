@@ -147,6 +147,10 @@ describe('buttons follow the same roles wherever the message is', () => {
       { who: 'operator', decision: 'approval' },
       { who: 'member, not an operator', decision: 'refuse:not-operator' },
     ],
+    'digest.disableFastRestore': [
+      { who: 'operator', decision: 'allow' },
+      { who: 'member, not an operator', decision: 'refuse:not-operator' },
+    ],
     'confirm.amiCreate': [
       { who: 'operator', decision: 'allow' },
       { who: 'deactivated', decision: 'refuse:deactivated' },

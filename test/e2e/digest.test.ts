@@ -40,7 +40,7 @@ describe('/snapshot digest', () => {
     expect(buttonsFor(d, DEMO.snapshots.publicDataset).map((b) => b.text)).toEqual(['Make private', 'Keep shared']);
     // Fresh snapshots and the newest backup of a live volume are never offered.
     for (const keep of [DEMO.snapshots.webRootDaily, DEMO.snapshots.buildRootStale, DEMO.snapshots.requestedViaSnapbot]) {
-      expect(buttonsFor(d, keep)).toEqual([]);
+      expect(buttonsFor(d, keep).some((b) => b.text === 'Request deletion')).toBe(false);
     }
     expect(d.blocks!.length).toBeLessThanOrEqual(50);
   });
@@ -124,6 +124,25 @@ describe('/snapshot digest', () => {
     const next = await digestIn(t, CHANNEL, mark2);
     expect(buttonsFor(next, DEMO.images.publicBase)).toEqual([]);
     expect(textOf(next)).toMatch(/1 resource kept shared by an approver's decision/);
+  });
+});
+
+describe('fast snapshot restore', () => {
+  it('lists a snapshot with fast restore left on as a cost, not a deletion, and Disable fast restore turns it off', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await digestIn(t, CHANNEL, mark);
+    expect(textOf(d)).toMatch(/Fast snapshot restore left on\* — 1 resource, about \$547\.50\/month/);
+    const snap = DEMO.snapshots.webRootDaily;
+    const b = buttonsFor(d, snap);
+    expect(b.map((x) => x.text)).toEqual(['Disable fast restore', 'Snooze 30 days', 'Keep']);
+    const disable = b[0];
+    await t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: disable.actionId, value: disable.value, blockId: disable.blockId, messageBlocks: d.blocks });
+    await t.slack.waitFor((m) => m === d && new RegExp(`Fast restore turned off by <@${REQUESTER}> in us-east-1a`).test(textOf(m)), 10_000, 'turned off, in place');
+    const call = t.ec2.calls.find((c) => c.action === 'DisableFastSnapshotRestores')!;
+    expect(call.params).toMatchObject({ 'SourceSnapshotId.1': snap, 'AvailabilityZone.1': 'us-east-1a' });
+    expect(t.ec2.state.getSnapshot('us-east-1', snap)!.fastRestoreZones).toEqual([]);
+    expect(t.ec2.state.getSnapshot('us-east-1', snap)).toBeDefined();
   });
 });
 

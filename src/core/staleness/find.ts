@@ -3,6 +3,7 @@
 // finding keeps (only the fields the digest needs, so 100 000 snapshots stay cheap).
 import {
   archiveEarlyDeletionWarning,
+  fastRestoreMonthlyUsd,
   imageMonthlyUsd,
   imageSizeGiB,
   snapshotMonthlyUsd,
@@ -22,6 +23,7 @@ export type RegionUsage = Pick<
   | 'runningImageIds'
   | 'publicSnapshotIds'
   | 'foreignShares'
+  | 'fastRestoreZones'
 >;
 
 /** What is the same for every region of one scan. */
@@ -91,6 +93,7 @@ export function emptyUsage(): RegionUsage {
     runningImageIds: new Set(),
     publicSnapshotIds: new Set(),
     foreignShares: new Map(),
+    fastRestoreZones: new Map(),
   };
 }
 
@@ -203,12 +206,13 @@ function withImages(
 const sharedFacts = boundedCache<string, string[]>();
 
 /** The rules' hits, split by role: exposure and cleanup reasons (in registry order), and facts. */
-function split(hits: readonly Reason[]): { exposure: Reason[]; cleanup: Reason[]; facts: string[] } {
-  const out = { exposure: [] as Reason[], cleanup: [] as Reason[], facts: [] as string[] };
+function split(hits: readonly Reason[]): { exposure: Reason[]; cleanup: Reason[]; cost: Reason[]; facts: string[] } {
+  const out = { exposure: [] as Reason[], cleanup: [] as Reason[], cost: [] as Reason[], facts: [] as string[] };
   for (const r of hits) {
     const role = ruleRole(r.rule);
     if (role === 'exposure') out.exposure.push(r);
     else if (role === 'cleanup') out.cleanup.push(r);
+    else if (role === 'cost') out.cost.push(r);
     else out.facts.push(r.text);
   }
   if (out.facts.length > 0) {
@@ -230,14 +234,14 @@ function hiddenFinding(id: string, tags: Tags, exposed: boolean, ctx: ScanContex
 function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: readonly SnapshotRule[]): Finding | undefined {
   if (s.state === 'pending') return undefined; // still being created: not outdated yet
   if (!ownedHere(s.ownerId, ctx.accountId)) return undefined;
-  const { exposure, cleanup, facts } = split(snapshotReasons(s, ctx, rules));
+  const { exposure, cleanup, cost, facts } = split(snapshotReasons(s, ctx, rules));
   const exposed = exposure.length > 0;
   const amis = ctx.imageIdsBySnapshotId.get(s.id) ?? [];
   const inTemplate = ctx.launchTemplateSnapshotIds.has(s.id);
-  // In use: never a candidate (the AMI is judged instead), and nothing to say unless it is exposed.
+  // In use: never a candidate (the AMI is judged instead), and nothing to say unless it is exposed or costly.
   const inUse = amis.length > 0 || inTemplate;
   const candidate = cleanup.length > 0 && !inUse;
-  if (!exposed && !candidate) return undefined;
+  if (!exposed && !candidate && cost.length === 0) return undefined;
   if (hiddenFinding(s.id, s.tags, exposed, ctx)) return undefined;
 
   const managed = managedBy(s.tags);
@@ -251,7 +255,7 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
     kind: 'snapshot',
     id: s.id,
     region,
-    reasons: compactReasons([...exposure, ...(inUse ? [] : cleanup)]),
+    reasons: compactReasons([...exposure, ...cost, ...(inUse ? [] : cleanup)]),
     ageDays: ageInDays(s.startTime, ctx.now),
     sizeGiB: snapshotSizeGiB(s),
     monthlyUsd: snapshotMonthlyUsd(s, ctx.prices),
@@ -260,6 +264,8 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
   };
   if (facts.length > 0) f.facts = facts;
   if (exposed) f.exposure = true;
+  const zones = ctx.fastRestoreZones.get(s.id);
+  if (cost.length > 0 && zones) f.fastRestore = { zones: [...zones], monthlyUsd: fastRestoreMonthlyUsd(zones.length) };
   if (s.ownerId) f.account = s.ownerId;
   const name = nameTag(s.tags);
   if (name) f.name = name;

@@ -1,6 +1,7 @@
 // The staleness rules, one small named function each, kept in one registry (the way Cloud Custodian keeps its
 // filters). A new rule is one new entry in RULES. Registry order is significance order: a finding's first reason
 // is the one the digest files it under.
+import { fastRestoreMonthlyUsd, formatUsd } from '../cost.js';
 import type { Image, Snapshot } from '../types.js';
 import type { ImageRule, Reason, Rule, ScanContext, SnapshotRule } from './types.js';
 
@@ -93,6 +94,22 @@ export const sharedOutsideImage: ImageRule = {
   role: 'exposure',
   appliesTo: 'image',
   check: (i, ctx) => sharedOutsideReason(i.id, ctx),
+};
+
+/** Fast snapshot restore left on: billed per zone-hour whether or not anyone restores. Turned off, not deleted. */
+export const fastRestoreOn: SnapshotRule = {
+  id: 'fast-restore',
+  title: 'Fast snapshot restore left on',
+  role: 'cost',
+  appliesTo: 'snapshot',
+  check: (s, ctx) => {
+    const zones = ctx.fastRestoreZones.get(s.id);
+    if (!zones?.length) return undefined;
+    return {
+      rule: 'fast-restore',
+      text: `fast snapshot restore is on in ${zones.join(', ')}: about ${formatUsd(fastRestoreMonthlyUsd(zones.length))}/month whether or not anyone restores`,
+    };
+  },
 };
 
 export const sourceVolumeGone: SnapshotRule = {
@@ -203,6 +220,7 @@ export const RULES: readonly Rule[] = [
   publicImage,
   sharedOutsideSnapshot,
   sharedOutsideImage,
+  fastRestoreOn,
   sourceVolumeGone,
   superseded,
   staleCopy,

@@ -32,6 +32,8 @@ export interface ScanContext {
   publicSnapshotIds: ReadonlySet<string>;
   /** Snapshot or AMI ID → accounts outside the allowed ones it is shared with (as last checked). */
   foreignShares: ReadonlyMap<string, readonly string[]>;
+  /** Snapshot ID → zones where fast snapshot restore is on. */
+  fastRestoreZones: ReadonlyMap<string, readonly string[]>;
   /** Resource ID → hidden until then (snoozes and keeps from the store): hides a cost finding, never an exposure. */
   hiddenUntil: ReadonlyMap<string, Date>;
   /** Resource ID → until then an approver accepted its exposure (Keep shared): the digest lists it in one line. */
@@ -46,9 +48,10 @@ export interface NewestOfVolume {
 
 /**
  * exposure: public or shared outside the allowed accounts, first in the digest whatever the age; cleanup: a ground
- * for deletion (always "old and no longer needed"); fact: shown beside a finding, never a reason on its own.
+ * for deletion (always "old and no longer needed"); cost: something billed that can be turned off without deleting
+ * (fast snapshot restore); fact: shown beside a finding, never a reason on its own.
  */
-export type RuleRole = 'exposure' | 'cleanup' | 'fact';
+export type RuleRole = 'exposure' | 'cleanup' | 'cost' | 'fact';
 
 interface RuleBase {
   /** Stable id, also the Reason's `rule`: "source-volume-gone". */
@@ -89,6 +92,8 @@ export interface Finding {
   facts?: string[];
   /** Public (or shared outside the allowed accounts): listed under Exposure, with Make private / Keep shared. */
   exposure?: boolean;
+  /** Zones where fast snapshot restore is on, and what that costs a month: turned off with Disable fast restore. */
+  fastRestore?: { zones: string[]; monthlyUsd: number };
   ageDays: number;
   sizeGiB: number;
   /** Upper-bound estimate, USD per month. */

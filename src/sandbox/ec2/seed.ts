@@ -150,7 +150,8 @@ export function seedDemo(state: Ec2State): void {
     'aws:backup:source-resource': `arn:aws:ec2:us-east-1:${account}:volume/${volumeId}`,
     Name: 'db-primary-data',
   });
-  snapshot(S.webRootDaily, V.webRoot, 3, 20, 'Daily backup web-1-root', { tags: name('web-1-root-daily') });
+  // Fast snapshot restore left on after an incident drill: a cost the digest lists to turn off.
+  snapshot(S.webRootDaily, V.webRoot, 3, 20, 'Daily backup web-1-root', { tags: name('web-1-root-daily'), fastRestoreZones: ['us-east-1a'] });
   snapshot(S.webRootBeforeUpgrade, V.webRoot, 45, 20, 'web-1-root before kernel upgrade', { tags: name('web-1-root-pre-upgrade') });
   snapshot(S.webDataQuarterly, V.webData, 120, 100, 'web-1-data quarterly');
   snapshot(S.webDataPartnerExport, V.webData, 60, 100, 'web-1-data export for partner', { sharedWith: [DEMO.partnerAccountId] });

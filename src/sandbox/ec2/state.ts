@@ -31,6 +31,8 @@ export interface SnapshotRecord {
   tags: Tags;
   public: boolean;
   sharedWith: string[];
+  /** Availability zones where fast snapshot restore is enabled (billed per zone-hour). */
+  fastRestoreZones: string[];
 }
 
 export interface VolumeAttachmentRecord {
@@ -178,6 +180,8 @@ export interface SnapshotInput {
   tags?: Tags;
   public?: boolean;
   sharedWith?: string[];
+  /** Zones with fast snapshot restore enabled. */
+  fastRestoreZones?: string[];
   ownerId?: string;
   ownerAlias?: string;
 }
@@ -388,6 +392,7 @@ export class Ec2State {
       tags: { ...input.tags },
       public: input.public ?? false,
       sharedWith: [...(input.sharedWith ?? [])],
+      fastRestoreZones: [...(input.fastRestoreZones ?? [])],
     });
   }
 

@@ -30,6 +30,7 @@ export const DIGEST_ACTIONS = {
   keep: 'digest_keep',
   makePrivate: 'digest_make_private',
   keepShared: 'digest_keep_shared',
+  disableFastRestore: 'digest_disable_fast_restore',
 } as const;
 
 /** The modal that asks why an exposure should stay, before the Keep shared request goes to an approver. */
@@ -120,10 +121,22 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   if (summary.keptSharedCount > 0) {
     blocks.push(context(`:handshake: ${resources(summary.keptSharedCount)} kept shared by an approver's decision (listed again once that lapses, after 90 days)`));
   }
+
+  // 2. Costs to turn off, not resources to delete: fast snapshot restore left on.
+  if (summary.fastRestores.length > 0) {
+    let usd = 0;
+    for (const f of summary.fastRestores) usd += f.fastRestore?.monthlyUsd ?? 0;
+    blocks.push(section(`*:zap: Fast snapshot restore left on* — ${resources(summary.fastRestores.length)}, about ${formatUsd(usd)}/month: turn it off unless restores must be instant`));
+    const room = Math.max(1, Math.floor((LIMITS.messageBlocks - blocks.length - 2 - reserveForCleanup) / BLOCKS_PER_ITEM));
+    const shown = summary.fastRestores.slice(0, Math.min(room, Math.max(maxItems, 1)));
+    for (const f of shown) blocks.push(...itemBlocks(f, { showOwner: true }));
+    if (summary.fastRestores.length > shown.length) blocks.push(context(`…and ${groupThousands(summary.fastRestores.length - shown.length)} more — all in the attached CSV${csv}`));
+    blocks.push(divider());
+  }
   const coverage = shareCheckLine(options.shareChecks);
   if (coverage) blocks.push(context(coverage));
 
-  // 2. Cleanup candidates.
+  // 3. Cleanup candidates.
   if (totals.count === 0) {
     blocks.push(section('Nothing to clean up: no snapshot or AMI is both old and no longer needed.'));
   } else {
@@ -236,6 +249,7 @@ function itemBlocks(f: Finding, opts: { showOwner: boolean }): KnownBlock[] {
   const exposed = f.reasons.some((r) => r.rule === 'public');
   const buttons = [
     ...(exposed ? [button('Make private', DIGEST_ACTIONS.makePrivate, value, 'danger'), button('Keep shared', DIGEST_ACTIONS.keepShared, value)] : []),
+    ...(f.fastRestore ? [button('Disable fast restore', DIGEST_ACTIONS.disableFastRestore, value, 'primary')] : []),
     ...(f.deletable ? [button('Request deletion', DIGEST_ACTIONS.requestDeletion, digestButtonValue(f, { why: true }), 'primary')] : []),
     ...(exposed ? [] : [button('Snooze 30 days', DIGEST_ACTIONS.snooze, value), button('Keep', DIGEST_ACTIONS.keep, value)]),
   ];
@@ -315,6 +329,10 @@ export function digestText(summary: DigestSummary, options: { title?: string; sh
     summary.exposures.forEach(item);
   }
   if (summary.keptSharedCount > 0) out.push('', `${resources(summary.keptSharedCount)} kept shared by an approver's decision`);
+  if (summary.fastRestores.length > 0) {
+    out.push('', `Fast snapshot restore left on — ${resources(summary.fastRestores.length)}`);
+    summary.fastRestores.forEach(item);
+  }
   const coverage = shareCheckLine(options.shareChecks);
   if (coverage) out.push('', coverage);
   out.push('');

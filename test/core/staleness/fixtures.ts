@@ -58,6 +58,7 @@ export function ctx(over: Partial<ScanContext> = {}): ScanContext {
     runningImageIds: new Set(),
     publicSnapshotIds: new Set(),
     foreignShares: new Map(),
+    fastRestoreZones: new Map(),
     hiddenUntil: new Map(),
     keptShared: new Map(),
     accountId: ACCOUNT,

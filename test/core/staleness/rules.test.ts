@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   amiNotLaunched,
+  fastRestoreOn,
   NewestPerVolume,
   publicImage,
   publicSnapshot,
@@ -78,6 +79,18 @@ describe('superseded, and the "newest of a live volume" guard', () => {
     expect(superseded.check(snap({ ...old, volumeId: 'vol-0deadbeefdeadbeef' }), ctx({ newestOfVolume: tracker }))).toBeUndefined();
     expect(superseded.check(snap({ ...old, volumeId: undefined }), ctx({ newestOfVolume: tracker }))).toBeUndefined();
     expect(VOL).toBe(old.volumeId);
+  });
+});
+
+describe('fast-restore', () => {
+  it('is a cost to turn off, whatever the age, priced per zone-hour', () => {
+    const s = snap({ startTime: daysAgo(2) });
+    expect(fastRestoreOn.check(s, ctx({ fastRestoreZones: new Map([[s.id, ['us-east-1a', 'us-east-1b']]]) }))).toEqual({
+      rule: 'fast-restore',
+      text: 'fast snapshot restore is on in us-east-1a, us-east-1b: about $1 095.00/month whether or not anyone restores',
+    });
+    expect(fastRestoreOn.check(s, ctx())).toBeUndefined();
+    expect(RULES.find((r) => r.id === 'fast-restore')?.role).toBe('cost');
   });
 });
 

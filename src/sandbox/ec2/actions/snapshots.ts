@@ -217,6 +217,47 @@ const describeSnapshotAttribute: ActionHandler = (ctx) => {
   throw errors.invalidValue(`Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`);
 };
 
+/** DescribeFastSnapshotRestores: one item per snapshot and zone, filters on snapshot-id, state and zone, pages of 200. */
+const describeFastSnapshotRestores: ActionHandler = (ctx) => {
+  const r = ctx.state.region(ctx.region);
+  const filters = readFilters(ctx.p);
+  const items: XmlObject[] = [];
+  for (const s of r.snapshots.values()) {
+    for (const zone of s.fastRestoreZones) {
+      const item = { snapshotId: s.id, availabilityZone: zone, state: 'enabled', ownerId: s.ownerId, enabledTime: iso(s.startMs) };
+      const ok = filters.every((f) => {
+        const v = f.name === 'snapshot-id' ? s.id : f.name === 'availability-zone' ? zone : f.name === 'state' ? 'enabled' : f.name === 'owner-id' ? s.ownerId : undefined;
+        return v !== undefined && f.values.includes(v);
+      });
+      if (ok) items.push(item);
+    }
+  }
+  const max = maxResults(ctx.p, 0, 200) ?? 200;
+  const start = Number(ctx.p.str('NextToken') ?? 0) || 0;
+  const page = items.slice(start, start + max);
+  return { fastSnapshotRestoreSet: page, nextToken: start + max < items.length ? String(start + max) : undefined };
+};
+
+/** DisableFastSnapshotRestores: SourceSnapshotId.N × AvailabilityZone.N; each pair succeeds or is listed as failed. */
+const disableFastSnapshotRestores: ActionHandler = (ctx) => {
+  const r = ctx.state.region(ctx.region);
+  const zones = ctx.p.strList('AvailabilityZone');
+  const successful: XmlObject[] = [];
+  const unsuccessful: XmlObject[] = [];
+  for (const id of ctx.p.strList('SourceSnapshotId')) {
+    const s = r.snapshots.get(id);
+    for (const zone of zones) {
+      if (!s) {
+        unsuccessful.push({ snapshotId: id, fastSnapshotRestoreStateErrorSet: [{ availabilityZone: zone, error: { code: 'InvalidSnapshot.NotFound', message: `The snapshot '${id}' does not exist.` } }] });
+        continue;
+      }
+      s.fastRestoreZones = s.fastRestoreZones.filter((z) => z !== zone);
+      successful.push({ snapshotId: id, availabilityZone: zone, state: 'disabling', ownerId: s.ownerId });
+    }
+  }
+  return { successful, unsuccessful };
+};
+
 interface PermissionChanges {
   addAll: boolean;
   removeAll: boolean;
@@ -337,6 +378,8 @@ export const snapshotActions: Record<string, ActionHandler> = {
   CreateSnapshots: createSnapshots,
   DescribeSnapshots: describeSnapshots,
   DescribeSnapshotAttribute: describeSnapshotAttribute,
+  DescribeFastSnapshotRestores: describeFastSnapshotRestores,
+  DisableFastSnapshotRestores: disableFastSnapshotRestores,
   ModifySnapshotAttribute: modifySnapshotAttribute,
   CopySnapshot: copySnapshot,
   DeleteSnapshot: deleteSnapshot,

@@ -4,7 +4,15 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import type { ButtonName } from '../../../core/policy.js';
 import { check } from '../../../usecases/access.js';
 import type { KnownBlock } from '@slack/types';
-import { keep, makePrivate, requestDeletionFromDigest, snooze, type DigestItemRef, type DigestNote } from '../../../usecases/cleanup.js';
+import {
+  disableFastRestore,
+  keep,
+  makePrivate,
+  requestDeletionFromDigest,
+  snooze,
+  type DigestItemRef,
+  type DigestNote,
+} from '../../../usecases/cleanup.js';
 import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 import { keepSharedModal, parseDigestButtonValue, withItemNote } from '../../views/digest.js';
 
@@ -49,6 +57,7 @@ export const requestDeletionClicked = (deps: Deps) => handler(deps, 'digest.requ
 export const snoozeClicked = (deps: Deps) => handler(deps, 'digest.snooze', snooze);
 export const keepClicked = (deps: Deps) => handler(deps, 'digest.keep', keep);
 export const makePrivateClicked = (deps: Deps) => handler(deps, 'digest.makePrivate', makePrivate);
+export const disableFastRestoreClicked = (deps: Deps) => handler(deps, 'digest.disableFastRestore', disableFastRestore);
 
 /** Keep shared asks for a reason first; the policy is asked before the form opens (and again on submit). */
 export function keepSharedClicked(deps: Deps) {

@@ -6,7 +6,7 @@ import { PICKER } from '../../views/modals.js';
 import { CONFIRM_ACTION } from '../../views/confirmations.js';
 import { approveClicked, rejectClicked, withdrawClicked } from './approval.js';
 import { rebootChosen } from './confirm.js';
-import { keepClicked, keepSharedClicked, makePrivateClicked, requestDeletionClicked, snoozeClicked } from './digest.js';
+import { disableFastRestoreClicked, keepClicked, keepSharedClicked, makePrivateClicked, requestDeletionClicked, snoozeClicked } from './digest.js';
 import { instanceOptions, volumeOptions, zoneOptions } from './pickers.js';
 
 export function register(app: App, deps: Deps): void {
@@ -20,6 +20,7 @@ export function register(app: App, deps: Deps): void {
   app.action(DIGEST_ACTIONS.keep, keepClicked(deps));
   app.action(DIGEST_ACTIONS.makePrivate, makePrivateClicked(deps));
   app.action(DIGEST_ACTIONS.keepShared, keepSharedClicked(deps));
+  app.action(DIGEST_ACTIONS.disableFastRestore, disableFastRestoreClicked(deps));
   app.options(PICKER.volume, volumeOptions(deps));
   app.options(PICKER.instance, instanceOptions(deps));
   app.options(PICKER.az, zoneOptions(deps));
