@@ -14,6 +14,7 @@ const MAX_PAGE = {
   DescribeVolumes: 500,
   DescribeInstances: 1000,
   DescribeLaunchTemplateVersions: 200,
+  DescribeFastSnapshotRestores: 200,
 } as const;
 
 export interface DigestSize {
@@ -51,6 +52,10 @@ function minimumCalls(ec2: SandboxEc2): Record<string, number> {
     DescribeVolumes: pages(r.volumes.size, MAX_PAGE.DescribeVolumes),
     DescribeInstances: pages(instances, MAX_PAGE.DescribeInstances),
     DescribeLaunchTemplateVersions: pages(versions, MAX_PAGE.DescribeLaunchTemplateVersions),
+    DescribeFastSnapshotRestores: pages(
+      snapshots.reduce((n, s) => n + s.fastRestoreZones.length, 0),
+      MAX_PAGE.DescribeFastSnapshotRestores,
+    ),
   };
 }
 
