@@ -94,6 +94,9 @@ export interface AuditEntry {
   outcome?: { ok: boolean; message: string };
 }
 
+/** An approved *Keep shared* holds this long; then the exposure is a finding again. */
+export const KEEP_SHARED_DAYS = 90;
+
 /** The one who acts when no person does (expiry sweep, execution). */
 export const BOT_ACTOR = 'snapbot';
 

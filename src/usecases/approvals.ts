@@ -2,6 +2,7 @@
 // enforced by DynamoDB), execute exactly once, expire, and recover after a crash.
 import { AwsActionError } from '../aws/errors.js';
 import {
+  KEEP_SHARED_DAYS,
   actionResourceId,
   approvalDeadline,
   describeAction,
@@ -25,7 +26,6 @@ import {
 } from '../store/index.js';
 import { check } from './access.js';
 import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
-import { KEEP_SHARED_DAYS } from './cleanup.js';
 
 /** A request that cannot be made at all, with the reason and what to do instead. */
 class Refusal extends Error {}

@@ -8,8 +8,6 @@ import { auditBestEffort, replyPrivately, type Deps, type Invocation } from './c
 const DAY = 86_400_000;
 export const SNOOZE_DAYS = 30;
 export const KEEP_DAYS = 365;
-/** An approved *Keep shared* holds this long; then the exposure is a finding again. */
-export const KEEP_SHARED_DAYS = 90;
 
 export interface DigestItemRef {
   id: string;
