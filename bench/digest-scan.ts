@@ -43,6 +43,7 @@ function steadyShareStore(total: number): Pick<Store, 'snoozes' | 'shares'> {
     shares: {
       get: async (region) => states.get(region) ?? { shared: {}, total },
       put: async (region, state) => void states.set(region, state),
+      note: async () => undefined,
     },
   };
 }

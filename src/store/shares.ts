@@ -20,6 +20,8 @@ const MAX_SHARED = 5_000;
 export interface ShareRepository {
   get(region: string): Promise<ShareState>;
   put(region: string, state: ShareState): Promise<void>;
+  /** What snapbot itself just shared or revoked, so the next digest knows without waiting for its turn. */
+  note(region: string, resourceId: string, accounts: readonly string[]): Promise<void>;
 }
 
 export function shareRepository(db: Dynamo): ShareRepository {
@@ -32,6 +34,16 @@ export function shareRepository(db: Dynamo): ShareRepository {
         checkedAt: item?.checkedAt as string | undefined,
         total: typeof item?.total === 'number' ? item.total : undefined,
       };
+    },
+    async note(region, resourceId, accounts) {
+      // One attribute of the map, conditional on the region's item existing (the first digest run writes it).
+      await db.update({
+        Key: key.shares(region),
+        UpdateExpression: accounts.length ? 'SET #shared.#id = :accounts' : 'REMOVE #shared.#id',
+        ConditionExpression: 'attribute_exists(#shared)',
+        ExpressionAttributeNames: { '#shared': 'shared', '#id': resourceId },
+        ...(accounts.length ? { ExpressionAttributeValues: { ':accounts': [...accounts] } } : {}),
+      });
     },
     async put(region, state) {
       const shared = Object.fromEntries(Object.entries(state.shared).slice(0, MAX_SHARED));

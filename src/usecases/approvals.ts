@@ -25,6 +25,7 @@ import {
   StoreUnavailableError,
 } from '../store/index.js';
 import { check } from './access.js';
+import { rememberSharing } from './shares.js';
 import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
 
 /** A request that cannot be made at all, with the reason and what to do instead. */
@@ -311,6 +312,7 @@ async function runAction(deps: Deps, r: ApprovalRequest): Promise<string> {
       const target = a.type === 'share.public' ? ({ type: 'public' } as const) : ({ type: 'account', accountId: a.accountId } as const);
       if (a.resourceId.startsWith('snap-')) await deps.ec2.setSnapshotSharing(r.region, a.resourceId, target, 'add');
       else await deps.ec2.setImageSharing(r.region, a.resourceId, target, 'add');
+      if (target.type === 'account') rememberSharing(deps, r.region, a.resourceId);
       return a.type === 'share.public' ? `${a.resourceId} is now public.` : `${a.resourceId} is now shared with account ${a.accountId}.`;
     }
     case 'snapshot.delete':

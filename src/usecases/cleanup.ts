@@ -3,6 +3,7 @@
 import type { Sharing } from '../core/types.js';
 import { TAG } from '../core/types.js';
 import { requestApproval } from './approvals.js';
+import { rememberSharing } from './shares.js';
 import { auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
 const DAY = 86_400_000;
@@ -108,6 +109,7 @@ export async function makePrivate(deps: Deps, inv: Invocation, item: DigestItemR
     return ':lock: Already private';
   }
   await auditBestEffort(deps, { resourceId: item.id, actor: inv.userId, event: 'revoked', detail: `made private: removed ${removed.join(', ')}` });
+  rememberSharing(deps, item.region, item.id);
   await replyPrivately(deps, inv, { text: `:lock: \`${item.id}\` is private now: removed ${removed.join(', ')}.` });
   return `:lock: Made private by <@${inv.userId}>: removed ${removed.join(', ')}`;
 }

@@ -4,6 +4,7 @@ import type { Ec2Gateway } from '../aws/ec2.js';
 import { outsideAccounts, RoundRobinPicker, shareCheckBudget, SHARE_RECHECK_DAYS } from '../core/shares.js';
 import type { Image, Snapshot } from '../core/types.js';
 import type { ShareRepository, ShareState } from '../store/index.js';
+import type { Deps } from './context.js';
 
 const CHECK_CONCURRENCY = 4;
 
@@ -101,4 +102,19 @@ export class RegionShareCheck {
     const budget = this.budget;
     return { changed, foreign: after, report: { region: this.region, calls, budget, total, fullCycleDays: Math.min(SHARE_RECHECK_DAYS, Math.max(1, Math.ceil(total / budget))) } };
   }
+}
+
+/**
+ * After snapbot changed a resource's sharing itself: reads who it is shared with now and notes it for the digest's
+ * share check, in the background and best effort (the round-robin would find it anyway, within its cycle).
+ */
+export function rememberSharing(deps: Deps, region: string, resourceId: string): void {
+  deps.background(async () => {
+    try {
+      const sharing = resourceId.startsWith('snap-') ? await deps.ec2.snapshotSharing(region, resourceId) : await deps.ec2.imageSharing(region, resourceId);
+      await deps.store.shares.note(region, resourceId, sharing.accounts);
+    } catch (err) {
+      deps.log.debug({ err, resourceId }, 'sharing not noted for the digest');
+    }
+  });
 }

@@ -2,6 +2,7 @@
 import type { ApprovalAction } from '../core/approvals.js';
 import type { CommandOf, ShareTarget } from '../core/commands.js';
 import { requestApproval } from './approvals.js';
+import { rememberSharing } from './shares.js';
 import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
 function targetText(t: ShareTarget): string {
@@ -43,5 +44,6 @@ async function setSharing(deps: Deps, inv: Invocation, resourceId: string, targe
       ? `:handshake: <@${inv.userId}> shared \`${resourceId}\` with ${targetText(target)} (an allowed account, so no approval was needed).`
       : `:lock: <@${inv.userId}> revoked ${targetText(target)}'s access to \`${resourceId}\`.`;
   await auditBestEffort(deps, { resourceId, actor: inv.userId, event: op === 'add' ? 'shared' : 'revoked', detail: targetText(target) });
+  if (target.type === 'account') rememberSharing(deps, region, resourceId);
   await announce(deps, inv, { text });
 }

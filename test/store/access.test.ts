@@ -68,3 +68,18 @@ describe('the burst limit', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
 });
+
+describe('the share check\'s memory', () => {
+  it('keeps the cursor and the shared resources per region, and notes what snapbot shared itself', async () => {
+    const store = await freshTable();
+    expect(await store.shares.get('us-east-1')).toEqual({ shared: {} });
+    // Before the first digest run there is nothing to note into: no error, nothing written.
+    await store.shares.note('us-east-1', 'snap-0001', ['999988887777']);
+    expect(await store.shares.get('us-east-1')).toEqual({ shared: {} });
+    await store.shares.put('us-east-1', { cursor: 'snap-0500', shared: { 'snap-0100': ['111122223333'] }, checkedAt: '2030-01-01T09:00:00.000Z', total: 1200 });
+    await store.shares.note('us-east-1', 'snap-0001', ['999988887777']);
+    await store.shares.note('us-east-1', 'snap-0100', []);
+    expect(await store.shares.get('us-east-1')).toEqual({ cursor: 'snap-0500', shared: { 'snap-0001': ['999988887777'] }, checkedAt: '2030-01-01T09:00:00.000Z', total: 1200 });
+    expect(await store.shares.get('eu-west-1')).toEqual({ shared: {} });
+  });
+});

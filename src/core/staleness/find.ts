@@ -258,6 +258,7 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
     reasons: compactReasons([...exposure, ...cost, ...(inUse ? [] : cleanup)]),
     ageDays: ageInDays(s.startTime, ctx.now),
     sizeGiB: snapshotSizeGiB(s),
+    sizeBasis: typeof s.fullSizeBytes === 'number' ? 'data stored' : 'volume size',
     monthlyUsd: snapshotMonthlyUsd(s, ctx.prices),
     tier: s.storageTier,
     deletable: blockers.length === 0,

@@ -258,7 +258,9 @@ function itemBlocks(f: Finding, opts: { showOwner: boolean }): KnownBlock[] {
 
 /** Age, size, cost, owner, managed label: the same facts in Slack and in the terminal. */
 function facts(f: Finding, owner: ((id: string) => string) | undefined, emphasise: (s: string) => string = (s) => s): string[] {
-  const out = [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, formatGiB(f.sizeGiB), formatMonthlyUsd(f.monthlyUsd)];
+  // The same number and label as the deletion card: the data stored when EC2 said, else the volume's size.
+  const size = f.sizeBasis ? `${formatGiB(f.sizeGiB)} ${f.sizeBasis}` : formatGiB(f.sizeGiB);
+  const out = [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, size, formatMonthlyUsd(f.monthlyUsd)];
   if (f.tier === 'archive') out.push('archive tier');
   if (owner && f.ownerUserId) out.push(`owner ${owner(f.ownerUserId)}`);
   if (f.managedBy) out.push(emphasise(`managed by ${f.managedBy}`));
