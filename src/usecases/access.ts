@@ -96,7 +96,8 @@ async function factsFor(deps: Deps, inv: Invocation, act: Act): Promise<Facts | 
 }
 
 export interface Checked {
-  verdict: Verdict;
+  /** What may happen now: refusals were answered inside `check` and never come back. */
+  verdict: Exclude<Verdict, { decision: 'refuse' }>;
   /** The facts the policy was given (the reboot question shows the instance's name). */
   facts: Facts;
 }

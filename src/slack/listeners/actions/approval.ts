@@ -3,19 +3,12 @@
 import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { describeAction } from '../../../core/approvals.js';
 import { decide, mayDecideNow, withdrawRequest } from '../../../usecases/approvals.js';
-import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
+import { replyPrivately, type Deps } from '../../../usecases/context.js';
 import { showHome } from '../../../usecases/home.js';
 import { rejectModal } from '../../views/approvals.js';
+import { clicker } from './common.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-
-function clicker(args: ButtonArgs): Invocation {
-  return {
-    userId: args.body.user.id,
-    channelId: args.body.channel?.id ?? args.body.container?.channel_id ?? args.body.user.id,
-    teamId: args.body.team?.id ?? args.body.user.team_id,
-  };
-}
 
 /** A click in the App Home: once decided, the Home tab is drawn again, so the request leaves the list. */
 const fromHome = (args: { body: { view?: { type?: string } } }) => args.body.view?.type === 'home';
@@ -24,7 +17,7 @@ export function approveClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     const requestId = args.action.value ?? '';
-    const who = clicker(args);
+    const who = clicker(args.body);
     deps.background(async () => {
       await decide(deps, { ...who, requestId, decision: 'approved' });
       if (fromHome(args)) await showHome(deps, who.userId);
@@ -35,7 +28,7 @@ export function approveClicked(deps: Deps) {
 export function rejectClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
-    const who = clicker(args);
+    const who = clicker(args.body);
     const requestId = args.action.value ?? '';
     // Check first, so someone who may not decide is told why instead of being shown a form.
     const request = await deps.store.approvals.get(requestId).catch(() => undefined);
@@ -56,6 +49,6 @@ export function withdrawClicked(deps: Deps) {
   return async (args: SlackActionMiddlewareArgs<BlockButtonAction | BlockOverflowAction> & AllMiddlewareArgs): Promise<void> => {
     await args.ack();
     const requestId = (args.action.type === 'overflow' ? args.action.selected_option?.value : args.action.value) ?? '';
-    deps.background(() => withdrawRequest(deps, clicker(args as ButtonArgs), requestId));
+    deps.background(() => withdrawRequest(deps, clicker(args.body), requestId));
   };
 }

@@ -4,6 +4,7 @@ import { check } from '../../../usecases/access.js';
 import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 import { createImage } from '../../../usecases/images.js';
 import { commandOfChoice, parseRebootChoice, rebootAnswered } from '../../views/confirmations.js';
+import { clicker } from './common.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -11,12 +12,9 @@ export function rebootChosen(deps: Deps, reboot: boolean) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     const choice = parseRebootChoice(args.action.value);
-    const inv: Invocation = {
-      userId: args.body.user.id,
-      channelId: choice?.c ?? args.body.channel?.id ?? args.body.user.id,
-      teamId: args.body.team?.id ?? args.body.user.team_id,
-      responseUrl: args.body.response_url,
-    };
+    // The question is ephemeral: answer in the channel the command was typed in.
+    const asked = clicker(args.body);
+    const inv: Invocation = choice ? { ...asked, channelId: choice.c } : asked;
     if (!choice) {
       await replyPrivately(deps, inv, { text: ':x: That question is from an older snapbot; run the command again.' });
       return;

@@ -15,22 +15,14 @@ import {
 } from '../../../usecases/cleanup.js';
 import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 import { keepSharedModal, parseDigestButtonValue, withItemNote } from '../../views/digest.js';
+import { clicker } from './common.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-
-function clicked(args: ButtonArgs): Invocation {
-  return {
-    userId: args.body.user.id,
-    channelId: args.body.channel?.id ?? args.body.container?.channel_id ?? args.body.user.id,
-    teamId: args.body.team?.id ?? args.body.user.team_id,
-    responseUrl: args.body.response_url,
-  };
-}
 
 /** Acks; the digest item the button is about, or undefined once the clicker was told the button is not ours. */
 async function ackItem(deps: Deps, args: ButtonArgs): Promise<{ inv: Invocation; item?: DigestItemRef }> {
   await args.ack();
-  const inv = clicked(args);
+  const inv = clicker(args.body);
   const item = parseDigestButtonValue(args.action.value);
   if (!item) await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
   return { inv, item };

@@ -88,7 +88,7 @@ export function runChecked(
 ): void {
   deps.background(async () => {
     const checked = await check(deps, inv, { type: 'command', command });
-    if (checked && checked.verdict.decision !== 'refuse') await run(checked.verdict, checked.facts);
+    if (checked) await run(checked.verdict, checked.facts);
   });
 }
 

@@ -2,8 +2,9 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { check } from '../../../usecases/access.js';
 import { requestKeepShared } from '../../../usecases/cleanup.js';
-import type { Deps, Invocation } from '../../../usecases/context.js';
+import type { Deps } from '../../../usecases/context.js';
 import { parseDigestButtonValue } from '../../views/digest.js';
+import { submitter, viewMetadata } from './common.js';
 
 export function keepSharedSubmitted(deps: Deps) {
   return async (args: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
@@ -12,19 +13,14 @@ export function keepSharedSubmitted(deps: Deps) {
       await args.ack({ response_action: 'errors', errors: { reason: 'Say why, so the approver can weigh it.' } });
       return;
     }
-    let meta: { item?: unknown; channelId?: string } = {};
-    try {
-      meta = JSON.parse(args.view.private_metadata || '{}');
-    } catch {
-      meta = {};
-    }
+    const meta = viewMetadata<{ item: unknown; channelId: string }>(args.view);
     const item = parseDigestButtonValue(JSON.stringify(meta.item ?? null));
     if (!item) {
       await args.ack({ response_action: 'errors', errors: { reason: 'This form is from an older digest; run /snapshot digest again.' } });
       return;
     }
     await args.ack();
-    const inv: Invocation = { userId: args.body.user.id, channelId: meta.channelId || args.body.user.id, teamId: args.body.team?.id ?? args.body.user.team_id };
+    const inv = submitter(args.body, meta.channelId);
     deps.background(async () => {
       if (await check(deps, inv, { type: 'button', button: 'digest.keepShared' }, { resources: [item.id], count: false })) {
         await requestKeepShared(deps, inv, item, reason.slice(0, 500));

@@ -10,6 +10,7 @@ import { askBeforeReboot, createImage } from '../../../usecases/images.js';
 import { share } from '../../../usecases/sharing.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { runChecked } from '../commands/common.js';
+import { submitter, viewMetadata } from './common.js';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 type Values = ViewOutput['state']['values'];
@@ -30,12 +31,8 @@ function quote(s: string): string {
   return `"${s.replace(/"/g, "'")}"`;
 }
 
-function metadata(view: ViewOutput): ModalMetadata {
-  try {
-    return JSON.parse(view.private_metadata || '{}') as ModalMetadata;
-  } catch {
-    return { channelId: '' };
-  }
+function metadata(view: ViewOutput): Partial<ModalMetadata> {
+  return viewMetadata<ModalMetadata>(view);
 }
 
 /** Which input a grammar problem is about, by the flag or word it names. */
@@ -63,7 +60,7 @@ async function parseModal(
 function invocation(args: ViewArgs): Invocation {
   const meta = metadata(args.view);
   // Opened from a DM or somewhere snapbot cannot post: answer in the user's DM with the app.
-  return { userId: args.body.user.id, channelId: meta.channelId || args.body.user.id, teamId: args.body.team?.id ?? args.body.user.team_id, responseUrl: meta.responseUrl };
+  return submitter(args.body, meta.channelId, meta.responseUrl);
 }
 
 export function snapshotSubmitted(deps: Deps) {

@@ -2,6 +2,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { decide } from '../../../usecases/approvals.js';
 import type { Deps } from '../../../usecases/context.js';
+import { submitter, viewMetadata } from './common.js';
 
 export function rejectSubmitted(deps: Deps) {
   return async (args: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
@@ -11,16 +12,8 @@ export function rejectSubmitted(deps: Deps) {
       return;
     }
     await args.ack();
-    let meta: { requestId?: string; channelId?: string } = {};
-    try {
-      meta = JSON.parse(args.view.private_metadata || '{}');
-    } catch {
-      meta = {};
-    }
-    const userId = args.body.user.id;
-    const teamId = args.body.team?.id ?? args.body.user.team_id;
-    deps.background(() =>
-      decide(deps, { userId, teamId, channelId: meta.channelId ?? userId, requestId: meta.requestId ?? '', decision: 'rejected', reason }),
-    );
+    const meta = viewMetadata<{ requestId: string; channelId: string }>(args.view);
+    const who = submitter(args.body, meta.channelId);
+    deps.background(() => decide(deps, { ...who, requestId: meta.requestId ?? '', decision: 'rejected', reason }));
   };
 }
