@@ -101,11 +101,12 @@ async function scanRegion(
 
 /**
  * A tentatively superseded finding, once every snapshot is known: it stays when newer snapshots of its volume are
- * kept; among the newest it goes, or (when it is also exposed) stays as an exposure only.
+ * kept; among the newest it goes, or stays for what else it is (an exposure, fast restore left on) without the
+ * deletion.
  */
 function settleSuperseded(f: Finding, s: Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>, newest: NewestPerVolume): boolean {
   if (!newest.isAmongNewest(s)) return true;
-  if (!f.exposure) return false;
+  if (!f.exposure && !f.fastRestore) return false;
   f.reasons = f.reasons.filter((r) => r.rule !== superseded.id);
   f.deletable = false;
   f.notDeletableBecause = 'the newest snapshot of its volume';

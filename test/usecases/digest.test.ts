@@ -35,7 +35,7 @@ beforeAll(async () => {
   s.addVolume(REGION, { id: 'vol-0c000000000000001', availabilityZone: 'eu-west-1a', sizeGiB: 50, type: 'gp3' });
   s.addVolume(REGION, { id: 'vol-0c000000000000002', availabilityZone: 'eu-west-1a', sizeGiB: 50, type: 'gp3' });
   s.addSnapshot(REGION, { id: 'snap-0c0000000000000a1', volumeId: 'vol-0c000000000000001', volumeSizeGiB: 50, startTime: daysAgo(300), encrypted: true });
-  s.addSnapshot(REGION, { id: 'snap-0c0000000000000b1', volumeId: 'vol-0c000000000000002', volumeSizeGiB: 50, startTime: daysAgo(300), encrypted: true });
+  s.addSnapshot(REGION, { id: 'snap-0c0000000000000b1', volumeId: 'vol-0c000000000000002', volumeSizeGiB: 50, startTime: daysAgo(300), encrypted: true, fastRestoreZones: ['eu-west-1a'] });
   // Many plain old snapshots (copies: no source volume), more than one page's worth, all the same age.
   for (let i = 0; i < 1_200; i++) {
     s.addSnapshot(REGION, { volumeSizeGiB: 8, startTime: daysAgo(200), encrypted: true });
@@ -67,8 +67,11 @@ describe('buildDigest (streaming scan)', () => {
     const old = findings.find((f) => f.id === 'snap-0c0000000000000a1');
     expect(old?.reasons.map((r) => r.rule)).toEqual(['superseded']);
     expect(old?.deletable).toBe(true);
-    // The newest of a live volume is its backup, however old.
-    expect(findings.find((f) => f.id === 'snap-0c0000000000000b1')).toBeUndefined();
+    // The newest of a live volume is its backup, however old: never offered, though its fast restore still costs.
+    const backup = findings.find((f) => f.id === 'snap-0c0000000000000b1')!;
+    expect(backup.deletable).toBe(false);
+    expect(backup.reasons.map((r) => r.rule)).toEqual(['fast-restore']);
+    expect(backup.fastRestore).toEqual({ zones: ['eu-west-1a'], monthlyUsd: 547.5 });
     expect(findings.find((f) => f.id === 'snap-0c0000000000000a2')).toBeUndefined();
   });
 
