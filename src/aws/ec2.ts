@@ -417,6 +417,18 @@ export class Ec2Gateway {
     });
   }
 
+  /** Who a snapshot (snap-…) or an AMI (ami-…) is shared with, whichever the ID names. */
+  sharing(region: string, resourceId: string): Promise<Sharing> {
+    return resourceId.startsWith('snap-') ? this.snapshotSharing(region, resourceId) : this.imageSharing(region, resourceId);
+  }
+
+  /** Adds or removes a share of a snapshot or an AMI, whichever the ID names. */
+  setSharing(region: string, resourceId: string, target: ShareTarget, op: 'add' | 'remove'): Promise<void> {
+    return resourceId.startsWith('snap-')
+      ? this.setSnapshotSharing(region, resourceId, target, op)
+      : this.setImageSharing(region, resourceId, target, op);
+  }
+
   async setSnapshotSharing(region: string, snapshotId: string, target: ShareTarget, op: 'add' | 'remove'): Promise<void> {
     const perm = target.type === 'public' ? { Group: 'all' as const } : { UserId: target.accountId };
     await this.call({ action: 'ModifySnapshotAttribute', region, resourceId: snapshotId }, (c) =>

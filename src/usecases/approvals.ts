@@ -16,6 +16,7 @@ import { ageInDays } from '../core/staleness/index.js';
 import { TAG, imageSnapshotIds, nameTag, type Snapshot } from '../core/types.js';
 import { approvalRequestMessage, requestedNotice, requesterNotice } from '../slack/views/approvals.js';
 import { onDemandUsdPerHour } from '../core/prices.js';
+import { outsideAccounts } from '../core/shares.js';
 import {
   AlreadyDecidedError,
   ExpiredError,
@@ -133,10 +134,8 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
       return { risk: { lines } };
     }
     case 'share.keep': {
-      const sharing = action.resourceId.startsWith('snap-')
-        ? await deps.ec2.snapshotSharing(region, action.resourceId)
-        : await deps.ec2.imageSharing(region, action.resourceId);
-      const outside = sharing.accounts.filter((a) => !deps.config.shareAllowedAccounts.includes(a));
+      const sharing = await deps.ec2.sharing(region, action.resourceId);
+      const outside = outsideAccounts(sharing.accounts, deps.config.shareAllowedAccounts);
       const lines: string[] = [];
       if (sharing.public) lines.push(`${action.resourceId} is public: any AWS account can copy its data.`);
       if (outside.length) lines.push(`${action.resourceId} is shared with ${outside.join(', ')}, outside the accounts snapbot may share with at once.`);
@@ -310,8 +309,7 @@ async function runAction(deps: Deps, r: ApprovalRequest): Promise<string> {
     case 'share.public':
     case 'share.account': {
       const target = a.type === 'share.public' ? ({ type: 'public' } as const) : ({ type: 'account', accountId: a.accountId } as const);
-      if (a.resourceId.startsWith('snap-')) await deps.ec2.setSnapshotSharing(r.region, a.resourceId, target, 'add');
-      else await deps.ec2.setImageSharing(r.region, a.resourceId, target, 'add');
+      await deps.ec2.setSharing(r.region, a.resourceId, target, 'add');
       if (target.type === 'account') rememberSharing(deps, r.region, a.resourceId);
       return a.type === 'share.public' ? `${a.resourceId} is now public.` : `${a.resourceId} is now shared with account ${a.accountId}.`;
     }

@@ -1,6 +1,6 @@
 // The digest's buttons: Request deletion (the approvals flow), Snooze 30 days, Keep (tag snapbot:keep-until); on an
 // exposure finding, Make private (at once) and Keep shared (an approval request with a reason).
-import type { Sharing } from '../core/types.js';
+import { outsideAccounts } from '../core/shares.js';
 import { TAG } from '../core/types.js';
 import { requestApproval } from './approvals.js';
 import { rememberSharing } from './shares.js';
@@ -33,13 +33,10 @@ export async function requestDeletionFromDigest(deps: Deps, inv: Invocation, ite
   return request && `:hourglass_flowing_sand: Deletion requested by <@${inv.userId}>: request \`${request.id}\`, waiting for an approver`;
 }
 
-function sharingOf(deps: Deps, item: DigestItemRef): Promise<Sharing> {
-  return item.kind === 'snapshot' ? deps.ec2.snapshotSharing(item.region, item.id) : deps.ec2.imageSharing(item.region, item.id);
-}
-
-/** The accounts outside the allowed ones that can use the resource, and whether everyone can. */
-function exposureOf(deps: Deps, sharing: Sharing): { public: boolean; accounts: string[] } {
-  return { public: sharing.public, accounts: sharing.accounts.filter((a) => !deps.config.shareAllowedAccounts.includes(a)) };
+/** Whether everyone can use the resource, and the accounts outside the allowed ones that can. */
+async function exposureOf(deps: Deps, item: DigestItemRef): Promise<{ public: boolean; accounts: string[] }> {
+  const sharing = await deps.ec2.sharing(item.region, item.id);
+  return { public: sharing.public, accounts: outsideAccounts(sharing.accounts, deps.config.shareAllowedAccounts) };
 }
 
 /**
@@ -47,7 +44,7 @@ function exposureOf(deps: Deps, sharing: Sharing): { public: boolean; accounts: 
  * made private, or kept shared through an approver: say so and change nothing.
  */
 async function refusedBecauseExposed(deps: Deps, inv: Invocation, item: DigestItemRef, what: string): Promise<boolean> {
-  const exposure = await sharingOf(deps, item).then((s) => exposureOf(deps, s)).catch(() => undefined);
+  const exposure = await exposureOf(deps, item).catch(() => undefined);
   if (!exposure || (!exposure.public && exposure.accounts.length === 0)) return false;
   const how = exposure.public ? 'public' : `shared with ${exposure.accounts.join(', ')}, outside the allowed accounts`;
   await replyPrivately(deps, inv, {
@@ -87,16 +84,15 @@ export async function keep(deps: Deps, inv: Invocation, item: DigestItemRef): Pr
 
 /** Removes public access and every share outside the allowed accounts, at once. */
 export async function makePrivate(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
-  const set = item.kind === 'snapshot' ? deps.ec2.setSnapshotSharing.bind(deps.ec2) : deps.ec2.setImageSharing.bind(deps.ec2);
   const removed: string[] = [];
   try {
-    const exposure = exposureOf(deps, await sharingOf(deps, item));
+    const exposure = await exposureOf(deps, item);
     if (exposure.public) {
-      await set(item.region, item.id, { type: 'public' }, 'remove');
+      await deps.ec2.setSharing(item.region, item.id, { type: 'public' }, 'remove');
       removed.push('public access');
     }
     for (const accountId of exposure.accounts) {
-      await set(item.region, item.id, { type: 'account', accountId }, 'remove');
+      await deps.ec2.setSharing(item.region, item.id, { type: 'account', accountId }, 'remove');
       removed.push(`account ${accountId}`);
     }
   } catch (err) {

@@ -75,7 +75,7 @@ export class RegionShareCheck {
         const { id } = picked[next++];
         try {
           calls++;
-          const sharing = id.startsWith('snap-') ? await ec2.snapshotSharing(this.region, id) : await ec2.imageSharing(this.region, id);
+          const sharing = await ec2.sharing(this.region, id);
           if (sharing.accounts.length > 0) shared[id] = sharing.accounts;
           else delete shared[id];
         } catch {
@@ -111,7 +111,7 @@ export class RegionShareCheck {
 export function rememberSharing(deps: Deps, region: string, resourceId: string): void {
   deps.background(async () => {
     try {
-      const sharing = resourceId.startsWith('snap-') ? await deps.ec2.snapshotSharing(region, resourceId) : await deps.ec2.imageSharing(region, resourceId);
+      const sharing = await deps.ec2.sharing(region, resourceId);
       await deps.store.shares.note(region, resourceId, sharing.accounts);
     } catch (err) {
       deps.log.debug({ err, resourceId }, 'sharing not noted for the digest');

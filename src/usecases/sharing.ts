@@ -28,13 +28,10 @@ export async function revokeShare(deps: Deps, inv: Invocation, resourceId: strin
 async function setSharing(deps: Deps, inv: Invocation, resourceId: string, target: ShareTarget, op: 'add' | 'remove'): Promise<void> {
   const region = deps.config.awsRegion;
   try {
-    if (resourceId.startsWith('snap-')) {
-      await deps.ec2.getSnapshot(region, resourceId);
-      await deps.ec2.setSnapshotSharing(region, resourceId, target, op);
-    } else {
-      await deps.ec2.getImage(region, resourceId);
-      await deps.ec2.setImageSharing(region, resourceId, target, op);
-    }
+    // Read first, so a missing resource is said in words before any change is tried.
+    if (resourceId.startsWith('snap-')) await deps.ec2.getSnapshot(region, resourceId);
+    else await deps.ec2.getImage(region, resourceId);
+    await deps.ec2.setSharing(region, resourceId, target, op);
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not ${op === 'add' ? 'share' : 'revoke the share of'} ${resourceId}: ${(err as Error).message}` });
     return;
