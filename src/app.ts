@@ -4,7 +4,10 @@ import type { Server } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import pino, { type Logger } from 'pino';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { DlmGateway } from './aws/dlm.js';
 import { Ec2Gateway } from './aws/ec2.js';
+import { RecycleBinGateway } from './aws/rbin.js';
+import { AccountIdentity } from './aws/sts.js';
 import type { Config } from './config.js';
 import { ProgressTracker, operationLog } from './jobs/progress.js';
 import { startJobs, type Jobs } from './jobs/index.js';
@@ -49,6 +52,9 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   const now = opts.now ?? (() => new Date());
 
   const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: opts.credentials });
+  const dlm = new DlmGateway({ endpoint: config.endpoints.dlm, credentials: opts.credentials });
+  const rbin = new RecycleBinGateway({ endpoint: config.endpoints.rbin, credentials: opts.credentials });
+  const identity = new AccountIdentity(config.awsRegion, { endpoint: config.endpoints.sts, credentials: opts.credentials });
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, credentials: opts.credentials });
   const store: Store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable, now });
   const out = new SlackOut(config.slack.botToken, config.slack.apiUrl, log);
@@ -86,6 +92,9 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   const deps: Deps = {
     config,
     ec2,
+    dlm,
+    rbin,
+    identity,
     out,
     tracker,
     store,
@@ -186,6 +195,9 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       await Promise.race([Promise.allSettled([...inFlight]), deadline]);
       await app.stop().catch(() => undefined);
       ec2.destroy();
+      dlm.destroy();
+      rbin.destroy();
+      identity.destroy();
       dynamo.destroy();
     },
   };

@@ -11,7 +11,9 @@ export interface Config {
   awsRegion: string;
   regions: string[];
   /** Only set when the user set AWS_ENDPOINT_URL(_EC2|_DYNAMODB): never invent an endpoint. */
-  endpoints: { ec2?: string; dynamodb?: string };
+  endpoints: { ec2?: string; dynamodb?: string; dlm?: string; rbin?: string; sts?: string };
+  /** DLM_ROLE_NAME: the execution role lifecycle policies run as, in the policy's own account. */
+  dlmRoleName: string;
   dynamodbTable: string;
   approvalChannel: string;
   digestChannel: string;
@@ -126,6 +128,13 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
   const endpointAll = url('AWS_ENDPOINT_URL');
   const ec2 = url('AWS_ENDPOINT_URL_EC2') ?? endpointAll;
   const dynamodb = url('AWS_ENDPOINT_URL_DYNAMODB') ?? endpointAll;
+  const dlm = url('AWS_ENDPOINT_URL_DLM') ?? endpointAll;
+  const rbin = url('AWS_ENDPOINT_URL_RBIN') ?? endpointAll;
+  const sts = url('AWS_ENDPOINT_URL_STS') ?? endpointAll;
+  const dlmRoleName = nonEmpty(env.DLM_ROLE_NAME) ?? 'AWSDataLifecycleManagerDefaultRole';
+  if (!/^[\w+=,.@/-]{1,512}$/.test(dlmRoleName)) {
+    bad('DLM_ROLE_NAME', dlmRoleName, 'an IAM role name (or path/name) such as AWSDataLifecycleManagerDefaultRole');
+  }
   const apiUrl = url('SLACK_API_URL');
 
   const table = nonEmpty(env.DYNAMODB_TABLE) ?? 'snapbot';
@@ -211,7 +220,8 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     port,
     awsRegion,
     regions: regions.length > 0 ? [...new Set(regions)] : [awsRegion],
-    endpoints: { ec2, dynamodb },
+    endpoints: { ec2, dynamodb, dlm, rbin, sts },
+    dlmRoleName,
     dynamodbTable: table,
     approvalChannel: approvalChannel ?? '',
     digestChannel: digestChannel ?? approvalChannel ?? '',

@@ -23,6 +23,17 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
   DisableFastSnapshotRestoresCommand,
+  DescribeLockedSnapshotsCommand,
+  DisableImageDeregistrationProtectionCommand,
+  EnableImageDeregistrationProtectionCommand,
+  LockSnapshotCommand,
+  ModifySnapshotTierCommand,
+  RestoreImageFromRecycleBinCommand,
+  RestoreSnapshotFromRecycleBinCommand,
+  RestoreSnapshotTierCommand,
+  UnlockSnapshotCommand,
+  paginateListImagesInRecycleBin,
+  paginateListSnapshotsInRecycleBin,
   paginateDescribeFastSnapshotRestores,
   RegisterImageCommand,
   RunInstancesCommand,
@@ -42,10 +53,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CommandOf, ShareTarget } from '../core/commands.js';
-import type { Image, Instance, Sharing, Snapshot, Tags, Volume } from '../core/types.js';
+import type { Image, Instance, RecycleBinItem, Sharing, Snapshot, SnapshotLock, Tags, Volume } from '../core/types.js';
 import { imageSnapshotIds } from '../core/types.js';
 import { AwsActionError, translateAwsError, type AwsCallContext } from './errors.js';
-import { toImage, toInstance, toSnapshot, toTagList, toVolume } from './mappers.js';
+import { toImage, toInstance, toLock, toSnapshot, toTagList, toVolume } from './mappers.js';
 import { SDK_LOGGER } from './sdk-logger.js';
 
 export interface Ec2GatewayOptions {
@@ -449,6 +460,110 @@ export class Ec2Gateway {
     } catch {
       return 'unknown';
     }
+  }
+
+  // ── locks, tiers and the Recycle Bin ───────────────────────────────────────
+
+  /** Locks a snapshot for `days`: governance (an authorised person may unlock it) or compliance (nobody may). */
+  async lockSnapshot(region: string, snapshotId: string, mode: 'governance' | 'compliance', days: number): Promise<SnapshotLock> {
+    return this.call({ action: 'LockSnapshot', region, resourceId: snapshotId }, async (c) => {
+      const out = await c.send(new LockSnapshotCommand({ SnapshotId: snapshotId, LockMode: mode, LockDuration: days }));
+      return toLock(out);
+    });
+  }
+
+  async unlockSnapshot(region: string, snapshotId: string): Promise<void> {
+    await this.call({ action: 'UnlockSnapshot', region, resourceId: snapshotId }, (c) => c.send(new UnlockSnapshotCommand({ SnapshotId: snapshotId })));
+  }
+
+  /** The lock on each of these snapshots that has one (expired locks are left out: they no longer protect). */
+  async snapshotLocks(region: string, snapshotIds: string[]): Promise<Map<string, SnapshotLock>> {
+    const locks = new Map<string, SnapshotLock>();
+    if (snapshotIds.length === 0) return locks;
+    await this.call({ action: 'DescribeLockedSnapshots', region, resourceId: snapshotIds[0] }, async (c) => {
+      let NextToken: string | undefined;
+      do {
+        const out = await c.send(new DescribeLockedSnapshotsCommand({ SnapshotIds: snapshotIds, NextToken }));
+        for (const l of out.Snapshots ?? []) {
+          const lock = toLock(l);
+          if (lock.state !== 'expired' && lock.snapshotId) locks.set(lock.snapshotId, lock);
+        }
+        NextToken = out.NextToken;
+      } while (NextToken);
+    });
+    return locks;
+  }
+
+  /** Starts moving a completed snapshot to the archive tier (it takes EC2 hours to finish). */
+  async archiveSnapshot(region: string, snapshotId: string): Promise<void> {
+    await this.call({ action: 'ModifySnapshotTier', region, resourceId: snapshotId }, (c) =>
+      c.send(new ModifySnapshotTierCommand({ SnapshotId: snapshotId, StorageTier: 'archive' })),
+    );
+  }
+
+  /** Restores an archived snapshot: permanently, or for `days` (then it goes back to the archive). */
+  async restoreSnapshotTier(region: string, snapshotId: string, days?: number): Promise<void> {
+    await this.call({ action: 'RestoreSnapshotTier', region, resourceId: snapshotId }, (c) =>
+      c.send(
+        new RestoreSnapshotTierCommand(
+          days === undefined ? { SnapshotId: snapshotId, PermanentRestore: true } : { SnapshotId: snapshotId, TemporaryRestoreDays: days },
+        ),
+      ),
+    );
+  }
+
+  /** Everything the Recycle Bin holds in the region: snapshots, then AMIs. */
+  async recycleBin(region: string): Promise<RecycleBinItem[]> {
+    const items: RecycleBinItem[] = [];
+    await this.call({ action: 'ListSnapshotsInRecycleBin', region }, async (c) => {
+      for await (const page of paginateListSnapshotsInRecycleBin({ client: c, pageSize: 1000 }, {})) {
+        for (const s of page.Snapshots ?? []) {
+          items.push({
+            kind: 'snapshot',
+            id: s.SnapshotId ?? '',
+            region,
+            description: s.Description || undefined,
+            volumeId: s.VolumeId && s.VolumeId !== 'vol-ffffffff' ? s.VolumeId : undefined,
+            enteredAt: s.RecycleBinEnterTime,
+            exitsAt: s.RecycleBinExitTime,
+          });
+        }
+      }
+    });
+    await this.call({ action: 'ListImagesInRecycleBin', region }, async (c) => {
+      for await (const page of paginateListImagesInRecycleBin({ client: c, pageSize: 1000 }, {})) {
+        for (const i of page.Images ?? []) {
+          items.push({
+            kind: 'image',
+            id: i.ImageId ?? '',
+            region,
+            name: i.Name || undefined,
+            description: i.Description || undefined,
+            enteredAt: i.RecycleBinEnterTime,
+            exitsAt: i.RecycleBinExitTime,
+          });
+        }
+      }
+    });
+    return items;
+  }
+
+  async restoreSnapshotFromRecycleBin(region: string, snapshotId: string): Promise<void> {
+    await this.call({ action: 'RestoreSnapshotFromRecycleBin', region, resourceId: snapshotId }, (c) =>
+      c.send(new RestoreSnapshotFromRecycleBinCommand({ SnapshotId: snapshotId })),
+    );
+  }
+
+  async restoreImageFromRecycleBin(region: string, imageId: string): Promise<void> {
+    await this.call({ action: 'RestoreImageFromRecycleBin', region, resourceId: imageId }, (c) =>
+      c.send(new RestoreImageFromRecycleBinCommand({ ImageId: imageId })),
+    );
+  }
+
+  async setDeregistrationProtection(region: string, imageId: string, on: boolean): Promise<void> {
+    await this.call({ action: on ? 'EnableImageDeregistrationProtection' : 'DisableImageDeregistrationProtection', region, resourceId: imageId }, (c) =>
+      c.send(on ? new EnableImageDeregistrationProtectionCommand({ ImageId: imageId }) : new DisableImageDeregistrationProtectionCommand({ ImageId: imageId })),
+    );
   }
 
   // ── images ─────────────────────────────────────────────────────────────────

@@ -36,10 +36,12 @@ interface AwsLikeError {
 
 /** What snapbot was doing, so the message can name the resource and the IAM action. */
 export interface AwsCallContext {
-  /** EC2 API action, e.g. CreateSnapshot. */
+  /** API action, e.g. CreateSnapshot. */
   action: string;
   region: string;
   resourceId?: string;
+  /** The service, when not EC2: its IAM prefix and its name in messages. */
+  service?: { iamPrefix: 'dlm' | 'rbin' | 'sts'; name: string };
 }
 
 const KIND_BY_ID_PREFIX: Record<string, string> = {
@@ -68,7 +70,7 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): AwsActionE
   const where = ctx.region;
   const subject = ctx.resourceId ? describeId(ctx.resourceId) : 'the resource';
 
-  if (/\.NotFound$|^InvalidAMIID\.Unavailable$|^InvalidAMIID\.NotFound$/.test(code)) {
+  if (/\.NotFound$|^InvalidAMIID\.Unavailable$|^InvalidAMIID\.NotFound$|^ResourceNotFoundException$/.test(code)) {
     const missing = idsIn(raw)[0] ?? ctx.resourceId;
     const what = missing ? describeId(missing) : subject;
     return new AwsActionError('not-found', `${what} does not exist in ${where} (or this account cannot see it). Check the ID and the region.`, code);
@@ -85,7 +87,7 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): AwsActionE
   }
   if (code === 'UnauthorizedOperation' || code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'AuthFailure') {
     const named = raw.match(/perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/)?.[1];
-    const iamAction = named ?? `ec2:${ctx.action}`;
+    const iamAction = named ?? `${ctx.service?.iamPrefix ?? 'ec2'}:${ctx.action}`;
     const msg =
       code === 'AuthFailure'
         ? `AWS rejected snapbot's credentials while calling ${ctx.action} in ${where}: check the credentials the bot runs with.`
@@ -96,7 +98,7 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): AwsActionE
     const detail =
       code === 'SnapshotCreationPerVolumeRateExceeded'
         ? `${subject} was snapshotted too recently: EC2 allows one snapshot every 15 seconds per volume.`
-        : `AWS is throttling EC2 requests in ${where} and still refused after retries.`;
+        : `AWS is throttling ${ctx.service?.name ?? 'EC2'} requests in ${where} and still refused after retries.`;
     return new AwsActionError('throttled', `${detail} Wait a minute and try again.`, code);
   }
   if (/\.InUse$|^VolumeInUse$|^DependencyViolation$/.test(code)) {
@@ -110,7 +112,7 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): AwsActionE
   if (/^IncorrectState$|^IncorrectInstanceState$|^InvalidState$|^InvalidVolume\.ZoneMismatch$|^InvalidSnapshot\.NotReady$|\.NotAvailable$/.test(code)) {
     return new AwsActionError('wrong-state', `${subject} cannot do that right now: ${raw}`, code);
   }
-  if (/LimitExceeded$|^MaxSpotInstanceCountExceeded$|^InstanceLimitExceeded$|^ResourceLimitExceeded$/.test(code)) {
+  if (/LimitExceeded$|^LimitExceededException$|^MaxSpotInstanceCountExceeded$|^InstanceLimitExceeded$|^ResourceLimitExceeded$/.test(code)) {
     return new AwsActionError('limit', `An AWS account limit stops this in ${where}: ${raw} Request a quota increase or clean up first.`, code);
   }
   if (/^Invalid|^MissingParameter$|^OperationNotPermitted$|^UnsupportedOperation$|^InvalidParameter/.test(code)) {
@@ -121,7 +123,7 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): AwsActionE
     (status !== undefined && status >= 500) ||
     /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|TimeoutError|EHOSTUNREACH|RequestTimeout|ServiceUnavailable|InternalError|Unavailable)$/.test(code)
   ) {
-    return new AwsActionError('unavailable', `EC2 in ${where} did not answer (${code}). It may be a passing outage: try again shortly.`, code);
+    return new AwsActionError('unavailable', `${ctx.service?.name ?? 'EC2'} in ${where} did not answer (${code}). It may be a passing outage: try again shortly.`, code);
   }
   return new AwsActionError('unknown', `${ctx.action} on ${subject} in ${where} failed: ${code}${raw && raw !== code ? ` — ${raw}` : ''}`, code);
 }

@@ -2,12 +2,13 @@
 import type {
   Image as SdkImage,
   Instance as SdkInstance,
+  LockedSnapshotsInfo,
   Snapshot as SdkSnapshot,
   SnapshotInfo,
   Tag,
   Volume as SdkVolume,
 } from '@aws-sdk/client-ec2';
-import type { Image, ImageState, Instance, Snapshot, SnapshotState, Tags, Volume, VolumeState } from '../core/types.js';
+import type { Image, ImageState, Instance, Snapshot, SnapshotLock, SnapshotState, Tags, Volume, VolumeState } from '../core/types.js';
 
 export function tagsOf(tags: Tag[] | undefined): Tags {
   const out: Tags = {};
@@ -50,6 +51,7 @@ export function toSnapshot(s: SdkSnapshot | SnapshotInfo, region: string): Snaps
     encrypted: s.Encrypted ?? false,
     kmsKeyId: (s as SdkSnapshot).KmsKeyId || undefined,
     storageTier: (s as SdkSnapshot).StorageTier === 'archive' ? 'archive' : 'standard',
+    restoreExpiryTime: date((s as SdkSnapshot).RestoreExpiryTime),
     tags: tagsOf(s.Tags),
   };
 }
@@ -99,7 +101,17 @@ export function toImage(i: SdkImage, region: string): Image {
       volumeType: b.Ebs?.VolumeType,
       encrypted: b.Ebs?.Encrypted,
     })),
+    deregistrationProtection: i.DeregistrationProtection || undefined,
     tags: tagsOf(i.Tags),
+  };
+}
+
+export function toLock(l: LockedSnapshotsInfo): SnapshotLock {
+  return {
+    snapshotId: l.SnapshotId ?? '',
+    state: (l.LockState ?? 'governance') as SnapshotLock['state'],
+    expiresOn: date(l.LockExpiresOn),
+    coolOffExpiresOn: date(l.CoolOffPeriodExpiresOn),
   };
 }
 

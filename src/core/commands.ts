@@ -6,7 +6,8 @@ export type SlashCommandName = '/snapshot' | '/restore' | '/ami' | '/share';
 export type Command =
   // /snapshot
   | { kind: 'snapshot.modal' }
-  | { kind: 'snapshot.create'; volumeId: string; description?: string }
+  /** expiresInDays: tagged snapbot:expires, so its deletion is requested on that day. */
+  | { kind: 'snapshot.create'; volumeId: string; description?: string; expiresInDays?: number }
   | { kind: 'snapshot.instance'; instanceId: string; excludeBoot: boolean }
   | { kind: 'snapshot.list'; volumeId?: string }
   | { kind: 'snapshot.copy'; snapshotId: string; toRegion?: string; encrypt: boolean; kmsKeyId?: string }
@@ -15,6 +16,19 @@ export type Command =
   | { kind: 'snapshot.audit'; resourceId: string }
   | { kind: 'snapshot.withdraw'; requestId: string }
   | { kind: 'snapshot.help' }
+  // /snapshot — backup automation (Data Lifecycle Manager), Recycle Bin, locks, archive
+  | { kind: 'snapshot.schedule.modal' }
+  | ({ kind: 'snapshot.schedule' } & ScheduleSpec)
+  | { kind: 'snapshot.schedule.pause'; policy: string; reason?: string }
+  | { kind: 'snapshot.schedule.resume'; policy: string }
+  | { kind: 'snapshot.schedules' }
+  | { kind: 'snapshot.unschedule'; policy: string; reason?: string }
+  | { kind: 'snapshot.undelete'; snapshotId: string }
+  | { kind: 'snapshot.recycleBin' }
+  | { kind: 'snapshot.lock'; snapshotId: string; days: number; compliance: boolean; reason?: string }
+  | { kind: 'snapshot.unlock'; snapshotId: string; reason?: string }
+  | { kind: 'snapshot.archive'; snapshotId: string }
+  | { kind: 'snapshot.unarchive'; snapshotId: string; days?: number }
   // /restore
   | { kind: 'restore.modal'; snapshotId: string }
   | {
@@ -36,6 +50,9 @@ export type Command =
   | { kind: 'ami.launch'; imageId: string; instanceType: string; subnetId?: string; keyName?: string }
   | { kind: 'ami.copy'; imageId: string; toRegion: string; encrypt: boolean; kmsKeyId?: string }
   | { kind: 'ami.deregister'; imageId: string; deleteSnapshots: boolean; reason?: string }
+  | { kind: 'ami.undelete'; imageId: string }
+  | { kind: 'ami.protect'; imageId: string }
+  | { kind: 'ami.unprotect'; imageId: string; reason?: string }
   | { kind: 'ami.help' }
   // /share
   | { kind: 'share.modal'; resourceId: string }
@@ -44,6 +61,31 @@ export type Command =
 
 export type CommandKind = Command['kind'];
 export type CommandOf<K extends CommandKind> = Extract<Command, { kind: K }>;
+
+/** What a lifecycle policy snapshots: one volume or instance (snapbot tags it), or every volume with a tag. */
+export type ScheduleTarget =
+  | { type: 'volume'; volumeId: string }
+  | { type: 'instance'; instanceId: string }
+  | { type: 'tag'; key: string; value: string };
+
+/** Keep that many snapshots, or each for that many days. */
+export type Retention = { count: number } | { days: number };
+
+/** `/snapshot schedule <target> --every Nh [--at HH:MM] (--keep N | --keep-days N) [--copy-to R] [--name N]` */
+export interface ScheduleSpec {
+  target: ScheduleTarget;
+  everyHours: number;
+  /** HH:MM, UTC, as DLM runs it. */
+  at: string;
+  retention: Retention;
+  copyTo?: string;
+  name?: string;
+  /** A tag target that matches no volume yet: create the policy anyway (the person said so). */
+  createAnyway?: boolean;
+}
+
+/** The intervals DLM supports, in hours. */
+export const SCHEDULE_INTERVALS = [1, 2, 3, 4, 6, 8, 12, 24] as const;
 
 /** An account ID (12 digits) or everyone. */
 export type ShareTarget = { type: 'account'; accountId: string } | { type: 'public' };

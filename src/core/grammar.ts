@@ -3,7 +3,17 @@
 // parser walks the text against that entry. Nothing here does I/O, and every ID is checked by shape before a
 // Command is returned, so a listener can hand the result straight to a use case.
 
-import { type Command, type ShareTarget, type SlashCommandName, UsageError, VOLUME_TYPES, type VolumeType } from './commands.js';
+import {
+  type Command,
+  type Retention,
+  SCHEDULE_INTERVALS,
+  type ScheduleTarget,
+  type ShareTarget,
+  type SlashCommandName,
+  UsageError,
+  VOLUME_TYPES,
+  type VolumeType,
+} from './commands.js';
 import {
   ID_PATTERNS,
   RESOURCE_PREFIX,
@@ -275,6 +285,59 @@ const shareTarget: Check = (value) => {
   return bad(`${q(value)} is not an account ID: expected 12 digits (123456789012 or 1234-5678-9012) or the word public`);
 };
 
+/** `vol-…`, `i-…` or `tag:Key=Value` (volumes with that tag). */
+const scheduleTarget: Check = (value) => {
+  const tag = /^tag:(.*)$/is.exec(value);
+  if (tag) {
+    const [key, ...rest] = tag[1].split('=');
+    if (rest.length === 0 || key.trim() === '') bad(`${q(value)} is not a tag target: expected tag:Key=Value, e.g. tag:Backup=daily`);
+    const v = rest.join('=');
+    if (length(key) > 128) bad(`the tag key in ${q(value)} is ${length(key)} characters long; AWS allows at most 128`);
+    if (length(v) > 256) bad(`the tag value in ${q(value)} is ${length(v)} characters long; AWS allows at most 256`);
+    if (key.toLowerCase().startsWith('aws:')) bad(`${q(value)}: tag keys starting with aws: belong to AWS and cannot be targeted`);
+    return `tag:${key}=${v}`;
+  }
+  return resourceId(['volume', 'instance'], {
+    snapshot: () => 'a schedule snapshots a volume, an instance, or the volumes with a tag (tag:Key=Value)',
+    image: () => 'a schedule snapshots a volume, an instance, or the volumes with a tag (tag:Key=Value)',
+  })(value);
+};
+
+function toScheduleTarget(value: string): ScheduleTarget {
+  if (value.startsWith('tag:')) {
+    const [key, ...rest] = value.slice(4).split('=');
+    return { type: 'tag', key, value: rest.join('=') };
+  }
+  return value.startsWith('vol-') ? { type: 'volume', volumeId: value } : { type: 'instance', instanceId: value };
+}
+
+const every: Check = (value) => {
+  const m = /^(\d{1,3})\s*(?:h|hours?)?$/i.exec(value.trim());
+  const n = m ? Number(m[1]) : NaN;
+  if (!(SCHEDULE_INTERVALS as readonly number[]).includes(n)) {
+    bad(`--every ${q(value)} is not an interval Data Lifecycle Manager supports: use ${SCHEDULE_INTERVALS.map((h) => `${h}h`).join(', ')}`);
+  }
+  return String(n);
+};
+
+const timeOfDay: Check = (value) => {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(value.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) bad(`--at ${q(value)} is not a time of day: expected HH:MM in UTC, 00:00–23:59, e.g. --at 03:00`);
+  return `${m[1].padStart(2, '0')}:${m[2]}`;
+};
+
+/** Schedule names live in a tag key (snapbot:schedule:<name>) and in the policy's tags. */
+const scheduleName = pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'a schedule name', '1–64 letters, digits, ".", "_" or "-", e.g. web-daily');
+
+/** A DLM policy ID (policy-…) or a schedule's name. */
+const policyRef: Check = (value) => {
+  if (/^policy-[0-9a-f]{8,}$/i.test(value)) return value.toLowerCase();
+  return pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'a schedule', 'a policy ID (policy-0123456789abcdef0) or a schedule name from /snapshot schedules')(value);
+};
+
+/** The day count of --expires-in: `7d`, `7 days` or `7`. */
+const expiresIn = wholeNumber('--expires-in', 1, 365, ' days (e.g. --expires-in 7d)', /\s*d(?:ays?)?$/i);
+
 function toShareTarget(value: string): ShareTarget {
   return value === 'public' ? { type: 'public' } : { type: 'account', accountId: value };
 }
@@ -307,6 +370,8 @@ interface Form {
   args?: ArgSpec[];
   optional?: ArgSpec;
   flags?: Record<string, FlagSpec>;
+  /** Words that pick a further form, as `/snapshot schedule pause …` does. */
+  subs?: Record<string, Form>;
   build(args: string[], optional: string | undefined, flags: FlagValues): Command;
 }
 
@@ -355,10 +420,21 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
   '/snapshot': {
     bare: {
       title: '/snapshot <vol-id>',
-      lines: [['/snapshot <vol-id> [description…]', 'snapshot a volume now; the message shows progress']],
+      lines: [
+        [
+          '/snapshot <vol-id> [--expires-in Nd] [description…]',
+          'snapshot a volume now; the message shows progress; --expires-in asks for its deletion on that day',
+        ],
+      ],
       args: [{ name: '<vol-id>', check: volumeId }],
       optional: { name: '[description…]', check: description, rawRest: true },
-      build: ([volumeId], description) => ({ kind: 'snapshot.create', volumeId, ...opt('description', description) }),
+      flags: { 'expires-in': { value: 'Nd', check: expiresIn } },
+      build: ([volumeId], description, f) => ({
+        kind: 'snapshot.create',
+        volumeId,
+        ...opt('description', description),
+        ...opt('expiresInDays', numberFlag(f, 'expires-in')),
+      }),
     },
     bareTakes: (word) => intendedKindOf(word) !== undefined,
     empty: { line: ['/snapshot', 'open a form: pick a volume, add a description'], command: { kind: 'snapshot.modal' } },
@@ -421,6 +497,103 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
         lines: [['/snapshot withdraw <request-id>', 'withdraw your own pending approval request']],
         args: [{ name: '<request-id>', check: requestId }],
         build: ([requestId]) => ({ kind: 'snapshot.withdraw', requestId }),
+      },
+      schedule: {
+        title: '/snapshot schedule',
+        lines: [
+          [
+            '/snapshot schedule <vol-id|i-id|tag:Key=Value> --every <N>h [--at HH:MM] (--keep N | --keep-days N) [--copy-to R] [--name N]',
+            'back up on a schedule with Data Lifecycle Manager (--at in UTC); no arguments opens a form',
+          ],
+          ['/snapshot schedule pause|resume <policy-id|name>', 'stop a schedule for a while (an approval request), or start it again'],
+        ],
+        optional: { name: '<vol-id|i-id|tag:Key=Value>', check: scheduleTarget },
+        flags: {
+          every: { value: '<N>h', check: every },
+          at: { value: 'HH:MM', check: timeOfDay },
+          keep: { value: 'N', check: wholeNumber('--keep', 1, 1000, ' snapshots (Data Lifecycle Manager keeps 1–1000)') },
+          'keep-days': { value: 'N', check: wholeNumber('--keep-days', 1, 36500, ' days (up to 100 years)') },
+          'copy-to': { value: 'R', check: region },
+          name: { value: 'N', check: scheduleName },
+          'create-anyway': {},
+        },
+        subs: {
+          pause: {
+            title: '/snapshot schedule pause',
+            lines: [['/snapshot schedule pause <policy-id|name> [--reason "…"]', 'ask an approver to pause a schedule']],
+            args: [{ name: '<policy-id|name>', check: policyRef }],
+            flags: { reason: reasonFlag },
+            build: ([policy], _, f) => ({ kind: 'snapshot.schedule.pause', policy, ...opt('reason', str(f, 'reason')) }),
+          },
+          resume: {
+            title: '/snapshot schedule resume',
+            lines: [['/snapshot schedule resume <policy-id|name>', 'start a paused schedule again']],
+            args: [{ name: '<policy-id|name>', check: policyRef }],
+            build: ([policy]) => ({ kind: 'snapshot.schedule.resume', policy }),
+          },
+        },
+        build: schedule,
+      },
+      schedules: {
+        title: '/snapshot schedules',
+        lines: [['/snapshot schedules', "the region's lifecycle policies: targets, schedule, retention, state, next run"]],
+        build: noArgs({ kind: 'snapshot.schedules' }),
+      },
+      unschedule: {
+        title: '/snapshot unschedule',
+        lines: [['/snapshot unschedule <policy-id|name> [--reason "…"]', 'ask an approver to remove a backup schedule']],
+        args: [{ name: '<policy-id|name>', check: policyRef }],
+        flags: { reason: reasonFlag },
+        build: ([policy], _, f) => ({ kind: 'snapshot.unschedule', policy, ...opt('reason', str(f, 'reason')) }),
+      },
+      undelete: {
+        title: '/snapshot undelete',
+        lines: [['/snapshot undelete <snap-id>', 'restore a deleted snapshot from the Recycle Bin']],
+        args: [{ name: '<snap-id>', check: snapshotId }],
+        build: ([snapshotId]) => ({ kind: 'snapshot.undelete', snapshotId }),
+      },
+      'recycle-bin': {
+        title: '/snapshot recycle-bin',
+        lines: [['/snapshot recycle-bin', 'what the Recycle Bin holds, until when, and its retention rules']],
+        build: noArgs({ kind: 'snapshot.recycleBin' }),
+      },
+      lock: {
+        title: '/snapshot lock',
+        lines: [
+          [
+            '/snapshot lock <snap-id> --days N [--compliance]',
+            'lock a snapshot against deletion: governance mode at once; compliance mode (no one can undo it) after approval',
+          ],
+        ],
+        args: [{ name: '<snap-id>', check: snapshotId }],
+        flags: { days: { value: 'N', check: wholeNumber('--days', 1, 36500, ' days') }, compliance: {}, reason: reasonFlag },
+        build: ([snapshotId], _, f) => ({
+          kind: 'snapshot.lock',
+          snapshotId,
+          days: numberFlag(f, 'days') ?? bad(`--days is required: how long should ${snapshotId} stay locked? e.g. --days 30`),
+          compliance: f.compliance === true,
+          ...opt('reason', str(f, 'reason')),
+        }),
+      },
+      unlock: {
+        title: '/snapshot unlock',
+        lines: [['/snapshot unlock <snap-id> [--reason "…"]', 'ask an approver to remove a governance-mode lock']],
+        args: [{ name: '<snap-id>', check: snapshotId }],
+        flags: { reason: reasonFlag },
+        build: ([snapshotId], _, f) => ({ kind: 'snapshot.unlock', snapshotId, ...opt('reason', str(f, 'reason')) }),
+      },
+      archive: {
+        title: '/snapshot archive',
+        lines: [['/snapshot archive <snap-id>', 'move a snapshot to the archive tier (75% cheaper; billed for at least 90 days)']],
+        args: [{ name: '<snap-id>', check: snapshotId }],
+        build: ([snapshotId]) => ({ kind: 'snapshot.archive', snapshotId }),
+      },
+      unarchive: {
+        title: '/snapshot unarchive',
+        lines: [['/snapshot unarchive <snap-id> [--days N]', 'restore an archived snapshot: permanently, or for N days']],
+        args: [{ name: '<snap-id>', check: snapshotId }],
+        flags: { days: { value: 'N', check: wholeNumber('--days', 1, 180, ' days') } },
+        build: ([snapshotId], _, f) => ({ kind: 'snapshot.unarchive', snapshotId, ...opt('days', numberFlag(f, 'days')) }),
       },
       help: {
         title: '/snapshot help',
@@ -551,6 +724,25 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
           ...opt('reason', str(f, 'reason')),
         }),
       },
+      undelete: {
+        title: '/ami undelete',
+        lines: [['/ami undelete <ami-id>', 'restore a deregistered AMI from the Recycle Bin']],
+        args: [{ name: '<ami-id>', check: imageId }],
+        build: ([imageId]) => ({ kind: 'ami.undelete', imageId }),
+      },
+      protect: {
+        title: '/ami protect',
+        lines: [['/ami protect <ami-id>', 'turn deregistration protection on, at once']],
+        args: [{ name: '<ami-id>', check: imageId }],
+        build: ([imageId]) => ({ kind: 'ami.protect', imageId }),
+      },
+      unprotect: {
+        title: '/ami unprotect',
+        lines: [['/ami unprotect <ami-id> [--reason "…"]', 'ask an approver to turn deregistration protection off']],
+        args: [{ name: '<ami-id>', check: imageId }],
+        flags: { reason: reasonFlag },
+        build: ([imageId], _, f) => ({ kind: 'ami.unprotect', imageId, ...opt('reason', str(f, 'reason')) }),
+      },
       help: {
         title: '/ami help',
         lines: [['/ami help', 'this help']],
@@ -579,6 +771,27 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
     subs: {},
   },
 };
+
+function schedule(_: string[], target: string | undefined, f: FlagValues): Command {
+  if (target === undefined && Object.keys(f).length === 0) return { kind: 'snapshot.schedule.modal' };
+  if (target === undefined) bad('/snapshot schedule needs a target first: a volume (vol-…), an instance (i-…) or tag:Key=Value');
+  const everyHours = numberFlag(f, 'every') ?? bad('--every is required: how often, e.g. --every 24h (1, 2, 3, 4, 6, 8, 12 or 24 hours)');
+  const keep = numberFlag(f, 'keep');
+  const keepDays = numberFlag(f, 'keep-days');
+  if (keep !== undefined && keepDays !== undefined) bad('give --keep N (that many snapshots) or --keep-days N (that many days), not both');
+  if (keep === undefined && keepDays === undefined) bad('say how long to keep them: --keep N (the newest N snapshots) or --keep-days N');
+  const retention: Retention = keep !== undefined ? { count: keep } : { days: keepDays! };
+  return {
+    kind: 'snapshot.schedule',
+    target: toScheduleTarget(target),
+    everyHours,
+    at: str(f, 'at') ?? '09:00',
+    retention,
+    ...opt('copyTo', str(f, 'copy-to')),
+    ...opt('name', str(f, 'name')),
+    ...(f['create-anyway'] === true ? { createAnyway: true } : {}),
+  };
+}
 
 function restore([snapshotId]: string[], _: string | undefined, f: FlagValues): Command {
   if (Object.keys(f).length === 0) return { kind: 'restore.modal', snapshotId };
@@ -716,6 +929,11 @@ function parseWith(command: SlashCommandName, spec: CommandSpec, lexer: Lexer): 
 function parseForm(form: Form, lexer: Lexer): Command {
   const flagSpecs = form.flags ?? {};
   const isFlag = (t: Token | undefined) => t !== undefined && asFlag(t) !== undefined;
+  const next = lexer.peek();
+  if (form.subs && next !== undefined && !next.quoted && Object.hasOwn(form.subs, next.value.toLowerCase())) {
+    lexer.next();
+    return parseForm(form.subs[next.value.toLowerCase()], lexer);
+  }
 
   /** This word and the following ones up to the next flag, as one value. */
   const words = (first: string) => {
@@ -731,16 +949,18 @@ function parseForm(form: Form, lexer: Lexer): Command {
     return arg.check(arg.words ? words(token.value) : token.value);
   });
 
+  const flags: Record<string, string | true> = {};
   let optional: string | undefined;
   if (form.optional?.rawRest) {
+    // Flags may come before free text (`/snapshot vol-… --expires-in 7d before the upgrade`), never after it.
+    while (isFlag(lexer.peek()) && Object.hasOwn(flagSpecs, asFlag(lexer.peek()!)!.name)) readFlag(lexer.next()!);
     optional = freeTextRest(lexer.rest(), form);
   } else if (form.optional) {
     const token = lexer.peek();
     if (token !== undefined && !isFlag(token)) optional = form.optional.check(lexer.next()!.value);
   }
 
-  const flags: Record<string, string | true> = {};
-  for (let token = lexer.next(); token !== undefined; token = lexer.next()) {
+  function readFlag(token: Token): void {
     const flag = asFlag(token);
     if (!flag) bad(strayWord(token.value, form));
     const spec = Object.hasOwn(flagSpecs, flag.name) ? flagSpecs[flag.name] : undefined;
@@ -749,7 +969,7 @@ function parseForm(form: Form, lexer: Lexer): Command {
     if (spec.value === undefined) {
       if (flag.inline !== undefined) bad(`--${flag.name} takes no value (found ${q(flag.inline)}); just say --${flag.name}`);
       flags[flag.name] = true;
-      continue;
+      return;
     }
     let value = flag.inline;
     if (value === undefined && lexer.peek() !== undefined && !isFlag(lexer.peek())) value = lexer.next()!.value;
@@ -757,6 +977,7 @@ function parseForm(form: Form, lexer: Lexer): Command {
     if (value === undefined || value.trim() === '') bad(`--${flag.name} needs a value: --${flag.name} ${spec.value}`);
     flags[flag.name] = spec.check ? spec.check(value.trim()) : value.trim();
   }
+  for (let token = lexer.next(); token !== undefined; token = lexer.next()) readFlag(token);
   return form.build(args, optional, flags);
 }
 
@@ -770,7 +991,12 @@ function freeTextRest(rest: string, form: Form): string | undefined {
     if (sub.next() === undefined) return only.value === '' ? undefined : check(only.value);
   }
   if (asFlag({ value: rest.split(' ')[0], quoted: false })) {
-    bad(`${form.title} takes no flags: everything after the ID is the description (quote it if it starts with --)`);
+    const allowed = Object.keys(form.flags ?? {});
+    bad(
+      allowed.length
+        ? `${form.title} takes only ${allowed.map((f) => `--${f}`).join(', ')} before the description: everything else after the ID is the description (quote it if it starts with --)`
+        : `${form.title} takes no flags: everything after the ID is the description (quote it if it starts with --)`,
+    );
   }
   return check(rest.replace(/ +/g, ' '));
 }

@@ -93,6 +93,8 @@ export type ButtonName =
   | 'digest.makePrivate'
   | 'digest.keepShared'
   | 'digest.disableFastRestore'
+  | 'digest.scheduleBackups'
+  | 'digest.archive'
   | 'confirm.amiCreate';
 
 export type Act = { type: 'command'; command: Command } | { type: 'button'; button: ButtonName };
@@ -171,6 +173,23 @@ export const COMMAND_POLICY: CommandTable = {
     gate: (c, s) => (c.target.type === 'public' || !s.shareAllowedAccounts.includes(c.target.accountId) ? APPROVAL : undefined),
   },
   'share.revoke': { access: 'operator' },
+  // Backup automation. Anything that stops backups or weakens a safety net goes to a second person.
+  'snapshot.schedules': { access: 'member' },
+  'snapshot.recycleBin': { access: 'member' },
+  'snapshot.schedule.modal': { access: 'operator' },
+  'snapshot.schedule': { access: 'operator' },
+  'snapshot.schedule.pause': { access: 'operator', gate: always },
+  'snapshot.schedule.resume': { access: 'operator' },
+  'snapshot.unschedule': { access: 'operator', gate: always },
+  'snapshot.undelete': { access: 'operator' },
+  'ami.undelete': { access: 'operator' },
+  /** Compliance mode cannot be undone by anyone, root included, until it expires. */
+  'snapshot.lock': { access: 'operator', gate: (c) => (c.compliance ? APPROVAL : undefined) },
+  'snapshot.unlock': { access: 'operator', gate: always },
+  'ami.protect': { access: 'operator' },
+  'ami.unprotect': { access: 'operator', gate: always },
+  'snapshot.archive': { access: 'operator' },
+  'snapshot.unarchive': { access: 'operator' },
 };
 
 /** Every button and modal that acts. Buttons follow the same roles wherever the message is; channels do not apply. */
@@ -183,6 +202,8 @@ export const BUTTON_POLICY: Record<ButtonName, Row<ButtonName>> = {
   'digest.makePrivate': { access: 'operator' },
   'digest.keepShared': { access: 'operator', gate: always },
   'digest.disableFastRestore': { access: 'operator' },
+  'digest.scheduleBackups': { access: 'operator' },
+  'digest.archive': { access: 'operator' },
   'confirm.amiCreate': { access: 'operator' },
 };
 

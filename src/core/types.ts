@@ -10,6 +10,12 @@ export const TAG = {
   name: 'Name',
   backupSource: 'aws:backup:source-resource',
   dlmPolicy: 'aws:dlm:lifecycle-policy-id',
+  /** YYYY-MM-DD: a temporary snapshot; on that day snapbot asks for its deletion. */
+  expires: 'snapbot:expires',
+  /** `snapbot:schedule:<name>`: the volume or instance is a target of snapbot's schedule <name>. */
+  schedulePrefix: 'snapbot:schedule:',
+  /** On a lifecycle policy: the schedule's name. */
+  scheduleName: 'snapbot:schedule-name',
 } as const;
 
 export type SnapshotState = 'pending' | 'completed' | 'error' | 'recoverable' | 'recovering';
@@ -33,7 +39,30 @@ export interface Snapshot {
   encrypted: boolean;
   kmsKeyId?: string;
   storageTier: StorageTier;
+  /** An archived snapshot restored for a while: back to the archive then. */
+  restoreExpiryTime?: Date;
   tags: Tags;
+}
+
+/** A snapshot lock as EC2 reports it (DescribeLockedSnapshots). */
+export interface SnapshotLock {
+  snapshotId: string;
+  /** compliance-cooloff: compliance mode, still changeable until coolOffExpiresOn. */
+  state: 'governance' | 'compliance' | 'compliance-cooloff' | 'expired';
+  expiresOn?: Date;
+  coolOffExpiresOn?: Date;
+}
+
+/** A deleted snapshot or deregistered AMI that the Recycle Bin keeps until exitsAt. */
+export interface RecycleBinItem {
+  kind: 'snapshot' | 'image';
+  id: string;
+  region: string;
+  name?: string;
+  description?: string;
+  volumeId?: string;
+  enteredAt?: Date;
+  exitsAt?: Date;
 }
 
 export type VolumeState = 'creating' | 'available' | 'in-use' | 'deleting' | 'deleted' | 'error';
@@ -112,6 +141,8 @@ export interface Image {
   public: boolean;
   rootDeviceName?: string;
   blockDevices: ImageBlockDevice[];
+  /** EC2's DeregistrationProtection: "disabled", or "enabled-with-cooldown"/"enabled-without-cooldown". */
+  deregistrationProtection?: string;
   tags: Tags;
 }
 

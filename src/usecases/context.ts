@@ -1,6 +1,9 @@
 // What every use case receives: the composed dependencies and who asked, from where.
 import type { Logger } from 'pino';
+import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
+import type { RecycleBinGateway } from '../aws/rbin.js';
+import type { AccountIdentity } from '../aws/sts.js';
 import type { Config } from '../config.js';
 import { TAG, type Tags } from '../core/types.js';
 import type { ProgressTracker } from '../jobs/progress.js';
@@ -10,6 +13,12 @@ import type { Store } from '../store/index.js';
 export interface Deps {
   config: Config;
   ec2: Ec2Gateway;
+  /** Backup schedules (Data Lifecycle Manager). */
+  dlm: DlmGateway;
+  /** Recycle Bin retention rules. */
+  rbin: RecycleBinGateway;
+  /** snapbot's own AWS account. */
+  identity: AccountIdentity;
   out: SlackOut;
   tracker: ProgressTracker;
   store: Store;

@@ -47,12 +47,35 @@ const EXAMPLES: Record<CommandKind, [name: '/snapshot' | '/restore' | '/ami' | '
   'share.modal': ['/share', S],
   'share.add': ['/share', `${S} 111122223333`],
   'share.revoke': ['/share', `${S} --revoke public`],
+  'snapshot.schedule.modal': ['/snapshot', 'schedule'],
+  'snapshot.schedule': ['/snapshot', `schedule ${V} --every 24h --keep 7`],
+  'snapshot.schedule.pause': ['/snapshot', 'schedule pause web-daily'],
+  'snapshot.schedule.resume': ['/snapshot', 'schedule resume policy-0123456789abcdef0'],
+  'snapshot.schedules': ['/snapshot', 'schedules'],
+  'snapshot.unschedule': ['/snapshot', 'unschedule web-daily --reason moved to AWS Backup'],
+  'snapshot.undelete': ['/snapshot', `undelete ${S}`],
+  'snapshot.recycleBin': ['/snapshot', 'recycle-bin'],
+  'snapshot.lock': ['/snapshot', `lock ${S} --days 30`],
+  'snapshot.unlock': ['/snapshot', `unlock ${S}`],
+  'snapshot.archive': ['/snapshot', `archive ${S}`],
+  'snapshot.unarchive': ['/snapshot', `unarchive ${S} --days 7`],
+  'ami.undelete': ['/ami', `undelete ${A}`],
+  'ami.protect': ['/ami', `protect ${A}`],
+  'ami.unprotect': ['/ami', `unprotect ${A}`],
 };
 
-const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list'];
+const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list', 'snapshot.schedules', 'snapshot.recycleBin'];
 const HELP: CommandKind[] = ['snapshot.help', 'ami.help'];
 /** Open an approval request whoever asks (an operator). */
-const ALWAYS_APPROVAL: CommandKind[] = ['snapshot.delete', 'ami.deregister'];
+const ALWAYS_APPROVAL: CommandKind[] = [
+  'snapshot.delete',
+  'ami.deregister',
+  // They stop backups, or take a safety net away.
+  'snapshot.schedule.pause',
+  'snapshot.unschedule',
+  'snapshot.unlock',
+  'ami.unprotect',
+];
 
 const SETTINGS: PolicySettings = {
   operators: ['U0OPS', 'S0OPSGROUP'],
@@ -151,6 +174,14 @@ describe('buttons follow the same roles wherever the message is', () => {
       { who: 'operator', decision: 'allow' },
       { who: 'member, not an operator', decision: 'refuse:not-operator' },
     ],
+    'digest.scheduleBackups': [
+      { who: 'operator', decision: 'allow' },
+      { who: 'guest', decision: 'refuse:guest' },
+    ],
+    'digest.archive': [
+      { who: 'operator', decision: 'allow' },
+      { who: 'member, not an operator', decision: 'refuse:not-operator' },
+    ],
     'confirm.amiCreate': [
       { who: 'operator', decision: 'allow' },
       { who: 'deactivated', decision: 'refuse:deactivated' },
@@ -185,6 +216,16 @@ describe('gates: approvals and confirmations', () => {
     ['t3x.micro', 'approval'],
   ])('/ami launch --type %s → %s', (type, decision) => {
     expect(run('/ami', `launch ${A} --type ${type}`)).toBe(decision);
+  });
+
+  it('a governance lock is set at once; a compliance lock, which nobody can undo, needs an approver', () => {
+    expect(run('/snapshot', `lock ${S} --days 30`)).toBe('allow');
+    expect(run('/snapshot', `lock ${S} --days 30 --compliance`)).toBe('approval');
+  });
+
+  it('resuming a schedule is at once; pausing it stops backups and needs an approver', () => {
+    expect(run('/snapshot', 'schedule resume web-daily')).toBe('allow');
+    expect(run('/snapshot', 'schedule pause web-daily')).toBe('approval');
   });
 
   it('an empty LAUNCH_INSTANCE_TYPES sends every launch to an approver', () => {

@@ -53,6 +53,8 @@ export interface SandboxEc2Options {
   throttle?: ThrottleOptions;
   /** Actions answered with UnauthorizedOperation, e.g. ['CreateSnapshot']; '*' denies all. */
   deny?: string[];
+  /** How long one hour of a lifecycle policy's schedule lasts (default a real hour). */
+  dlmHourSeconds?: number;
 }
 
 export interface SandboxEc2 {
@@ -93,7 +95,11 @@ export function createSandboxState(opts: SandboxEc2Options = {}): Ec2State {
 /** Starts the EC2 Query API sandbox; point `new EC2Client({ endpoint: sandbox.url, … })` at it. */
 export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<SandboxEc2> {
   const state = createSandboxState(opts);
-  const service = new Ec2Service(state, { deny: opts.deny, throttle: opts.throttle });
+  const service = new Ec2Service(state, {
+    deny: opts.deny,
+    throttle: opts.throttle,
+    dlm: opts.dlmHourSeconds !== undefined ? { hourMs: opts.dlmHourSeconds * 1000 } : undefined,
+  });
   const server = createServer(service.handle);
   // The SDK keeps connections alive; don't let an idle one hold stop() open.
   server.keepAliveTimeout = 5_000;

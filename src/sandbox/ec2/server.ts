@@ -5,7 +5,10 @@ import { Ec2Error, errors, injectedError } from './errors.js';
 import { Params } from './query.js';
 import { isRegionName } from './regions.js';
 import type { Ec2State } from './state.js';
-import { errorXml, responseXml } from './xml.js';
+import { errorXml, escapeXml, responseXml } from './xml.js';
+import { SandboxDlm, type DlmOptions } from '../dlm.js';
+import { JsonApiError, jsonError } from '../json-api.js';
+import { SandboxRecycleBin } from '../rbin.js';
 
 export interface SandboxCall {
   action: string;
@@ -52,8 +55,13 @@ class TokenBucket {
 /** The region a SigV4-signed request was signed for: `Credential=AKID/20261122/eu-west-1/ec2/aws4_request`. */
 export function regionOf(req: IncomingMessage, params: Record<string, string>): string {
   const scope = req.headers.authorization ?? params['X-Amz-Credential'] ?? '';
-  const m = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/ec2\/aws4_request/.exec(scope) ?? /^[^/]+\/\d{8}\/([^/]+)\/ec2\//.exec(scope);
+  const m = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/[a-z0-9-]+\/aws4_request/.exec(scope) ?? /^[^/]+\/\d{8}\/([^/]+)\/[a-z0-9-]+\//.exec(scope);
   return m && isRegionName(m[1]) ? m[1] : DEFAULT_REGION;
+}
+
+/** The service a request was signed for (ec2, dlm, rbin, sts): one sandbox endpoint answers them all. */
+export function serviceOf(req: IncomingMessage): string {
+  return /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(req.headers.authorization ?? '')?.[1] ?? 'ec2';
 }
 
 function resourceArn(state: Ec2State, region: string, params: Record<string, string>): string {
@@ -74,13 +82,18 @@ export class Ec2Service {
   private readonly buckets = new Map<string, TokenBucket>();
   /** Changeable at run time, e.g. to start throttling halfway through a test. */
   throttle: ThrottleOptions | undefined;
+  /** Data Lifecycle Manager and Recycle Bin, on the same endpoint, over the same account. */
+  readonly dlm: SandboxDlm;
+  readonly rbin: SandboxRecycleBin;
 
   constructor(
     readonly state: Ec2State,
-    opts: { deny?: string[]; throttle?: ThrottleOptions } = {},
+    opts: { deny?: string[]; throttle?: ThrottleOptions; dlm?: DlmOptions } = {},
   ) {
     this.deny = new Set(opts.deny ?? []);
     this.throttle = opts.throttle;
+    this.dlm = new SandboxDlm(state, opts.dlm);
+    this.rbin = new SandboxRecycleBin(state);
   }
 
   /** The next `count` calls (of `action`, or of any action) fail with `code`. */
@@ -92,6 +105,10 @@ export class Ec2Service {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // Lifecycle policies run on the clock: whatever is due happens before anyone looks.
+      this.dlm.catchUp();
+      const service = serviceOf(req);
+      if (service === 'dlm' || service === 'rbin') return this.answerJson(service, req, Buffer.concat(chunks).toString('utf8'), res);
       const query = new URL(req.url ?? '/', 'http://sandbox').searchParams;
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       const params: Record<string, string> = {};
@@ -104,10 +121,35 @@ export class Ec2Service {
     });
   };
 
+  private answerJson(service: 'dlm' | 'rbin', req: IncomingMessage, text: string, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const region = regionOf(req, {});
+    const action = `${service}:${req.method} ${url.pathname}`;
+    this.log({ action, region, params: Object.fromEntries(url.searchParams) });
+    let status = 200;
+    let body: string;
+    let headers: Record<string, string> = { 'content-type': 'application/json' };
+    try {
+      const iamAction = service === 'dlm' ? 'dlm:*' : 'rbin:*';
+      if (this.deny.has('*') || this.deny.has(iamAction) || this.deny.has(action)) {
+        throw new JsonApiError('AccessDeniedException', `User: arn:aws:iam::${this.state.accountId}:user/sandbox is not authorized to perform: ${iamAction}`, 403);
+      }
+      const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      const api = service === 'dlm' ? this.dlm : this.rbin;
+      body = JSON.stringify(api.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, region, body: parsed }));
+    } catch (e) {
+      const err = e instanceof JsonApiError ? e : new JsonApiError('InternalServerException', (e as Error).message, 500);
+      ({ status, headers, body } = jsonError(err));
+    }
+    res.writeHead(status, { ...headers, 'x-amzn-requestid': randomUUID() });
+    res.end(body);
+  }
+
   private dispatch(req: IncomingMessage, params: Record<string, string>, requestId: string): { status: number; body: string } {
     const { Action: action = '', Version: _version, ...rest } = params;
     const region = regionOf(req, params);
     this.log({ action, region, params: rest });
+    if (action === 'GetCallerIdentity') return { status: 200, body: callerIdentityXml(this.state.accountId, requestId) };
     try {
       const body = this.run(action, region, rest);
       return { status: 200, body: responseXml(action, requestId, body) };
@@ -151,4 +193,13 @@ export class Ec2Service {
     if (this.calls.length >= MAX_LOGGED_CALLS) this.calls.splice(0, MAX_LOGGED_CALLS / 2);
     this.calls.push(call);
   }
+}
+
+/** STS's awsQuery answer (a Result element, unlike EC2's): who the sandbox's credentials are. */
+function callerIdentityXml(accountId: string, requestId: string): string {
+  return (
+    `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
+    `<Arn>${escapeXml(`arn:aws:iam::${accountId}:user/sandbox`)}</Arn><UserId>AIDASANDBOX</UserId><Account>${accountId}</Account>` +
+    `</GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
+  );
 }

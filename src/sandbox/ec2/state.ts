@@ -33,6 +33,83 @@ export interface SnapshotRecord {
   sharedWith: string[];
   /** Availability zones where fast snapshot restore is enabled (billed per zone-hour). */
   fastRestoreZones: string[];
+  lock?: SnapshotLockRecord;
+  /** A temporary restore from the archive: back in the archive tier at this time. */
+  restoreExpiryMs?: number;
+}
+
+export interface SnapshotLockRecord {
+  mode: 'governance' | 'compliance';
+  createdMs: number;
+  durationDays: number;
+  expiresMs: number;
+  /** Compliance mode may still be changed until then. */
+  coolOffUntilMs?: number;
+}
+
+/** What the Recycle Bin keeps of a deleted snapshot or deregistered AMI, until exitMs. */
+export interface BinEntry {
+  kind: 'snapshot' | 'image';
+  id: string;
+  enteredMs: number;
+  exitMs: number;
+  snapshot?: SnapshotRecord;
+  image?: ImageRecord;
+}
+
+/** A Recycle Bin retention rule (the RBIN JSON API). */
+export interface RbinRuleRecord {
+  id: string;
+  arn: string;
+  resourceType: 'EBS_SNAPSHOT' | 'EC2_IMAGE';
+  description?: string;
+  retentionDays: number;
+  resourceTags: { key: string; value?: string }[];
+  excludeTags: { key: string; value?: string }[];
+  lockState?: 'locked' | 'pending_unlock' | 'unlocked';
+  unlockDelayDays?: number;
+  tags: Tags;
+}
+
+/** A Data Lifecycle Manager policy, kept as the JSON DLM speaks, plus what the sandbox's runner remembers. */
+export interface DlmPolicyRecord {
+  id: string;
+  arn: string;
+  description: string;
+  state: 'ENABLED' | 'DISABLED' | 'ERROR';
+  executionRoleArn: string;
+  createdMs: number;
+  modifiedMs: number;
+  /** PolicyDetails as sent (JSON). */
+  details: DlmPolicyDetails;
+  tags: Tags;
+  /** The last planned run the runner carried out, per schedule name. */
+  lastRunMs: Record<string, number>;
+}
+
+export interface DlmPolicyDetails {
+  PolicyType?: string;
+  ResourceTypes?: string[];
+  TargetTags?: { Key: string; Value: string }[];
+  Schedules?: DlmScheduleJson[];
+  [more: string]: unknown;
+}
+
+export interface DlmScheduleJson {
+  Name?: string;
+  CopyTags?: boolean;
+  TagsToAdd?: { Key: string; Value: string }[];
+  CreateRule?: { Interval?: number; IntervalUnit?: string; Times?: string[]; CronExpression?: string; Location?: string };
+  RetainRule?: { Count?: number; Interval?: number; IntervalUnit?: string };
+  CrossRegionCopyRules?: {
+    TargetRegion?: string;
+    Target?: string;
+    Encrypted?: boolean;
+    CmkArn?: string;
+    CopyTags?: boolean;
+    RetainRule?: { Interval?: number; IntervalUnit?: string };
+  }[];
+  [more: string]: unknown;
 }
 
 export interface VolumeAttachmentRecord {
@@ -100,6 +177,7 @@ export interface ImageRecord {
   sourceInstanceId?: string;
   sourceImageId?: string;
   sourceImageRegion?: string;
+  deregistrationProtection?: 'enabled-with-cooldown' | 'enabled-without-cooldown';
 }
 
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
@@ -157,6 +235,10 @@ export class RegionState {
   readonly imagesBySnapshot = new Map<string, Set<string>>();
   /** AMI names are unique per account and region. */
   readonly imageNames = new Map<string, string>();
+  /** Deleted snapshots and deregistered AMIs a retention rule keeps; read through Ec2State.binEntries. */
+  readonly recycleBin = new Map<string, BinEntry>();
+  readonly rbinRules = new Map<string, RbinRuleRecord>();
+  readonly dlmPolicies = new Map<string, DlmPolicyRecord>();
 
   constructor(readonly name: string) {}
 }
@@ -272,6 +354,8 @@ export class Ec2State {
   private readonly clock: () => Date;
   private readonly regionStates = new Map<string, RegionState>();
   private seq = 0;
+  /** IAM roles that exist in the account (DLM refuses a policy whose execution role does not). */
+  readonly iamRoles = new Set<string>(['AWSDataLifecycleManagerDefaultRole']);
 
   constructor(opts: Ec2StateOptions) {
     this.accountId = opts.accountId;
@@ -429,6 +513,55 @@ export class Ec2State {
 
   deleteSnapshot(region: string, id: string): boolean {
     return this.region(region).snapshots.delete(id) !== undefined;
+  }
+
+  /**
+   * Deletes a snapshot as EC2 does with the Recycle Bin in play: a retention rule that covers it (the longest, where
+   * several do) keeps it in the bin; otherwise it is gone. Returns where it went.
+   */
+  retireSnapshot(region: string, id: string, now = this.now()): 'bin' | 'deleted' {
+    const r = this.region(region);
+    const s = r.snapshots.get(id);
+    if (!s) return 'deleted';
+    r.snapshots.delete(id);
+    const days = this.binRetentionDays(r, 'EBS_SNAPSHOT', s.tags);
+    if (days === undefined) return 'deleted';
+    r.recycleBin.set(id, { kind: 'snapshot', id, enteredMs: now, exitMs: now + days * 86_400_000, snapshot: s });
+    return 'bin';
+  }
+
+  /** Deregisters an AMI; a retention rule for images keeps it in the bin. */
+  retireImage(region: string, id: string, now = this.now()): 'bin' | 'deleted' {
+    const r = this.region(region);
+    const image = this.removeImage(region, id);
+    if (!image) return 'deleted';
+    const days = this.binRetentionDays(r, 'EC2_IMAGE', image.tags);
+    if (days === undefined) return 'deleted';
+    r.recycleBin.set(id, { kind: 'image', id, enteredMs: now, exitMs: now + days * 86_400_000, image });
+    return 'bin';
+  }
+
+  /** What the region's bin holds now (entries past their exit time are gone for good). */
+  binEntries(region: string, now = this.now()): BinEntry[] {
+    const r = this.region(region);
+    for (const [id, e] of r.recycleBin) if (e.exitMs <= now) r.recycleBin.delete(id);
+    return [...r.recycleBin.values()];
+  }
+
+  private binRetentionDays(r: RegionState, type: RbinRuleRecord['resourceType'], tags: Tags): number | undefined {
+    const has = (t: { key: string; value?: string }) => Object.hasOwn(tags, t.key) && (!t.value || tags[t.key] === t.value);
+    let best: number | undefined;
+    for (const rule of r.rbinRules.values()) {
+      if (rule.resourceType !== type) continue;
+      const covers = rule.resourceTags.length === 0 ? !rule.excludeTags.some(has) : rule.resourceTags.some(has);
+      if (covers && (best === undefined || rule.retentionDays > best)) best = rule.retentionDays;
+    }
+    return best;
+  }
+
+  /** The lock that still protects a snapshot, if any. */
+  activeLock(s: SnapshotRecord, now = this.now()): SnapshotLockRecord | undefined {
+    return s.lock && s.lock.expiresMs > now ? s.lock : undefined;
   }
 
   addImage(region: string, input: ImageInput): ImageRecord {

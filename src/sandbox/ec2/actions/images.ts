@@ -51,10 +51,10 @@ function imageXml(ctx: ActionContext, i: ImageRecord): XmlObject {
     stateReason: i.failedMessage ? { code: 'Server.InternalError', message: i.failedMessage } : undefined,
     deprecationTime: iso(i.deprecationMs),
     lastLaunchedTime: iso(i.lastLaunchedMs),
+    deregistrationProtection: i.deregistrationProtection ?? 'disabled',
     sourceInstanceId: i.sourceInstanceId,
     sourceImageId: i.sourceImageId,
     sourceImageRegion: i.sourceImageRegion,
-    deregistrationProtection: 'disabled',
   };
 }
 
@@ -379,7 +379,10 @@ const deregisterImage: ActionHandler = (ctx) => {
   if (image.ownerId !== state.accountId) {
     throw errors.unauthorized(state.accountId, 'DeregisterImage', `arn:aws:ec2:${ctx.region}::image/${id}`);
   }
-  state.removeImage(ctx.region, id);
+  if (image.deregistrationProtection) {
+    throw new Ec2Error('InvalidParameterValue', `The image ${id} has deregistration protection enabled. Disable it before deregistering the image.`);
+  }
+  state.retireImage(ctx.region, id, ctx.now);
   if (!p.bool('DeleteAssociatedSnapshots')) return { return: true };
   const results = image.blockDevices.flatMap((d) => {
     if (!d.snapshotId) return [];
@@ -388,7 +391,7 @@ const deregisterImage: ActionHandler = (ctx) => {
     let returnCode = 'success';
     if (!ctx.r.snapshots.get(snapshotId)) returnCode = 'client-error';
     else if (state.imagesUsingSnapshot(ctx.region, snapshotId).length) returnCode = 'skipped';
-    else state.deleteSnapshot(ctx.region, snapshotId);
+    else state.retireSnapshot(ctx.region, snapshotId, ctx.now);
     return [{ snapshotId, returnCode }];
   });
   return { return: true, deleteSnapshotResultSet: results };

@@ -2,6 +2,7 @@ import { accountActions } from './account.js';
 import type { ActionHandler } from './context.js';
 import { imageActions } from './images.js';
 import { instanceActions } from './instances.js';
+import { safetyActions } from './safety.js';
 import { snapshotActions } from './snapshots.js';
 import { volumeActions } from './volumes.js';
 
@@ -13,4 +14,5 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   ...imageActions,
   ...instanceActions,
   ...accountActions,
+  ...safetyActions,
 };

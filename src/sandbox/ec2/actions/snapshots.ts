@@ -23,6 +23,7 @@ export function snapshotXml(ctx: ActionContext, s: SnapshotRecord): XmlObject {
     encrypted: s.encrypted,
     kmsKeyId: s.encrypted ? s.kmsKeyId : undefined,
     storageTier: s.storageTier,
+    restoreExpiryTime: s.storageTier === 'standard' ? iso(s.restoreExpiryMs) : undefined,
     // Real EC2 leaves tagSet out for untagged snapshots, so callers must cope with no Tags.
     tagSet: Object.keys(s.tags).length ? tagSet(s.tags) : undefined,
     completionTime: completed ? iso(s.startMs + s.durationMs) : undefined,
@@ -196,7 +197,11 @@ const deleteSnapshot: ActionHandler = (ctx) => {
   if (s.ownerId !== ctx.state.accountId) throw errors.unauthorized(ctx.state.accountId, 'DeleteSnapshot', snapshotArn(ctx.region, id));
   const users = ctx.state.imagesUsingSnapshot(ctx.region, id);
   if (users.length) throw new Ec2Error('InvalidSnapshot.InUse', `The snapshot ${id} is currently in use by ${users[0]}`);
-  ctx.state.deleteSnapshot(ctx.region, id);
+  const lock = ctx.state.activeLock(s, ctx.now);
+  if (lock) {
+    throw new Ec2Error('SnapshotLocked', `The snapshot ${id} is locked in ${lock.mode} mode until ${new Date(lock.expiresMs).toISOString()} and cannot be deleted.`);
+  }
+  ctx.state.retireSnapshot(ctx.region, id, ctx.now);
   return { return: true };
 };
 
