@@ -162,6 +162,29 @@ export class Ec2Gateway {
     });
   }
 
+  /** Every volume in the region, with tags and attachments (backup gaps, schedule targets). */
+  async listVolumes(region: string): Promise<Volume[]> {
+    return this.call({ action: 'DescribeVolumes', region }, async (c) => {
+      const all: Volume[] = [];
+      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, {})) {
+        for (const v of page.Volumes ?? []) all.push(toVolume(v, region));
+      }
+      return all;
+    });
+  }
+
+  /** Instances that are not terminated, with tags (a schedule's instance targets, backup gaps). */
+  async listInstances(region: string): Promise<Instance[]> {
+    return this.call({ action: 'DescribeInstances', region }, async (c) => {
+      const all: Instance[] = [];
+      const Filters: Filter[] = [{ Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }];
+      for await (const page of paginateDescribeInstances({ client: c, pageSize: PAGE }, { Filters })) {
+        for (const r of page.Reservations ?? []) for (const raw of r.Instances ?? []) all.push(toInstance(raw, region));
+      }
+      return all;
+    });
+  }
+
   async listVolumeIds(region: string): Promise<Set<string>> {
     return this.call({ action: 'DescribeVolumes', region }, async (c) => {
       const ids = new Set<string>();
@@ -344,11 +367,14 @@ export class Ec2Gateway {
   /** This account's snapshots, one page (of 1000) at a time, so a large account never sits in memory twice. */
   async forEachOwnSnapshotPage(
     region: string,
-    filter: { volumeId?: string; restorableByAll?: boolean },
+    filter: { volumeId?: string; restorableByAll?: boolean; tagKey?: string },
     onPage: (page: Snapshot[]) => void,
   ): Promise<void> {
     const input: DescribeSnapshotsCommandInput = { OwnerIds: ['self'] };
-    if (filter.volumeId) input.Filters = [{ Name: 'volume-id', Values: [filter.volumeId] }];
+    const Filters: Filter[] = [];
+    if (filter.volumeId) Filters.push({ Name: 'volume-id', Values: [filter.volumeId] });
+    if (filter.tagKey) Filters.push({ Name: 'tag-key', Values: [filter.tagKey] });
+    if (Filters.length) input.Filters = Filters;
     if (filter.restorableByAll) input.RestorableByUserIds = ['all'];
     await this.call({ action: 'DescribeSnapshots', region, resourceId: filter.volumeId }, async (c) => {
       for await (const page of paginateDescribeSnapshots({ client: c, pageSize: PAGE }, input)) {

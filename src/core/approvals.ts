@@ -10,7 +10,15 @@ export type ApprovalAction =
   /** An instance type outside LAUNCH_INSTANCE_TYPES. */
   | { type: 'ami.launch'; imageId: string; instanceType: string; subnetId?: string; keyName?: string }
   /** An exposure finding (public, or shared outside the allowed accounts) that its owner wants to keep. */
-  | { type: 'share.keep'; resourceId: string };
+  | { type: 'share.keep'; resourceId: string }
+  /** Backups stop: a lifecycle policy disabled, or removed. */
+  | { type: 'schedule.pause'; policyId: string; name?: string }
+  | { type: 'schedule.delete'; policyId: string; name?: string }
+  /** A compliance-mode lock: nobody, root included, can delete the snapshot or shorten the lock until it expires. */
+  | { type: 'snapshot.lock'; snapshotId: string; days: number }
+  /** A governance-mode lock removed: the snapshot can be deleted again. */
+  | { type: 'snapshot.unlock'; snapshotId: string }
+  | { type: 'ami.unprotect'; imageId: string };
 
 export type ApprovalActionType = ApprovalAction['type'];
 
@@ -216,11 +224,21 @@ export function whyApprovalNeeded(action: ApprovalAction): string {
     case 'ami.launch':
       return `${action.instanceType} is not among the instance types anyone may launch at once.`;
     case 'snapshot.delete':
-      return 'Deleting a snapshot cannot be undone.';
+      return 'Deleting a snapshot cannot be undone unless the Recycle Bin keeps it (the card says).';
     case 'ami.deregister':
       return action.deleteSnapshots
-        ? 'Deregistering an AMI and deleting its snapshots cannot be undone.'
-        : 'Deregistering an AMI cannot be undone.';
+        ? 'Deregistering an AMI and deleting its snapshots cannot be undone unless the Recycle Bin keeps them (the card says).'
+        : 'Deregistering an AMI cannot be undone unless the Recycle Bin keeps it (the card says).';
+    case 'schedule.pause':
+      return 'Pausing a backup schedule stops its backups until someone resumes it.';
+    case 'schedule.delete':
+      return 'Removing a backup schedule stops its backups for good.';
+    case 'snapshot.lock':
+      return `A compliance-mode lock cannot be removed or shortened by anyone, root included, for ${action.days} days.`;
+    case 'snapshot.unlock':
+      return `Unlocking ${action.snapshotId} lets anyone with delete rights delete it.`;
+    case 'ami.unprotect':
+      return `Turning deregistration protection off lets ${action.imageId} be deregistered.`;
   }
 }
 
@@ -232,10 +250,16 @@ export function actionResourceId(action: ApprovalAction): string {
     case 'share.keep':
       return action.resourceId;
     case 'snapshot.delete':
+    case 'snapshot.lock':
+    case 'snapshot.unlock':
       return action.snapshotId;
     case 'ami.deregister':
     case 'ami.launch':
+    case 'ami.unprotect':
       return action.imageId;
+    case 'schedule.pause':
+    case 'schedule.delete':
+      return action.policyId;
   }
 }
 
@@ -258,7 +282,21 @@ export function describeAction(action: ApprovalAction): string {
       return `launch a ${action.instanceType} instance from ${action.imageId}`;
     case 'share.keep':
       return `keep ${action.resourceId} shared as it is`;
+    case 'schedule.pause':
+      return `pause the backup schedule ${scheduleLabel(action)}`;
+    case 'schedule.delete':
+      return `remove the backup schedule ${scheduleLabel(action)}`;
+    case 'snapshot.lock':
+      return `lock ${action.snapshotId} in compliance mode for ${action.days} days`;
+    case 'snapshot.unlock':
+      return `unlock ${action.snapshotId}`;
+    case 'ami.unprotect':
+      return `turn off deregistration protection of ${action.imageId}`;
   }
+}
+
+function scheduleLabel(a: { policyId: string; name?: string }): string {
+  return a.name ? `“${a.name}” (${a.policyId})` : a.policyId;
 }
 
 /** The deadline for a request created at `now` with APPROVAL_TTL_HOURS = ttlHours. */

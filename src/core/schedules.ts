@@ -3,6 +3,9 @@
 import type { Retention, ScheduleSpec, ScheduleTarget } from './commands.js';
 import { TAG, type Tags } from './types.js';
 
+/** Data Lifecycle Manager's default quota of lifecycle policies per region. */
+export const POLICY_LIMIT = 100;
+
 export type PolicyState = 'ENABLED' | 'DISABLED' | 'ERROR';
 
 /** One schedule inside a policy (DLM allows up to four). */

@@ -5,6 +5,7 @@ import { Cron } from 'croner';
 import { expireOverdue, recoverInFlight } from '../usecases/approvals.js';
 import type { Deps } from '../usecases/context.js';
 import { runScheduledDigest } from '../usecases/digest.js';
+import { requestExpiredDeletions } from '../usecases/expiring.js';
 
 export interface Jobs {
   stop(): void;
@@ -37,6 +38,12 @@ export function startJobs(deps: Deps): Jobs {
     if (!won) return false;
     log.info(`running the scheduled digest for ${runKey}`);
     await runScheduledDigest(deps);
+    // Temporary snapshots whose day has come: their deletion requests open with the digest.
+    const opened = await requestExpiredDeletions(deps).catch((err) => {
+      log.warn({ err }, 'requesting the deletion of expired temporary snapshots failed');
+      return 0;
+    });
+    if (opened) log.info(`requested the deletion of ${opened} expired temporary snapshot(s)`);
     return true;
   };
 

@@ -56,7 +56,8 @@ export async function startSandbox(env: Record<string, string | undefined>, opts
   const placeholder = 'http://127.0.0.1:9';
   loadConfig(sandboxEnv(env, opts, { ec2: placeholder, dynamodb: placeholder, slackApi: `${placeholder}/api/`, secret }), 'sandbox');
   try {
-    const ec2Ready = startSandboxEc2({ seed: 'demo', snapshotSeconds: opts.snapshotSeconds, imageSeconds: opts.imageSeconds });
+    // Schedules run at sandbox speed: an hour of a lifecycle policy lasts 10 s, so a daily one runs every 4 minutes.
+    const ec2Ready = startSandboxEc2({ seed: 'demo', snapshotSeconds: opts.snapshotSeconds, imageSeconds: opts.imageSeconds, dlmHourSeconds: 10 });
     const slackReady = new FakeSlack({ botUserId: SANDBOX_WORKSPACE.bot.id }).start();
     const dynamoReady: Promise<DynamoDbLocal | undefined> = opts.dynamodbEndpoint ? Promise.resolve(undefined) : startDynamoDbLocal();
     const [ec2, slack, dynamo] = await Promise.allSettled([ec2Ready, slackReady, dynamoReady]).then((results) => {
@@ -165,6 +166,10 @@ function sandboxEnv(
     SLACK_API_URL: urls.slackApi,
     AWS_REGION: DEMO.region,
     AWS_ENDPOINT_URL_EC2: urls.ec2,
+    // Data Lifecycle Manager, Recycle Bin and STS answer on the sandbox EC2's endpoint, each in its own protocol.
+    AWS_ENDPOINT_URL_DLM: urls.ec2,
+    AWS_ENDPOINT_URL_RBIN: urls.ec2,
+    AWS_ENDPOINT_URL_STS: urls.ec2,
     AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
     APPROVAL_CHANNEL: SANDBOX_CHANNELS.approvals.id,
     DIGEST_CHANNEL: SANDBOX_CHANNELS.cost.id,

@@ -26,6 +26,9 @@ import {
   StoreUnavailableError,
 } from '../store/index.js';
 import { check } from './access.js';
+import { recoveryLine } from './recycle-bin.js';
+import { lockRefusal, protectionRefusal, runSafetyAction, safetyRisk } from './safety.js';
+import { runScheduleChange, scheduleChangeRisk } from './schedules.js';
 import { rememberSharing } from './shares.js';
 import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
 
@@ -143,8 +146,17 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
       lines.push(`Approving keeps it as it is; the digest lists it in one line instead of as a finding for ${KEEP_SHARED_DAYS} days.`);
       return { risk: { lines, publicExposure: sharing.public } };
     }
+    case 'schedule.pause':
+    case 'schedule.delete':
+      return { risk: await scheduleChangeRisk(deps, action) };
+    case 'snapshot.lock':
+    case 'snapshot.unlock':
+    case 'ami.unprotect':
+      return { risk: await safetyRisk(deps, action) };
     case 'snapshot.delete': {
       const snap = await deps.ec2.getSnapshot(region, action.snapshotId);
+      const locked = await lockRefusal(deps, region, snap.id);
+      if (locked) throw new Refusal(locked);
       if (snap.tags[TAG.backupSource]) {
         throw new Refusal(`${snap.id} is managed by AWS Backup (${snap.tags[TAG.backupSource]}); delete it through its backup vault and plan instead.`);
       }
@@ -160,18 +172,31 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
         throw new Refusal(`${snap.id} is used by a launch template's default or latest version; launches from it would fail. Update the launch template first.`);
       }
       const risk = snapshotDeletionRisk(snap, deps.config.prices, now);
+      risk.lines.splice(1, 0, (await recoveryLine(deps, region, 'snapshot', snap.tags)).text);
       if (!lt) risk.lines.push('Launch templates could not be read: check none of them uses this snapshot.');
       return { risk };
     }
     case 'ami.deregister': {
       const image = await deps.ec2.getImage(region, action.imageId);
+      const protectedImage = protectionRefusal(image);
+      if (protectedImage) throw new Refusal(protectedImage);
       const snapIds = imageSnapshotIds(image);
       const snaps: Snapshot[] = await deps.ec2.getSnapshots(region, snapIds).catch(() => []);
+      if (action.deleteSnapshots) {
+        const locks = await deps.ec2.snapshotLocks(region, snapIds).catch(() => new Map());
+        if (locks.size) {
+          throw new Refusal(`${[...locks.keys()].join(', ')} of ${image.id} ${locks.size === 1 ? 'is' : 'are'} locked against deletion. Deregister it without --delete-snapshots, or unlock ${locks.size === 1 ? 'it' : 'them'} first.`);
+        }
+      }
       const usd = snaps.reduce((a, s) => a + snapshotMonthlyUsd(s, prices), 0);
       const since = image.lastLaunchedTime ? `last launched ${ageInDays(image.lastLaunchedTime, now)} days ago` : 'never launched';
       const lines: string[] = [
         `“${image.name}” ${image.id}: created ${image.creationDate ? `${ageInDays(image.creationDate, now)} days ago` : 'at an unknown date'}, ${since}, ${snapIds.length} snapshot(s).`,
+        `The AMI: ${(await recoveryLine(deps, region, 'image', image.tags)).text}`,
       ];
+      if (action.deleteSnapshots && snaps.length) {
+        lines.push(`Its snapshots: ${(await recoveryLine(deps, region, 'snapshot', snaps[0].tags)).text}`);
+      }
       const [instances, lt] = await Promise.all([
         deps.ec2.imageIdsInUseByInstances(region).catch(() => new Set<string>()),
         deps.ec2.launchTemplateUsage(region).catch(() => undefined),
@@ -331,6 +356,13 @@ async function runAction(deps: Deps, r: ApprovalRequest): Promise<string> {
       await deps.store.snoozes.put(a.resourceId, until, r.decidedBy ?? r.requester.userId, 'keep-shared');
       return `${a.resourceId} stays shared; the digest lists it in one line until ${until.toISOString().slice(0, 10)}.`;
     }
+    case 'schedule.pause':
+    case 'schedule.delete':
+      return runScheduleChange(deps, r.region, a);
+    case 'snapshot.lock':
+    case 'snapshot.unlock':
+    case 'ami.unprotect':
+      return runSafetyAction(deps, r.region, a);
     case 'ami.deregister':
       return deps.ec2.deregisterImage(r.region, a.imageId, a.deleteSnapshots).then((res) => {
         const parts = [`${a.imageId} deregistered.`];

@@ -2,7 +2,8 @@
 import { AwsActionError } from '../aws/errors.js';
 import type { CommandOf } from '../core/commands.js';
 import type { Snapshot } from '../core/types.js';
-import { nameTag } from '../core/types.js';
+import { TAG, nameTag } from '../core/types.js';
+import { expiryDay } from '../core/expiry.js';
 import { snapshotListing, snapshotListMessage } from '../slack/views/lists.js';
 import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
 import { startOperation } from './operation.js';
@@ -11,11 +12,13 @@ import { startOperation } from './operation.js';
 const UNSUPPORTED = new Set(['InvalidAction', 'NotImplemented', 'UnsupportedOperation']);
 
 /** The headline: `/snapshot vol-…` → one channel message that follows the snapshot to completed. */
-export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: string, description?: string): Promise<void> {
+export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: string, description?: string, expiresInDays?: number): Promise<void> {
   const region = deps.config.awsRegion;
   // The person's own words lead: "Snapshot of vol-… — before the kernel upgrade".
   const said = description ? ` — ${description.slice(0, 120)}` : '';
-  const title = `Snapshot of ${volumeId}${said}`;
+  const expires = expiresInDays !== undefined ? expiryDay(deps.now(), expiresInDays, deps.config.timezone) : undefined;
+  const until = expires ? ` (temporary: its deletion is requested on ${expires})` : '';
+  const title = `Snapshot of ${volumeId}${said}${until}`;
   await startOperation(deps, inv, {
     kind: 'snapshot',
     title,
@@ -27,13 +30,19 @@ export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: stri
         region,
         volumeId,
         description ?? `snapbot: requested by ${inv.userId}${label ? ` (${label})` : ''}`,
-        creationTags(inv, opId),
+        { ...creationTags(inv, opId), ...(expires ? { [TAG.expires]: expires } : {}) },
       );
-      await auditBestEffort(deps, { resourceId: snapshot.id, actor: inv.userId, event: 'created', detail: `snapshot of ${volumeId}`, requestId: opId });
+      await auditBestEffort(deps, {
+        resourceId: snapshot.id,
+        actor: inv.userId,
+        event: 'created',
+        detail: `snapshot of ${volumeId}${expires ? `, expires ${expires}` : ''}`,
+        requestId: opId,
+      });
       return {
         resourceIds: [snapshot.id],
         labels: { [snapshot.id]: `of ${volumeId}${label ? ` (${label})` : ''}` },
-        title: label ? `Snapshot of ${volumeId} (${label})${said}` : title,
+        title: label ? `Snapshot of ${volumeId} (${label})${said}${until}` : title,
       };
     },
   });

@@ -49,6 +49,10 @@ export async function startTestBot(o: TestBotOptions = {}): Promise<TestBot> {
       PORT: '0',
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_EC2: ec2.url,
+      // The sandbox answers Data Lifecycle Manager, Recycle Bin and STS on the same endpoint.
+      AWS_ENDPOINT_URL_DLM: ec2.url,
+      AWS_ENDPOINT_URL_RBIN: ec2.url,
+      AWS_ENDPOINT_URL_STS: ec2.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
       DYNAMODB_TABLE: uniqueTableName('snapbot-e2e'),
       APPROVAL_CHANNEL,

@@ -16,6 +16,8 @@ export const DEMO = {
   otherRegion: 'eu-west-1',
   requesterUserId: 'U0SANDBOXREQ',
   partnerAccountId: '210987654321',
+  /** Someone else's lifecycle policy: the db logs volume's daily backups. */
+  dlmPolicyId: 'policy-0a1b2c3d4e5f67890',
   volumes: {
     webRoot: vol('web-1-root'),
     webData: vol('web-1-data'),
@@ -117,6 +119,7 @@ export function seedDemo(state: Ec2State): void {
   volume(V.dbRoot, 'db-primary-root', 'a', 30, 'gp3', { encrypted: true });
   volume(V.dbData, 'db-primary-data', 'a', 500, 'io2', { iops: 8000, kmsKeyId: cmk });
   volume(V.dbLogs, 'db-primary-logs', 'a', 50, 'gp3', { kmsKeyId: cmk });
+  state.getVolume(R, V.dbLogs)!.tags.Backup = 'dlm-daily';
   volume(V.buildRoot, 'build-runner-root', 'c', 40, 'gp2');
   volume(V.scratch, 'scratch-restore', 'b', 100, 'gp3', { snapshotId: S.webDataQuarterly });
   volume(V.oldReports, 'old-reports', 'a', 500, 'st1');
@@ -161,6 +164,39 @@ export function seedDemo(state: Ec2State): void {
     kmsKeyId: cmk,
     tags: { 'aws:dlm:lifecycle-policy-id': 'policy-0a1b2c3d4e5f67890', 'dlm:managed': 'true', Name: 'db-primary-logs-dlm' },
   });
+  // The policy behind that snapshot (someone else's, made in the console), and the Recycle Bin's rules: deleted
+  // snapshots wait 7 days, deregistered AMIs 3, so a deletion in the sandbox can be undone.
+  const r = state.region(R);
+  r.dlmPolicies.set(DEMO.dlmPolicyId, {
+    id: DEMO.dlmPolicyId,
+    arn: `arn:aws:dlm:${R}:${account}:policy/${DEMO.dlmPolicyId}`,
+    description: 'Daily backups of the db logs volume',
+    state: 'ENABLED',
+    executionRoleArn: `arn:aws:iam::${account}:role/AWSDataLifecycleManagerDefaultRole`,
+    createdMs: now - 200 * DAY_MS,
+    modifiedMs: now - 200 * DAY_MS,
+    details: {
+      PolicyType: 'EBS_SNAPSHOT_MANAGEMENT',
+      ResourceTypes: ['VOLUME'],
+      TargetTags: [{ Key: 'Backup', Value: 'dlm-daily' }],
+      Schedules: [{ Name: 'Daily', CopyTags: true, CreateRule: { Interval: 24, IntervalUnit: 'HOURS', Times: ['03:00'] }, RetainRule: { Count: 7 } }],
+    },
+    tags: {},
+    // It has run up to now: the sandbox's own runner carries on from here.
+    lastRunMs: { Daily: now },
+  });
+  for (const [id, type, days] of [['demo-snapshots', 'EBS_SNAPSHOT', 7], ['demo-amis', 'EC2_IMAGE', 3]] as const) {
+    r.rbinRules.set(id, {
+      id,
+      arn: `arn:aws:rbin:${R}:${account}:rule/${id}`,
+      resourceType: type,
+      description: type === 'EBS_SNAPSHOT' ? 'every deleted snapshot' : 'every deregistered AMI',
+      retentionDays: days,
+      resourceTags: [],
+      excludeTags: [],
+      tags: {},
+    });
+  }
   state.addSnapshot(R, {
     id: S.dbRootInProgress,
     volumeId: V.dbRoot,

@@ -6,6 +6,8 @@ import type { Deps } from '../../../usecases/context.js';
 import { askBeforeReboot, copyImage, createImage, createImageFromSnapshot, launchImage, listImages } from '../../../usecases/images.js';
 import { amiModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { recycleBinCommand } from './recycle-bin.js';
+import { safetyCommand } from './safety.js';
 
 export function amiCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -40,6 +42,11 @@ export function amiCommand(deps: Deps) {
         return ackThenRun(args, deps, inv, cmd, () =>
           requestApproval(deps, inv, { type: 'ami.deregister', imageId: cmd.imageId, deleteSnapshots: cmd.deleteSnapshots }, cmd.reason),
         );
+      case 'ami.undelete':
+        return recycleBinCommand(args, deps, inv, cmd);
+      case 'ami.protect':
+      case 'ami.unprotect':
+        return safetyCommand(args, deps, inv, cmd);
       default:
         await args.ack({ response_type: 'ephemeral', text: helpText() });
     }

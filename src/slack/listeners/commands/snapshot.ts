@@ -1,4 +1,5 @@
 // /snapshot — create, instance, list, copy, delete (approval), digest, audit, withdraw, help; no text opens the modal.
+// Schedules, the Recycle Bin, locks and the archive have listeners of their own (schedule.ts, recycle-bin.ts, safety.ts).
 import { helpText } from '../../../core/grammar.js';
 import { requestApproval, withdrawRequest } from '../../../usecases/approvals.js';
 import { showAudit } from '../../../usecases/audit.js';
@@ -7,6 +8,9 @@ import { postDigestHere } from '../../../usecases/digest.js';
 import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
 import { snapshotModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { recycleBinCommand } from './recycle-bin.js';
+import { safetyCommand } from './safety.js';
+import { scheduleCommand } from './schedule.js';
 
 export function snapshotCommand(deps: Deps) {
   return async (args: CommandArgs): Promise<void> => {
@@ -22,7 +26,7 @@ export function snapshotCommand(deps: Deps) {
           deps.out.openModal(args.command.trigger_id, snapshotModal({ channelId: inv.channelId, responseUrl: inv.responseUrl })),
         );
       case 'snapshot.create':
-        return ackThenRun(args, deps, inv, cmd, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
+        return ackThenRun(args, deps, inv, cmd, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description, cmd.expiresInDays));
       case 'snapshot.instance':
         return ackThenRun(args, deps, inv, cmd, () => snapshotInstance(deps, inv, cmd));
       case 'snapshot.list':
@@ -42,6 +46,21 @@ export function snapshotCommand(deps: Deps) {
         await args.ack();
         deps.background(() => withdrawRequest(deps, inv, cmd.requestId));
         return;
+      case 'snapshot.schedule':
+      case 'snapshot.schedule.modal':
+      case 'snapshot.schedule.pause':
+      case 'snapshot.schedule.resume':
+      case 'snapshot.schedules':
+      case 'snapshot.unschedule':
+        return scheduleCommand(args, deps, inv, cmd);
+      case 'snapshot.recycleBin':
+      case 'snapshot.undelete':
+        return recycleBinCommand(args, deps, inv, cmd);
+      case 'snapshot.lock':
+      case 'snapshot.unlock':
+      case 'snapshot.archive':
+      case 'snapshot.unarchive':
+        return safetyCommand(args, deps, inv, cmd);
       default:
         await args.ack({ response_type: 'ephemeral', text: helpText() });
     }

@@ -4,7 +4,8 @@ import { KEEP_SHARED_MODAL } from '../../views/digest.js';
 import { MODAL } from '../../views/modals.js';
 import { keepSharedSubmitted } from './keep-shared.js';
 import { rejectSubmitted } from './reject.js';
-import { amiSubmitted, restoreSubmitted, shareSubmitted, snapshotSubmitted } from './modals.js';
+import { SCHEDULE_MODAL } from '../../views/backups.js';
+import { amiSubmitted, restoreSubmitted, scheduleSubmitted, shareSubmitted, snapshotSubmitted } from './modals.js';
 
 export function register(app: App, deps: Deps): void {
   app.view(MODAL.snapshot, snapshotSubmitted(deps));
@@ -13,4 +14,5 @@ export function register(app: App, deps: Deps): void {
   app.view(MODAL.share, shareSubmitted(deps));
   app.view(MODAL.reject, rejectSubmitted(deps));
   app.view(KEEP_SHARED_MODAL, keepSharedSubmitted(deps));
+  app.view(SCHEDULE_MODAL, scheduleSubmitted(deps));
 }

@@ -8,6 +8,7 @@ import type { Deps, Invocation } from '../../../usecases/context.js';
 import { createSnapshot } from '../../../usecases/snapshots.js';
 import { askBeforeReboot, createImage } from '../../../usecases/images.js';
 import { share } from '../../../usecases/sharing.js';
+import { createSchedule } from '../../../usecases/schedules.js';
 import type { ModalMetadata } from '../../views/modals.js';
 import { runChecked } from '../commands/common.js';
 import { submitter, viewMetadata } from './common.js';
@@ -160,5 +161,29 @@ export function shareSubmitted(deps: Deps) {
     await args.ack();
     const inv = invocation(args);
     runChecked(deps, inv, cmd, (verdict) => share(deps, inv, cmd, verdict.decision === 'approval'));
+  };
+}
+
+export function scheduleSubmitted(deps: Deps) {
+  return async (args: ViewArgs): Promise<void> => {
+    const v = args.view.state.values;
+    const target = value(v, 'target') ?? '';
+    const keepFlag = value(v, 'unit') === 'days' ? '--keep-days' : '--keep';
+    const parts = ['schedule', quote(target), '--every', `${value(v, 'every') ?? '24'}h`, '--at', value(v, 'at') ?? '09:00', keepFlag, value(v, 'keep') ?? ''];
+    const copy = value(v, 'copy');
+    const name = value(v, 'name');
+    if (copy) parts.push('--copy-to', copy);
+    if (name) parts.push('--name', quote(name));
+    const fields = { target: 'target', 'tag:': 'target', 'vol-': 'target', 'i-': 'target', '--every': 'every', '--at': 'at', 'time of day': 'at', '--keep': 'keep', '--copy-to': 'copy', region: 'copy', name: 'name' };
+    const cmd = await parseModal(args, '/snapshot', parts.join(' '), fields, 'target');
+    if (!cmd) return;
+    if (cmd.kind !== 'snapshot.schedule') {
+      await args.ack({ response_action: 'errors', errors: { target: 'Say what to back up: vol-…, i-… or tag:Key=Value.' } });
+      return;
+    }
+    await args.ack();
+    const inv = invocation(args);
+    const { kind: _kind, ...spec } = cmd;
+    runChecked(deps, inv, cmd, () => createSchedule(deps, inv, spec));
   };
 }
