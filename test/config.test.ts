@@ -75,7 +75,12 @@ describe('config', () => {
     expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL: 'http://localhost:4566' }).endpoints).toEqual({
       ec2: 'http://localhost:4566',
       dynamodb: 'http://localhost:4566',
+      dlm: 'http://localhost:4566',
+      rbin: 'http://localhost:4566',
+      sts: 'http://localhost:4566',
     });
+    expect(loadConfig(PROD).endpoints).toEqual({});
+    expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL_DLM: 'http://dlm:1' }).endpoints).toEqual({ dlm: 'http://dlm:1' });
     expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_EC2: 'http://b:2' }).endpoints.ec2).toBe('http://b:2');
   });
 

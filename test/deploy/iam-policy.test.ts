@@ -6,9 +6,18 @@ import { describe, expect, it } from 'vitest';
 const policy = JSON.parse(readFileSync('iam-policy.json', 'utf8')) as { Statement: { Action: string | string[] }[] };
 const granted = new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 
-function commandsUsedIn(dir: string): string[] {
+/** src/aws/<file> → the IAM prefix of the service it calls. */
+const SERVICE_OF_FILE: Record<string, string> = { 'ec2.ts': 'ec2', 'dlm.ts': 'dlm', 'rbin.ts': 'rbin' };
+
+/** Every `service:Action` the gateways call (STS's GetCallerIdentity needs no permission: IAM cannot deny it). */
+function awsActions(): string[] {
+  return Object.entries(SERVICE_OF_FILE).flatMap(([file, prefix]) => commandsUsedIn('src/aws', file).map((c) => `${prefix}:${c}`));
+}
+
+function commandsUsedIn(dir: string, only?: string): string[] {
   const names = new Set<string>();
   for (const f of readdirSync(dir)) {
+    if (only && f !== only) continue;
     const src = readFileSync(join(dir, f), 'utf8');
     for (const m of src.matchAll(/new ([A-Z][A-Za-z]+)Command\(/g)) names.add(m[1]);
     for (const m of src.matchAll(/paginate([A-Z][A-Za-z]+)\(/g)) names.add(m[1]);
@@ -27,14 +36,23 @@ const DOCUMENT_CLIENT: Record<string, string> = {
 };
 
 describe('iam-policy.json', () => {
-  it('grants every EC2 action src/aws calls', () => {
-    const missing = commandsUsedIn('src/aws').map((c) => `ec2:${c}`).filter((a) => !granted.has(a));
-    expect(missing).toEqual([]);
+  it('grants every EC2, DLM and Recycle Bin action src/aws calls', () => {
+    expect(awsActions().filter((a) => !granted.has(a))).toEqual([]);
   });
 
-  it('grants no EC2 action src/aws never calls', () => {
-    const used = new Set(commandsUsedIn('src/aws').map((c) => `ec2:${c}`));
-    expect([...granted].filter((a) => a.startsWith('ec2:') && !used.has(a))).toEqual([]);
+  it('grants no EC2, DLM or Recycle Bin action src/aws never calls', () => {
+    const used = new Set(awsActions());
+    expect([...granted].filter((a) => /^(ec2|dlm|rbin):/.test(a) && !used.has(a))).toEqual([]);
+  });
+
+  it("passes only the schedules' execution role, and only to Data Lifecycle Manager", () => {
+    const pass = policy.Statement.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('iam:PassRole')) as unknown as {
+      Resource: string;
+      Condition: Record<string, Record<string, string>>;
+    }[];
+    expect(pass).toHaveLength(1);
+    expect(pass[0].Resource).toBe('arn:aws:iam::*:role/AWSDataLifecycleManagerDefaultRole');
+    expect(pass[0].Condition.StringEquals['iam:PassedToService']).toBe('dlm.amazonaws.com');
   });
 
   it('grants every DynamoDB action src/store calls', () => {

@@ -190,7 +190,7 @@ export function seedDemo(state: Ec2State): void {
       id,
       arn: `arn:aws:rbin:${R}:${account}:rule/${id}`,
       resourceType: type,
-      description: type === 'EBS_SNAPSHOT' ? 'every deleted snapshot' : 'every deregistered AMI',
+      description: type === 'EBS_SNAPSHOT' ? 'all snapshots, 7 days' : 'all AMIs, 3 days',
       retentionDays: days,
       resourceTags: [],
       excludeTags: [],
