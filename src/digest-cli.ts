@@ -1,6 +1,7 @@
 // `npm run digest -- --print`: the cost-cleanup digest as plain text on stdout, without Slack — for cron jobs and
 // for looking at an account before installing the bot. Uses the same config, AWS code and scan as the bot.
 import { ConfigError, loadConfig } from './config.js';
+import { DlmGateway } from './aws/dlm.js';
 import { Ec2Gateway } from './aws/ec2.js';
 import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
 import { buildDigest } from './usecases/digest.js';
@@ -21,16 +22,18 @@ async function main(argv: string[]): Promise<number> {
   // No Slack here, so the Slack-only requirements (APPROVAL_CHANNEL, APPROVERS) do not apply.
   const config = loadConfig(process.env, 'sandbox');
   const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2 });
+  const dlm = new DlmGateway({ endpoint: config.endpoints.dlm });
   // Snoozes live in DynamoDB; a digest without them is still worth printing, so the store gets a short leash.
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, timeoutMs: 2_000, maxAttempts: 1 });
   const store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable });
   try {
-    const result = await buildDigest({ config, ec2, store, now: new Date() });
+    const result = await buildDigest({ config, ec2, dlm, store, now: new Date() });
     if (result.warning) process.stderr.write(`note: ${result.warning}\n`);
-    process.stdout.write(args.has('--csv') ? digestCsv(allFindings(result.summary)) : `${digestText(result.summary, { shareChecks: result.shareChecks })}\n`);
+    process.stdout.write(args.has('--csv') ? digestCsv(allFindings(result.summary), result.summary) : `${digestText(result.summary, { shareChecks: result.shareChecks })}\n`);
     return 0;
   } finally {
     ec2.destroy();
+    dlm.destroy();
     dynamo.destroy();
   }
 }

@@ -1,4 +1,5 @@
 // The digest's figures, decided once so that Slack, the terminal and the CSV all say the same thing.
+import type { ArchiveSuggestion, BackupGap } from './backups.js';
 import { ruleRank, ruleTitle } from './staleness/rules.js';
 import type { Finding } from './staleness/types.js';
 
@@ -55,6 +56,12 @@ export interface DigestSummary {
   notOffered: Finding[];
   /** Exposures an approver accepted (Keep shared), still in force: one line, not items. */
   keptSharedCount: number;
+  /** In-use volumes nobody backs up: never backed up first. */
+  backupGaps: BackupGap[];
+  /** STALE_AFTER_DAYS, as the gaps were judged. */
+  backupGapDays?: number;
+  /** Snapshots kept on purpose that cost less archived: largest saving first. Never cleanup candidates. */
+  archiveSuggestions: ArchiveSuggestion[];
   totals: DigestTotals;
   byAge: AgeBucketTotal[];
   /** Sections by primary reason, largest saving first; each finding appears in exactly one. */
@@ -76,7 +83,11 @@ export function allFindings(summary: Pick<DigestSummary, 'exposures' | 'fastRest
   return [...summary.exposures, ...summary.fastRestores, ...summary.findings, ...summary.notOffered];
 }
 
-export function summarise(all: readonly Finding[], now: Date, opts: { keptSharedCount?: number } = {}): DigestSummary {
+export function summarise(
+  all: readonly Finding[],
+  now: Date,
+  opts: { keptSharedCount?: number; backupGaps?: BackupGap[]; backupGapDays?: number; archiveSuggestions?: ArchiveSuggestion[] } = {},
+): DigestSummary {
   const exposures: Finding[] = [];
   const fastRestores: Finding[] = [];
   const notOffered: Finding[] = [];
@@ -125,6 +136,9 @@ export function summarise(all: readonly Finding[], now: Date, opts: { keptShared
     fastRestores,
     notOffered,
     keptSharedCount: opts.keptSharedCount ?? 0,
+    backupGaps: opts.backupGaps ?? [],
+    backupGapDays: opts.backupGapDays,
+    archiveSuggestions: [...(opts.archiveSuggestions ?? [])].sort((a, b) => b.standardUsd - b.archiveUsd - (a.standardUsd - a.archiveUsd)),
     totals,
     byAge: [...byAge.values()],
     byReason: sections,

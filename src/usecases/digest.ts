@@ -1,6 +1,9 @@
 // The cost-cleanup digest: scan every region (paginated, bounded concurrency), find what looks outdated, post it
 // with buttons and a CSV, and remind each owner of their own resources.
+import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
+import { archiveSuggestion, backupSourceVolume, findBackupGaps, keepUntilOf, type ArchiveSuggestion, type BackupGap } from '../core/backups.js';
+import type { LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
 import { allFindings, findingsByOwner, summarise, type DigestSummary } from '../core/digest.js';
 import {
@@ -14,7 +17,7 @@ import {
   type RegionUsage,
   type ScanSettings,
 } from '../core/staleness/index.js';
-import type { Image, Snapshot } from '../core/types.js';
+import type { Image, Snapshot, Tags, Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { ShareRepository, Store } from '../store/index.js';
@@ -38,15 +41,31 @@ export interface DigestResult {
  * never in memory at once. What is kept is the findings, the block devices of the flagged AMIs and the few
  * snapshots behind them (to price those AMIs once their snapshots have streamed past).
  */
+interface RegionScan {
+  findings: Finding[];
+  gaps: BackupGap[];
+  archive: ArchiveSuggestion[];
+}
+
 async function scanRegion(
   ec2: Ec2Gateway,
+  dlm: DlmGateway | undefined,
   region: string,
   settings: ScanSettings,
   warnings: string[],
   shares: { repo?: ShareRepository; allowed: readonly string[]; now: Date; reports: ShareCheckReport[] },
-): Promise<Finding[]> {
+): Promise<RegionScan> {
   const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings);
-  const { usage, imageFindings, flaggedImageDevices } = await readUsage(ec2, region, settings, warnings, check);
+  const { usage, imageFindings, flaggedImageDevices, volumes, policies, instanceTags } = await readUsage(ec2, dlm, region, settings, warnings, check);
+  // Backups: the newest completed snapshot of each in-use volume, and how many snapshots each volume has (the
+  // only one of its volume shares no blocks, so archiving it is a known saving).
+  const inUse = new Set(volumes.filter((v) => v.state === 'in-use' || v.attachments.length > 0).map((v) => v.id));
+  const newestSnapshotMs = new Map<string, number>();
+  const snapshotsPerVolume = new Map<string, number>();
+  const keptOnPurpose: Snapshot[] = [];
+  const noteBackup = (volumeId: string | undefined, ms: number) => {
+    if (volumeId && inUse.has(volumeId) && ms > (newestSnapshotMs.get(volumeId) ?? -Infinity)) newestSnapshotMs.set(volumeId, ms);
+  };
   const wanted = new Set<string>();
   for (const f of imageFindings) for (const id of f.snapshotIds ?? []) wanted.add(id);
   const imageSnapshots = new Map<string, PricedSnapshot>();
@@ -60,6 +79,13 @@ async function scanRegion(
     for (const s of page) {
       newest.see(s);
       check.picker.offer(s.id, null);
+      if (s.state === 'completed') {
+        noteBackup(s.volumeId, s.startTime.getTime());
+        noteBackup(backupSourceVolume(s.tags), s.startTime.getTime());
+      }
+      const volumeKey = s.volumeId ?? `copy:${s.id}`;
+      snapshotsPerVolume.set(volumeKey, (snapshotsPerVolume.get(volumeKey) ?? 0) + 1);
+      if (keptUntil(s, settings)) keptOnPurpose.push(s);
       if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
     }
     for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
@@ -79,10 +105,25 @@ async function scanRegion(
     priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
     settled.push(f);
   }
+  const gaps = findBackupGaps(volumes, { newestSnapshotMs, policies, instanceTags }, settings);
+  const archive = keptOnPurpose.flatMap((s) => {
+    const a = archiveSuggestion(s, {
+      onlyOfItsVolume: (snapshotsPerVolume.get(s.volumeId ?? `copy:${s.id}`) ?? 0) === 1,
+      keptUntil: keptUntil(s, settings),
+      usedByImage: usage.imageIdsBySnapshotId.has(s.id),
+      fastRestore: usage.fastRestoreZones.has(s.id),
+      now: settings.now,
+      prices: settings.prices,
+    });
+    return a ? [a] : [];
+  });
   // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
   const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings);
   shares.reports.push(report);
-  if (changed.snapshots.length + changed.images.length === 0) return settled;
+  // Exposed snapshots are not suggestions of any kind but exposures.
+  const exposed = (id: string) => usage.publicSnapshotIds.has(id) || foreign.has(id);
+  const scan = (findings: Finding[]): RegionScan => ({ findings, gaps, archive: archive.filter((a) => !exposed(a.snapshotId)) });
+  if (changed.snapshots.length + changed.images.length === 0) return scan(settled);
   const again = new Set([...changed.snapshots, ...changed.images].map((r) => r.id));
   const kept = settled.filter((f) => !again.has(f.id));
   const rejudged = findOutdatedInRegion(
@@ -96,7 +137,14 @@ async function scanRegion(
     },
     settings,
   );
-  return [...kept, ...rejudged];
+  return scan([...kept, ...rejudged]);
+}
+
+/** Until when a snapshot is kept on purpose: its keep-until tag, or a Keep click (snoozes are too short to count). */
+function keptUntil(s: Snapshot, settings: ScanSettings): Date | undefined {
+  const tagged = keepUntilOf(s.tags);
+  const clicked = settings.hiddenUntil.get(s.id);
+  return tagged && clicked ? (tagged > clicked ? tagged : clicked) : (tagged ?? clicked);
 }
 
 /**
@@ -118,20 +166,26 @@ function settleSuperseded(f: Finding, s: Pick<Snapshot, 'id' | 'volumeId' | 'sta
  * volumes are essential; the other lookups are not, so an EC2 that cannot answer one yields a digest with a
  * warning. The AMIs themselves are not kept past this function: only the flagged ones' block devices.
  */
-async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings, warnings: string[], check: RegionShareCheck) {
-  const soft = <T>(what: string, p: Promise<T>, fallback: T): Promise<T> =>
+async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: string, settings: ScanSettings, warnings: string[], check: RegionShareCheck) {
+  const soft = <T>(what: string, p: Promise<T>, fallback: T, consequence = 'check before deleting'): Promise<T> =>
     p.catch((err: Error) => {
-      warnings.push(`${region}: ${what} could not be read (${err.message}); check before deleting.`);
+      warnings.push(`${region}: ${what} could not be read (${err.message}); ${consequence}.`);
       return fallback;
     });
-  const [images, existingVolumeIds, lt, runningImageIds, publicSnapshotIds, fastRestoreZones] = await Promise.all([
+  const [images, volumes, lt, runningImageIds, publicSnapshotIds, fastRestoreZones, policies, instances] = await Promise.all([
     ec2.listOwnImages(region),
-    ec2.listVolumeIds(region),
+    ec2.listVolumes(region),
     soft('launch templates', ec2.launchTemplateUsage(region), { snapshotIds: new Set<string>(), imageIds: new Set<string>() }),
     soft('running instances', ec2.imageIdsInUseByInstances(region), new Set<string>()),
     soft('public snapshots', ec2.publicSnapshotIds(region), new Set<string>()),
     soft('fast snapshot restores', ec2.fastRestoreZones(region), new Map<string, string[]>()),
+    dlm
+      ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', dlm.listPolicies(region), undefined, 'backup gaps are not shown')
+      : Promise.resolve(undefined),
+    soft('instances', ec2.listInstances(region), [], 'backup gaps may miss instance schedules'),
   ]);
+  const existingVolumeIds = new Set(volumes.map((v) => v.id));
+  const instanceTags = new Map<string, Tags>(instances.map((i) => [i.id, i.tags]));
   const usage: RegionUsage = {
     existingVolumeIds,
     imageIdsBySnapshotId: indexImagesBySnapshotId(images),
@@ -148,7 +202,7 @@ async function readUsage(ec2: Ec2Gateway, region: string, settings: ScanSettings
   const flagged = new Set(imageFindings.map((f) => f.id));
   const flaggedImageDevices = new Map<string, Image['blockDevices']>();
   for (const i of images) if (flagged.has(i.id)) flaggedImageDevices.set(i.id, i.blockDevices);
-  return { usage, imageFindings, flaggedImageDevices };
+  return { usage, imageFindings, flaggedImageDevices, volumes: volumes as Volume[], policies, instanceTags };
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -166,7 +220,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) =
 
 /** Scans the configured regions and returns the findings; usable without Slack (`npm run digest -- --print`). */
 export async function buildDigest(
-  o: { config: Config; ec2: Ec2Gateway; store?: Pick<Store, 'snoozes' | 'shares'>; now: Date },
+  o: { config: Config; ec2: Ec2Gateway; dlm?: DlmGateway; store?: Pick<Store, 'snoozes' | 'shares'>; now: Date },
 ): Promise<DigestResult> {
   let active = { hidden: new Map<string, Date>(), keptShared: new Map<string, Date>() };
   const warnings: string[] = [];
@@ -187,9 +241,14 @@ export async function buildDigest(
   };
   const shareChecks: ShareCheckReport[] = [];
   const shares = { repo: o.store?.shares, allowed: o.config.shareAllowedAccounts, now: o.now, reports: shareChecks };
-  const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, (region) => scanRegion(o.ec2, region, settings, warnings, shares));
-  const findings = perRegion.flat();
-  const summary = summarise(findings, o.now, { keptSharedCount: active.keptShared.size });
+  const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, (region) => scanRegion(o.ec2, o.dlm, region, settings, warnings, shares));
+  const findings = perRegion.flatMap((r) => r.findings);
+  const summary = summarise(findings, o.now, {
+    keptSharedCount: active.keptShared.size,
+    backupGaps: perRegion.flatMap((r) => r.gaps),
+    backupGapDays: o.config.staleAfterDays,
+    archiveSuggestions: perRegion.flatMap((r) => r.archive),
+  });
   return { summary, findings, shareChecks, warning: warnings.length ? warnings.join('\n') : undefined };
 }
 
@@ -200,9 +259,10 @@ export async function postDigest(deps: Deps, channel: string, result: DigestResu
   const msg = digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks });
   const posted = await deps.out.post(channel, msg);
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);
-  if (result.findings.length > 0) {
+  const { backupGaps, archiveSuggestions } = result.summary;
+  if (result.findings.length + backupGaps.length + archiveSuggestions.length > 0) {
     await deps.out
-      .uploadCsv(posted.channel, posted.ts, csvName, digestCsv(allFindings(result.summary)), `All ${result.findings.length} findings`)
+      .uploadCsv(posted.channel, posted.ts, csvName, digestCsv(allFindings(result.summary), result.summary), `All ${result.findings.length} findings, ${backupGaps.length} backup gaps`)
       .catch((err) => deps.log.warn({ err }, 'digest CSV upload failed'));
   }
 }
@@ -224,7 +284,7 @@ export async function sendReminders(deps: Deps, findings: Finding[]): Promise<nu
 /** `/snapshot digest`: the digest in the asking channel, now. */
 export async function postDigestHere(deps: Deps, inv: Invocation): Promise<void> {
   try {
-    const result = await buildDigest({ config: deps.config, ec2: deps.ec2, store: deps.store, now: deps.now() });
+    const result = await buildDigest({ config: deps.config, ec2: deps.ec2, dlm: deps.dlm, store: deps.store, now: deps.now() });
     await postDigest(deps, inv.channelId, result);
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: The digest could not be built: ${(err as Error).message}` });
@@ -233,7 +293,7 @@ export async function postDigestHere(deps: Deps, inv: Invocation): Promise<void>
 
 /** The scheduled run: DIGEST_CHANNEL plus owners' reminders. The caller holds the run's lease. */
 export async function runScheduledDigest(deps: Deps): Promise<void> {
-  const result = await buildDigest({ config: deps.config, ec2: deps.ec2, store: deps.store, now: deps.now() });
+  const result = await buildDigest({ config: deps.config, ec2: deps.ec2, dlm: deps.dlm, store: deps.store, now: deps.now() });
   await postDigest(deps, deps.config.digestChannel, result);
   await sendReminders(deps, result.findings);
 }

@@ -105,12 +105,18 @@ export function archiveEconomics(snap: Parameters<typeof snapshotMonthlyUsd>[0],
   return { fullGb, standardUsd, archiveUsd, minimumUsd: archiveUsd * (ARCHIVE_MINIMUM_DAYS / 30), retrievalUsd: fullGb * ARCHIVE_RETRIEVAL_USD_PER_GB };
 }
 
-export async function archiveSnapshot(deps: Deps, inv: Invocation, snapshotId: string): Promise<void> {
-  const region = deps.config.awsRegion;
+/** Archives and says so in the channel; returns the note for a digest item (undefined when nothing was archived). */
+export async function archiveSnapshot(deps: Deps, inv: Invocation, snapshotId: string, region = deps.config.awsRegion): Promise<string | undefined> {
   try {
     const snap = await deps.ec2.getSnapshot(region, snapshotId);
-    if (snap.storageTier === 'archive') return replyPrivately(deps, inv, { text: `:information_source: ${snapshotId} is already in the archive tier.` });
-    if (snap.state !== 'completed') return replyPrivately(deps, inv, { text: `:x: ${snapshotId} is ${snap.state}: only a completed snapshot can be archived.` });
+    if (snap.storageTier === 'archive') {
+      await replyPrivately(deps, inv, { text: `:information_source: ${snapshotId} is already in the archive tier.` });
+      return undefined;
+    }
+    if (snap.state !== 'completed') {
+      await replyPrivately(deps, inv, { text: `:x: ${snapshotId} is ${snap.state}: only a completed snapshot can be archived.` });
+      return undefined;
+    }
     await deps.ec2.archiveSnapshot(region, snapshotId);
     await auditBestEffort(deps, { resourceId: snapshotId, actor: inv.userId, event: 'archived' });
     const e = archiveEconomics(snap, deps.config.prices);
@@ -120,8 +126,10 @@ export async function archiveSnapshot(deps: Deps, inv: Invocation, snapshotId: s
         `Archived, it is stored in full — ${formatGiB(e.fullGb)} — at ${formatMonthlyUsd(e.archiveUsd)} instead of up to ${formatMonthlyUsd(e.standardUsd)}; ` +
         `it is billed for at least ${ARCHIVE_MINIMUM_DAYS} days (${formatUsd(e.minimumUsd)}) even if deleted sooner, and restoring it costs about ${formatUsd(e.retrievalUsd)} and takes 24–72 hours (\`/snapshot unarchive ${snapshotId}\`).`,
     });
+    return `:file_cabinet: archived by <@${inv.userId}>`;
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: ${snapshotId} was not archived: ${(err as Error).message}` });
+    return undefined;
   }
 }
 

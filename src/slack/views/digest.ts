@@ -31,6 +31,8 @@ export const DIGEST_ACTIONS = {
   makePrivate: 'digest_make_private',
   keepShared: 'digest_keep_shared',
   disableFastRestore: 'digest_disable_fast_restore',
+  scheduleBackups: 'digest_schedule_backups',
+  archive: 'digest_archive',
 } as const;
 
 /** The modal that asks why an exposure should stay, before the Keep shared request goes to an approver. */
@@ -40,15 +42,22 @@ export const KEEP_SHARED_MODAL = 'digest_keep_shared_reason';
 export interface DigestButtonValue {
   id: string;
   region: string;
-  kind: Finding['kind'];
+  /** volume: a backup gap (Schedule daily backups). */
+  kind: Finding['kind'] | 'volume';
   /** Request deletion only: the digest's reason, carried onto the approval card. */
   why?: string;
 }
 
-export function digestButtonValue(f: Pick<Finding, 'id' | 'region' | 'kind' | 'reasons'>, opts: { why?: boolean } = {}): string {
+export function digestButtonValue(f: Pick<DigestButtonValue, 'id' | 'region' | 'kind'> & { reasons?: Finding['reasons'] }, opts: { why?: boolean } = {}): string {
   const value: DigestButtonValue = { id: f.id, region: f.region, kind: f.kind };
-  if (opts.why) value.why = truncate(f.reasons.map((r) => r.text).join('; '), 400);
+  if (opts.why && f.reasons) value.why = truncate(f.reasons.map((r) => r.text).join('; '), 400);
   return JSON.stringify(value);
+}
+
+/** A button about a snapshot or an AMI (every cleanup and exposure button), or undefined. */
+export function parseFindingButtonValue(value: string | undefined): (DigestButtonValue & { kind: 'snapshot' | 'image' }) | undefined {
+  const v = parseDigestButtonValue(value);
+  return v && v.kind !== 'volume' ? (v as DigestButtonValue & { kind: 'snapshot' | 'image' }) : undefined;
 }
 
 /** The button value back, or undefined when it is not one of ours. */
@@ -56,7 +65,7 @@ export function parseDigestButtonValue(value: string | undefined): DigestButtonV
   if (!value) return undefined;
   try {
     const v = JSON.parse(value) as Partial<DigestButtonValue>;
-    if (typeof v.id === 'string' && typeof v.region === 'string' && (v.kind === 'snapshot' || v.kind === 'image')) {
+    if (typeof v.id === 'string' && typeof v.region === 'string' && (v.kind === 'snapshot' || v.kind === 'image' || v.kind === 'volume')) {
       return { id: v.id, region: v.region, kind: v.kind, ...(typeof v.why === 'string' && v.why ? { why: v.why.slice(0, 400) } : {}) };
     }
   } catch {
@@ -106,7 +115,8 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   const blocks: KnownBlock[] = [header(title)];
   // What always follows the exposures, so they can take the rest: totals, chart, divider, the "more" and
   // "not offered" lines, and one cleanup item with its section title.
-  const reserveForCleanup = totals.count > 0 ? 4 + 2 + BLOCKS_PER_ITEM + 1 : 2;
+  const backups = backupBlocks(summary, csv);
+  const reserveForCleanup = (totals.count > 0 ? 4 + 2 + BLOCKS_PER_ITEM + 1 : 2) + backups.length;
 
   // 1. Exposure, first and never crowded out: as many as fit, then how many more (the CSV has all).
   if (summary.exposures.length > 0) {
@@ -143,7 +153,7 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
     blocks.push(section(totalsMrkdwn(summary)));
     blocks.push(section(`*Cost by age* (what cleanup would save)\n\`\`\`\n${costByAgeChart(summary.byAge)}\n\`\`\``));
     blocks.push(divider());
-    const budget = LIMITS.messageBlocks - blocks.length - 2; // the "more" line and the "not offered" line
+    const budget = LIMITS.messageBlocks - blocks.length - 2 - backups.length; // the "more" and "not offered" lines, the backup sections
     const shown = chooseShown(summary, budget, maxItems);
     for (const s of summary.byReason) {
       const items = s.findings.filter((f) => shown.has(f));
@@ -160,7 +170,48 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   }
   const notOffered = notOfferedLine(summary);
   if (notOffered) blocks.push(context(notOffered));
-  return { text, blocks };
+  blocks.push(...backups);
+  return { text: `${text}${gapsLine(summary)}`, blocks };
+}
+
+const MAX_GAPS_SHOWN = 5;
+const MAX_ARCHIVE_SHOWN = 3;
+
+/** 4. Archive to save, 5. Backup gaps: one section each, an item a section with its button. */
+function backupBlocks(summary: DigestSummary, csv: string): KnownBlock[] {
+  const out: KnownBlock[] = [];
+  const archive = summary.archiveSuggestions;
+  if (archive.length > 0) {
+    let saving = 0;
+    for (const a of archive) saving += a.standardUsd - a.archiveUsd;
+    out.push(divider(), section(`*:file_cabinet: Cheaper in the archive* — ${resources(archive.length)} kept on purpose, the only snapshot of their volume: about ${formatUsd(saving)}/month less archived (billed 90 days at least; restoring takes 24–72 h and costs $0.03/GB). Not cleanup: they stay.`));
+    for (const a of archive.slice(0, MAX_ARCHIVE_SHOWN)) {
+      const text = `*Snapshot \`${a.snapshotId}\`*${a.name ? ` “${escapeMrkdwn(truncate(oneLine(a.name), 80))}”` : ''} · ${escapeMrkdwn(a.region)}\n${formatGiB(a.fullGb)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatMonthlyUsd(a.standardUsd)} now, ${formatMonthlyUsd(a.archiveUsd)} archived`;
+      out.push(accessorySection(text, button('Archive', DIGEST_ACTIONS.archive, digestButtonValue({ id: a.snapshotId, region: a.region, kind: 'snapshot' }))));
+    }
+    if (archive.length > MAX_ARCHIVE_SHOWN) out.push(context(`…and ${groupThousands(archive.length - MAX_ARCHIVE_SHOWN)} more; \`/snapshot archive <snap-id>\` archives one.`));
+  }
+  const gaps = summary.backupGaps;
+  if (gaps.length > 0) {
+    const days = summary.backupGapDays ? ` in ${summary.backupGapDays} days` : '';
+    out.push(divider(), section(`*:warning: Backup gaps* — ${gaps.length === 1 ? '1 volume' : `${groupThousands(gaps.length)} volumes`} in use with no snapshot${days}, no lifecycle policy and no recent AWS Backup: a failure would lose their data`));
+    for (const g of gaps.slice(0, MAX_GAPS_SHOWN)) {
+      const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${groupThousands(g.lastSnapshotDays)} days ago`;
+      const text = `*Volume \`${g.volumeId}\`*${g.name ? ` “${escapeMrkdwn(truncate(oneLine(g.name), 80))}”` : ''} · ${escapeMrkdwn(g.region)}\n${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${last}`;
+      out.push(accessorySection(text, button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, digestButtonValue({ id: g.volumeId, region: g.region, kind: 'volume' }), 'primary')));
+    }
+    if (gaps.length > MAX_GAPS_SHOWN) out.push(context(`…and ${groupThousands(gaps.length - MAX_GAPS_SHOWN)} more — all in the attached CSV${csv}`));
+  }
+  return out;
+}
+
+function accessorySection(text: string, accessory: ReturnType<typeof button>): KnownBlock {
+  return { ...section(text), accessory } as KnownBlock;
+}
+
+function gapsLine(summary: DigestSummary): string {
+  const n = summary.backupGaps.length;
+  return n > 0 ? `; ${groupThousands(n)} in-use ${n === 1 ? 'volume has' : 'volumes have'} no backup` : '';
 }
 
 function exposureLine(summary: DigestSummary): string {
@@ -354,6 +405,18 @@ export function digestText(summary: DigestSummary, options: { title?: string; sh
     out.push('', notOffered);
     summary.notOffered.forEach(item);
   }
+  if (summary.archiveSuggestions.length > 0) {
+    out.push('', `Cheaper in the archive — ${resources(summary.archiveSuggestions.length)} kept on purpose, the only snapshot of their volume`);
+    for (const a of summary.archiveSuggestions) {
+      out.push(`  snapshot ${a.snapshotId}${a.name ? ` "${oneLine(a.name)}"` : ''}  ${a.region}`, `    ${formatGiB(a.fullGb)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatMonthlyUsd(a.standardUsd)} now, ${formatMonthlyUsd(a.archiveUsd)} archived`);
+    }
+  }
+  if (summary.backupGaps.length > 0) {
+    out.push('', `Backup gaps — ${summary.backupGaps.length} in-use volume(s) with no recent snapshot, no lifecycle policy and no recent AWS Backup`);
+    for (const g of summary.backupGaps) {
+      out.push(`  volume ${g.volumeId}${g.name ? ` "${oneLine(g.name)}"` : ''}  ${g.region}`, `    ${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`}`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -380,8 +443,12 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
-export function digestCsv(findings: readonly Finding[]): string {
+export function digestCsv(
+  findings: readonly Finding[],
+  backups: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>> = {},
+): string {
   const rows = [CSV_COLUMNS.join(',')];
+  const plain = (cells: string[]) => rows.push(cells.map(csvField).join(','));
   for (const f of findings) {
     rows.push(
       [
@@ -401,6 +468,14 @@ export function digestCsv(findings: readonly Finding[]): string {
         .map(csvField)
         .join(','),
     );
+  }
+  // Not findings, but resources the digest names: snapshots cheaper archived, then volumes nobody backs up.
+  for (const a of backups.archiveSuggestions ?? []) {
+    plain(['snapshot', '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatMonthlyUsd(a.archiveUsd)} instead of ${formatMonthlyUsd(a.standardUsd)}, kept until ${a.keptUntil.toISOString().slice(0, 10)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
+  }
+  for (const g of backups.backupGaps ?? []) {
+    const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`;
+    plain(['volume', '', g.region, g.volumeId, textCell(g.name ?? ''), `backup gap: in use, ${last}, no lifecycle policy, no recent AWS Backup`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '']);
   }
   return `${rows.join('\r\n')}\r\n`;
 }
@@ -428,9 +503,16 @@ function sectionSaving(s: { findings: readonly Finding[]; monthlyUsd: number }):
  * it. `blocks` are the message's own, as Slack sent them with the click.
  */
 export function withItemNote(blocks: readonly KnownBlock[], itemId: string, note: string): KnownBlock[] {
-  const mine = (b: KnownBlock) =>
-    b.type === 'actions' && b.elements.some((e) => 'value' in e && typeof e.value === 'string' && parseDigestButtonValue(e.value)?.id === itemId);
-  return blocks.map((b) => (mine(b) ? context(note) : b));
+  const ours = (e: unknown) => {
+    const v = (e as { value?: unknown } | undefined)?.value;
+    return typeof v === 'string' && parseDigestButtonValue(v)?.id === itemId;
+  };
+  return blocks.map((b) => {
+    if (b.type === 'actions' && b.elements.some(ours)) return context(note);
+    // Backup gaps and archive suggestions carry their button beside the text: the note takes its place.
+    if (b.type === 'section' && ours(b.accessory) && b.text) return section(`${b.text.text}\n_${note}_`);
+    return b;
+  });
 }
 
 export function keepSharedModal(item: DigestButtonValue, channelId: string): View {

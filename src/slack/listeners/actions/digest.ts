@@ -14,7 +14,9 @@ import {
   type DigestNote,
 } from '../../../usecases/cleanup.js';
 import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
-import { keepSharedModal, parseDigestButtonValue, withItemNote } from '../../views/digest.js';
+import { archiveSnapshot } from '../../../usecases/safety.js';
+import { scheduleModal } from '../../views/backups.js';
+import { keepSharedModal, parseDigestButtonValue, parseFindingButtonValue, withItemNote } from '../../views/digest.js';
 import { clicker } from './common.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -23,7 +25,7 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 async function ackItem(deps: Deps, args: ButtonArgs): Promise<{ inv: Invocation; item?: DigestItemRef }> {
   await args.ack();
   const inv = clicker(args.body);
-  const item = parseDigestButtonValue(args.action.value);
+  const item = parseFindingButtonValue(args.action.value);
   if (!item) await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
   return { inv, item };
 }
@@ -50,6 +52,22 @@ export const snoozeClicked = (deps: Deps) => handler(deps, 'digest.snooze', snoo
 export const keepClicked = (deps: Deps) => handler(deps, 'digest.keep', keep);
 export const makePrivateClicked = (deps: Deps) => handler(deps, 'digest.makePrivate', makePrivate);
 export const disableFastRestoreClicked = (deps: Deps) => handler(deps, 'digest.disableFastRestore', disableFastRestore);
+export const archiveClicked = (deps: Deps) => handler(deps, 'digest.archive', (d, inv, item) => archiveSnapshot(d, inv, item.id, item.region));
+
+/** A backup gap's *Schedule daily backups*: the schedule form, filled in with the volume (asked before it opens). */
+export function scheduleBackupsClicked(deps: Deps) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const inv = clicker(args.body);
+    const item = parseDigestButtonValue(args.action.value);
+    if (item?.kind !== 'volume') {
+      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
+      return;
+    }
+    if (!(await check(deps, inv, { type: 'button', button: 'digest.scheduleBackups' }, { resources: [item.id], count: false }))) return;
+    await deps.out.openModal(args.body.trigger_id, scheduleModal({ channelId: inv.channelId }, item.id));
+  };
+}
 
 /** Keep shared asks for a reason first; the policy is asked before the form opens (and again on submit). */
 export function keepSharedClicked(deps: Deps) {

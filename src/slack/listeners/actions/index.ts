@@ -6,7 +6,16 @@ import { PICKER } from '../../views/modals.js';
 import { CONFIRM_ACTION } from '../../views/confirmations.js';
 import { approveClicked, rejectClicked, withdrawClicked } from './approval.js';
 import { rebootChosen } from './confirm.js';
-import { disableFastRestoreClicked, keepClicked, keepSharedClicked, makePrivateClicked, requestDeletionClicked, snoozeClicked } from './digest.js';
+import {
+  archiveClicked,
+  disableFastRestoreClicked,
+  keepClicked,
+  keepSharedClicked,
+  makePrivateClicked,
+  requestDeletionClicked,
+  scheduleBackupsClicked,
+  snoozeClicked,
+} from './digest.js';
 import { instanceOptions, volumeOptions, zoneOptions } from './pickers.js';
 
 export function register(app: App, deps: Deps): void {
@@ -21,6 +30,8 @@ export function register(app: App, deps: Deps): void {
   app.action(DIGEST_ACTIONS.makePrivate, makePrivateClicked(deps));
   app.action(DIGEST_ACTIONS.keepShared, keepSharedClicked(deps));
   app.action(DIGEST_ACTIONS.disableFastRestore, disableFastRestoreClicked(deps));
+  app.action(DIGEST_ACTIONS.scheduleBackups, scheduleBackupsClicked(deps));
+  app.action(DIGEST_ACTIONS.archive, archiveClicked(deps));
   app.options(PICKER.volume, volumeOptions(deps));
   app.options(PICKER.instance, instanceOptions(deps));
   app.options(PICKER.az, zoneOptions(deps));

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { check } from '../../../usecases/access.js';
 import { requestKeepShared } from '../../../usecases/cleanup.js';
 import type { Deps } from '../../../usecases/context.js';
-import { parseDigestButtonValue } from '../../views/digest.js';
+import { parseFindingButtonValue } from '../../views/digest.js';
 import { submitter, viewMetadata } from './common.js';
 
 export function keepSharedSubmitted(deps: Deps) {
@@ -14,7 +14,7 @@ export function keepSharedSubmitted(deps: Deps) {
       return;
     }
     const meta = viewMetadata<{ item: unknown; channelId: string }>(args.view);
-    const item = parseDigestButtonValue(JSON.stringify(meta.item ?? null));
+    const item = parseFindingButtonValue(JSON.stringify(meta.item ?? null));
     if (!item) {
       await args.ack({ response_action: 'errors', errors: { reason: 'This form is from an older digest; run /snapshot digest again.' } });
       return;
