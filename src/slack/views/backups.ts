@@ -120,7 +120,8 @@ export function recycleBinMessage(
   const sorted = [...items].sort((a, b) => (a.exitsAt?.getTime() ?? 0) - (b.exitsAt?.getTime() ?? 0));
   const itemLines = sorted.map((i) => {
     const what = i.kind === 'snapshot' ? `snapshot \`${i.id}\`${i.volumeId ? ` of ${i.volumeId}` : ''}` : `AMI \`${i.id}\`${i.name ? ` “${i.name}”` : ''}`;
-    const deleted = i.enteredAt ? `deleted ${formatAge(i.enteredAt, o.now)} ago` : 'deleted';
+    const age = i.enteredAt ? formatAge(i.enteredAt, o.now) : undefined;
+    const deleted = age === undefined ? 'deleted' : age === 'just now' ? 'deleted just now' : `deleted ${age} ago`;
     const until = i.exitsAt ? `, restorable until ${i.exitsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
     return `• ${what}${i.description ? ` — ${i.description.slice(0, 80)}` : ''}: ${deleted}${until} · \`/${i.kind === 'snapshot' ? 'snapshot' : 'ami'} undelete ${i.id}\``;
   });

@@ -147,8 +147,9 @@ const restoreSnapshotFromRecycleBin: ActionHandler = (ctx) => {
   const id = checkId(ctx.p.req('SnapshotId'), 'snap');
   const entry = ctx.state.binEntries(ctx.region, ctx.now).find((e) => e.kind === 'snapshot' && e.id === id);
   if (!entry) throw errors.snapshotNotFound(id);
+  // Back in the listing as if new (pages resume by insertion sequence), then out of the bin.
+  const s = ctx.r.snapshots.add({ ...entry.snapshot!, seq: ctx.state.nextSeq() });
   ctx.r.recycleBin.delete(id);
-  const s = ctx.r.snapshots.add(entry.snapshot!);
   return {
     snapshotId: s.id,
     description: s.description,
