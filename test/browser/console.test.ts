@@ -204,6 +204,55 @@ describe.skipIf(!HAVE_CHROMIUM)('the sandbox console in Chromium', () => {
     await modal.waitFor({ state: 'detached' });
     await page.locator('#messages > .message', { hasText: `Snapshot of ${DEMO.volumes.webData}` }).filter({ hasText: 'completed' }).waitFor();
   });
+
+  it('schedules daily backups of a volume in the form, and sees the policy listed', async () => {
+    await openChannel(DEVOPS.id);
+    await type('/snapshot schedule');
+    const modal = page.locator('.modal[data-view-id]');
+    await modal.waitFor();
+    await expect(modal.locator('.modal-head').innerText()).resolves.toContain('Schedule backups');
+    await modal.locator('[data-block-id="target"] input').fill(DEMO.volumes.web2Root);
+    await modal.locator('[data-block-id="name"] input').fill('web-2-daily');
+    await screenshot('console-schedule.png');
+    await modal.locator('.modal-submit').click();
+    await modal.waitFor({ state: 'detached' });
+    const created = message(/scheduled backups of/);
+    await created.waitFor();
+    await expect(created.innerText()).resolves.toMatch(/daily at 09:00 UTC[\s\S]*next run between/);
+    const policy = [...sb.ec2.state.region(DEMO.region).dlmPolicies.values()].find((p) => p.tags['snapbot:schedule-name'] === 'web-2-daily');
+    expect(policy?.state).toBe('ENABLED');
+    expect(sb.ec2.state.getVolume(DEMO.region, DEMO.volumes.web2Root)?.tags['snapbot:schedule:web-2-daily']).toBe('true');
+
+    await type('/snapshot schedules');
+    const list = message(/Backup schedules in us-east-1/);
+    await list.waitFor();
+    await expect(list.innerText()).resolves.toMatch(new RegExp(`web-2-daily[\\s\\S]*${policy!.id}[\\s\\S]*running`));
+  });
+
+  it('undeletes a deleted snapshot from the Recycle Bin', async () => {
+    const snap = DEMO.snapshots.legacyFinal;
+    await type(`/snapshot delete ${snap} --reason "decommissioned last year"`);
+    await message(/approver/i).waitFor();
+
+    await beUser(ALEX);
+    await openChannel(APPROVALS.id);
+    const request = message(snap);
+    await expect(request.innerText()).resolves.toMatch(/Recoverable from the Recycle Bin until/);
+    await request.locator('button.bk-btn', { hasText: 'Approve' }).click();
+    await page.locator('.modal.confirm [data-answer="yes"]').click();
+    await page.locator('#messages > .message', { hasText: snap }).filter({ hasText: `${snap} deleted.` }).waitFor();
+    expect(sb.ec2.state.getSnapshot(DEMO.region, snap)).toBeUndefined();
+
+    await beUser(DANA);
+    await openChannel(DEVOPS.id);
+    await type('/snapshot recycle-bin');
+    const bin = message(/Recycle Bin in us-east-1 holds/);
+    await bin.waitFor();
+    await expect(bin.innerText()).resolves.toContain(snap);
+    await type(`/snapshot undelete ${snap}`);
+    await message(new RegExp(`restored snapshot ${snap} from the Recycle Bin`)).waitFor();
+    expect(sb.ec2.state.getSnapshot(DEMO.region, snap)).toBeDefined();
+  });
 });
 
 /** For the README: docs/console.png is the one it shows. */
