@@ -246,7 +246,7 @@ describe('the digest’s backup sections', () => {
     expect(schedule).toBeDefined();
     const volumeId = unprotected.id;
     const before = t.slack.views.size;
-    await t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: schedule.actionId, value: schedule.value, blockId: schedule.blockId, text: schedule.text, triggerId: 'trigger-gap' });
+    await t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: schedule.actionId, value: schedule.value, blockId: schedule.blockId, text: schedule.text });
     await t.slack.waitFor(() => t.slack.views.size > before, 10_000).catch(() => undefined);
     const view = [...t.slack.views.values()].at(-1)!.view as { callback_id: string; blocks: { block_id: string; element?: { initial_value?: string } }[] };
     expect(view.callback_id).toBe('snapshot_schedule');

@@ -75,6 +75,11 @@ export function demoHints(): Hint[] {
     { label: 'Make an AMI of a running instance: snapbot asks before rebooting it', command: `/ami create ${DEMO.instances.web1} web-1-golden` },
     { label: 'Try a change as Sam (not an operator) or Gus (a guest): refused, and told why', command: `/snapshot ${DEMO.volumes.webRoot}`, where: 'as Sam or Gus' },
     { label: 'History of a snapshot', command: `/snapshot audit ${S.webRootBeforeUpgrade}` },
+    { label: 'Back up web-2 every day, keep a week (a schedule runs every 4 minutes here)', command: `/snapshot schedule ${DEMO.volumes.web2Root} --every 24h --keep 7 --name web-2-daily` },
+    { label: 'Backup schedules, snapbot\'s and others\'', command: '/snapshot schedules' },
+    { label: 'A snapshot that asks for its own deletion in a week', command: `/snapshot ${DEMO.volumes.webData} --expires-in 7d before the schema migration` },
+    { label: 'What the Recycle Bin holds (deletions here can be undone for 7 days)', command: '/snapshot recycle-bin' },
+    { label: 'Lock a snapshot against deletion for 30 days', command: `/snapshot lock ${S.webDataQuarterly} --days 30` },
   ];
 }
 
@@ -88,7 +93,7 @@ export function sandboxBanner(where: { ec2: string; dynamodb: string; slackApi: 
   return {
     title: 'SANDBOX MODE',
     simulated: [
-      `EC2: the sandbox EC2 service (demo account ${SANDBOX_ACCOUNT_ID}, us-east-1 and eu-west-1) at ${where.ec2}`,
+      `EC2: the sandbox EC2 service (demo account ${SANDBOX_ACCOUNT_ID}, us-east-1 and eu-west-1) at ${where.ec2}, with Data Lifecycle Manager, Recycle Bin and STS on the same endpoint`,
       `DynamoDB: DynamoDB Local, in memory, at ${where.dynamodb}`,
       `Slack: this console plays Slack; the Web API stand-in is at ${where.slackApi}, the bot listens at ${where.bot}/slack/events`,
     ],
