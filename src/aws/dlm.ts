@@ -41,8 +41,10 @@ export class DlmGateway {
         ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
         ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
         retryMode: 'standard',
-        maxAttempts: 6,
+        maxAttempts: 3,
         logger: SDK_LOGGER,
+        // Deletion cards and the digest wait on these: an endpoint that does not answer must fail fast, not hang.
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
       });
       this.clients.set(region, c);
     }

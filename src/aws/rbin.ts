@@ -8,8 +8,12 @@ import { SDK_LOGGER } from './sdk-logger.js';
 
 const SERVICE = { iamPrefix: 'rbin', name: 'Recycle Bin' } as const;
 
+/** Retention rules change rarely; every deletion card reads them, so a region's are kept this long. */
+const RULES_TTL_MS = 5 * 60_000;
+
 export class RecycleBinGateway {
   private readonly clients = new Map<string, RbinClient>();
+  private readonly cache = new Map<string, { at: number; rules: Promise<RecycleBinRule[]> }>();
 
   constructor(private readonly opts: { endpoint?: string; credentials?: AwsCredentialIdentity } = {}) {}
 
@@ -21,8 +25,10 @@ export class RecycleBinGateway {
         ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
         ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
         retryMode: 'standard',
-        maxAttempts: 6,
+        maxAttempts: 3,
         logger: SDK_LOGGER,
+        // Deletion cards and the digest wait on these: an endpoint that does not answer must fail fast, not hang.
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
       });
       this.clients.set(region, c);
     }
@@ -34,8 +40,18 @@ export class RecycleBinGateway {
     this.clients.clear();
   }
 
+  /** The region's rules, read at most every five minutes (a failed read is not kept). */
+  rules(region: string, now = Date.now()): Promise<RecycleBinRule[]> {
+    const hit = this.cache.get(region);
+    if (hit && now - hit.at < RULES_TTL_MS) return hit.rules;
+    const rules = this.readRules(region);
+    this.cache.set(region, { at: now, rules });
+    rules.catch(() => this.cache.delete(region));
+    return rules;
+  }
+
   /** Every retention rule for snapshots and for AMIs in the region (ListRules needs the resource type). */
-  async rules(region: string): Promise<RecycleBinRule[]> {
+  private async readRules(region: string): Promise<RecycleBinRule[]> {
     const out: RecycleBinRule[] = [];
     for (const type of ['EBS_SNAPSHOT', 'EC2_IMAGE'] as ResourceType[]) {
       try {

@@ -97,3 +97,13 @@ export async function auditBestEffort(
     }
   });
 }
+
+/** `p`, or a rejection saying `what` did not answer within `ms`: for lookups that must not hold up an answer. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}

@@ -22,7 +22,7 @@ import type { Finding } from '../core/staleness/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { ShareRepository, Store } from '../store/index.js';
 import { RegionShareCheck, type ShareCheckReport } from './shares.js';
-import { replyPrivately, type Deps, type Invocation } from './context.js';
+import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 
 const REGION_CONCURRENCY = 4;
 
@@ -172,7 +172,7 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
       warnings.push(`${region}: ${what} could not be read (${err.message}); ${consequence}.`);
       return fallback;
     });
-  const [images, volumes, lt, runningImageIds, publicSnapshotIds, fastRestoreZones, policies, instances] = await Promise.all([
+  const [images, volumes, lt, runningImageIds, publicSnapshotIds, fastRestoreZones, policies] = await Promise.all([
     ec2.listOwnImages(region),
     ec2.listVolumes(region),
     soft('launch templates', ec2.launchTemplateUsage(region), { snapshotIds: new Set<string>(), imageIds: new Set<string>() }),
@@ -180,10 +180,13 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
     soft('public snapshots', ec2.publicSnapshotIds(region), new Set<string>()),
     soft('fast snapshot restores', ec2.fastRestoreZones(region), new Map<string, string[]>()),
     dlm
-      ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', dlm.listPolicies(region), undefined, 'backup gaps are not shown')
+      ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', within(dlm.listPolicies(region), 8_000, 'Data Lifecycle Manager'), undefined, 'backup gaps are not shown')
       : Promise.resolve(undefined),
-    soft('instances', ec2.listInstances(region), [], 'backup gaps may miss instance schedules'),
   ]);
+  // Instance tags matter only to policies that target instances: one more paginated call, only then.
+  const instances = policies?.some((p) => p.resourceTypes.includes('INSTANCE'))
+    ? await soft('instances', ec2.listInstances(region), [], 'backup gaps may miss instance schedules')
+    : [];
   const existingVolumeIds = new Set(volumes.map((v) => v.id));
   const instanceTags = new Map<string, Tags>(instances.map((i) => [i.id, i.tags]));
   const usage: RegionUsage = {

@@ -4,12 +4,14 @@ import { AwsActionError } from '../aws/errors.js';
 import { recoverability, recoverabilityText, type Recoverability, type RecycleBinRule } from '../core/recycle-bin.js';
 import type { Tags } from '../core/types.js';
 import { recycleBinMessage } from '../slack/views/backups.js';
-import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
+import { announce, auditBestEffort, replyPrivately, within, type Deps, type Invocation } from './context.js';
 
 /** The card's line: "recoverable from the Recycle Bin until … (rule …)", "permanent: …", or why it is unknown. */
 export async function recoveryLine(deps: Deps, region: string, kind: 'snapshot' | 'image', tags: Tags): Promise<{ text: string; recovery?: Recoverability }> {
   try {
-    const recovery = recoverability(kind, tags, await deps.rbin.rules(region), deps.now());
+    // A card is never held up long by the Recycle Bin: after a few seconds it says it could not tell.
+    const rules = await within(deps.rbin.rules(region), 5_000, 'the Recycle Bin');
+    const recovery = recoverability(kind, tags, rules, deps.now());
     const text = recoverabilityText(recovery);
     return { text: `${text[0].toUpperCase()}${text.slice(1)}.`, recovery };
   } catch (err) {

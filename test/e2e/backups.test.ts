@@ -149,11 +149,14 @@ describe('Recycle Bin', () => {
 
   it('a card says "permanent" where no rule covers the resource', async () => {
     t.ec2.state.region(R).rbinRules.delete('demo-snapshots');
+    // A bot that has not read the rules yet (they are kept five minutes).
+    const other = await startTestBot({ sharedEc2: t.ec2, sharedSlack: t.slack, env: { BURST_LIMIT: '0' } });
     try {
-      await t.command('/snapshot', `delete ${DEMO.snapshots.legacyFinal}`);
+      await other.command('/snapshot', `delete ${DEMO.snapshots.legacyFinal}`);
       const card = await requestCard(DEMO.snapshots.legacyFinal);
       expect(textOf(card)).toMatch(/Permanent: no Recycle Bin rule covers it/);
     } finally {
+      await other.stop();
       t.ec2.state.region(R).rbinRules.set('demo-snapshots', { id: 'demo-snapshots', arn: 'arn:aws:rbin:us-east-1:123456789012:rule/demo-snapshots', resourceType: 'EBS_SNAPSHOT', description: 'all snapshots, 7 days', retentionDays: 7, resourceTags: [], excludeTags: [], tags: {} });
     }
   });
