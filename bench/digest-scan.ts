@@ -6,6 +6,7 @@ import { tuneRuntime } from '../src/runtime.js';
 import { digestCsv, digestMessage } from '../src/slack/views/digest.js';
 import type { ShareState, Store } from '../src/store/index.js';
 import { buildDigest } from '../src/usecases/digest.js';
+import { DlmGateway } from '../src/aws/dlm.js';
 import { FAKE_CREDENTIALS } from './common.js';
 
 export interface ScanResult {
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--v8-defaults')) tuneRuntime();
   const config = loadConfig(process.env, 'sandbox');
   const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
+  // The bot's path whole: lifecycle policies too (the sandbox answers DLM on the EC2 endpoint), for backup gaps.
+  const dlm = new DlmGateway({ endpoint: config.endpoints.dlm ?? config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
   const mb = (bytes: number) => bytes / 1024 / 1024;
   if (global.gc) global.gc();
   const baselineRssMb = mb(process.memoryUsage().rss);
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const now = new Date();
   const total = Number(process.env.BENCH_RESOURCES ?? 0);
-  const result = await buildDigest({ config, ec2, now, store: steadyShareStore(total) });
+  const result = await buildDigest({ config, ec2, dlm, now, store: steadyShareStore(total) });
   const message = digestMessage(result.summary, { csvFileName: 'digest.csv' });
   const csv = digestCsv(result.findings);
   const wallMs = performance.now() - t0;
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
     ),
   };
   ec2.destroy();
+  dlm.destroy();
   process.send!(out, () => process.exit(0));
 }
 

@@ -164,13 +164,9 @@ export class Ec2Gateway {
 
   /** Every volume in the region, with tags and attachments (backup gaps, schedule targets). */
   async listVolumes(region: string): Promise<Volume[]> {
-    return this.call({ action: 'DescribeVolumes', region }, async (c) => {
-      const all: Volume[] = [];
-      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, {})) {
-        for (const v of page.Volumes ?? []) all.push(toVolume(v, region));
-      }
-      return all;
-    });
+    const all: Volume[] = [];
+    await this.forEachVolumePage(region, (page) => all.push(...page));
+    return all;
   }
 
   /** Instances that are not terminated, with tags (a schedule's instance targets, backup gaps). */
@@ -185,13 +181,10 @@ export class Ec2Gateway {
     });
   }
 
-  async listVolumeIds(region: string): Promise<Set<string>> {
-    return this.call({ action: 'DescribeVolumes', region }, async (c) => {
-      const ids = new Set<string>();
-      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, {})) {
-        for (const v of page.Volumes ?? []) if (v.VolumeId) ids.add(v.VolumeId);
-      }
-      return ids;
+  /** Every volume, one page (of 1000) at a time, so the digest keeps only what it needs of each. */
+  async forEachVolumePage(region: string, onPage: (page: Volume[]) => void): Promise<void> {
+    await this.call({ action: 'DescribeVolumes', region }, async (c) => {
+      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, {})) onPage((page.Volumes ?? []).map((v) => toVolume(v, region)));
     });
   }
 

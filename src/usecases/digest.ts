@@ -3,7 +3,7 @@
 import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
 import { archiveSuggestion, backupSourceVolume, findBackupGaps, keepUntilOf, type ArchiveSuggestion, type BackupGap } from '../core/backups.js';
-import type { LifecyclePolicy } from '../core/schedules.js';
+import { policyCovers, type LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
 import { allFindings, findingsByOwner, summarise, type DigestSummary } from '../core/digest.js';
 import {
@@ -17,7 +17,7 @@ import {
   type RegionUsage,
   type ScanSettings,
 } from '../core/staleness/index.js';
-import type { Image, Snapshot, Tags, Volume } from '../core/types.js';
+import { nameTag, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { ShareRepository, Store } from '../store/index.js';
@@ -56,13 +56,14 @@ async function scanRegion(
   shares: { repo?: ShareRepository; allowed: readonly string[]; now: Date; reports: ShareCheckReport[] },
 ): Promise<RegionScan> {
   const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings);
-  const { usage, imageFindings, flaggedImageDevices, volumes, policies, instanceTags } = await readUsage(ec2, dlm, region, settings, warnings, check);
+  const { usage, imageFindings, flaggedImageDevices, gapCandidates, policies } = await readUsage(ec2, dlm, region, settings, warnings, check);
   // Backups: the newest completed snapshot of each in-use volume, and how many snapshots each volume has (the
   // only one of its volume shares no blocks, so archiving it is a known saving).
-  const inUse = new Set(volumes.filter((v) => v.state === 'in-use' || v.attachments.length > 0).map((v) => v.id));
+  const inUse = new Set(gapCandidates.map((v) => v.id));
   const newestSnapshotMs = new Map<string, number>();
   const snapshotsPerVolume = new Map<string, number>();
-  const keptOnPurpose: Snapshot[] = [];
+  /** Snapshots kept on purpose that would cost less archived, if they turn out to be their volume's only one. */
+  const archivable: ArchiveSuggestion[] = [];
   const noteBackup = (volumeId: string | undefined, ms: number) => {
     if (volumeId && inUse.has(volumeId) && ms > (newestSnapshotMs.get(volumeId) ?? -Infinity)) newestSnapshotMs.set(volumeId, ms);
   };
@@ -83,9 +84,20 @@ async function scanRegion(
         noteBackup(s.volumeId, s.startTime.getTime());
         noteBackup(backupSourceVolume(s.tags), s.startTime.getTime());
       }
-      const volumeKey = s.volumeId ?? `copy:${s.id}`;
-      snapshotsPerVolume.set(volumeKey, (snapshotsPerVolume.get(volumeKey) ?? 0) + 1);
-      if (keptUntil(s, settings)) keptOnPurpose.push(s);
+      // A copy (no source volume) is a full snapshot of its own; only snapshots of a volume can share blocks.
+      if (s.volumeId) snapshotsPerVolume.set(s.volumeId, Math.min(2, (snapshotsPerVolume.get(s.volumeId) ?? 0) + 1));
+      const kept = keptUntil(s, settings);
+      if (kept) {
+        const a = archiveSuggestion(s, {
+          onlyOfItsVolume: true,
+          keptUntil: kept,
+          usedByImage: usage.imageIdsBySnapshotId.has(s.id),
+          fastRestore: usage.fastRestoreZones.has(s.id),
+          now: settings.now,
+          prices: settings.prices,
+        });
+        if (a) archivable.push(a);
+      }
       if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
     }
     for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
@@ -105,18 +117,9 @@ async function scanRegion(
     priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
     settled.push(f);
   }
-  const gaps = findBackupGaps(volumes, { newestSnapshotMs, policies, instanceTags }, settings);
-  const archive = keptOnPurpose.flatMap((s) => {
-    const a = archiveSuggestion(s, {
-      onlyOfItsVolume: (snapshotsPerVolume.get(s.volumeId ?? `copy:${s.id}`) ?? 0) === 1,
-      keptUntil: keptUntil(s, settings),
-      usedByImage: usage.imageIdsBySnapshotId.has(s.id),
-      fastRestore: usage.fastRestoreZones.has(s.id),
-      now: settings.now,
-      prices: settings.prices,
-    });
-    return a ? [a] : [];
-  });
+  // The candidates are already past the policies; what is left to know is whether they were snapshotted lately.
+  const gaps = policies ? findBackupGaps(gapCandidates, { newestSnapshotMs, policies: [], instanceTags: new Map() }, settings) : [];
+  const archive = archivable.filter((a) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1);
   // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
   const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings);
   shares.reports.push(report);
@@ -172,23 +175,49 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
       warnings.push(`${region}: ${what} could not be read (${err.message}); ${consequence}.`);
       return fallback;
     });
-  const [images, volumes, lt, runningImageIds, publicSnapshotIds, fastRestoreZones, policies] = await Promise.all([
+  const policiesRead: Promise<LifecyclePolicy[] | undefined> = dlm
+    ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', within(dlm.listPolicies(region), 8_000, 'Data Lifecycle Manager'), undefined, 'backup gaps are not shown')
+    : Promise.resolve(undefined);
+  // Of the volumes: the IDs of all (is a snapshot's source gone?), and — once the policies are known — the in-use
+  // ones no policy covers, as backup gap candidates (small: a few fields each; the pages themselves are not kept).
+  const existingVolumeIds = new Set<string>();
+  const gapCandidates: Volume[] = [];
+  const volumesRead = policiesRead.then(async (policies) => {
+    // Instance tags matter only to policies that target instances: one more paginated call, only then.
+    const instances = policies?.some((p) => p.resourceTypes.includes('INSTANCE'))
+      ? await soft('instances', ec2.listInstances(region), [], 'backup gaps may miss instance schedules')
+      : [];
+    const instanceTags = new Map<string, Tags>(instances.map((i) => [i.id, i.tags]));
+    await ec2.forEachVolumePage(region, (page) => {
+      for (const v of page) {
+        existingVolumeIds.add(v.id);
+        const attachment = v.attachments[0];
+        if (!policies || (v.state !== 'in-use' && !attachment)) continue;
+        if (policies.some((p) => policyCovers(p, v.tags, attachment ? instanceTags.get(attachment.instanceId) : undefined))) continue;
+        const name = nameTag(v.tags);
+        gapCandidates.push({
+          id: v.id,
+          region,
+          availabilityZone: v.availabilityZone,
+          sizeGiB: v.sizeGiB,
+          type: v.type,
+          state: v.state,
+          encrypted: v.encrypted,
+          tags: name ? { Name: name } : {},
+          attachments: attachment ? [{ instanceId: attachment.instanceId, device: attachment.device, state: attachment.state }] : [],
+        });
+      }
+    });
+  });
+  const [images, , lt, runningImageIds, publicSnapshotIds, fastRestoreZones, policies] = await Promise.all([
     ec2.listOwnImages(region),
-    ec2.listVolumes(region),
+    volumesRead,
     soft('launch templates', ec2.launchTemplateUsage(region), { snapshotIds: new Set<string>(), imageIds: new Set<string>() }),
     soft('running instances', ec2.imageIdsInUseByInstances(region), new Set<string>()),
     soft('public snapshots', ec2.publicSnapshotIds(region), new Set<string>()),
     soft('fast snapshot restores', ec2.fastRestoreZones(region), new Map<string, string[]>()),
-    dlm
-      ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', within(dlm.listPolicies(region), 8_000, 'Data Lifecycle Manager'), undefined, 'backup gaps are not shown')
-      : Promise.resolve(undefined),
+    policiesRead,
   ]);
-  // Instance tags matter only to policies that target instances: one more paginated call, only then.
-  const instances = policies?.some((p) => p.resourceTypes.includes('INSTANCE'))
-    ? await soft('instances', ec2.listInstances(region), [], 'backup gaps may miss instance schedules')
-    : [];
-  const existingVolumeIds = new Set(volumes.map((v) => v.id));
-  const instanceTags = new Map<string, Tags>(instances.map((i) => [i.id, i.tags]));
   const usage: RegionUsage = {
     existingVolumeIds,
     imageIdsBySnapshotId: indexImagesBySnapshotId(images),
@@ -205,7 +234,7 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
   const flagged = new Set(imageFindings.map((f) => f.id));
   const flaggedImageDevices = new Map<string, Image['blockDevices']>();
   for (const i of images) if (flagged.has(i.id)) flaggedImageDevices.set(i.id, i.blockDevices);
-  return { usage, imageFindings, flaggedImageDevices, volumes: volumes as Volume[], policies, instanceTags };
+  return { usage, imageFindings, flaggedImageDevices, gapCandidates, policies };
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

@@ -257,7 +257,9 @@ describe('live updates', () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
-    const first = decoder.decode((await reader.read()).value);
+    // An event can arrive in more than one chunk: read until the first whole version is in.
+    let first = '';
+    while (!/"version":(\d+)/.test(first)) first += decoder.decode((await reader.read()).value);
     const before = Number(/"version":(\d+)/.exec(first)![1]);
     await post('/api/command', { user: SAM, channel: DEVOPS, text: '/snapshot help' });
     let next = '';
