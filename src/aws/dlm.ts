@@ -9,12 +9,11 @@ import {
   type LifecyclePolicy as SdkPolicy,
   type Schedule as SdkSchedule,
 } from '@aws-sdk/client-dlm';
-import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ScheduleSpec } from '../core/commands.js';
 import { copyRetentionDays, type LifecyclePolicy, type PolicySchedule, type PolicyState } from '../core/schedules.js';
 import type { Tags } from '../core/types.js';
 import { translateAwsError, type AwsCallContext } from './errors.js';
-import { SDK_LOGGER } from './sdk-logger.js';
+import { RegionalClients, type RegionalOptions } from './regional.js';
 
 const SERVICE = { iamPrefix: 'dlm', name: 'Data Lifecycle Manager' } as const;
 
@@ -29,31 +28,18 @@ export interface NewPolicy {
 }
 
 export class DlmGateway {
-  private readonly clients = new Map<string, DLMClient>();
+  private readonly clients: RegionalClients<DLMClient>;
 
-  constructor(private readonly opts: { endpoint?: string; credentials?: AwsCredentialIdentity } = {}) {}
+  constructor(opts: RegionalOptions = {}) {
+    this.clients = new RegionalClients((config) => new DLMClient(config), opts);
+  }
 
   private client(region: string): DLMClient {
-    let c = this.clients.get(region);
-    if (!c) {
-      c = new DLMClient({
-        region,
-        ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
-        ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
-        retryMode: 'standard',
-        maxAttempts: 3,
-        logger: SDK_LOGGER,
-        // Deletion cards and the digest wait on these: an endpoint that does not answer must fail fast, not hang.
-        requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
-      });
-      this.clients.set(region, c);
-    }
-    return c;
+    return this.clients.get(region);
   }
 
   destroy(): void {
-    for (const c of this.clients.values()) c.destroy();
-    this.clients.clear();
+    this.clients.destroy();
   }
 
   private async call<T>(ctx: Omit<AwsCallContext, 'service'>, fn: (c: DLMClient) => Promise<T>): Promise<T> {

@@ -1,10 +1,9 @@
 // The only user of the Recycle Bin SDK: which retention rules would keep a deleted snapshot or AMI, and how long.
 // (What the bin holds, and restoring from it, are EC2 calls: src/aws/ec2.ts.)
 import { GetRuleCommand, RbinClient, paginateListRules, type ResourceType } from '@aws-sdk/client-rbin';
-import type { AwsCredentialIdentity } from '@smithy/types';
 import type { RecycleBinRule } from '../core/recycle-bin.js';
 import { translateAwsError } from './errors.js';
-import { SDK_LOGGER } from './sdk-logger.js';
+import { RegionalClients, type RegionalOptions } from './regional.js';
 
 const SERVICE = { iamPrefix: 'rbin', name: 'Recycle Bin' } as const;
 
@@ -12,32 +11,19 @@ const SERVICE = { iamPrefix: 'rbin', name: 'Recycle Bin' } as const;
 const RULES_TTL_MS = 5 * 60_000;
 
 export class RecycleBinGateway {
-  private readonly clients = new Map<string, RbinClient>();
+  private readonly clients: RegionalClients<RbinClient>;
   private readonly cache = new Map<string, { at: number; rules: Promise<RecycleBinRule[]> }>();
 
-  constructor(private readonly opts: { endpoint?: string; credentials?: AwsCredentialIdentity } = {}) {}
+  constructor(opts: RegionalOptions = {}) {
+    this.clients = new RegionalClients((config) => new RbinClient(config), opts);
+  }
 
   private client(region: string): RbinClient {
-    let c = this.clients.get(region);
-    if (!c) {
-      c = new RbinClient({
-        region,
-        ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
-        ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
-        retryMode: 'standard',
-        maxAttempts: 3,
-        logger: SDK_LOGGER,
-        // Deletion cards and the digest wait on these: an endpoint that does not answer must fail fast, not hang.
-        requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
-      });
-      this.clients.set(region, c);
-    }
-    return c;
+    return this.clients.get(region);
   }
 
   destroy(): void {
-    for (const c of this.clients.values()) c.destroy();
-    this.clients.clear();
+    this.clients.destroy();
   }
 
   /** The region's rules, read at most every five minutes (a failed read is not kept). */

@@ -1,0 +1,51 @@
+// One SDK client per region, built alike for the services snapbot calls besides EC2 (DLM, Recycle Bin): the
+// endpoint only when the user set one, the SDK's standard retries, its logger, and timeouts that fail fast —
+// deletion cards and the digest wait on these calls.
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { SDK_LOGGER } from './sdk-logger.js';
+
+export interface RegionalOptions {
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+}
+
+export interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+  retryMode: 'standard';
+  maxAttempts: number;
+  logger: typeof SDK_LOGGER;
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
+}
+
+export class RegionalClients<C extends { destroy(): void }> {
+  private readonly clients = new Map<string, C>();
+
+  constructor(
+    private readonly make: (config: ClientConfig) => C,
+    private readonly opts: RegionalOptions = {},
+  ) {}
+
+  get(region: string): C {
+    let c = this.clients.get(region);
+    if (!c) {
+      c = this.make({
+        region,
+        ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
+        ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
+        retryMode: 'standard',
+        maxAttempts: 3,
+        logger: SDK_LOGGER,
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+      });
+      this.clients.set(region, c);
+    }
+    return c;
+  }
+
+  destroy(): void {
+    for (const c of this.clients.values()) c.destroy();
+    this.clients.clear();
+  }
+}
