@@ -226,6 +226,14 @@ describe('archive and temporary snapshots', () => {
     expect(textOf(card)).toContain(`<@${REQUESTER}>`);
     expect(textOf(card)).toMatch(/temporary snapshot/);
     expect(await requestExpiredDeletions(t.bot.deps)).toBe(0);
+
+    // Nobody decided: the request expires. A week after it was made, the job asks again — once.
+    const day = 86_400_000;
+    await t.bot.deps.store.approvals.expireDue(new Date(Date.now() + 2 * day));
+    const later = (days: number) => ({ ...t.bot.deps, now: () => new Date(Date.now() + days * day) });
+    expect(await requestExpiredDeletions(later(3))).toBe(0);
+    expect(await requestExpiredDeletions(later(8))).toBe(1);
+    expect(await requestExpiredDeletions(later(8))).toBe(0);
   });
 });
 
