@@ -5,6 +5,7 @@ import { App, HTTPReceiver } from '@slack/bolt';
 import pino, { type Logger } from 'pino';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { DlmGateway } from './aws/dlm.js';
+import { EbsGateway } from './aws/ebs.js';
 import { Ec2Gateway } from './aws/ec2.js';
 import { RecycleBinGateway } from './aws/rbin.js';
 import { AccountIdentity } from './aws/sts.js';
@@ -54,6 +55,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: opts.credentials });
   const dlm = new DlmGateway({ endpoint: config.endpoints.dlm, credentials: opts.credentials });
   const rbin = new RecycleBinGateway({ endpoint: config.endpoints.rbin, credentials: opts.credentials });
+  const ebs = new EbsGateway({ endpoint: config.endpoints.ebs, credentials: opts.credentials });
   const identity = new AccountIdentity(config.awsRegion, { endpoint: config.endpoints.sts, credentials: opts.credentials });
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, credentials: opts.credentials });
   const store: Store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable, now });
@@ -94,6 +96,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     ec2,
     dlm,
     rbin,
+    ebs,
     identity,
     out,
     tracker,
@@ -197,6 +200,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       ec2.destroy();
       dlm.destroy();
       rbin.destroy();
+      ebs.destroy();
       identity.destroy();
       dynamo.destroy();
     },

@@ -11,7 +11,7 @@ export interface Config {
   awsRegion: string;
   regions: string[];
   /** Only set when the user set AWS_ENDPOINT_URL(_EC2|_DYNAMODB): never invent an endpoint. */
-  endpoints: { ec2?: string; dynamodb?: string; dlm?: string; rbin?: string; sts?: string };
+  endpoints: { ec2?: string; dynamodb?: string; dlm?: string; rbin?: string; sts?: string; ebs?: string };
   /** DLM_ROLE_NAME: the execution role lifecycle policies run as, in the policy's own account. */
   dlmRoleName: string;
   dynamodbTable: string;
@@ -131,6 +131,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
   const dlm = url('AWS_ENDPOINT_URL_DLM') ?? endpointAll;
   const rbin = url('AWS_ENDPOINT_URL_RBIN') ?? endpointAll;
   const sts = url('AWS_ENDPOINT_URL_STS') ?? endpointAll;
+  const ebs = url('AWS_ENDPOINT_URL_EBS') ?? endpointAll;
   const dlmRoleName = nonEmpty(env.DLM_ROLE_NAME) ?? 'AWSDataLifecycleManagerDefaultRole';
   if (!/^[\w+=,.@/-]{1,512}$/.test(dlmRoleName)) {
     bad('DLM_ROLE_NAME', dlmRoleName, 'an IAM role name (or path/name) such as AWSDataLifecycleManagerDefaultRole');
@@ -220,7 +221,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     port,
     awsRegion,
     regions: regions.length > 0 ? [...new Set(regions)] : [awsRegion],
-    endpoints: { ec2, dynamodb, dlm, rbin, sts },
+    endpoints: { ec2, dynamodb, dlm, rbin, sts, ebs },
     dlmRoleName,
     dynamodbTable: table,
     approvalChannel: approvalChannel ?? '',

@@ -78,6 +78,7 @@ describe('config', () => {
       dlm: 'http://localhost:4566',
       rbin: 'http://localhost:4566',
       sts: 'http://localhost:4566',
+      ebs: 'http://localhost:4566',
     });
     expect(loadConfig(PROD).endpoints).toEqual({});
     expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL_DLM: 'http://dlm:1' }).endpoints).toEqual({ dlm: 'http://dlm:1' });

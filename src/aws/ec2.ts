@@ -181,6 +181,16 @@ export class Ec2Gateway {
     });
   }
 
+  /** Volumes created from the snapshot (their lineages start at it). */
+  async volumesRestoredFrom(region: string, snapshotId: string): Promise<Volume[]> {
+    return this.call({ action: 'DescribeVolumes', region, resourceId: snapshotId }, async (c) => {
+      const out: Volume[] = [];
+      const Filters: Filter[] = [{ Name: 'snapshot-id', Values: [snapshotId] }];
+      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, { Filters })) for (const v of page.Volumes ?? []) out.push(toVolume(v, region));
+      return out;
+    });
+  }
+
   /** Every volume, one page (of 1000) at a time, so the digest keeps only what it needs of each. */
   async forEachVolumePage(region: string, onPage: (page: Volume[]) => void): Promise<void> {
     await this.call({ action: 'DescribeVolumes', region }, async (c) => {

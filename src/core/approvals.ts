@@ -28,6 +28,8 @@ export interface RiskSummary {
   lines: string[];
   /** Estimated USD per month no longer paid once the action runs. */
   monthlyUsdFreed?: number;
+  /** monthlyUsdFreed was measured (the blocks no other snapshot shares), not an upper bound. */
+  monthlyUsdExact?: boolean;
   publicExposure?: boolean;
   /** AMIs, launch templates or instances that still use the resource. */
   usedBy?: string[];

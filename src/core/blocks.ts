@@ -221,3 +221,16 @@ export function decodeBlocks(text: string): BlockSet {
   }
   return BlockSet.fromRanges(ranges);
 }
+
+/** Binary units, as the direct APIs count (512 KiB blocks): "0 B", "512 KiB", "4 GiB", "1.5 TiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes === 0) return '0 B';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}

@@ -29,6 +29,7 @@ export type Command =
   | { kind: 'snapshot.unlock'; snapshotId: string; reason?: string }
   | { kind: 'snapshot.archive'; snapshotId: string }
   | { kind: 'snapshot.unarchive'; snapshotId: string; days?: number }
+  | { kind: 'snapshot.cost'; snapshotId: string }
   // /restore
   | { kind: 'restore.modal'; snapshotId: string }
   | {

@@ -595,6 +595,12 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
         flags: { days: { value: 'N', check: wholeNumber('--days', 1, 180, ' days') } },
         build: ([snapshotId], _, f) => ({ kind: 'snapshot.unarchive', snapshotId, ...opt('days', numberFlag(f, 'days')) }),
       },
+      cost: {
+        title: '/snapshot cost',
+        lines: [['/snapshot cost <snap-id>', 'what deleting a snapshot really frees: the blocks no other snapshot shares, and their cost']],
+        args: [{ name: '<snap-id>', check: snapshotId }],
+        build: ([snapshotId]) => ({ kind: 'snapshot.cost', snapshotId }),
+      },
       help: {
         title: '/snapshot help',
         lines: [['/snapshot help', 'this help']],

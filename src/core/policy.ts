@@ -176,6 +176,7 @@ export const COMMAND_POLICY: CommandTable = {
   // Backup automation. Anything that stops backups or weakens a safety net goes to a second person.
   'snapshot.schedules': { access: 'member' },
   'snapshot.recycleBin': { access: 'member' },
+  'snapshot.cost': { access: 'member' },
   'snapshot.schedule.modal': { access: 'operator' },
   'snapshot.schedule': { access: 'operator' },
   'snapshot.schedule.pause': { access: 'operator', gate: always },

@@ -166,10 +166,11 @@ function sandboxEnv(
     SLACK_API_URL: urls.slackApi,
     AWS_REGION: DEMO.region,
     AWS_ENDPOINT_URL_EC2: urls.ec2,
-    // Data Lifecycle Manager, Recycle Bin and STS answer on the sandbox EC2's endpoint, each in its own protocol.
+    // Data Lifecycle Manager, Recycle Bin, the EBS direct APIs and STS answer on the sandbox EC2's endpoint, each in its own protocol.
     AWS_ENDPOINT_URL_DLM: urls.ec2,
     AWS_ENDPOINT_URL_RBIN: urls.ec2,
     AWS_ENDPOINT_URL_STS: urls.ec2,
+    AWS_ENDPOINT_URL_EBS: urls.ec2,
     AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
     APPROVAL_CHANNEL: SANDBOX_CHANNELS.approvals.id,
     DIGEST_CHANNEL: SANDBOX_CHANNELS.cost.id,

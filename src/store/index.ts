@@ -2,6 +2,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalRepository, type ApprovalRepository } from './approvals.js';
 import { auditRepository, type AuditRepository } from './audit.js';
+import { blockRepository, type BlockRepository } from './blocks.js';
 import { burstRepository, type BurstRepository } from './burst.js';
 import { shareRepository, type ShareRepository } from './shares.js';
 import {
@@ -32,6 +33,8 @@ export interface Store {
   operations: OperationRepository;
   burst: BurstRepository;
   shares: ShareRepository;
+  /** Measured block diffs (EBS direct APIs), per snapshot pair. */
+  blocks: BlockRepository;
   /** Resolves when the table answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Requests sent so far by this store (a copy). */
@@ -51,6 +54,7 @@ export function createStore(opts: StoreOptions): Store {
     operations: operationRepository(db, now),
     burst: burstRepository(db, now),
     shares: shareRepository(db),
+    blocks: blockRepository(db),
     async ping() {
       await db.get(key.health, false);
     },

@@ -13,6 +13,7 @@
 //   OPS                    <operationId>            in-flight operation being tracked
 //   BURST#<userId>         W#<window>               changing commands in one 10-minute window (BURST_LIMIT)
 //   SHARES                 <region>                 the digest's account-share check: cursor and shared resources
+//   BLOCKS#<first>#<second> P#<n>                   changed blocks between two snapshots (first: ROOT for a root's blocks)
 //   HEALTH                 HEALTH                   never written; read by ping()
 import type { Item } from './dynamo.js';
 
@@ -30,6 +31,8 @@ export const key = {
   dedupe: (k: string): Item => ({ pk: `DEDUPE#${k}`, sk: 'DEDUPE' }),
   burst: (userId: string, window: number): Item => ({ pk: `BURST#${userId}`, sk: `W#${window}` }),
   shares: (region: string): Item => ({ pk: 'SHARES', sk: region }),
+  blocksPartition: (first: string | undefined, second: string) => `BLOCKS#${first ?? 'ROOT'}#${second}`,
+  blocks: (first: string | undefined, second: string, part: number): Item => ({ pk: `BLOCKS#${first ?? 'ROOT'}#${second}`, sk: `P#${part}` }),
   operationPartition: 'OPS',
   operation: (id: string): Item => ({ pk: 'OPS', sk: id }),
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Item,

@@ -26,6 +26,7 @@ import {
   StoreUnavailableError,
 } from '../store/index.js';
 import { check } from './access.js';
+import { freedLine } from './cost.js';
 import { recoveryLine } from './recycle-bin.js';
 import { lockRefusal, protectionRefusal, runSafetyAction, safetyRisk } from './safety.js';
 import { runScheduleChange, scheduleChangeRisk } from './schedules.js';
@@ -173,6 +174,14 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
       }
       const risk = snapshotDeletionRisk(snap, deps.config.prices, now);
       risk.lines.splice(1, 0, (await recoveryLine(deps, region, 'snapshot', snap.tags)).text);
+      // What it really frees, from the blocks no other snapshot shares; the "up to" stays where that is unknown.
+      const freed = await freedLine(deps, region, snap.id);
+      if (freed.measured && freed.usd !== undefined) {
+        risk.monthlyUsdFreed = freed.usd;
+        risk.monthlyUsdExact = true;
+        risk.lines = risk.lines.filter((l) => !l.startsWith('Snapshots are incremental'));
+      }
+      risk.lines.push(freed.text);
       if (!lt) risk.lines.push('Launch templates could not be read: check none of them uses this snapshot.');
       return { risk };
     }

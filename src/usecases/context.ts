@@ -1,6 +1,7 @@
 // What every use case receives: the composed dependencies and who asked, from where.
 import type { Logger } from 'pino';
 import type { DlmGateway } from '../aws/dlm.js';
+import type { EbsGateway } from '../aws/ebs.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
 import type { RecycleBinGateway } from '../aws/rbin.js';
 import type { AccountIdentity } from '../aws/sts.js';
@@ -17,6 +18,8 @@ export interface Deps {
   dlm: DlmGateway;
   /** Recycle Bin retention rules. */
   rbin: RecycleBinGateway;
+  /** The EBS direct APIs: which blocks snapshots share. */
+  ebs: EbsGateway;
   /** snapbot's own AWS account. */
   identity: AccountIdentity;
   out: SlackOut;

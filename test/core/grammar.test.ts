@@ -140,7 +140,7 @@ describe('/snapshot', () => {
     [S, [`"${S}" is a snapshot ID, not a volume ID`, `/snapshot copy ${S}`]],
     [I, [`"${I}" is an instance ID`, `/snapshot instance ${I}`]],
     [A, [`"${A}" is an AMI ID`]],
-    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, withdraw, schedule, schedules, unschedule, undelete, recycle-bin, lock, unlock, archive, unarchive or help']],
+    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, withdraw, schedule, schedules, unschedule, undelete, recycle-bin, lock, unlock, archive, unarchive, cost or help']],
     ['lsit', ['unknown subcommand "lsit"', 'did you mean list?']],
     ['"list"', ['unknown subcommand "list"']],
     [`${V} --description foo`, ['takes only --expires-in before the description', 'quote it']],
@@ -412,6 +412,7 @@ describe('usage and help', () => {
       '/snapshot unlock <snap-id> [--reason "…"]',
       '/snapshot archive <snap-id>',
       '/snapshot unarchive <snap-id> [--days N]',
+      '/snapshot cost <snap-id>',
       '/snapshot help',
     ]);
     expect(USAGE['/restore'].split('\n')).toEqual([

@@ -60,11 +60,12 @@ const EXAMPLES: Record<CommandKind, [name: '/snapshot' | '/restore' | '/ami' | '
   'snapshot.archive': ['/snapshot', `archive ${S}`],
   'snapshot.unarchive': ['/snapshot', `unarchive ${S} --days 7`],
   'ami.undelete': ['/ami', `undelete ${A}`],
+  'snapshot.cost': ['/snapshot', `cost ${S}`],
   'ami.protect': ['/ami', `protect ${A}`],
   'ami.unprotect': ['/ami', `unprotect ${A}`],
 };
 
-const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list', 'snapshot.schedules', 'snapshot.recycleBin'];
+const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list', 'snapshot.schedules', 'snapshot.recycleBin', 'snapshot.cost'];
 const HELP: CommandKind[] = ['snapshot.help', 'ami.help'];
 /** Open an approval request whoever asks (an operator). */
 const ALWAYS_APPROVAL: CommandKind[] = [

@@ -7,7 +7,7 @@ const policy = JSON.parse(readFileSync('iam-policy.json', 'utf8')) as { Statemen
 const granted = new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 
 /** src/aws/<file> → the IAM prefix of the service it calls. */
-const SERVICE_OF_FILE: Record<string, string> = { 'ec2.ts': 'ec2', 'dlm.ts': 'dlm', 'rbin.ts': 'rbin' };
+const SERVICE_OF_FILE: Record<string, string> = { 'ec2.ts': 'ec2', 'dlm.ts': 'dlm', 'rbin.ts': 'rbin', 'ebs.ts': 'ebs' };
 
 /** Every `service:Action` the gateways call (STS's GetCallerIdentity needs no permission: IAM cannot deny it). */
 function awsActions(): string[] {
@@ -36,13 +36,13 @@ const DOCUMENT_CLIENT: Record<string, string> = {
 };
 
 describe('iam-policy.json', () => {
-  it('grants every EC2, DLM and Recycle Bin action src/aws calls', () => {
+  it('grants every EC2, DLM, Recycle Bin and EBS direct API action src/aws calls', () => {
     expect(awsActions().filter((a) => !granted.has(a))).toEqual([]);
   });
 
-  it('grants no EC2, DLM or Recycle Bin action src/aws never calls', () => {
+  it('grants no EC2, DLM, Recycle Bin or EBS action src/aws never calls', () => {
     const used = new Set(awsActions());
-    expect([...granted].filter((a) => /^(ec2|dlm|rbin):/.test(a) && !used.has(a))).toEqual([]);
+    expect([...granted].filter((a) => /^(ec2|dlm|rbin|ebs):/.test(a) && !used.has(a))).toEqual([]);
   });
 
   it("passes only the schedules' execution role, and only to Data Lifecycle Manager", () => {

@@ -67,6 +67,8 @@ export interface SandboxEc2 {
   /** Live: add or remove actions during a test. */
   deny: Set<string>;
   service: Ec2Service;
+  /** The EBS direct APIs' block contents (tests seed exact lineages with setContent). */
+  ebs: Ec2Service['ebs'];
   stop(): Promise<void>;
   /** The next `count` calls (of `action`, or of any action) fail with `code`, e.g. 'RequestLimitExceeded'. */
   injectErrors(code: string, count: number, action?: string): void;
@@ -120,6 +122,7 @@ export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<San
     calls: service.calls,
     deny: service.deny,
     service,
+    ebs: service.ebs,
     injectErrors: (code, count, action) => service.injectErrors(code, count, action),
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -9,6 +9,7 @@ import { errorXml, escapeXml, responseXml } from './xml.js';
 import { SandboxDlm, type DlmOptions } from '../dlm.js';
 import { JsonApiError, jsonError } from '../json-api.js';
 import { SandboxRecycleBin } from '../rbin.js';
+import { SandboxEbs } from '../ebs.js';
 
 export interface SandboxCall {
   action: string;
@@ -85,6 +86,8 @@ export class Ec2Service {
   /** Data Lifecycle Manager and Recycle Bin, on the same endpoint, over the same account. */
   readonly dlm: SandboxDlm;
   readonly rbin: SandboxRecycleBin;
+  /** The EBS direct APIs (read side) over the same snapshots. */
+  readonly ebs: SandboxEbs;
 
   constructor(
     readonly state: Ec2State,
@@ -94,6 +97,7 @@ export class Ec2Service {
     this.throttle = opts.throttle;
     this.dlm = new SandboxDlm(state, opts.dlm);
     this.rbin = new SandboxRecycleBin(state);
+    this.ebs = new SandboxEbs(state);
   }
 
   /** The next `count` calls (of `action`, or of any action) fail with `code`. */
@@ -108,7 +112,7 @@ export class Ec2Service {
       // Lifecycle policies run on the clock: whatever is due happens before anyone looks.
       this.dlm.catchUp();
       const service = serviceOf(req);
-      if (service === 'dlm' || service === 'rbin') return this.answerJson(service, req, Buffer.concat(chunks).toString('utf8'), res);
+      if (service === 'dlm' || service === 'rbin' || service === 'ebs') return this.answerJson(service, req, Buffer.concat(chunks).toString('utf8'), res);
       const query = new URL(req.url ?? '/', 'http://sandbox').searchParams;
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       const params: Record<string, string> = {};
@@ -121,7 +125,7 @@ export class Ec2Service {
     });
   };
 
-  private answerJson(service: 'dlm' | 'rbin', req: IncomingMessage, text: string, res: ServerResponse): void {
+  private answerJson(service: 'dlm' | 'rbin' | 'ebs', req: IncomingMessage, text: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const region = regionOf(req, {});
     const action = `${service}:${req.method} ${url.pathname}`;
@@ -130,12 +134,13 @@ export class Ec2Service {
     let body: string;
     let headers: Record<string, string> = { 'content-type': 'application/json' };
     try {
-      const iamAction = service === 'dlm' ? 'dlm:*' : 'rbin:*';
+      const iamAction = `${service}:*`;
       if (this.deny.has('*') || this.deny.has(iamAction) || this.deny.has(action)) {
         throw new JsonApiError('AccessDeniedException', `User: arn:aws:iam::${this.state.accountId}:user/sandbox is not authorized to perform: ${iamAction}`, 403);
       }
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      const api = service === 'dlm' ? this.dlm : this.rbin;
+      this.takeInjection(action);
+      const api = service === 'dlm' ? this.dlm : service === 'rbin' ? this.rbin : this.ebs;
       body = JSON.stringify(api.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, region, body: parsed }));
     } catch (e) {
       const err = e instanceof JsonApiError ? e : new JsonApiError('InternalServerException', (e as Error).message, 500);

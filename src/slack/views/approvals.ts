@@ -2,7 +2,7 @@
 // the decision and the outcome once there is one.
 import type { KnownBlock, View } from '@slack/types';
 import { describeAction, formatTime, whyApprovalNeeded, type ApprovalRequest } from '../../core/approvals.js';
-import { formatMonthlyUsd } from '../../core/cost.js';
+import { formatMonthlyUsd, formatUsd } from '../../core/cost.js';
 import type { Message } from '../out.js';
 import { LIMITS, section, truncateLines } from './blockkit.js';
 import { escapeMrkdwn, mention } from './format.js';
@@ -97,7 +97,9 @@ export function approvalRequestMessage(r: ApprovalRequest): Message {
     },
   ];
   const risk = [...r.risk.lines];
-  if (r.risk.monthlyUsdFreed !== undefined && r.risk.monthlyUsdFreed > 0) risk.push(`Frees ${formatMonthlyUsd(r.risk.monthlyUsdFreed)}`);
+  if (r.risk.monthlyUsdFreed !== undefined && r.risk.monthlyUsdFreed > 0) {
+    risk.push(r.risk.monthlyUsdExact ? `Frees ${formatUsd(r.risk.monthlyUsdFreed)}/month` : `Frees ${formatMonthlyUsd(r.risk.monthlyUsdFreed)}`);
+  }
   if (risk.length) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Risk:*\n${risk.map((l) => `• ${escapeMrkdwn(l)}`).join('\n')}`) } });
   }

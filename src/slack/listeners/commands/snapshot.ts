@@ -8,6 +8,7 @@ import { postDigestHere } from '../../../usecases/digest.js';
 import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
 import { snapshotModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { costCommand } from './cost.js';
 import { recycleBinCommand } from './recycle-bin.js';
 import { safetyCommand } from './safety.js';
 import { scheduleCommand } from './schedule.js';
@@ -53,6 +54,8 @@ export function snapshotCommand(deps: Deps) {
       case 'snapshot.schedules':
       case 'snapshot.unschedule':
         return scheduleCommand(args, deps, inv, cmd);
+      case 'snapshot.cost':
+        return costCommand(args, deps, inv, cmd);
       case 'snapshot.recycleBin':
       case 'snapshot.undelete':
         return recycleBinCommand(args, deps, inv, cmd);

@@ -1,0 +1,27 @@
+// `/snapshot cost`: what deleting one snapshot really frees, who keeps the rest, and when it was measured.
+import { formatBytes } from '../../core/blocks.js';
+import { formatGiB, formatMonthlyUsd, formatUsd, snapshotSizeGiB, type Prices } from '../../core/cost.js';
+import { nameTag } from '../../core/types.js';
+import type { CostReport } from '../../usecases/cost.js';
+import type { Message } from '../out.js';
+import { context, section } from './blockkit.js';
+
+export function costMessage(r: CostReport, o: { prices: Prices; now: Date }): Message {
+  const s = r.snapshot;
+  const title = s ? `*${s.id}*${nameTag(s.tags) ? ` “${nameTag(s.tags)}”` : ''}${s.volumeId ? ` of ${s.volumeId}` : ''}` : '';
+  if (!r.measured) {
+    const upTo = r.upToUsd !== undefined && s ? ` It stores up to ${formatGiB(snapshotSizeGiB(s))}, ${formatMonthlyUsd(r.upToUsd)}.` : '';
+    const text = `${title}: what deleting it frees was not measured: ${r.why}.${upTo}`;
+    return { text, blocks: [section(text)] };
+  }
+  const full = s!.fullSizeBytes !== undefined ? `${formatBytes(s!.fullSizeBytes)} in full` : `${formatGiB(s!.volumeSizeGiB)} volume`;
+  const lines = [
+    `${title} — ${full}; it stores ${formatBytes(r.cost.ownBytes)} of blocks itself (the rest it shares with ${r.parentId ?? 'no earlier snapshot'}).`,
+    `*Deleting it frees ${formatBytes(r.cost.freedBytes)}*, ${formatUsd(r.freedUsd)}/month.`,
+    ...r.cost.keptBy.map((k) => `• ${k.id} still uses ${formatBytes(k.bytes)} of its blocks, so those stay (and stay billed).`),
+    ...(r.childIds.length === 0 ? ['• No later snapshot uses its blocks.'] : []),
+  ];
+  const when = r.calls === 0 ? `measured ${r.measuredAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (block maps never change)` : `measured now, ${r.calls} EBS direct API call${r.calls === 1 ? '' : 's'}`;
+  const text = lines.join('\n');
+  return { text, blocks: [section(text), context(`Exact, from the changed blocks between neighbouring snapshots (512 KiB blocks, binary units); ${when}.`)] };
+}

@@ -1,0 +1,163 @@
+// `/snapshot cost snap-…` and the deletion card's "really frees": the snapshot's neighbours in its lineage, the
+// changed blocks between them (EBS direct APIs, each pair measured once and kept in DynamoDB), and the model in
+// core/blocks. Lazy: only what a person looks at is measured, within a call budget.
+import { AwsActionError } from '../aws/errors.js';
+import { edgeKey, formatBytes, snapshotCost, type EdgeDiff, type Lineage, type SnapshotCost } from '../core/blocks.js';
+import { BYTES_PER_GB, formatUsd, snapshotMonthlyUsd } from '../core/cost.js';
+import type { Snapshot } from '../core/types.js';
+import { costMessage } from '../slack/views/cost.js';
+import { replyPrivately, within, type Deps, type Invocation } from './context.js';
+
+/** Direct-API pages one measurement may spend (each billed): a 16 TiB root needs 3 200, a day's changes one or two. */
+export const COST_CALL_BUDGET = 400;
+
+export type CostReport =
+  | {
+      measured: true;
+      snapshot: Snapshot;
+      cost: SnapshotCost;
+      /** USD per month no longer paid once it is deleted. */
+      freedUsd: number;
+      parentId?: string;
+      childIds: string[];
+      /** When the oldest figure used was measured (they never change once measured). */
+      measuredAt: Date;
+      /** Direct-API pages this answer spent (0 when everything was known). */
+      calls: number;
+    }
+  | { measured: false; snapshot?: Snapshot; why: string; upToUsd?: number };
+
+/** What deleting the snapshot alone frees, measured, or why it could not be. */
+export async function measureSnapshot(deps: Deps, region: string, snapshotId: string): Promise<CostReport> {
+  const prices = deps.config.prices;
+  const snapshot = await deps.ec2.getSnapshot(region, snapshotId);
+  const upToUsd = snapshotMonthlyUsd(snapshot, prices);
+  const own = await deps.identity.accountId().catch(() => undefined);
+  if (own && snapshot.ownerId && snapshot.ownerId !== own) {
+    return { measured: false, snapshot, why: `it belongs to account ${snapshot.ownerId}, which pays for it; deleting it is that account's call` };
+  }
+  if (snapshot.state !== 'completed') return { measured: false, snapshot, why: `it is ${snapshot.state}: only a completed snapshot's blocks can be read`, upToUsd };
+  if (snapshot.storageTier === 'archive') {
+    return { measured: false, snapshot, why: 'it is in the archive tier, where a snapshot is stored in full: deleting it frees all of it (at the archive price)', upToUsd };
+  }
+
+  const { parentId, childIds } = await neighbours(deps, region, snapshot);
+  const budget = { left: COST_CALL_BUDGET, spent: 0, oldest: deps.now() };
+  const edges = new Map<string, EdgeDiff>();
+  const rootBlocks = new Map<string, EdgeDiff['childHas']>();
+  try {
+    const intro = await diff(deps, region, parentId, snapshot.id, budget);
+    if (parentId) edges.set(edgeKey(parentId, snapshot.id), intro);
+    else rootBlocks.set(snapshot.id, intro.childHas);
+    for (const c of childIds) edges.set(edgeKey(snapshot.id, c), await diff(deps, region, snapshot.id, c, budget));
+  } catch (err) {
+    const why =
+      err instanceof BudgetSpent
+        ? `measuring it would take more than ${COST_CALL_BUDGET} EBS direct API calls (each billed)`
+        : `the EBS direct APIs answered: ${(err as Error).message}`;
+    return { measured: false, snapshot, why, upToUsd };
+  }
+  const parentOf = new Map<string, string | undefined>([[snapshot.id, parentId], ...childIds.map((c) => [c, snapshot.id] as [string, string])]);
+  const lineage: Lineage = { parentOf, rootBlocks, edges };
+  const cost = snapshotCost(lineage, snapshot.id)!;
+  const pricePerGb = prices.snapshotGbMonth;
+  return {
+    measured: true,
+    snapshot,
+    cost,
+    freedUsd: (cost.freedBytes / BYTES_PER_GB) * pricePerGb,
+    parentId,
+    childIds,
+    measuredAt: budget.oldest,
+    calls: budget.spent,
+  };
+}
+
+/**
+ * Its lineage neighbours: the completed standard-tier snapshot before it of the same volume (or, for a volume's
+ * first, the snapshot the volume was restored from), and after it the next one of the volume and the first of every
+ * volume restored from it. Archived snapshots are full copies, outside the chain.
+ */
+async function neighbours(deps: Deps, region: string, s: Snapshot): Promise<{ parentId?: string; childIds: string[] }> {
+  const usable = (x: Snapshot) => x.state === 'completed' && x.storageTier === 'standard';
+  const order = (a: Snapshot, b: Snapshot) => a.startTime.getTime() - b.startTime.getTime() || (a.id < b.id ? -1 : 1);
+  const childIds: string[] = [];
+  let parentId: string | undefined;
+  if (s.volumeId) {
+    const same: Snapshot[] = [];
+    await deps.ec2.forEachOwnSnapshotPage(region, { volumeId: s.volumeId }, (page) => same.push(...page.filter(usable)));
+    same.sort(order);
+    const i = same.findIndex((x) => x.id === s.id);
+    if (i > 0) parentId = same[i - 1].id;
+    if (i >= 0 && i + 1 < same.length) childIds.push(same[i + 1].id);
+    if (i === 0) {
+      const volume = await deps.ec2.getVolume(region, s.volumeId).catch(() => undefined);
+      if (volume?.snapshotId) {
+        const source = await deps.ec2.getSnapshot(region, volume.snapshotId).catch(() => undefined);
+        if (source && usable(source)) parentId = source.id;
+      }
+    }
+  }
+  for (const v of await deps.ec2.volumesRestoredFrom(region, s.id).catch(() => [])) {
+    const first: Snapshot[] = [];
+    await deps.ec2.forEachOwnSnapshotPage(region, { volumeId: v.id }, (page) => first.push(...page.filter(usable)));
+    first.sort(order);
+    if (first[0] && first[0].id !== s.id && !childIds.includes(first[0].id)) childIds.push(first[0].id);
+  }
+  return { parentId, childIds };
+}
+
+class BudgetSpent extends Error {}
+
+/** A pair's changed blocks (a root's blocks when `first` is undefined): from the store, else measured and kept. */
+async function diff(
+  deps: Deps,
+  region: string,
+  first: string | undefined,
+  second: string,
+  budget: { left: number; spent: number; oldest: Date },
+): Promise<EdgeDiff> {
+  const known = await deps.store.blocks.get(first, second).catch(() => undefined);
+  if (known) {
+    const at = new Date(known.measuredAt);
+    if (at < budget.oldest) budget.oldest = at;
+    return known.diff;
+  }
+  if (budget.left <= 0) throw new BudgetSpent();
+  const before = deps.ebs.calls;
+  const measured = first
+    ? await deps.ebs.changedBlocks(region, first, second)
+    : await deps.ebs.snapshotBlocks(region, second).then((blocks) => ({ changed: blocks, childHas: blocks }));
+  const spent = deps.ebs.calls - before;
+  budget.left -= spent;
+  budget.spent += spent;
+  await deps.store.blocks.put(first, second, measured, deps.now()).catch((err) => deps.log.warn({ err }, 'block diff not kept'));
+  return measured;
+}
+
+export async function showCost(deps: Deps, inv: Invocation, snapshotId: string): Promise<void> {
+  const region = deps.config.awsRegion;
+  try {
+    const report = await measureSnapshot(deps, region, snapshotId);
+    await replyPrivately(deps, inv, costMessage(report, { prices: deps.config.prices, now: deps.now() }));
+  } catch (err) {
+    const text = err instanceof AwsActionError ? err.message : `Could not measure ${snapshotId}: ${(err as Error).message}`;
+    await replyPrivately(deps, inv, { text: `:x: ${text}` });
+  }
+}
+
+/** The deletion card's line: exact when measured, "up to" with the reason when not. */
+export async function freedLine(deps: Deps, region: string, snapshotId: string): Promise<{ text: string; usd?: number; measured: boolean }> {
+  try {
+    const r = await within(measureSnapshot(deps, region, snapshotId), 10_000, 'the EBS direct APIs');
+    if (!r.measured) return { text: `Frees up to the snapshot's full size (not measured: ${r.why}).`, usd: r.upToUsd, measured: false };
+    const kept = r.cost.keptBy.map((k) => `${k.id} still uses ${formatBytes(k.bytes)} of its blocks`).join('; ');
+    return {
+      text: `Really frees ${formatBytes(r.cost.freedBytes)} (${formatUsd(r.freedUsd)}/month) of the ${formatBytes(r.cost.ownBytes)} it stores itself${kept ? `; ${kept}` : ''} (EBS direct APIs).`,
+      usd: r.freedUsd,
+      measured: true,
+    };
+  } catch (err) {
+    return { text: `What it really frees could not be measured (${(err as Error).message}); the figure above is an upper bound.`, measured: false };
+  }
+}

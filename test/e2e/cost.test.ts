@@ -1,0 +1,79 @@
+// What deleting really frees, end to end: the seeds' incremental example (A holds 10 GiB, B the 4 GiB that changed,
+// C the 2 GiB added) served by the sandbox's EBS direct APIs, asked through /snapshot cost and a deletion card.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buttonsOf, textOf } from '../../src/sandbox/slack/webapi.js';
+import { APPROVAL_CHANNEL, REQUESTER, startTestBot, type TestBot } from '../support/bot.js';
+
+const R = 'us-east-1';
+const GIB = 2048; // 512 KiB blocks
+let t: TestBot;
+const ids: Record<'A' | 'B' | 'C', string> = { A: '', B: '', C: '' };
+
+beforeAll(async () => {
+  t = await startTestBot({ env: { BURST_LIMIT: '0' } });
+  const vol = t.ec2.state.addVolume(R, { sizeGiB: 20, tags: { Name: 'incremental' } });
+  const day = 86_400_000;
+  const at = (d: number) => new Date(Date.now() - d * day);
+  const snap = (d: number) => t.ec2.state.addSnapshot(R, { volumeId: vol.id, volumeSizeGiB: 20, startTime: at(d), fullSizeBytes: (10 + (d < 3 ? 2 : 0)) * 2 ** 30 });
+  ids.A = snap(3).id;
+  ids.B = snap(2).id;
+  ids.C = snap(1).id;
+  t.ec2.ebs.setContent(ids.A, [{ start: 0, end: 10 * GIB, version: 'a' }]);
+  t.ec2.ebs.setContent(ids.B, [
+    { start: 0, end: 4 * GIB, version: 'b' },
+    { start: 4 * GIB, end: 10 * GIB, version: 'a' },
+  ]);
+  t.ec2.ebs.setContent(ids.C, [
+    { start: 0, end: 4 * GIB, version: 'b' },
+    { start: 4 * GIB, end: 10 * GIB, version: 'a' },
+    { start: 10 * GIB, end: 12 * GIB, version: 'c' },
+  ]);
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** The private answer about `id` (it names the snapshot first), posted after the command. */
+const costOf = async (id: string) => {
+  const mark = t.slack.messages.length;
+  await t.command('/snapshot', `cost ${id}`);
+  return textOf(
+    await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.ephemeralFor === REQUESTER && m.text.startsWith(`*${id}*`), 15_000, `the cost of ${id}`),
+  );
+};
+
+describe('/snapshot cost', () => {
+  it('A frees only what B overwrote, B frees nothing while C uses it, C frees what it added', async () => {
+    const a = await costOf(ids.A);
+    expect(a).toMatch(/Deleting it frees 4 GiB\*, \$0\.21\/month/);
+    expect(a).toContain(`${ids.B} still uses 6 GiB of its blocks`);
+    const b = await costOf(ids.B);
+    expect(b).toMatch(/Deleting it frees 0 B\*/);
+    expect(b).toContain(`${ids.C} still uses 4 GiB of its blocks`);
+    const c = await costOf(ids.C);
+    expect(c).toMatch(/Deleting it frees 2 GiB\*, \$0\.11\/month/);
+    expect(c).toMatch(/No later snapshot uses its blocks/);
+  });
+
+  it('measures each pair once: asked again, it makes no direct-API call', async () => {
+    const before = t.ec2.calls.filter((x) => x.action.startsWith('ebs:')).length;
+    const again = await costOf(ids.A);
+    expect(again).toMatch(/frees 4 GiB/);
+    expect(again).toMatch(/block maps never change/);
+    expect(t.ec2.calls.filter((x) => x.action.startsWith('ebs:')).length).toBe(before);
+  });
+
+  it('explains what it cannot measure: an archived snapshot', async () => {
+    const archived = t.ec2.state.addSnapshot(R, { volumeSizeGiB: 8, storageTier: 'archive' });
+    expect(await costOf(archived.id)).toMatch(/archive tier, where a snapshot is stored in full/);
+  });
+});
+
+describe('deletion cards', () => {
+  it('say what the deletion really frees', async () => {
+    await t.command('/snapshot', `delete ${ids.B} --reason superseded`);
+    const card = await t.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(ids.B) && buttonsOf(m).length === 2, 15_000, 'the card');
+    expect(textOf(card)).toMatch(/Really frees 0 B \(\$0\.00\/month\) of the 4 GiB it stores itself; snap-[0-9a-f]+ still uses 4 GiB of its blocks/);
+    expect(textOf(card)).not.toMatch(/saving is an upper bound/);
+  });
+});
