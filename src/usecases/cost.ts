@@ -4,6 +4,7 @@
 import { AwsActionError } from '../aws/errors.js';
 import { edgeKey, formatBytes, snapshotCost, type EdgeDiff, type Lineage, type SnapshotCost } from '../core/blocks.js';
 import { BYTES_PER_GB, formatUsd, snapshotMonthlyUsd } from '../core/cost.js';
+import type { Finding } from '../core/staleness/types.js';
 import type { Snapshot } from '../core/types.js';
 import { costMessage } from '../slack/views/cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
@@ -160,4 +161,25 @@ export async function freedLine(deps: Deps, region: string, snapshotId: string):
   } catch (err) {
     return { text: `What it really frees could not be measured (${(err as Error).message}); the figure above is an upper bound.`, measured: false };
   }
+}
+
+/** How many of the digest's snapshot candidates are measured per run, and the direct-API pages that may take. */
+export const DIGEST_MEASURED_ITEMS = 15;
+export const DIGEST_CALL_BUDGET = 1_500;
+
+/**
+ * The digest's largest snapshot candidates, measured (cached pairs cost nothing), within a per-run call budget:
+ * each gets what deleting it alone really frees. What is not measured keeps its "up to".
+ */
+export async function measureFindings(deps: Deps, findings: readonly Finding[]): Promise<number> {
+  const start = deps.ebs.calls;
+  let measured = 0;
+  for (const f of findings.filter((x) => x.kind === 'snapshot' && x.deletable).slice(0, DIGEST_MEASURED_ITEMS)) {
+    if (deps.ebs.calls - start >= DIGEST_CALL_BUDGET) break;
+    const r = await within(measureSnapshot(deps, f.region, f.id), 10_000, 'the EBS direct APIs').catch(() => undefined);
+    if (!r?.measured) continue;
+    f.measured = { freedBytes: r.cost.freedBytes, usd: r.freedUsd, at: r.measuredAt.toISOString() };
+    measured++;
+  }
+  return measured;
 }

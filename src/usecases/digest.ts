@@ -22,6 +22,7 @@ import type { Finding } from '../core/staleness/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { ShareRepository, Store } from '../store/index.js';
 import { RegionShareCheck, type ShareCheckReport } from './shares.js';
+import { measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 
 const REGION_CONCURRENCY = 4;
@@ -286,6 +287,8 @@ export async function buildDigest(
 
 /** Posts the digest in `channel`, with the full list as CSV in its thread when not everything fits. */
 export async function postDigest(deps: Deps, channel: string, result: DigestResult): Promise<void> {
+  // The largest snapshot candidates get what deleting them really frees (EBS direct APIs, within a budget).
+  await measureFindings(deps, result.summary.findings).catch((err) => deps.log.warn({ err }, 'measuring digest candidates failed'));
   const day = deps.now().toISOString().slice(0, 10);
   const csvName = `snapbot-digest-${day}.csv`;
   const msg = digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks });

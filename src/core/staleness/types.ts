@@ -113,4 +113,6 @@ export interface Finding {
   snapshotIds?: string[];
   /** Something to know before deleting (archive-tier early-deletion charge). */
   warning?: string;
+  /** Measured with the EBS direct APIs: what deleting it alone really frees (monthlyUsd stays the upper bound). */
+  measured?: { freedBytes: number; usd: number; at: string };
 }

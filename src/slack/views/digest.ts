@@ -1,5 +1,6 @@
 // The cost-cleanup digest as a Slack message, an owner's reminder, plain text for the terminal, and CSV.
 // Pure functions of a DigestSummary (src/core/digest.ts); Slack's limits come from ./blockkit.ts.
+import { formatBytes } from '../../core/blocks.js';
 import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../core/cost.js';
 import { compareFindings, savingUsd, type AgeBucketTotal, type DigestSummary } from '../../core/digest.js';
 import type { Finding } from '../../core/staleness/types.js';
@@ -312,6 +313,7 @@ function facts(f: Finding, owner: ((id: string) => string) | undefined, emphasis
   // The same number and label as the deletion card: the data stored when EC2 said, else the volume's size.
   const size = f.sizeBasis ? `${formatGiB(f.sizeGiB)} ${f.sizeBasis}` : formatGiB(f.sizeGiB);
   const out = [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, size, formatMonthlyUsd(f.monthlyUsd)];
+  if (f.measured) out.push(emphasise(`really frees ${formatBytes(f.measured.freedBytes)} (${formatUsd(f.measured.usd)}/month, measured)`));
   if (f.tier === 'archive') out.push('archive tier');
   if (owner && f.ownerUserId) out.push(`owner ${owner(f.ownerUserId)}`);
   if (f.managedBy) out.push(emphasise(`managed by ${f.managedBy}`));
