@@ -1,16 +1,17 @@
 // `npm run bench`: snapbot's performance figures, one JSON object per line on stdout (progress goes to stderr).
 // Starts and stops everything it needs: DynamoDB Local, the sandbox EC2, a fake Slack Web API. Loopback only.
-// `npm run bench -- ack digest` runs only the named parts (ack, digest, approvals, load).
+// `npm run bench -- ack digest` runs only the named parts (ack, digest, approvals, load, cost).
 import { cpus, loadavg } from 'node:os';
 import { startDynamoDbLocal } from '../src/sandbox/dynamodb-local.js';
 import { runAckBench } from './ack.js';
 import { runApprovalsBench } from './approvals.js';
+import { runCostBench } from './cost.js';
 import { compileForBench, defaultRuntime, emit, isolateAwsEnvironment, note, round } from './common.js';
 import { runDigestBench } from './digest.js';
 import { runDigestQualityBench } from './digest-quality.js';
 import { runLoadBench } from './load.js';
 
-const PARTS = ['ack', 'digest', 'approvals', 'load'] as const;
+const PARTS = ['ack', 'digest', 'approvals', 'load', 'cost'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(argv: string[]): Promise<void> {
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
       await runDigestBench();
     }
     if (parts.has('approvals')) await runApprovalsBench({ dynamodbEndpoint: dynamo.endpoint });
+    if (parts.has('cost')) await runCostBench({ dynamodbEndpoint: dynamo.endpoint });
     if (parts.has('load')) await runLoadBench({ dynamodbEndpoint: dynamo.endpoint });
   } finally {
     await dynamo.stop();
