@@ -81,6 +81,10 @@ export class SandboxEbs {
       const first = firstId ? this.snapshot(req.region, firstId) : undefined;
       const a = first ? this.content(req.region, first) : [];
       const b = this.content(req.region, second);
+      // Snapshots of different lineages share no block versions; AWS refuses to compare them.
+      if (first && a.length && b.length && !a.some((x) => b.some((y) => y.version === x.version))) {
+        throw invalid(`The snapshots ${first} and ${second} are not of the same lineage.`, 'UNRELATED_SNAPSHOTS');
+      }
       const changed: { BlockIndex: number; FirstBlockToken?: string; SecondBlockToken?: string }[] = [];
       let next: number | undefined;
       for (const [start, end, va, vb] of differences(a, b)) {
@@ -139,6 +143,7 @@ export class SandboxEbs {
     const known = this.contents.get(snap.id);
     if (known) return known;
     const r = this.state.region(region);
+    const copy = snap.volumeId === 'vol-ffffffff';
     const sameVolume = [...r.snapshots.values()]
       .filter((s) => s.volumeId === snap.volumeId && s.ownerId === this.state.accountId)
       .sort((a, b) => a.startMs - b.startMs || a.seq - b.seq);
@@ -149,9 +154,9 @@ export class SandboxEbs {
     let current: Segment[] =
       source && source.id !== snap.id && this.state.snapshotState(source) === 'completed' && source.storageTier === 'standard'
         ? this.content(region, source)
-        : [{ start: 0, end: Math.max(1, Math.floor(blocks * (0.25 + (hash(snap.volumeId) % 20) / 100))), version: `${snap.volumeId}:base` }];
-    // A copy (no source volume) is a full snapshot of its own.
-    const lineage = snap.volumeId === 'vol-ffffffff' ? [snap] : sameVolume;
+        : [{ start: 0, end: Math.max(1, Math.floor(blocks * (0.25 + (hash(snap.volumeId) % 20) / 100))), version: `${copy ? snap.id : snap.volumeId}:base` }];
+    // A copy (no source volume) is a full snapshot of its own lineage.
+    const lineage = copy ? [snap] : sameVolume;
     for (const s of lineage) {
       if (this.contents.has(s.id)) {
         current = this.contents.get(s.id)!;

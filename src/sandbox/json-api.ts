@@ -25,6 +25,6 @@ export function jsonError(err: JsonApiError): { status: number; headers: Record<
   return {
     status: err.status,
     headers: { 'content-type': 'application/json', 'x-amzn-errortype': err.code },
-    body: JSON.stringify({ message: err.message, Message: err.message, Code: err.code }),
+    body: JSON.stringify({ message: err.message, Message: err.message, Code: err.code, ...((err as { reason?: string }).reason ? { Reason: (err as { reason?: string }).reason } : {}) }),
   };
 }

@@ -33,7 +33,7 @@ export async function measureSnapshot(deps: Deps, region: string, snapshotId: st
   const prices = deps.config.prices;
   const snapshot = await deps.ec2.getSnapshot(region, snapshotId);
   const upToUsd = snapshotMonthlyUsd(snapshot, prices);
-  const own = await deps.identity.accountId().catch(() => undefined);
+  const own = await within(deps.identity.accountId(), 4_000, 'STS').catch(() => undefined);
   if (own && snapshot.ownerId && snapshot.ownerId !== own) {
     return { measured: false, snapshot, why: `it belongs to account ${snapshot.ownerId}, which pays for it; deleting it is that account's call` };
   }
@@ -42,8 +42,10 @@ export async function measureSnapshot(deps: Deps, region: string, snapshotId: st
     return { measured: false, snapshot, why: 'it is in the archive tier, where a snapshot is stored in full: deleting it frees all of it (at the archive price)', upToUsd };
   }
 
-  const { parentId, childIds } = await neighbours(deps, region, snapshot);
   const budget = { left: COST_CALL_BUDGET, spent: 0, oldest: deps.now() };
+  const { parentId, childIds } = snapshot.volumeId
+    ? await neighbours(deps, region, snapshot)
+    : await neighboursWithoutVolume(deps, region, snapshot, budget);
   const edges = new Map<string, EdgeDiff>();
   const rootBlocks = new Map<string, EdgeDiff['childHas']>();
   try {
@@ -104,6 +106,51 @@ async function neighbours(deps: Deps, region: string, s: Snapshot): Promise<{ pa
     await deps.ec2.forEachOwnSnapshotPage(region, { volumeId: v.id }, (page) => first.push(...page.filter(usable)));
     first.sort(order);
     if (first[0] && first[0].id !== s.id && !childIds.includes(first[0].id)) childIds.push(first[0].id);
+  }
+  return { parentId, childIds };
+}
+
+/** How many earlier and later volume-less snapshots are tried as neighbours of one that has no volume. */
+const PROBES = 4;
+
+/**
+ * A snapshot made through the EBS direct APIs (StartSnapshot with a parent) or by CopySnapshot reports no volume,
+ * and EC2 does not say its parent. Its neighbours are found by asking: the nearest earlier and later volume-less
+ * snapshots whose changed blocks against it the direct APIs will list are its lineage (an unrelated one is refused).
+ */
+async function neighboursWithoutVolume(
+  deps: Deps,
+  region: string,
+  s: Snapshot,
+  budget: { left: number; spent: number; oldest: Date },
+): Promise<{ parentId?: string; childIds: string[] }> {
+  const others: { id: string; ms: number }[] = [];
+  await deps.ec2.forEachOwnSnapshotPage(region, {}, (page) => {
+    for (const x of page) {
+      if (!x.volumeId && x.id !== s.id && x.state === 'completed' && x.storageTier === 'standard') others.push({ id: x.id, ms: x.startTime.getTime() });
+    }
+  });
+  const at = s.startTime.getTime();
+  const earlier = others.filter((x) => x.ms < at || (x.ms === at && x.id < s.id)).sort((a, b) => b.ms - a.ms).slice(0, PROBES);
+  const later = others.filter((x) => x.ms > at || (x.ms === at && x.id > s.id)).sort((a, b) => a.ms - b.ms).slice(0, PROBES);
+  const related = async (first: string, second: string) => {
+    try {
+      await diff(deps, region, first, second, budget);
+      return true;
+    } catch (err) {
+      if (err instanceof BudgetSpent) throw err;
+      return false;
+    }
+  };
+  let parentId: string | undefined;
+  for (const e of earlier) if (await related(e.id, s.id)) {
+    parentId = e.id;
+    break;
+  }
+  const childIds: string[] = [];
+  for (const l of later) if (await related(s.id, l.id)) {
+    childIds.push(l.id);
+    break;
   }
   return { parentId, childIds };
 }

@@ -48,7 +48,7 @@ describe('/snapshot cost', () => {
     expect(a).toMatch(/Deleting it frees 4 GiB\*, \$0\.21\/month/);
     expect(a).toContain(`${ids.B} still uses 6 GiB of its blocks`);
     const b = await costOf(ids.B);
-    expect(b).toMatch(/Deleting it frees 0 B\*/);
+    expect(b).toMatch(/Deleting it frees nothing \(0 B\)\*/);
     expect(b).toContain(`${ids.C} still uses 4 GiB of its blocks`);
     const c = await costOf(ids.C);
     expect(c).toMatch(/Deleting it frees 2 GiB\*, \$0\.11\/month/);
@@ -66,6 +66,20 @@ describe('/snapshot cost', () => {
   it('explains what it cannot measure: an archived snapshot', async () => {
     const archived = t.ec2.state.addSnapshot(R, { volumeSizeGiB: 8, storageTier: 'archive' });
     expect(await costOf(archived.id)).toMatch(/archive tier, where a snapshot is stored in full/);
+  });
+});
+
+describe('snapshots made through the direct APIs (no volume, parent not in EC2)', () => {
+  it('finds the lineage by asking which neighbours the direct APIs relate, and prices each exactly', async () => {
+    const day = 86_400_000;
+    const make = (d: number) => t.ec2.state.addSnapshot(R, { volumeSizeGiB: 20, startTime: new Date(Date.now() - d * day) });
+    const [a, b, c] = [make(30), make(29), make(28)].map((x) => x.id);
+    t.ec2.ebs.setContent(a, [{ start: 0, end: 10 * GIB, version: 'pa' }]);
+    t.ec2.ebs.setContent(b, [{ start: 0, end: 4 * GIB, version: 'pb' }, { start: 4 * GIB, end: 10 * GIB, version: 'pa' }]);
+    t.ec2.ebs.setContent(c, [{ start: 0, end: 4 * GIB, version: 'pb' }, { start: 4 * GIB, end: 10 * GIB, version: 'pa' }, { start: 10 * GIB, end: 12 * GIB, version: 'pc' }]);
+    expect(await costOf(a)).toMatch(/frees 4 GiB\*/);
+    expect(await costOf(b)).toMatch(/frees nothing \(0 B\)/);
+    expect(await costOf(c)).toMatch(/frees 2 GiB\*/);
   });
 });
 

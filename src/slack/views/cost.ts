@@ -17,7 +17,9 @@ export function costMessage(r: CostReport, o: { prices: Prices; now: Date }): Me
   const full = s!.fullSizeBytes !== undefined ? `${formatBytes(s!.fullSizeBytes)} in full` : `${formatGiB(s!.volumeSizeGiB)} volume`;
   const lines = [
     `${title} — ${full}; it stores ${formatBytes(r.cost.ownBytes)} of blocks itself (the rest it shares with ${r.parentId ?? 'no earlier snapshot'}).`,
-    `*Deleting it frees ${formatBytes(r.cost.freedBytes)}*, ${formatUsd(r.freedUsd)}/month.`,
+    r.cost.freedBytes === 0
+      ? `*Deleting it frees nothing (0 B)*, $0.00/month: every block it stores is still used by a later snapshot.`
+      : `*Deleting it frees ${formatBytes(r.cost.freedBytes)}*, ${formatUsd(r.freedUsd)}/month.`,
     ...r.cost.keptBy.map((k) => `• ${k.id} still uses ${formatBytes(k.bytes)} of its blocks, so those stay (and stay billed).`),
     ...(r.childIds.length === 0 ? ['• No later snapshot uses its blocks.'] : []),
   ];
