@@ -154,7 +154,7 @@ export class SandboxEbs {
     let current: Segment[] =
       source && source.id !== snap.id && this.state.snapshotState(source) === 'completed' && source.storageTier === 'standard'
         ? this.content(region, source)
-        : [{ start: 0, end: Math.max(1, Math.floor(blocks * (0.25 + (hash(snap.volumeId) % 20) / 100))), version: `${copy ? snap.id : snap.volumeId}:base` }];
+        : [{ start: 0, end: Math.max(1, baseBlocks(copy ? snap : (sameVolume[0] ?? snap), blocks)), version: `${copy ? snap.id : snap.volumeId}:base` }];
     // A copy (no source volume) is a full snapshot of its own lineage.
     const lineage = copy ? [snap] : sameVolume;
     for (const s of lineage) {
@@ -162,15 +162,22 @@ export class SandboxEbs {
         current = this.contents.get(s.id)!;
         continue;
       }
-      // Between backups a volume rewrites a few per cent of its blocks, now and then growing its written area.
+      // Between backups a volume rewrites a few per cent of its blocks: mostly what it holds, now and then beyond.
       const h = hash(s.id);
       const len = Math.max(1, Math.floor(blocks * (0.01 + (h % 4) / 100)));
-      const start = h % Math.max(1, blocks - len);
+      const written = current.length ? current[current.length - 1].end : blocks;
+      const start = h % Math.max(1, Math.min(blocks, written + len) - len);
       current = overwrite(current, start, start + len, `${s.id}:w`);
       this.contents.set(s.id, current);
     }
     return this.contents.get(snap.id) ?? current;
   }
+}
+
+/** A lineage's first snapshot holds what EC2 says it does (FullSnapshotSizeInBytes), else a quarter to under half. */
+function baseBlocks(first: SnapshotRecord, blocks: number): number {
+  if (first.fullSizeBytes !== undefined) return Math.min(blocks, Math.ceil(first.fullSizeBytes / BLOCK_BYTES));
+  return Math.floor(blocks * (0.25 + (hash(first.volumeId) % 20) / 100));
 }
 
 /** Stretches [start, end) where two contents differ, with the version on each side (undefined: no data there). */

@@ -80,6 +80,7 @@ export function demoHints(): Hint[] {
     { label: 'A snapshot that asks for its own deletion in a week', command: `/snapshot ${DEMO.volumes.webData} --expires-in 7d before the schema migration` },
     { label: 'What the Recycle Bin holds (deletions here can be undone for 7 days)', command: '/snapshot recycle-bin' },
     { label: 'Lock a snapshot against deletion for 30 days', command: `/snapshot lock ${S.webDataQuarterly} --days 30` },
+    { label: 'What deleting a snapshot really frees (its blocks no other snapshot uses)', command: `/snapshot cost ${S.webRootBeforeUpgrade}` },
   ];
 }
 

@@ -16,7 +16,9 @@ export function costMessage(r: CostReport, o: { prices: Prices; now: Date }): Me
   }
   const full = s!.fullSizeBytes !== undefined ? `${formatBytes(s!.fullSizeBytes)} in full` : `${formatGiB(s!.volumeSizeGiB)} volume`;
   const lines = [
-    `${title} — ${full}; it stores ${formatBytes(r.cost.ownBytes)} of blocks itself (the rest it shares with ${r.parentId ?? 'no earlier snapshot'}).`,
+    r.parentId
+      ? `${title} — ${full}; it stores ${formatBytes(r.cost.ownBytes)} of blocks itself and refers to ${r.parentId} for the rest.`
+      : `${title} — ${full}; the first of its lineage, it stores all ${formatBytes(r.cost.ownBytes)} of its blocks itself.`,
     r.cost.freedBytes === 0
       ? `*Deleting it frees nothing (0 B)*, $0.00/month: every block it stores is still used by a later snapshot.`
       : `*Deleting it frees ${formatBytes(r.cost.freedBytes)}*, ${formatUsd(r.freedUsd)}/month.`,
