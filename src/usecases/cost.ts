@@ -57,7 +57,9 @@ export async function measureSnapshot(deps: Deps, region: string, snapshotId: st
     const why =
       err instanceof BudgetSpent
         ? `measuring it would take more than ${COST_CALL_BUDGET} EBS direct API calls (each billed)`
-        : `the EBS direct APIs answered: ${(err as Error).message}`;
+        : err instanceof AwsActionError && err.kind === 'not-permitted' && snapshot.encrypted
+          ? `it is encrypted${snapshot.kmsKeyId ? ` with ${snapshot.kmsKeyId}` : ''}, and the EBS direct APIs need snapbot's role to be allowed to use that key (kms:Decrypt) as well as ${err.iamAction ?? 'the ebs: actions'}`
+          : `the EBS direct APIs answered: ${(err as Error).message}`;
     return { measured: false, snapshot, why, upToUsd };
   }
   const parentOf = new Map<string, string | undefined>([[snapshot.id, parentId], ...childIds.map((c) => [c, snapshot.id] as [string, string])]);
