@@ -126,7 +126,8 @@ export function recycleBinMessage(
     return `• ${what}${i.description ? ` — ${i.description.slice(0, 80)}` : ''}: ${deleted}${until} · \`/${i.kind === 'snapshot' ? 'snapshot' : 'ami'} undelete ${i.id}\``;
   });
   const head = items.length ? `The Recycle Bin in ${o.region} holds ${items.length} item(s):` : `The Recycle Bin in ${o.region} is empty.`;
-  const text = [head, ...itemLines, '', '*Retention rules*', ...ruleLines].join('\n');
+  // The notification text puts the (few) rules before the (many) items, so a cut never drops the rules.
+  const text = [head, ...ruleLines.map((l) => `Rule: ${l.replace(/^• /, '')}`), ...itemLines].join('\n');
   const blocks: KnownBlock[] = [section(truncateLines([head, ...itemLines].join('\n'), 2900)), section(truncateLines(['*Retention rules*', ...ruleLines].join('\n'), 2900))];
   return { text: text.slice(0, 39_000), blocks };
 }
