@@ -367,6 +367,14 @@ export class Ec2Gateway {
     });
   }
 
+  /** Whether this account owns the snapshot (EC2's own "self"), rather than seeing it shared or public. */
+  async ownsSnapshot(region: string, snapshotId: string): Promise<boolean> {
+    return this.call({ action: 'DescribeSnapshots', region, resourceId: snapshotId }, async (c) => {
+      const out = await c.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId], OwnerIds: ['self'] }));
+      return (out.Snapshots ?? []).length > 0;
+    });
+  }
+
   /** This account's snapshots, one page (of 1000) at a time, so a large account never sits in memory twice. */
   async forEachOwnSnapshotPage(
     region: string,

@@ -33,8 +33,9 @@ export async function measureSnapshot(deps: Deps, region: string, snapshotId: st
   const prices = deps.config.prices;
   const snapshot = await deps.ec2.getSnapshot(region, snapshotId);
   const upToUsd = snapshotMonthlyUsd(snapshot, prices);
-  const own = await within(deps.identity.accountId(), 4_000, 'STS').catch(() => undefined);
-  if (own && snapshot.ownerId && snapshot.ownerId !== own) {
+  // EC2's own "self" says whose it is (no STS needed, and never a different view of the account than EC2's).
+  const owned = await deps.ec2.ownsSnapshot(region, snapshotId).catch(() => true);
+  if (!owned) {
     return { measured: false, snapshot, why: `it belongs to account ${snapshot.ownerId}, which pays for it; deleting it is that account's call` };
   }
   if (snapshot.state !== 'completed') return { measured: false, snapshot, why: `it is ${snapshot.state}: only a completed snapshot's blocks can be read`, upToUsd };

@@ -63,9 +63,11 @@ describe('/snapshot cost', () => {
     expect(t.ec2.calls.filter((x) => x.action.startsWith('ebs:')).length).toBe(before);
   });
 
-  it('explains what it cannot measure: an archived snapshot', async () => {
+  it('explains what it cannot measure: an archived snapshot, another account’s', async () => {
     const archived = t.ec2.state.addSnapshot(R, { volumeSizeGiB: 8, storageTier: 'archive' });
     expect(await costOf(archived.id)).toMatch(/archive tier, where a snapshot is stored in full/);
+    const theirs = t.ec2.state.addSnapshot(R, { volumeSizeGiB: 8, ownerId: '444455556666', sharedWith: [t.ec2.state.accountId] });
+    expect(await costOf(theirs.id)).toMatch(/belongs to account 444455556666, which pays for it/);
   });
 });
 
