@@ -1,7 +1,8 @@
 # Production image: compiled JavaScript, production dependencies only, non-root, health-checked.
 # Sandbox mode is for laptops (npm ci && npm start); this image needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.
+# Node 22 (LTS): the AWS SDK releases after the first week of January 2027 need it; package.json still allows 20.
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +10,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./

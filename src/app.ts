@@ -9,6 +9,8 @@ import { EbsGateway } from './aws/ebs.js';
 import { Ec2Gateway } from './aws/ec2.js';
 import { RecycleBinGateway } from './aws/rbin.js';
 import { AccountIdentity } from './aws/sts.js';
+import type { Instrumentable } from './aws/regional.js';
+import { Metrics } from './metrics.js';
 import type { Config } from './config.js';
 import { ProgressTracker, operationLog } from './jobs/progress.js';
 import { startJobs, type Jobs } from './jobs/index.js';
@@ -52,10 +54,14 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   const log = opts.logger ?? pino({ level: config.logLevel, base: { app: 'snapbot' } });
   const now = opts.now ?? (() => new Date());
 
-  const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: opts.credentials });
-  const dlm = new DlmGateway({ endpoint: config.endpoints.dlm, credentials: opts.credentials });
-  const rbin = new RecycleBinGateway({ endpoint: config.endpoints.rbin, credentials: opts.credentials });
-  const ebs = new EbsGateway({ endpoint: config.endpoints.ebs, credentials: opts.credentials });
+  let tracking = () => 0;
+  const metrics = new Metrics({ operations: () => tracking() });
+  const instrument = (service: string) => (client: Instrumentable) =>
+    client.middlewareStack.add(metrics.awsMiddleware(service) as never, { step: 'initialize', name: 'snapbotMetrics' });
+  const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: opts.credentials, instrument: instrument('ec2') });
+  const dlm = new DlmGateway({ endpoint: config.endpoints.dlm, credentials: opts.credentials, instrument: instrument('dlm') });
+  const rbin = new RecycleBinGateway({ endpoint: config.endpoints.rbin, credentials: opts.credentials, instrument: instrument('rbin') });
+  const ebs = new EbsGateway({ endpoint: config.endpoints.ebs, credentials: opts.credentials, instrument: instrument('ebs') });
   const identity = new AccountIdentity(config.awsRegion, { endpoint: config.endpoints.sts, credentials: opts.credentials });
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, credentials: opts.credentials });
   const store: Store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable, now });
@@ -69,6 +75,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     timeoutMinutes: config.progress.timeoutMinutes,
     now,
   });
+  tracking = () => tracker.activeCount;
 
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
@@ -102,6 +109,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     tracker,
     store,
     log,
+    metrics,
     now,
     background(work) {
       const p = new Promise<void>((resolve) => {
@@ -134,6 +142,22 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     logger: slackLogger(log),
     customRoutes: [
       {
+        path: '/metrics',
+        method: ['GET'],
+        handler: (_req, res) => {
+          metrics.registry.metrics().then(
+            (body) => {
+              res.writeHead(200, { 'content-type': metrics.registry.contentType });
+              res.end(body);
+            },
+            (err: Error) => {
+              res.writeHead(500, { 'content-type': 'text/plain' });
+              res.end(err.message);
+            },
+          );
+        },
+      },
+      {
         path: '/healthz',
         method: ['GET'],
         handler: (_req, res) => {
@@ -158,6 +182,15 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     lastRequestAt = Date.now();
     await next();
   });
+  // The ack is the HTTP answer to Slack's POST: timed from the request's arrival to the answer's last byte.
+  const listen = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    if (req.method === 'POST' && req.url?.startsWith('/slack/events')) {
+      const started = performance.now();
+      res.once('finish', () => metrics.ackSeconds.observe((performance.now() - started) / 1000));
+    }
+    listen(req, res);
+  };
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });

@@ -57,6 +57,7 @@ import type { Image, Instance, RecycleBinItem, Sharing, Snapshot, SnapshotLock, 
 import { imageSnapshotIds } from '../core/types.js';
 import { AwsActionError, translateAwsError, type AwsCallContext } from './errors.js';
 import { toImage, toInstance, toLock, toSnapshot, toTagList, toVolume } from './mappers.js';
+import type { Instrumentable } from './regional.js';
 import { SDK_LOGGER } from './sdk-logger.js';
 
 export interface Ec2GatewayOptions {
@@ -65,6 +66,8 @@ export interface Ec2GatewayOptions {
   credentials?: AwsCredentialIdentity;
   /** SDK retry attempts (standard mode, exponential backoff with jitter). */
   maxAttempts?: number;
+  /** Called once per new client (metrics add their middleware here). */
+  instrument?: (client: Instrumentable) => void;
 }
 
 export type BlockPublicAccessState = 'unblocked' | 'block-all-sharing' | 'block-new-sharing' | 'unknown';
@@ -115,6 +118,7 @@ export class Ec2Gateway {
         },
         { step: 'initialize', name: 'snapbotCallCounter' },
       );
+      this.opts.instrument?.(c as unknown as Instrumentable);
       this.clients.set(region, c);
     }
     return c;

@@ -7,6 +7,13 @@ import { SDK_LOGGER } from './sdk-logger.js';
 export interface RegionalOptions {
   endpoint?: string;
   credentials?: AwsCredentialIdentity;
+  /** Called once per new client (metrics add their middleware here). */
+  instrument?: (client: Instrumentable) => void;
+}
+
+/** What an SDK client offers to a middleware: its stack. */
+export interface Instrumentable {
+  middlewareStack: { add(middleware: never, options: { step: 'initialize'; name: string }): void };
 }
 
 export interface ClientConfig {
@@ -39,6 +46,7 @@ export class RegionalClients<C extends { destroy(): void }> {
         logger: SDK_LOGGER,
         requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
       });
+      this.opts.instrument?.(c as unknown as Instrumentable);
       this.clients.set(region, c);
     }
     return c;

@@ -136,6 +136,8 @@ export async function check(
     if (!taken.ok) verdict = burstRefusal(deps.config.access.burstLimit, taken.retryAt, deps.now());
   }
   const line = { user: inv.userId, channel: inv.channelId, command: name, resources, decision: verdict.decision };
+  deps.metrics.decisions.inc({ kind: act.type, name, decision: verdict.decision });
+  if (verdict.decision === 'refuse') deps.metrics.refusals.inc({ rule: verdict.rule });
   if (verdict.decision === 'refuse') {
     deps.log.info({ ...line, rule: verdict.rule, outcome: 'refused', standing: who.standing }, `refused ${name}: ${verdict.rule}`);
     await replyPrivately(deps, inv, { text: `:no_entry: Not allowed: ${verdict.message}` });

@@ -57,6 +57,7 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
       relatedIds,
       decideBy: approvalDeadline(deps.now(), deps.config.approvalTtlHours),
     });
+    deps.metrics.approvals.inc({ state: 'pending', action: action.type });
   } catch (err) {
     const text =
       err instanceof Refusal
@@ -255,6 +256,7 @@ export async function decide(
     if (!request) return privately(`:x: Request \`${click.requestId}\` does not exist.`);
     if (!(await mayDecideNow(deps, click, request))) return;
     request = await deps.store.approvals.decide(click.requestId, { decision: click.decision, by: click.userId, reason: click.reason, now: deps.now() });
+    deps.metrics.approvals.inc({ state: request.status, action: request.action.type });
   } catch (err) {
     if (err instanceof AlreadyDecidedError || err instanceof ExpiredError || err instanceof SelfDecisionError || err instanceof NotFoundError) {
       return privately(`:information_source: ${err.message} Nothing changed.`);
@@ -302,6 +304,7 @@ export async function withdrawRequest(deps: Deps, inv: Invocation, requestId: st
     });
     if (!allowed) return;
     request = await deps.store.approvals.withdraw(requestId, inv.userId, { now: deps.now() });
+    deps.metrics.approvals.inc({ state: 'withdrawn', action: request.action.type });
   } catch (err) {
     if (err instanceof AlreadyDecidedError || err instanceof ExpiredError || err instanceof NotRequesterError || err instanceof NotFoundError) {
       return replyPrivately(deps, inv, { text: `:information_source: ${err.message} Nothing changed.` });
@@ -328,6 +331,7 @@ export async function execute(deps: Deps, requestId: string, opts: { resume?: bo
     outcome = { ok: false, message: (err as Error).message };
   }
   const finished = await deps.store.approvals.finish(requestId, outcome, { now: deps.now() });
+  deps.metrics.approvals.inc({ state: finished.status, action: finished.action.type });
   await showOnRequest(deps, finished);
   await notifyRequester(deps, finished);
 }
@@ -400,6 +404,7 @@ async function notifyRequester(deps: Deps, r: ApprovalRequest): Promise<void> {
 export async function expireOverdue(deps: Deps): Promise<number> {
   const expired = await deps.store.approvals.expireDue(deps.now());
   for (const r of expired) {
+    deps.metrics.approvals.inc({ state: 'expired', action: r.action.type });
     await showOnRequest(deps, r);
     await notifyRequester(deps, r);
   }

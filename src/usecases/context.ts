@@ -6,6 +6,7 @@ import type { Ec2Gateway } from '../aws/ec2.js';
 import type { RecycleBinGateway } from '../aws/rbin.js';
 import type { AccountIdentity } from '../aws/sts.js';
 import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
 import { TAG, type Tags } from '../core/types.js';
 import type { ProgressTracker } from '../jobs/progress.js';
 import type { Message, PostedMessage, SlackOut } from '../slack/out.js';
@@ -26,6 +27,8 @@ export interface Deps {
   tracker: ProgressTracker;
   store: Store;
   log: Logger;
+  /** Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
   now: () => Date;
   /** Runs work after the ack, a few at a time in arrival order; a graceful shutdown waits for it. */
   background(work: () => Promise<void>): void;

@@ -316,10 +316,29 @@ export async function sendReminders(deps: Deps, findings: Finding[]): Promise<nu
   return sent;
 }
 
+/** buildDigest for the bot, timed and counted on /metrics. */
+async function digestNow(deps: Deps): Promise<DigestResult> {
+  const stop = deps.metrics.digestSeconds.startTimer();
+  const result = await buildDigest({ config: deps.config, ec2: deps.ec2, dlm: deps.dlm, store: deps.store, now: deps.now() });
+  stop();
+  const s = result.summary;
+  for (const [section, n] of [
+    ['exposures', s.exposures.length],
+    ['fast_restores', s.fastRestores.length],
+    ['cleanup', s.findings.length],
+    ['not_offered', s.notOffered.length],
+    ['archive', s.archiveSuggestions.length],
+    ['backup_gaps', s.backupGaps.length],
+  ] as const) {
+    deps.metrics.digestFindings.set({ section }, n);
+  }
+  return result;
+}
+
 /** `/snapshot digest`: the digest in the asking channel, now. */
 export async function postDigestHere(deps: Deps, inv: Invocation): Promise<void> {
   try {
-    const result = await buildDigest({ config: deps.config, ec2: deps.ec2, dlm: deps.dlm, store: deps.store, now: deps.now() });
+    const result = await digestNow(deps);
     await postDigest(deps, inv.channelId, result);
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: The digest could not be built: ${(err as Error).message}` });
@@ -328,7 +347,7 @@ export async function postDigestHere(deps: Deps, inv: Invocation): Promise<void>
 
 /** The scheduled run: DIGEST_CHANNEL plus owners' reminders. The caller holds the run's lease. */
 export async function runScheduledDigest(deps: Deps): Promise<void> {
-  const result = await buildDigest({ config: deps.config, ec2: deps.ec2, dlm: deps.dlm, store: deps.store, now: deps.now() });
+  const result = await digestNow(deps);
   await postDigest(deps, deps.config.digestChannel, result);
   await sendReminders(deps, result.findings);
 }

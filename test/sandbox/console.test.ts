@@ -75,6 +75,16 @@ afterAll(async () => {
 });
 
 describe('the sandbox started as npm start starts it', () => {
+  it('serves the bot’s /metrics on the console port, with snapbot_ series after a command', async () => {
+    await post('/api/command', { user: SAM, channel: DEVOPS, text: '/snapshot schedules' });
+    await new Promise((r) => setTimeout(r, 500));
+    const res = await fetch(`${sb.consoleUrl}/metrics`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toMatch(/snapbot_decisions_total\{kind="command",name="snapshot.schedules",decision="allow"\} \d+/);
+    expect(body).toMatch(/snapbot_ack_seconds_count \d+/);
+  });
+
   it('answers /healthz on the console port with the bot’s own health', async () => {
     const res = await fetch(`${sb.consoleUrl}/healthz`);
     expect(res.status).toBe(200);

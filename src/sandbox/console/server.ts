@@ -163,7 +163,7 @@ export class SandboxConsole {
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && PUBLIC_FILES[path]) return this.serveFile(res, ...PUBLIC_FILES[path]);
-    if (method === 'GET' && path === '/healthz') return this.forwardHealth(res);
+    if (method === 'GET' && (path === '/healthz' || path === '/metrics')) return this.forwardGet(path, res);
     if (method === 'POST' && path === '/slack/events') return this.forwardEvents(req, res);
     if (method === 'POST' && path.startsWith('/response/')) return this.responseUrl(path.slice('/response/'.length), req, res);
     if (method === 'GET' && path === '/api/events') return this.events(req, res);
@@ -193,10 +193,10 @@ export class SandboxConsole {
     res.end(content);
   }
 
-  /** The contract's GET /healthz on PORT: the bot's own answer. */
-  private async forwardHealth(res: ServerResponse): Promise<void> {
+  /** The contract's GET /healthz and GET /metrics on PORT: the bot's own answers. */
+  private async forwardGet(path: '/healthz' | '/metrics', res: ServerResponse): Promise<void> {
     try {
-      const r = await fetch(`${this.opts.botUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+      const r = await fetch(`${this.opts.botUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
       res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
       res.end(await r.text());
     } catch (err) {

@@ -1,0 +1,35 @@
+// `docker build` cannot run here, so the Dockerfile is read: Node 22 in both stages, production dependencies only,
+// compiled JavaScript, a non-root user, a health check on /healthz, SIGTERM to stop.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const dockerfile = readFileSync('Dockerfile', 'utf8');
+const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)/gm)].map((m) => ({ image: m[1], name: m[2] }));
+
+describe('Dockerfile', () => {
+  it('builds and runs on Node 22 LTS, in two stages', () => {
+    expect(stages).toEqual([
+      { image: 'node:22-bookworm-slim', name: 'build' },
+      { image: 'node:22-bookworm-slim', name: 'runtime' },
+    ]);
+  });
+
+  it('runs the compiled bot with production dependencies only, as a non-root user', () => {
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/npm ci --omit=dev/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(runtime).not.toMatch(/COPY src|tsx/);
+  });
+
+  it('checks its health on /healthz and stops on SIGTERM', () => {
+    expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
+    expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
+  });
+
+  it('still lets package.json run on the Node of this machine', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20');
+  });
+});
