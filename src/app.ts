@@ -1,7 +1,7 @@
 // Composes everything: config → clients → stores → listeners → jobs. The only module that knows them all.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { App, HTTPReceiver } from '@slack/bolt';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import pino, { type Logger } from 'pino';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { DlmGateway } from './aws/dlm.js';
@@ -136,37 +136,45 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     },
   };
 
-  const receiver = new HTTPReceiver({
-    signingSecret: config.slack.signingSecret,
-    endpoints: '/slack/events',
-    logger: slackLogger(log),
-    customRoutes: [
-      {
-        path: '/metrics',
-        method: ['GET'],
-        handler: (_req, res) => {
-          metrics.registry.metrics().then(
-            (body) => {
-              res.writeHead(200, { 'content-type': metrics.registry.contentType });
-              res.end(body);
-            },
-            (err: Error) => {
-              res.writeHead(500, { 'content-type': 'text/plain' });
-              res.end(err.message);
-            },
-          );
-        },
+  // GET /metrics and GET /healthz, served beside POST /slack/events (HTTP), or on their own (Socket Mode).
+  const routes: { path: string; handler: (req: IncomingMessage, res: ServerResponse) => void }[] = [
+    {
+      path: '/metrics',
+      handler: (_req, res) => {
+        metrics.registry.metrics().then(
+          (body) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+            res.end(body);
+          },
+          (err: Error) => {
+            res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end(err.message);
+          },
+        );
       },
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: (_req, res) => {
-          res.writeHead(stopping ? 503 : 200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: !stopping, mode: config.mode, inFlight: inFlight.size, tracking: tracker.activeCount }));
-        },
+    },
+    {
+      path: '/healthz',
+      handler: (_req, res) => {
+        res.writeHead(stopping ? 503 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: !stopping, mode: config.mode, transport: socketMode ? 'socket' : 'http', inFlight: inFlight.size, tracking: tracker.activeCount }));
       },
-    ],
-  });
+    },
+  ];
+  const socketMode = config.slack.appToken !== undefined;
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken!,
+        logger: slackLogger(log),
+        // apps.connections.open goes where every other Web API call goes (SLACK_API_URL in tests and the sandbox).
+        installerOptions: { clientOptions: config.slack.apiUrl ? { slackApiUrl: out.client.slackApiUrl } : {} },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret,
+        endpoints: '/slack/events',
+        logger: slackLogger(log),
+        customRoutes: routes.map((r) => ({ path: r.path, method: ['GET'], handler: r.handler })),
+      });
   const app = new App({
     receiver,
     // A single-workspace bot: the token is known, so no auth.test round trip is needed before the first ack.
@@ -182,15 +190,17 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     lastRequestAt = Date.now();
     await next();
   });
-  // The ack is the HTTP answer to Slack's POST: timed from the request's arrival to the answer's last byte.
-  const listen = receiver.requestListener;
-  receiver.requestListener = (req, res) => {
-    if (req.method === 'POST' && req.url?.startsWith('/slack/events')) {
-      const started = performance.now();
-      res.once('finish', () => metrics.ackSeconds.observe((performance.now() - started) / 1000));
-    }
-    listen(req, res);
-  };
+  if (receiver instanceof HTTPReceiver) {
+    // The ack is the HTTP answer to Slack's POST: timed from the request's arrival to the answer's last byte.
+    const listen = receiver.requestListener;
+    receiver.requestListener = (req, res) => {
+      if (req.method === 'POST' && req.url?.startsWith('/slack/events')) {
+        const started = performance.now();
+        res.once('finish', () => metrics.ackSeconds.observe((performance.now() - started) / 1000));
+      }
+      listen(req, res);
+    };
+  }
   app.error(async (err) => {
     log.error({ err }, 'unhandled error in a Slack listener');
   });
@@ -218,7 +228,25 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
           'OPERATORS is not set: every full member of the workspace may run the commands that change AWS (snapshot, copy, restore, create and launch AMIs, share, and ask for deletions); guests, outsiders and bots still may not. Set OPERATORS to user or user-group IDs to limit this.',
         );
       }
-      server = (await app.start(config.port)) as Server;
+      if (socketMode) {
+        // Socket Mode: Slack's requests come over the socket; PORT still serves /healthz and /metrics.
+        const health = createServer((req, res) => {
+          const route = req.method === 'GET' ? routes.find((r) => r.path === (req.url ?? '').split('?')[0]) : undefined;
+          if (route) route.handler(req, res);
+          else {
+            res.writeHead(404, { 'content-type': 'text/plain' });
+            res.end('Socket Mode: Slack reaches snapbot over its socket; this port serves GET /healthz and GET /metrics.\n');
+          }
+        });
+        await new Promise<void>((resolve, reject) => {
+          health.once('error', reject);
+          health.listen(config.port, () => resolve());
+        });
+        server = health;
+        await app.start();
+      } else {
+        server = (await app.start(config.port)) as Server;
+      }
       bot.port = (server.address() as AddressInfo).port;
       if (opts.jobs !== false) bot.jobs = startJobs(deps);
     },
@@ -230,6 +258,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       const deadline = new Promise((r) => setTimeout(r, 25_000).unref());
       await Promise.race([Promise.allSettled([...inFlight]), deadline]);
       await app.stop().catch(() => undefined);
+      if (socketMode) await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
       ec2.destroy();
       dlm.destroy();
       rbin.destroy();

@@ -6,7 +6,8 @@ export type Mode = 'production' | 'sandbox';
 
 export interface Config {
   mode: Mode;
-  slack: { botToken: string; signingSecret: string; apiUrl?: string };
+  /** appToken (SLACK_APP_TOKEN, xapp-…): connect through Socket Mode instead of receiving HTTP. */
+  slack: { botToken: string; signingSecret: string; apiUrl?: string; appToken?: string };
   port: number;
   awsRegion: string;
   regions: string[];
@@ -137,6 +138,13 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     bad('DLM_ROLE_NAME', dlmRoleName, 'an IAM role name (or path/name) such as AWSDataLifecycleManagerDefaultRole');
   }
   const apiUrl = url('SLACK_API_URL');
+  const appToken = nonEmpty(env.SLACK_APP_TOKEN);
+  if (appToken !== undefined && !/^xapp-[\w-]+$/.test(appToken)) {
+    bad('SLACK_APP_TOKEN', `${appToken.slice(0, 5)}…`, 'an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)');
+  }
+  if (appToken !== undefined && mode === 'sandbox') {
+    problems.push('SLACK_APP_TOKEN is set without SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: Socket Mode needs a real workspace; set those too, or unset SLACK_APP_TOKEN for the sandbox');
+  }
 
   const table = nonEmpty(env.DYNAMODB_TABLE) ?? 'snapbot';
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(table)) {
@@ -217,6 +225,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
       botToken: nonEmpty(env.SLACK_BOT_TOKEN) ?? '',
       signingSecret: nonEmpty(env.SLACK_SIGNING_SECRET) ?? '',
       apiUrl,
+      ...(appToken ? { appToken } : {}),
     },
     port,
     awsRegion,

@@ -71,6 +71,13 @@ describe('config', () => {
     expect(p.join('\n')).toMatch(/APPROVERS is missing/);
   });
 
+  it('SLACK_APP_TOKEN turns Socket Mode on; a malformed one, or one without a real workspace, is refused', () => {
+    expect(loadConfig({ ...PROD, SLACK_APP_TOKEN: 'xapp-1-A0-123-abc' }).slack.appToken).toBe('xapp-1-A0-123-abc');
+    expect(loadConfig(PROD).slack.appToken).toBeUndefined();
+    expect(() => loadConfig({ ...PROD, SLACK_APP_TOKEN: 'xoxb-wrong' })).toThrow(/SLACK_APP_TOKEN="xoxb-…" is not valid: an app-level token starting with xapp-/);
+    expect(() => loadConfig({ SLACK_APP_TOKEN: 'xapp-1-A0-123-abc' }, 'sandbox')).toThrow(/Socket Mode needs a real workspace/);
+  });
+
   it('endpoints are passed on only when set, AWS_ENDPOINT_URL_EC2 over AWS_ENDPOINT_URL', () => {
     expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL: 'http://localhost:4566' }).endpoints).toEqual({
       ec2: 'http://localhost:4566',

@@ -52,6 +52,8 @@ export class FakeSlack extends EventEmitter {
    * team_id for Slack Connect, deleted, is_bot). Anyone not listed is a full member of T0SANDBOX.
    */
   readonly users = new Map<string, Record<string, unknown>>();
+  /** Where apps.connections.open sends a Socket Mode client (a test's WebSocket stand-in); unset: not allowed. */
+  socketUrl?: () => string;
   private readonly faults: Fault[] = [];
   private readonly uploads = new Map<string, { name: string; title?: string; content: string }>();
   private seq = 0;
@@ -197,6 +199,8 @@ export class FakeSlack extends EventEmitter {
     switch (method) {
       case 'auth.test':
         return { ok: true, user_id: this.botUserId, bot_id: 'B0SNAPBOT', team_id: 'T0SANDBOX', user: 'snapbot' };
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl() } : { ok: false, error: 'not_allowed_token_type' };
       case 'chat.postMessage': {
         const channel = str('channel') ?? '';
         if (!channel) return { ok: false, error: 'channel_not_found' };
