@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'deploy/test/**/*.test.ts'],
     // One DynamoDB Local (Java) for the whole run; tests get its endpoint with inject('dynamodbEndpoint').
     globalSetup: ['test/support/global-setup.ts'],
     // DynamoDB Local and the sandbox EC2 are real servers; a slow shared machine needs room.
