@@ -89,167 +89,214 @@ function list(v: string | undefined): string[] {
     .filter(Boolean);
 }
 
+// ───────────────────────────── the environment, as one schema ─────────────────────────────
+// Each variable is one entry: how its text becomes a value, and — the issue's message — what is allowed. A failed
+// entry becomes "NAME="value" is not valid: <allowed>". Rules that join several variables (what production needs,
+// DIGEST_SCHEDULE in TZ) follow the schema.
+
+/** Absent and blank are the same: the default applies. */
+const text = () => z.preprocess((v) => nonEmpty(typeof v === 'string' ? v : undefined), z.string().optional());
+
+/** A number the check accepts, or the default; `allowed` is said when it is not. */
+function numberVar(fallback: number, check: (n: number) => boolean, allowed: string) {
+  return text().pipe(
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return fallback;
+        const n = Number(raw);
+        if (Number.isFinite(n) && check(n)) return n;
+        ctx.addIssue({ code: 'custom', message: allowed });
+        return z.NEVER;
+      }),
+  );
+}
+
+/** A value matching `re` (after `normalise`), or undefined when absent. */
+function patternVar(re: RegExp, allowed: string, normalise: (v: string) => string = (v) => v) {
+  return text().pipe(
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return undefined;
+        const v = normalise(raw);
+        if (re.test(v)) return v;
+        ctx.addIssue({ code: 'custom', message: allowed });
+        return z.NEVER;
+      }),
+  );
+}
+
+/** A comma list whose every item matches `re`; `allowed(item)` names the first that does not. */
+function listVar(re: RegExp, allowed: (item: string) => string, normalise: (v: string) => string = (v) => v) {
+  return z
+    .preprocess((v) => (typeof v === 'string' ? v : undefined), z.string().optional())
+    .transform((raw, ctx) => {
+      const items = list(raw).map(normalise);
+      const wrong = items.find((i) => !re.test(i));
+      if (wrong !== undefined) {
+        ctx.addIssue({ code: 'custom', message: allowed(wrong) });
+        return z.NEVER;
+      }
+      return items;
+    });
+}
+
+const urlVar = () =>
+  text().pipe(
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return undefined;
+        if (z.url().safeParse(raw).success && /^https?:\/\//.test(raw)) return raw;
+        ctx.addIssue({ code: 'custom', message: 'an http(s) URL such as http://localhost:4566' });
+        return z.NEVER;
+      }),
+  );
+
+const SLACK_ID = (what: string) => (i: string) => `${what}; "${i}" is not one`;
+
+/** The environment snapbot reads: every variable of the contract, one entry each. */
+export const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: text(),
+  SLACK_SIGNING_SECRET: text(),
+  SLACK_APP_TOKEN: patternVar(/^xapp-[\w-]+$/, 'an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)'),
+  SLACK_API_URL: urlVar(),
+  PORT: numberVar(3000, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a TCP port, 0–65535'),
+  AWS_REGION: patternVar(REGION, 'an AWS region name such as us-east-1'),
+  AWS_DEFAULT_REGION: text(),
+  REGIONS: listVar(REGION, (r) => `a comma list of AWS region names; "${r}" is not one`),
+  AWS_ENDPOINT_URL: urlVar(),
+  AWS_ENDPOINT_URL_EC2: urlVar(),
+  AWS_ENDPOINT_URL_DYNAMODB: urlVar(),
+  AWS_ENDPOINT_URL_DLM: urlVar(),
+  AWS_ENDPOINT_URL_RBIN: urlVar(),
+  AWS_ENDPOINT_URL_STS: urlVar(),
+  AWS_ENDPOINT_URL_EBS: urlVar(),
+  DLM_ROLE_NAME: patternVar(/^[\w+=,.@/-]{1,512}$/, 'an IAM role name (or path/name) such as AWSDataLifecycleManagerDefaultRole'),
+  DYNAMODB_TABLE: patternVar(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name: 3–255 letters, digits, "_", "-" or "."'),
+  APPROVAL_CHANNEL: patternVar(CHANNEL, 'a Slack channel ID such as C0123ABCD (not a #name)'),
+  DIGEST_CHANNEL: patternVar(CHANNEL, 'a Slack channel ID such as C0123ABCD (not a #name)'),
+  APPROVERS: listVar(APPROVER, SLACK_ID('Slack user IDs (U…/W…) or user-group IDs (S…)')),
+  SHARE_ALLOWED_ACCOUNTS: listVar(ACCOUNT, SLACK_ID('12-digit AWS account IDs')),
+  APPROVAL_TTL_HOURS: numberVar(24, (n) => n > 0 && n <= 24 * 30, 'a number of hours above 0, at most 720'),
+  STALE_AFTER_DAYS: numberVar(90, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days, 1–3650'),
+  KEEP_PER_VOLUME: numberVar(1, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number of snapshots, 1–1000'),
+  SNAPSHOT_PRICE_GB_MONTH: numberVar(0.05, (n) => n >= 0, 'a USD price per GB-month, 0 or more'),
+  ARCHIVE_PRICE_GB_MONTH: numberVar(0.0125, (n) => n >= 0, 'a USD price per GB-month, 0 or more'),
+  PROGRESS_POLL_SECONDS: numberVar(2, (n) => n > 0 && n <= 300, 'seconds between progress checks, above 0, at most 300'),
+  PROGRESS_TIMEOUT_MINUTES: numberVar(360, (n) => n > 0, 'minutes before progress tracking gives up, above 0'),
+  TZ: text().pipe(
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        const tz = raw ?? 'UTC';
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return tz;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'an IANA time zone such as UTC or Europe/Berlin' });
+          return z.NEVER;
+        }
+      }),
+  ),
+  DIGEST_SCHEDULE: text(),
+  OPERATORS: listVar(APPROVER, SLACK_ID('Slack user IDs (U…/W…) or user-group IDs (S…)')),
+  COMMAND_CHANNELS: listVar(CHANNEL, (c) => `Slack channel IDs such as C0123ABCD (not #names); "${c}" is not one`),
+  LAUNCH_INSTANCE_TYPES: listVar(INSTANCE_TYPE_GLOB, (t) => `a comma list of instance types or globs such as t3.*,m7g.large; "${t}" is not one`, (t) => t.toLowerCase()),
+  BURST_LIMIT: numberVar(20, (n) => Number.isInteger(n) && n >= 0 && n <= 10_000, 'a whole number of commands per 10 minutes, 0 (no limit) to 10000'),
+  LOG_LEVEL: patternVar(/^(fatal|error|warn|info|debug|trace|silent)$/, 'one of fatal, error, warn, info, debug, trace, silent'),
+});
+
+/** The environment once parsed: typed values, defaults applied. */
+export type ParsedEnv = z.infer<typeof EnvSchema>;
+
 /**
  * Reads and validates the environment once. `mode` lets the sandbox launcher, which supplies its own generated
  * credentials and channels, keep the sandbox's relaxed requirements.
  */
 export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
-  const problems: string[] = [];
-  const bad = (name: string, value: string | undefined, allowed: string) =>
-    problems.push(`${name}=${JSON.stringify(value ?? '')} is not valid: ${allowed}`);
+  const parsed = EnvSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        const raw = nonEmpty(env[name]) ?? env[name] ?? '';
+        // Secrets are not repeated in full, even in an error.
+        const shown = name === 'SLACK_APP_TOKEN' ? `${raw.slice(0, 5)}…` : raw;
+        return `${name}=${JSON.stringify(shown)} is not valid: ${i.message}`;
+      });
+  // What a bad variable leaves is its default, so the rules below still read something sensible.
+  const e: ParsedEnv = parsed.success ? parsed.data : EnvSchema.partial().parse(Object.fromEntries(Object.entries(env).filter(([k]) => !problems.some((p) => p.startsWith(`${k}=`)))) as never) as ParsedEnv;
 
-  const number = (name: string, fallback: number, check: (n: number) => boolean, allowed: string): number => {
-    const raw = nonEmpty(env[name]);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || !check(n)) {
-      bad(name, raw, allowed);
-      return fallback;
-    }
-    return n;
-  };
-
-  const port = number('PORT', 3000, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a TCP port, 0–65535');
-
-  const awsRegion = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1';
-  if (!REGION.test(awsRegion)) bad('AWS_REGION', awsRegion, 'an AWS region name such as us-east-1');
-
-  const regions = list(env.REGIONS);
-  for (const r of regions) if (!REGION.test(r)) bad('REGIONS', env.REGIONS, `a comma list of AWS region names; "${r}" is not one`);
-
-  const url = (name: string): string | undefined => {
-    const raw = nonEmpty(env[name]);
-    if (raw === undefined) return undefined;
-    if (!z.url().safeParse(raw).success || !/^https?:\/\//.test(raw)) {
-      bad(name, raw, 'an http(s) URL such as http://localhost:4566');
-      return undefined;
-    }
-    return raw;
-  };
-  const endpointAll = url('AWS_ENDPOINT_URL');
-  const ec2 = url('AWS_ENDPOINT_URL_EC2') ?? endpointAll;
-  const dynamodb = url('AWS_ENDPOINT_URL_DYNAMODB') ?? endpointAll;
-  const dlm = url('AWS_ENDPOINT_URL_DLM') ?? endpointAll;
-  const rbin = url('AWS_ENDPOINT_URL_RBIN') ?? endpointAll;
-  const sts = url('AWS_ENDPOINT_URL_STS') ?? endpointAll;
-  const ebs = url('AWS_ENDPOINT_URL_EBS') ?? endpointAll;
-  const dlmRoleName = nonEmpty(env.DLM_ROLE_NAME) ?? 'AWSDataLifecycleManagerDefaultRole';
-  if (!/^[\w+=,.@/-]{1,512}$/.test(dlmRoleName)) {
-    bad('DLM_ROLE_NAME', dlmRoleName, 'an IAM role name (or path/name) such as AWSDataLifecycleManagerDefaultRole');
-  }
-  const apiUrl = url('SLACK_API_URL');
-  const appToken = nonEmpty(env.SLACK_APP_TOKEN);
-  if (appToken !== undefined && !/^xapp-[\w-]+$/.test(appToken)) {
-    bad('SLACK_APP_TOKEN', `${appToken.slice(0, 5)}…`, 'an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)');
-  }
-  if (appToken !== undefined && mode === 'sandbox') {
-    problems.push('SLACK_APP_TOKEN is set without SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: Socket Mode needs a real workspace; set those too, or unset SLACK_APP_TOKEN for the sandbox');
-  }
-
-  const table = nonEmpty(env.DYNAMODB_TABLE) ?? 'snapbot';
-  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(table)) {
-    bad('DYNAMODB_TABLE', table, 'a DynamoDB table name: 3–255 letters, digits, "_", "-" or "."');
-  }
-
-  const approvalChannel = nonEmpty(env.APPROVAL_CHANNEL);
-  if (approvalChannel === undefined && mode === 'production') {
+  // Rules across variables.
+  if (e.APPROVAL_CHANNEL === undefined && mode === 'production' && !problems.some((p) => p.startsWith('APPROVAL_CHANNEL='))) {
     problems.push('APPROVAL_CHANNEL is missing: set the channel ID (C…/G…) where approval requests are posted');
-  } else if (approvalChannel !== undefined && !CHANNEL.test(approvalChannel)) {
-    bad('APPROVAL_CHANNEL', approvalChannel, 'a Slack channel ID such as C0123ABCD (not a #name)');
   }
-  const digestChannel = nonEmpty(env.DIGEST_CHANNEL);
-  if (digestChannel !== undefined && !CHANNEL.test(digestChannel)) {
-    bad('DIGEST_CHANNEL', digestChannel, 'a Slack channel ID such as C0123ABCD (not a #name)');
-  }
-
-  const approvers = list(env.APPROVERS);
-  if (approvers.length === 0 && mode === 'production') {
+  if ((e.APPROVERS ?? []).length === 0 && mode === 'production' && !problems.some((p) => p.startsWith('APPROVERS='))) {
     problems.push('APPROVERS is missing: set a comma list of Slack user IDs (U…/W…) and user-group IDs (S…)');
   }
-  for (const a of approvers) {
-    if (!APPROVER.test(a)) bad('APPROVERS', env.APPROVERS, `Slack user IDs (U…/W…) or user-group IDs (S…); "${a}" is not one`);
+  if (e.SLACK_APP_TOKEN !== undefined && mode === 'sandbox') {
+    problems.push('SLACK_APP_TOKEN is set without SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: Socket Mode needs a real workspace; set those too, or unset SLACK_APP_TOKEN for the sandbox');
   }
-
-  const shareAllowedAccounts = list(env.SHARE_ALLOWED_ACCOUNTS);
-  for (const a of shareAllowedAccounts) {
-    if (!ACCOUNT.test(a)) bad('SHARE_ALLOWED_ACCOUNTS', env.SHARE_ALLOWED_ACCOUNTS, `12-digit AWS account IDs; "${a}" is not one`);
-  }
-
-  const approvalTtlHours = number('APPROVAL_TTL_HOURS', 24, (n) => n > 0 && n <= 24 * 30, 'a number of hours above 0, at most 720');
-  const staleAfterDays = number('STALE_AFTER_DAYS', 90, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days, 1–3650');
-  const keepPerVolume = number('KEEP_PER_VOLUME', 1, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number of snapshots, 1–1000');
-  const snapshotGbMonth = number('SNAPSHOT_PRICE_GB_MONTH', 0.05, (n) => n >= 0, 'a USD price per GB-month, 0 or more');
-  const archiveGbMonth = number('ARCHIVE_PRICE_GB_MONTH', 0.0125, (n) => n >= 0, 'a USD price per GB-month, 0 or more');
-  const pollSeconds = number('PROGRESS_POLL_SECONDS', 2, (n) => n > 0 && n <= 300, 'seconds between progress checks, above 0, at most 300');
-  const timeoutMinutes = number('PROGRESS_TIMEOUT_MINUTES', 360, (n) => n > 0, 'minutes before progress tracking gives up, above 0');
-
-  const timezone = nonEmpty(env.TZ) ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-  } catch {
-    bad('TZ', timezone, 'an IANA time zone such as UTC or Europe/Berlin');
-  }
-  const digestSchedule = nonEmpty(env.DIGEST_SCHEDULE) ?? '0 9 * * *';
+  const awsRegion = e.AWS_REGION ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1';
+  if (e.AWS_REGION === undefined && !REGION.test(awsRegion)) problems.push(`AWS_REGION=${JSON.stringify(awsRegion)} is not valid: an AWS region name such as us-east-1`);
+  const timezone = e.TZ ?? 'UTC';
+  const digestSchedule = e.DIGEST_SCHEDULE ?? '0 9 * * *';
   try {
     new Cron(digestSchedule, { paused: true, timezone: problems.some((p) => p.startsWith('TZ=')) ? 'UTC' : timezone }).stop();
-  } catch (e) {
-    bad('DIGEST_SCHEDULE', digestSchedule, `a cron expression such as "0 9 * * *" (${(e as Error).message})`);
+  } catch (err) {
+    problems.push(`DIGEST_SCHEDULE=${JSON.stringify(digestSchedule)} is not valid: a cron expression such as "0 9 * * *" (${(err as Error).message})`);
   }
-
-  const operators = list(env.OPERATORS);
-  for (const o of operators) {
-    if (!APPROVER.test(o)) bad('OPERATORS', env.OPERATORS, `Slack user IDs (U…/W…) or user-group IDs (S…); "${o}" is not one`);
-  }
-  const commandChannels = list(env.COMMAND_CHANNELS);
-  for (const c of commandChannels) {
-    if (!CHANNEL.test(c)) bad('COMMAND_CHANNELS', env.COMMAND_CHANNELS, `Slack channel IDs such as C0123ABCD (not #names); "${c}" is not one`);
-  }
-  const launchInstanceTypes = nonEmpty(env.LAUNCH_INSTANCE_TYPES) === undefined ? ['t3.*', 't3a.*', 't4g.*'] : list(env.LAUNCH_INSTANCE_TYPES).map((t) => t.toLowerCase());
-  for (const t of launchInstanceTypes) {
-    if (!INSTANCE_TYPE_GLOB.test(t)) {
-      bad('LAUNCH_INSTANCE_TYPES', env.LAUNCH_INSTANCE_TYPES, `a comma list of instance types or globs such as t3.*,m7g.large; "${t}" is not one`);
-    }
-  }
-  const burstLimit = number('BURST_LIMIT', 20, (n) => Number.isInteger(n) && n >= 0 && n <= 10_000, 'a whole number of commands per 10 minutes, 0 (no limit) to 10000');
-
-  const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    bad('LOG_LEVEL', logLevel, 'one of fatal, error, warn, info, debug, trace, silent');
-  }
-
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const all = e.AWS_ENDPOINT_URL;
+  const regions = e.REGIONS ?? [];
+  const operators = e.OPERATORS ?? [];
+  const commandChannels = e.COMMAND_CHANNELS ?? [];
+  const launchInstanceTypes = nonEmpty(env.LAUNCH_INSTANCE_TYPES) === undefined ? ['t3.*', 't3a.*', 't4g.*'] : (e.LAUNCH_INSTANCE_TYPES ?? []);
   return {
     mode,
     slack: {
-      botToken: nonEmpty(env.SLACK_BOT_TOKEN) ?? '',
-      signingSecret: nonEmpty(env.SLACK_SIGNING_SECRET) ?? '',
-      apiUrl,
-      ...(appToken ? { appToken } : {}),
+      botToken: e.SLACK_BOT_TOKEN ?? '',
+      signingSecret: e.SLACK_SIGNING_SECRET ?? '',
+      apiUrl: e.SLACK_API_URL,
+      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
     },
-    port,
+    port: e.PORT,
     awsRegion,
     regions: regions.length > 0 ? [...new Set(regions)] : [awsRegion],
-    endpoints: { ec2, dynamodb, dlm, rbin, sts, ebs },
-    dlmRoleName,
-    dynamodbTable: table,
-    approvalChannel: approvalChannel ?? '',
-    digestChannel: digestChannel ?? approvalChannel ?? '',
-    approvers,
-    shareAllowedAccounts,
-    approvalTtlHours,
-    staleAfterDays,
-    keepPerVolume,
+    endpoints: {
+      ec2: e.AWS_ENDPOINT_URL_EC2 ?? all,
+      dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB ?? all,
+      dlm: e.AWS_ENDPOINT_URL_DLM ?? all,
+      rbin: e.AWS_ENDPOINT_URL_RBIN ?? all,
+      sts: e.AWS_ENDPOINT_URL_STS ?? all,
+      ebs: e.AWS_ENDPOINT_URL_EBS ?? all,
+    },
+    dlmRoleName: e.DLM_ROLE_NAME ?? 'AWSDataLifecycleManagerDefaultRole',
+    dynamodbTable: e.DYNAMODB_TABLE ?? 'snapbot',
+    approvalChannel: e.APPROVAL_CHANNEL ?? '',
+    digestChannel: e.DIGEST_CHANNEL ?? e.APPROVAL_CHANNEL ?? '',
+    approvers: e.APPROVERS ?? [],
+    shareAllowedAccounts: e.SHARE_ALLOWED_ACCOUNTS ?? [],
+    approvalTtlHours: e.APPROVAL_TTL_HOURS,
+    staleAfterDays: e.STALE_AFTER_DAYS,
+    keepPerVolume: e.KEEP_PER_VOLUME,
     digestSchedule,
     timezone,
-    prices: { snapshotGbMonth, archiveGbMonth },
-    progress: { pollSeconds, timeoutMinutes },
-    logLevel,
+    prices: { snapshotGbMonth: e.SNAPSHOT_PRICE_GB_MONTH, archiveGbMonth: e.ARCHIVE_PRICE_GB_MONTH },
+    progress: { pollSeconds: e.PROGRESS_POLL_SECONDS, timeoutMinutes: e.PROGRESS_TIMEOUT_MINUTES },
+    logLevel: e.LOG_LEVEL ?? 'info',
     access: {
       operators: operators.length > 0 ? [...new Set(operators)] : undefined,
       commandChannels: commandChannels.length > 0 ? [...new Set(commandChannels)] : undefined,
       launchInstanceTypes: [...new Set(launchInstanceTypes)],
-      burstLimit,
+      burstLimit: e.BURST_LIMIT,
     },
   };
 }

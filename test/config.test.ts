@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, detectMode, loadConfig } from '../src/config.js';
+import { ConfigError, EnvSchema, detectMode, loadConfig } from '../src/config.js';
 
 const PROD = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', APPROVAL_CHANNEL: 'C0123ABCD', APPROVERS: 'U0123ABCD,S0456EFGH' };
 
@@ -60,9 +60,30 @@ describe('config', () => {
     ['COMMAND_CHANNELS', 'C0123ABCD,#ops', /COMMAND_CHANNELS=.*"#ops" is not one/],
     ['LAUNCH_INSTANCE_TYPES', 't3.*,large', /LAUNCH_INSTANCE_TYPES=.*"large" is not one/],
     ['BURST_LIMIT', '-3', /BURST_LIMIT="-3" is not valid: a whole number/],
+    ['AWS_REGION', 'Frankfurt', /AWS_REGION="Frankfurt" is not valid: an AWS region name/],
+    ['AWS_ENDPOINT_URL_DLM', 'dlm', /AWS_ENDPOINT_URL_DLM="dlm" is not valid: an http\(s\) URL/],
+    ['AWS_ENDPOINT_URL_EBS', 'ftp://x', /AWS_ENDPOINT_URL_EBS="ftp:\/\/x" is not valid/],
+    ['DLM_ROLE_NAME', 'my role', /DLM_ROLE_NAME="my role" is not valid: an IAM role name/],
+    ['DYNAMODB_TABLE', 'ab', /DYNAMODB_TABLE="ab" is not valid: a DynamoDB table name/],
+    ['DIGEST_CHANNEL', 'cost', /DIGEST_CHANNEL="cost" is not valid/],
+    ['KEEP_PER_VOLUME', '0', /KEEP_PER_VOLUME="0" is not valid: a whole number of snapshots, 1–1000/],
+    ['PROGRESS_POLL_SECONDS', '0', /PROGRESS_POLL_SECONDS="0"/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud" is not valid: one of fatal/],
+    ['SLACK_API_URL', 'slack', /SLACK_API_URL="slack" is not valid/],
   ])('%s=%s is refused with the variable, the value and what is allowed', (name, value, message) => {
     const p = problems({ ...PROD, [name]: value });
     expect(p.join('\n')).toMatch(message);
+  });
+
+  it('reports every bad variable at once, not just the first', () => {
+    const p = problems({ ...PROD, PORT: 'x', TZ: 'Nowhere/Land', BURST_LIMIT: 'many' });
+    expect(p).toHaveLength(3);
+  });
+
+  it('is one schema: every variable of the contract has an entry', () => {
+    for (const name of ['SLACK_APP_TOKEN', 'DLM_ROLE_NAME', 'KEEP_PER_VOLUME', 'BURST_LIMIT', 'AWS_ENDPOINT_URL_STS', 'LAUNCH_INSTANCE_TYPES']) {
+      expect(Object.keys(EnvSchema.shape)).toContain(name);
+    }
   });
 
   it('production needs APPROVAL_CHANNEL and APPROVERS', () => {
