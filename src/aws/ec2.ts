@@ -553,11 +553,13 @@ export class Ec2Gateway {
     );
   }
 
-  /** Everything the Recycle Bin holds in the region: snapshots, then AMIs. */
-  async recycleBin(region: string): Promise<RecycleBinItem[]> {
+  /** What the Recycle Bin holds in the region: snapshots, then AMIs; `only` asks for one resource alone. */
+  async recycleBin(region: string, only?: string): Promise<RecycleBinItem[]> {
     const items: RecycleBinItem[] = [];
-    await this.call({ action: 'ListSnapshotsInRecycleBin', region }, async (c) => {
-      for await (const page of paginateListSnapshotsInRecycleBin({ client: c, pageSize: 1000 }, {})) {
+    const wantSnapshots = !only || only.startsWith('snap-');
+    const wantImages = !only || only.startsWith('ami-');
+    if (wantSnapshots) await this.call({ action: 'ListSnapshotsInRecycleBin', region, resourceId: only }, async (c) => {
+      for await (const page of paginateListSnapshotsInRecycleBin({ client: c, pageSize: only ? undefined : 1000 }, only ? { SnapshotIds: [only] } : {})) {
         for (const s of page.Snapshots ?? []) {
           items.push({
             kind: 'snapshot',
@@ -571,8 +573,8 @@ export class Ec2Gateway {
         }
       }
     });
-    await this.call({ action: 'ListImagesInRecycleBin', region }, async (c) => {
-      for await (const page of paginateListImagesInRecycleBin({ client: c, pageSize: 1000 }, {})) {
+    if (wantImages) await this.call({ action: 'ListImagesInRecycleBin', region, resourceId: only }, async (c) => {
+      for await (const page of paginateListImagesInRecycleBin({ client: c, pageSize: only ? undefined : 1000 }, only ? { ImageIds: [only] } : {})) {
         for (const i of page.Images ?? []) {
           items.push({
             kind: 'image',

@@ -8,6 +8,7 @@
 // lineages. The facts come from the EBS direct APIs: for a root, the blocks it holds (ListSnapshotBlocks); for every
 // parent → child edge, the blocks that differ (ListChangedBlocks), and of those, the ones the child has at all.
 // Pure: block sets are sorted, non-overlapping [start, end) ranges, so a 16 TiB volume's sets stay small.
+import type { Snapshot } from './types.js';
 
 export const BLOCK_BYTES = 512 * 1024;
 
@@ -195,6 +196,23 @@ export function snapshotCost(l: Lineage, id: string): SnapshotCost | undefined {
   if (freed === undefined) return undefined;
   return { id, ownBytes: own.bytes, freedBytes: freed, keptBy };
 }
+
+/** What `/snapshot cost` and the deletion cards say: measured, or why not (with the upper bound). */
+export type CostReport =
+  | {
+      measured: true;
+      snapshot: Snapshot;
+      cost: SnapshotCost;
+      /** USD per month no longer paid once it is deleted. */
+      freedUsd: number;
+      parentId?: string;
+      childIds: string[];
+      /** When the oldest figure used was measured (they never change once measured). */
+      measuredAt: Date;
+      /** Direct-API pages this answer spent (0 when everything was known). */
+      calls: number;
+    }
+  | { measured: false; snapshot?: Snapshot; why: string; upToUsd?: number };
 
 // ── compact storage of block sets (DynamoDB items hold at most 400 KB) ─────────────────────────────────────────
 

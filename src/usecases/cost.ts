@@ -2,7 +2,7 @@
 // changed blocks between them (EBS direct APIs, each pair measured once and kept in DynamoDB), and the model in
 // core/blocks. Lazy: only what a person looks at is measured, within a call budget.
 import { AwsActionError } from '../aws/errors.js';
-import { edgeKey, formatBytes, snapshotCost, type EdgeDiff, type Lineage, type SnapshotCost } from '../core/blocks.js';
+import { edgeKey, formatBytes, snapshotCost, type CostReport, type EdgeDiff, type Lineage } from '../core/blocks.js';
 import { BYTES_PER_GB, formatUsd, snapshotMonthlyUsd } from '../core/cost.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { Snapshot } from '../core/types.js';
@@ -11,22 +11,6 @@ import { replyPrivately, within, type Deps, type Invocation } from './context.js
 
 /** Direct-API pages one measurement may spend (each billed): a 16 TiB root needs 3 200, a day's changes one or two. */
 export const COST_CALL_BUDGET = 400;
-
-export type CostReport =
-  | {
-      measured: true;
-      snapshot: Snapshot;
-      cost: SnapshotCost;
-      /** USD per month no longer paid once it is deleted. */
-      freedUsd: number;
-      parentId?: string;
-      childIds: string[];
-      /** When the oldest figure used was measured (they never change once measured). */
-      measuredAt: Date;
-      /** Direct-API pages this answer spent (0 when everything was known). */
-      calls: number;
-    }
-  | { measured: false; snapshot?: Snapshot; why: string; upToUsd?: number };
 
 /** What deleting the snapshot alone frees, measured, or why it could not be. */
 export async function measureSnapshot(deps: Deps, region: string, snapshotId: string): Promise<CostReport> {
@@ -190,7 +174,7 @@ export async function showCost(deps: Deps, inv: Invocation, snapshotId: string):
   const region = deps.config.awsRegion;
   try {
     const report = await measureSnapshot(deps, region, snapshotId);
-    await replyPrivately(deps, inv, costMessage(report, { prices: deps.config.prices, now: deps.now() }));
+    await replyPrivately(deps, inv, costMessage(report));
   } catch (err) {
     const text = err instanceof AwsActionError ? err.message : `Could not measure ${snapshotId}: ${(err as Error).message}`;
     await replyPrivately(deps, inv, { text: `:x: ${text}` });

@@ -35,8 +35,7 @@ export async function undelete(deps: Deps, inv: Invocation, resourceId: string):
   const isSnapshot = resourceId.startsWith('snap-');
   const what = isSnapshot ? 'snapshot' : 'AMI';
   try {
-    const items = await deps.ec2.recycleBin(region);
-    const item = items.find((i) => i.id === resourceId);
+    const item = (await deps.ec2.recycleBin(region, resourceId)).find((i) => i.id === resourceId);
     if (!item) {
       const exists = await (isSnapshot ? deps.ec2.getSnapshot(region, resourceId) : deps.ec2.getImage(region, resourceId)).then(
         () => true,

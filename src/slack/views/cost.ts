@@ -1,12 +1,11 @@
 // `/snapshot cost`: what deleting one snapshot really frees, who keeps the rest, and when it was measured.
-import { formatBytes } from '../../core/blocks.js';
-import { formatGiB, formatMonthlyUsd, formatUsd, snapshotSizeGiB, type Prices } from '../../core/cost.js';
+import { formatBytes, type CostReport } from '../../core/blocks.js';
+import { formatGiB, formatMonthlyUsd, formatUsd, snapshotSizeGiB } from '../../core/cost.js';
 import { nameTag } from '../../core/types.js';
-import type { CostReport } from '../../usecases/cost.js';
 import type { Message } from '../out.js';
 import { context, section } from './blockkit.js';
 
-export function costMessage(r: CostReport, o: { prices: Prices; now: Date }): Message {
+export function costMessage(r: CostReport): Message {
   const s = r.snapshot;
   const title = s ? `*${s.id}*${nameTag(s.tags) ? ` “${nameTag(s.tags)}”` : ''}${s.volumeId ? ` of ${s.volumeId}` : ''}` : '';
   if (!r.measured) {
