@@ -120,6 +120,44 @@ describe('backup schedules', () => {
   });
 });
 
+describe('schedule failures in words', () => {
+  it('the default role missing: the one command that creates it', async () => {
+    t.ec2.state.iamRoles.delete('AWSDataLifecycleManagerDefaultRole');
+    try {
+      await t.command('/snapshot', `schedule ${DEMO.volumes.buildRoot} --every 24h --keep 3 --name build-daily`);
+      const m = await privately(/execution role AWSDataLifecycleManagerDefaultRole does not exist/, 'the missing-role answer');
+      expect(textOf(m)).toContain('aws dlm create-default-role --resource-type snapshot');
+      expect(policies().some((p) => p.tags['snapbot:schedule-name'] === 'build-daily')).toBe(false);
+      expect(t.ec2.state.getVolume(R, DEMO.volumes.buildRoot)!.tags['snapbot:schedule:build-daily']).toBeUndefined();
+    } finally {
+      t.ec2.state.iamRoles.add('AWSDataLifecycleManagerDefaultRole');
+    }
+  });
+
+  it('a region at DLM’s policy limit is told so before anything is created', async () => {
+    const r = t.ec2.state.region(R);
+    const added: string[] = [];
+    for (let i = r.dlmPolicies.size; i < 100; i++) {
+      const id = `policy-${String(i).padStart(17, '0')}`;
+      added.push(id);
+      r.dlmPolicies.set(id, { ...policies()[0], id, tags: {} });
+    }
+    try {
+      await t.command('/snapshot', `schedule ${DEMO.volumes.buildRoot} --every 24h --keep 3 --name one-too-many`);
+      await privately(/already has 100 lifecycle policies, Data Lifecycle Manager's limit per region/, 'the limit answer');
+    } finally {
+      for (const id of added) r.dlmPolicies.delete(id);
+    }
+  });
+
+  it('a name already taken is refused, naming the policy that has it', async () => {
+    await t.command('/snapshot', `schedule ${DEMO.volumes.buildRoot} --every 24h --keep 3 --name taken-name`);
+    await inChannel(/taken-name/, 'the first schedule');
+    await t.command('/snapshot', `schedule ${DEMO.volumes.webData} --every 12h --keep 3 --name taken-name`);
+    await privately(/A schedule named “taken-name” already exists \(policy-[0-9a-f]{17}\)/, 'the name refusal');
+  });
+});
+
 describe('Recycle Bin', () => {
   it('a deletion card says until when the Recycle Bin keeps it; a deleted snapshot is listed and undeleted', async () => {
     const snap = DEMO.snapshots.legacyFinal;
