@@ -1,6 +1,6 @@
 // The digest's two backup sections, decided here: volumes nobody backs up (Backup gaps), and snapshots kept on
 // purpose that would cost less in the archive tier (Archive to save). Pure: the scan gathers the facts.
-import { ARCHIVE_MINIMUM_DAYS, snapshotBillableGb, type Prices } from './cost.js';
+import { ARCHIVE_MINIMUM_DAYS, snapshotBillableGb, snapshotSizeGiB, type Prices } from './cost.js';
 import { policyCovers, type LifecyclePolicy } from './schedules.js';
 import { TAG, nameTag, type Snapshot, type Tags, type Volume } from './types.js';
 
@@ -63,8 +63,10 @@ export interface ArchiveSuggestion {
   region: string;
   name?: string;
   volumeId?: string;
-  /** What it holds in full, the size billed once archived. */
+  /** What it holds in full, the size billed once archived (decimal GB, as AWS prices). */
   fullGb: number;
+  /** The same in GiB, for people. */
+  fullGiB: number;
   standardUsd: number;
   archiveUsd: number;
   /** Until when it is kept (keep-until tag, or a Keep click). */
@@ -84,7 +86,7 @@ export function archiveSuggestion(
   const standardUsd = fullGb * o.prices.snapshotGbMonth;
   const archiveUsd = fullGb * o.prices.archiveGbMonth;
   if (archiveUsd >= standardUsd) return undefined;
-  return { snapshotId: s.id, region: s.region, name: nameTag(s.tags), volumeId: s.volumeId, fullGb, standardUsd, archiveUsd, keptUntil: o.keptUntil };
+  return { snapshotId: s.id, region: s.region, name: nameTag(s.tags), volumeId: s.volumeId, fullGb, fullGiB: snapshotSizeGiB(s), standardUsd, archiveUsd, keptUntil: o.keptUntil };
 }
 
 /** The keep-until tag as a date (end of that day, UTC), when it is well formed. */

@@ -4,6 +4,7 @@
 import { AwsActionError } from '../aws/errors.js';
 import { edgeKey, formatBytes, snapshotCost, type CostReport, type EdgeDiff, type Lineage } from '../core/blocks.js';
 import { BYTES_PER_GB, formatUsd, snapshotMonthlyUsd } from '../core/cost.js';
+import type { ArchiveSuggestion } from '../core/backups.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { Snapshot } from '../core/types.js';
 import { costMessage } from '../slack/views/cost.js';
@@ -216,4 +217,23 @@ export async function measureFindings(deps: Deps, findings: readonly Finding[]):
     measured++;
   }
   return measured;
+}
+
+/** How many kept snapshots that share blocks are measured per digest for an archive suggestion. */
+export const ARCHIVE_MEASURED_ITEMS = 10;
+
+/**
+ * Kept snapshots that share blocks with their neighbours: archived, one is stored in full at the archive price, and
+ * the standard-tier blocks only it holds are freed. Suggested where that is cheaper than what it alone holds now.
+ */
+export async function archiveWhereItPays(deps: Deps, candidates: readonly ArchiveSuggestion[]): Promise<ArchiveSuggestion[]> {
+  const out: ArchiveSuggestion[] = [];
+  const prices = deps.config.prices;
+  for (const a of candidates.slice(0, ARCHIVE_MEASURED_ITEMS)) {
+    const r = await within(measureSnapshot(deps, a.region, a.snapshotId), 10_000, 'the EBS direct APIs').catch(() => undefined);
+    if (!r?.measured) continue;
+    const holdsUsd = (r.cost.freedBytes / BYTES_PER_GB) * prices.snapshotGbMonth;
+    if (a.archiveUsd < holdsUsd) out.push({ ...a, standardUsd: holdsUsd });
+  }
+  return out;
 }

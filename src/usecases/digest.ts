@@ -22,7 +22,7 @@ import type { Finding } from '../core/staleness/types.js';
 import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { ShareRepository, Store } from '../store/index.js';
 import { RegionShareCheck, type ShareCheckReport } from './shares.js';
-import { measureFindings } from './cost.js';
+import { archiveWhereItPays, measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 
 const REGION_CONCURRENCY = 4;
@@ -34,6 +34,8 @@ export interface DigestResult {
   shareChecks: ShareCheckReport[];
   /** What could not be read (snoozes, usage lookups), said next to the digest. */
   warning?: string;
+  /** Kept on purpose but sharing blocks with other snapshots: archiving pays only if what it alone holds says so. */
+  toMeasureForArchive: ArchiveSuggestion[];
 }
 
 /**
@@ -46,6 +48,8 @@ interface RegionScan {
   findings: Finding[];
   gaps: BackupGap[];
   archive: ArchiveSuggestion[];
+  /** Kept on purpose, one of several of their volume: a suggestion only once measured. */
+  chained: ArchiveSuggestion[];
 }
 
 async function scanRegion(
@@ -120,13 +124,20 @@ async function scanRegion(
   }
   // The candidates are already past the policies; what is left to know is whether they were snapshotted lately.
   const gaps = policies ? findBackupGaps(gapCandidates, { newestSnapshotMs, policies: [], instanceTags: new Map() }, settings) : [];
-  const archive = archivable.filter((a) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1);
+  const only = (a: ArchiveSuggestion) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1;
+  const archive = archivable.filter(only);
+  const chained = archivable.filter((a) => !only(a));
   // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
   const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings);
   shares.reports.push(report);
   // Exposed snapshots are not suggestions of any kind but exposures.
   const exposed = (id: string) => usage.publicSnapshotIds.has(id) || foreign.has(id);
-  const scan = (findings: Finding[]): RegionScan => ({ findings, gaps, archive: archive.filter((a) => !exposed(a.snapshotId)) });
+  const scan = (findings: Finding[]): RegionScan => ({
+    findings,
+    gaps,
+    archive: archive.filter((a) => !exposed(a.snapshotId)),
+    chained: chained.filter((a) => !exposed(a.snapshotId)),
+  });
   if (changed.snapshots.length + changed.images.length === 0) return scan(settled);
   const again = new Set([...changed.snapshots, ...changed.images].map((r) => r.id));
   const kept = settled.filter((f) => !again.has(f.id));
@@ -282,13 +293,16 @@ export async function buildDigest(
     backupGapDays: o.config.staleAfterDays,
     archiveSuggestions: perRegion.flatMap((r) => r.archive),
   });
-  return { summary, findings, shareChecks, warning: warnings.length ? warnings.join('\n') : undefined };
+  return { summary, findings, shareChecks, warning: warnings.length ? warnings.join('\n') : undefined, toMeasureForArchive: perRegion.flatMap((r) => r.chained) };
 }
 
 /** Posts the digest in `channel`, with the full list as CSV in its thread when not everything fits. */
 export async function postDigest(deps: Deps, channel: string, result: DigestResult): Promise<void> {
   // The largest snapshot candidates get what deleting them really frees (EBS direct APIs, within a budget).
   await measureFindings(deps, result.summary.findings).catch((err) => deps.log.warn({ err }, 'measuring digest candidates failed'));
+  // A kept snapshot that shares blocks: archived it is stored in full; worth it only where what it alone holds costs more.
+  for (const a of await archiveWhereItPays(deps, result.toMeasureForArchive).catch(() => [])) result.summary.archiveSuggestions.push(a);
+  result.summary.archiveSuggestions.sort((x, y) => y.standardUsd - y.archiveUsd - (x.standardUsd - x.archiveUsd));
   const day = deps.now().toISOString().slice(0, 10);
   const csvName = `snapbot-digest-${day}.csv`;
   const msg = digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks });

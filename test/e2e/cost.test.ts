@@ -85,6 +85,25 @@ describe('snapshots made through the direct APIs (no volume, parent not in EC2)'
   });
 });
 
+describe('the digest', () => {
+  it('suggests archiving a kept snapshot that shares blocks only where what it alone holds costs more', async () => {
+    const year = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    t.ec2.state.getSnapshot(R, ids.A)!.tags['snapbot:keep-until'] = year;
+    t.ec2.state.getSnapshot(R, ids.B)!.tags['snapbot:keep-until'] = year;
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && /Cost-cleanup digest/.test(m.text), 30_000, 'the digest');
+    const text = textOf(d);
+    expect(text).toMatch(/Cheaper in the archive/);
+    // A alone holds 4 GiB ($0.21/month); archived in full, its 10 GiB cost $0.13.
+    expect(text).toContain(ids.A);
+    expect(text).toMatch(/10 GiB kept until \d{4}-\d{2}-\d{2}: \$0\.21\/month now, \$0\.13\/month archived/);
+    // B alone holds nothing: archiving it would only add cost.
+    expect(buttonsOf(d).some((b) => b.text === 'Archive' && (b.value ?? '').includes(ids.B))).toBe(false);
+    expect(buttonsOf(d).some((b) => b.text === 'Archive' && (b.value ?? '').includes(ids.A))).toBe(true);
+  });
+});
+
 describe('deletion cards', () => {
   it('say what the deletion really frees', async () => {
     await t.command('/snapshot', `delete ${ids.B} --reason superseded`);

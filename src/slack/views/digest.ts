@@ -185,9 +185,9 @@ function backupBlocks(summary: DigestSummary, csv: string): KnownBlock[] {
   if (archive.length > 0) {
     let saving = 0;
     for (const a of archive) saving += a.standardUsd - a.archiveUsd;
-    out.push(divider(), section(`*:file_cabinet: Cheaper in the archive* — ${resources(archive.length)} kept on purpose, the only snapshot of their volume: about ${formatUsd(saving)}/month less archived (billed 90 days at least; restoring takes 24–72 h and costs $0.03/GB). Not cleanup: they stay.`));
+    out.push(divider(), section(`*:file_cabinet: Cheaper in the archive* — ${resources(archive.length)} kept on purpose that cost less archived (stored in full) than what they alone hold now: about ${formatUsd(saving)}/month less (billed 90 days at least; restoring takes 24–72 h and costs $0.03/GB). Not cleanup: they stay.`));
     for (const a of archive.slice(0, MAX_ARCHIVE_SHOWN)) {
-      const text = `*Snapshot \`${a.snapshotId}\`*${a.name ? ` “${escapeMrkdwn(truncate(oneLine(a.name), 80))}”` : ''} · ${escapeMrkdwn(a.region)}\n${formatGiB(a.fullGb)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatMonthlyUsd(a.standardUsd)} now, ${formatMonthlyUsd(a.archiveUsd)} archived`;
+      const text = `*Snapshot \`${a.snapshotId}\`*${a.name ? ` “${escapeMrkdwn(truncate(oneLine(a.name), 80))}”` : ''} · ${escapeMrkdwn(a.region)}\n${formatGiB(a.fullGiB)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatUsd(a.standardUsd)}/month now, ${formatUsd(a.archiveUsd)}/month archived`;
       out.push(accessorySection(text, button('Archive', DIGEST_ACTIONS.archive, digestButtonValue({ id: a.snapshotId, region: a.region, kind: 'snapshot' }))));
     }
     if (archive.length > MAX_ARCHIVE_SHOWN) out.push(context(`…and ${groupThousands(archive.length - MAX_ARCHIVE_SHOWN)} more; \`/snapshot archive <snap-id>\` archives one.`));
@@ -408,9 +408,9 @@ export function digestText(summary: DigestSummary, options: { title?: string; sh
     summary.notOffered.forEach(item);
   }
   if (summary.archiveSuggestions.length > 0) {
-    out.push('', `Cheaper in the archive — ${resources(summary.archiveSuggestions.length)} kept on purpose, the only snapshot of their volume`);
+    out.push('', `Cheaper in the archive — ${resources(summary.archiveSuggestions.length)} kept on purpose that cost less archived than what they alone hold now`);
     for (const a of summary.archiveSuggestions) {
-      out.push(`  snapshot ${a.snapshotId}${a.name ? ` "${oneLine(a.name)}"` : ''}  ${a.region}`, `    ${formatGiB(a.fullGb)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatMonthlyUsd(a.standardUsd)} now, ${formatMonthlyUsd(a.archiveUsd)} archived`);
+      out.push(`  snapshot ${a.snapshotId}${a.name ? ` "${oneLine(a.name)}"` : ''}  ${a.region}`, `    ${formatGiB(a.fullGb)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatUsd(a.standardUsd)}/month now, ${formatUsd(a.archiveUsd)}/month archived`);
     }
   }
   if (summary.backupGaps.length > 0) {
@@ -473,7 +473,7 @@ export function digestCsv(
   }
   // Not findings, but resources the digest names: snapshots cheaper archived, then volumes nobody backs up.
   for (const a of backups.archiveSuggestions ?? []) {
-    plain(['snapshot', '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatMonthlyUsd(a.archiveUsd)} instead of ${formatMonthlyUsd(a.standardUsd)}, kept until ${a.keptUntil.toISOString().slice(0, 10)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
+    plain(['snapshot', '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${a.keptUntil.toISOString().slice(0, 10)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
   }
   for (const g of backups.backupGaps ?? []) {
     const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`;
