@@ -359,6 +359,8 @@ interface FlagSpec {
   check?: Check;
   /** Takes every word up to the next flag: `--reason old build, not needed`. */
   words?: true;
+  /** A unit word that may follow the value as a word of its own (`--expires-in 7 days`): taken with it. */
+  unit?: RegExp;
 }
 
 type FlagValues = Readonly<Partial<Record<string, string | true>>>;
@@ -428,7 +430,7 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
       ],
       args: [{ name: '<vol-id>', check: volumeId }],
       optional: { name: '[description…]', check: description, rawRest: true },
-      flags: { 'expires-in': { value: 'Nd', check: expiresIn } },
+      flags: { 'expires-in': { value: 'Nd', check: expiresIn, unit: /^d(?:ays?)?$/i } },
       build: ([volumeId], description, f) => ({
         kind: 'snapshot.create',
         volumeId,
@@ -980,6 +982,8 @@ function parseForm(form: Form, lexer: Lexer): Command {
     let value = flag.inline;
     if (value === undefined && lexer.peek() !== undefined && !isFlag(lexer.peek())) value = lexer.next()!.value;
     if (value !== undefined && spec.words) value = words(value);
+    const unit = lexer.peek();
+    if (value !== undefined && spec.unit && flag.inline === undefined && unit && !unit.quoted && spec.unit.test(unit.value)) value += lexer.next()!.value;
     if (value === undefined || value.trim() === '') bad(`--${flag.name} needs a value: --${flag.name} ${spec.value}`);
     flags[flag.name] = spec.check ? spec.check(value.trim()) : value.trim();
   }

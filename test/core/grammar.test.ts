@@ -50,6 +50,9 @@ describe('/snapshot', () => {
     [`${V} nightly before upgrade`, { kind: 'snapshot.create', volumeId: V, description: 'nightly before upgrade' }],
     [`${V} --expires-in 7d before the upgrade`, { kind: 'snapshot.create', volumeId: V, description: 'before the upgrade', expiresInDays: 7 }],
     [`${V} --expires-in=30`, { kind: 'snapshot.create', volumeId: V, expiresInDays: 30 }],
+    [`${V} --expires-in 7 days before the upgrade`, { kind: 'snapshot.create', volumeId: V, expiresInDays: 7, description: 'before the upgrade' }],
+    [`${V} --expires-in 1 day`, { kind: 'snapshot.create', volumeId: V, expiresInDays: 1 }],
+    [`${V} --expires-in 30 "days of testing"`, { kind: 'snapshot.create', volumeId: V, expiresInDays: 30, description: 'days of testing' }],
     [`${V} "--expires-in is just words here"`, { kind: 'snapshot.create', volumeId: V, description: '--expires-in is just words here' }],
     ['schedule', { kind: 'snapshot.schedule.modal' }],
     [

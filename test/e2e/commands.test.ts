@@ -101,10 +101,18 @@ describe('/snapshot', () => {
       values: {
         volume: { volume_pick: { type: 'external_select', selected_option: { value: DEMO.volumes.buildRoot } } },
         description: { value: { type: 'plain_text_input', value: 'from the modal' } },
+        expires: { value: { type: 'static_select', selected_option: { value: '7' } } },
       },
     });
     expect(ok.status).toBe(200);
     await t.slack.waitFor((x) => textOf(x).includes(DEMO.volumes.buildRoot) && /completed/.test(textOf(x)), 20_000, 'modal snapshot');
+    // The form's "ask for its deletion after 7 days" is the one-line form's --expires-in 7d.
+    const made = await t.slack.waitUntil(
+      () => [...t.ec2.state.region(R).snapshots.values()].find((s) => s.volumeId === DEMO.volumes.buildRoot && s.description === 'from the modal'),
+      20_000,
+      'the snapshot the form made',
+    );
+    expect(made.tags['snapbot:expires']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
 

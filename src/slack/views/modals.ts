@@ -87,6 +87,19 @@ export function snapshotModal(meta: ModalMetadata): View {
   return modal(MODAL.snapshot, 'Snapshot a volume', 'Create snapshot', [
     externalPicker('volume', 'Volume', PICKER.volume, 'Search by volume ID or Name tag'),
     textInput('description', 'Description', { optional: true, max: 255, placeholder: 'e.g. before the 14.2 upgrade' }),
+    {
+      type: 'input',
+      block_id: 'expires',
+      optional: true,
+      label: { type: 'plain_text', text: 'Ask for its deletion after' },
+      hint: { type: 'plain_text', text: 'A temporary snapshot: on that day snapbot asks a second person to delete it.' },
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        placeholder: { type: 'plain_text', text: 'Keep it' },
+        options: [1, 7, 14, 30, 90].map((d) => ({ text: { type: 'plain_text', text: `${d} day${d === 1 ? '' : 's'}` }, value: String(d) })),
+      },
+    },
   ], meta);
 }
 

@@ -69,7 +69,9 @@ export function snapshotSubmitted(deps: Deps) {
     const v = args.view.state.values;
     const volumeId = value(v, 'volume') ?? '';
     const description = value(v, 'description');
-    const cmd = await parseModal(args, '/snapshot', `${volumeId}${description ? ` ${quote(description)}` : ''}`, { vol: 'volume', escription: 'description' }, 'volume');
+    const expires = value(v, 'expires');
+    const text = `${volumeId}${expires ? ` --expires-in ${expires}d` : ''}${description ? ` ${quote(description)}` : ''}`;
+    const cmd = await parseModal(args, '/snapshot', text, { vol: 'volume', escription: 'description', 'expires-in': 'expires' }, 'volume');
     if (!cmd) return;
     if (cmd.kind !== 'snapshot.create') {
       await args.ack({ response_action: 'errors', errors: { volume: 'Pick a volume to snapshot.' } });
@@ -77,7 +79,7 @@ export function snapshotSubmitted(deps: Deps) {
     }
     await args.ack();
     const inv = invocation(args);
-    runChecked(deps, inv, cmd, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description));
+    runChecked(deps, inv, cmd, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description, cmd.expiresInDays));
   };
 }
 
