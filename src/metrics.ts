@@ -36,7 +36,7 @@ export class Metrics {
   });
   readonly ackSeconds = new Histogram({
     name: 'snapbot_ack_seconds',
-    help: 'Time from Slack’s request (command, click, form) reaching the app to the HTTP answer that acks it (Slack allows 3 s)',
+    help: 'Time from Slack’s request (command, click, form) reaching the app to its ack — the HTTP answer, or over Socket Mode the envelope’s answer (Slack allows 3 s)',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
     registers: [this.registry],
   });

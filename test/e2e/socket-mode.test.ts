@@ -46,6 +46,8 @@ describe('Socket Mode', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, transport: 'socket' });
     expect(await (await fetch(`http://127.0.0.1:${t.bot.port}/metrics`)).text()).toMatch(/snapbot_process_cpu_seconds_total/);
+    await command('help');
+    expect(await (await fetch(`http://127.0.0.1:${t.bot.port}/metrics`)).text()).toMatch(/snapbot_ack_seconds_count [1-9]/);
     expect((await fetch(`http://127.0.0.1:${t.bot.port}/slack/events`, { method: 'POST' })).status).toBe(404);
   });
 
