@@ -57,8 +57,7 @@ import type { Image, Instance, RecycleBinItem, Sharing, Snapshot, SnapshotLock, 
 import { imageSnapshotIds } from '../core/types.js';
 import { AwsActionError, translateAwsError, type AwsCallContext } from './errors.js';
 import { toImage, toInstance, toLock, toSnapshot, toTagList, toVolume } from './mappers.js';
-import type { Instrumentable } from './regional.js';
-import { SDK_LOGGER } from './sdk-logger.js';
+import { RegionalClients, type Instrumentable } from './regional.js';
 
 export interface Ec2GatewayOptions {
   /** Only when the user set AWS_ENDPOINT_URL(_EC2); otherwise the SDK resolves the regional endpoint. */
@@ -92,41 +91,36 @@ export interface LaunchTemplateUsage {
 const PAGE = 1000;
 
 export class Ec2Gateway {
-  private readonly clients = new Map<string, EC2Client>();
+  private readonly clients: RegionalClients<EC2Client>;
   /** EC2 API calls made (each command once, retries not counted), for the benchmark. */
   calls = 0;
 
-  constructor(private readonly opts: Ec2GatewayOptions = {}) {}
+  constructor(opts: Ec2GatewayOptions = {}) {
+    this.clients = new RegionalClients((config) => new EC2Client(config), {
+      endpoint: opts.endpoint,
+      credentials: opts.credentials,
+      maxAttempts: opts.maxAttempts ?? 6,
+      // A connection that hangs must fail (and be retried), not hold a command's work forever.
+      timeouts: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+      instrument: (c) => {
+        c.middlewareStack.add(
+          ((next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+            this.calls++;
+            return next(args);
+          }) as never,
+          { step: 'initialize', name: 'snapbotCallCounter' },
+        );
+        opts.instrument?.(c);
+      },
+    });
+  }
 
   client(region: string): EC2Client {
-    let c = this.clients.get(region);
-    if (!c) {
-      c = new EC2Client({
-        region,
-        ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
-        ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
-        maxAttempts: this.opts.maxAttempts ?? 6,
-        retryMode: 'standard',
-        logger: SDK_LOGGER,
-        // A connection that hangs must fail (and be retried), not hold a command's work forever.
-        requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
-      });
-      c.middlewareStack.add(
-        (next) => async (args) => {
-          this.calls++;
-          return next(args);
-        },
-        { step: 'initialize', name: 'snapbotCallCounter' },
-      );
-      this.opts.instrument?.(c as unknown as Instrumentable);
-      this.clients.set(region, c);
-    }
-    return c;
+    return this.clients.get(region);
   }
 
   destroy(): void {
-    for (const c of this.clients.values()) c.destroy();
-    this.clients.clear();
+    this.clients.destroy();
   }
 
   private async call<T>(ctx: AwsCallContext, fn: (client: EC2Client) => Promise<T>): Promise<T> {

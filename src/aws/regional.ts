@@ -1,6 +1,7 @@
-// One SDK client per region, built alike for the services snapbot calls besides EC2 (DLM, Recycle Bin): the
-// endpoint only when the user set one, the SDK's standard retries, its logger, and timeouts that fail fast —
-// deletion cards and the digest wait on these calls.
+// One SDK client per region, built alike for every service snapbot calls (EC2, DLM, Recycle Bin, EBS): the endpoint
+// only when the user set one, the SDK's standard retries, its logger, and timeouts so a hanging connection fails
+// (and is retried) instead of holding a command's work. The side services fail fast by default: deletion cards and
+// the digest wait on them; EC2 does the real work and gets more patience.
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { SDK_LOGGER } from './sdk-logger.js';
 
@@ -9,6 +10,10 @@ export interface RegionalOptions {
   credentials?: AwsCredentialIdentity;
   /** Called once per new client (metrics add their middleware here). */
   instrument?: (client: Instrumentable) => void;
+  /** SDK attempts (default 3). */
+  maxAttempts?: number;
+  /** Connection and request timeouts, ms (default 3 s and 10 s). */
+  timeouts?: { connectionTimeout: number; requestTimeout: number };
 }
 
 /** What an SDK client offers to a middleware: its stack. */
@@ -42,9 +47,9 @@ export class RegionalClients<C extends { destroy(): void }> {
         ...(this.opts.endpoint ? { endpoint: this.opts.endpoint } : {}),
         ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
         retryMode: 'standard',
-        maxAttempts: 3,
+        maxAttempts: this.opts.maxAttempts ?? 3,
         logger: SDK_LOGGER,
-        requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+        requestHandler: this.opts.timeouts ?? { connectionTimeout: 3_000, requestTimeout: 10_000 },
       });
       this.opts.instrument?.(c as unknown as Instrumentable);
       this.clients.set(region, c);
