@@ -221,23 +221,24 @@ export type ParsedEnv = z.infer<typeof EnvSchema>;
  */
 export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
   const parsed = EnvSchema.safeParse(env);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => {
-        const name = String(i.path[0]);
-        const raw = nonEmpty(env[name]) ?? env[name] ?? '';
-        // Secrets are not repeated in full, even in an error.
-        const shown = name === 'SLACK_APP_TOKEN' ? `${raw.slice(0, 5)}…` : raw;
-        return `${name}=${JSON.stringify(shown)} is not valid: ${i.message}`;
-      });
-  // What a bad variable leaves is its default, so the rules below still read something sensible.
-  const e: ParsedEnv = parsed.success ? parsed.data : EnvSchema.partial().parse(Object.fromEntries(Object.entries(env).filter(([k]) => !problems.some((p) => p.startsWith(`${k}=`)))) as never) as ParsedEnv;
+  const issues = parsed.success ? [] : parsed.error.issues;
+  /** The variables that failed their entry. */
+  const bad = new Set(issues.map((i) => String(i.path[0])));
+  const problems = issues.map((i) => {
+    const name = String(i.path[0]);
+    const raw = nonEmpty(env[name]) ?? env[name] ?? '';
+    // Secrets are not repeated in full, even in an error.
+    const shown = name === 'SLACK_APP_TOKEN' ? `${raw.slice(0, 5)}…` : raw;
+    return `${name}=${JSON.stringify(shown)} is not valid: ${i.message}`;
+  });
+  // A bad variable counts as unset for the rules below (its default), so they still read something sensible.
+  const e: ParsedEnv = parsed.success ? parsed.data : EnvSchema.parse({ ...env, ...Object.fromEntries([...bad].map((name) => [name, undefined])) });
 
   // Rules across variables.
-  if (e.APPROVAL_CHANNEL === undefined && mode === 'production' && !problems.some((p) => p.startsWith('APPROVAL_CHANNEL='))) {
+  if (e.APPROVAL_CHANNEL === undefined && mode === 'production' && !bad.has('APPROVAL_CHANNEL')) {
     problems.push('APPROVAL_CHANNEL is missing: set the channel ID (C…/G…) where approval requests are posted');
   }
-  if ((e.APPROVERS ?? []).length === 0 && mode === 'production' && !problems.some((p) => p.startsWith('APPROVERS='))) {
+  if ((e.APPROVERS ?? []).length === 0 && mode === 'production' && !bad.has('APPROVERS')) {
     problems.push('APPROVERS is missing: set a comma list of Slack user IDs (U…/W…) and user-group IDs (S…)');
   }
   if (e.SLACK_APP_TOKEN !== undefined && mode === 'sandbox') {
@@ -248,7 +249,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
   const timezone = e.TZ ?? 'UTC';
   const digestSchedule = e.DIGEST_SCHEDULE ?? '0 9 * * *';
   try {
-    new Cron(digestSchedule, { paused: true, timezone: problems.some((p) => p.startsWith('TZ=')) ? 'UTC' : timezone }).stop();
+    new Cron(digestSchedule, { paused: true, timezone: bad.has('TZ') ? 'UTC' : timezone }).stop();
   } catch (err) {
     problems.push(`DIGEST_SCHEDULE=${JSON.stringify(digestSchedule)} is not valid: a cron expression such as "0 9 * * *" (${(err as Error).message})`);
   }
