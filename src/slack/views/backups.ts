@@ -15,6 +15,7 @@ import {
 } from '../../core/schedules.js';
 import { TAG, nameTag, type Instance, type RecycleBinItem, type Volume } from '../../core/types.js';
 import type { Message } from '../out.js';
+import { modal, textInput, type ModalMetadata } from './modals.js';
 import { context, header, section, truncateLines } from './blockkit.js';
 import { formatAge } from './format.js';
 
@@ -133,45 +134,25 @@ export function recycleBinMessage(
 }
 
 /** The schedule form; `target` pre-fills it (the digest's *Schedule daily backups*). */
-export function scheduleModal(meta: { channelId: string; responseUrl?: string }, target?: string): View {
-  const input = (block: string, label: string, element: Record<string, unknown>, optional = false, hint?: string): KnownBlock =>
-    ({
-      type: 'input',
-      block_id: block,
-      optional,
-      label: { type: 'plain_text', text: label },
-      ...(hint ? { hint: { type: 'plain_text', text: hint } } : {}),
-      element: { action_id: 'value', ...element },
-    }) as KnownBlock;
-  const text = (initial?: string, placeholder?: string) => ({
-    type: 'plain_text_input',
-    ...(initial ? { initial_value: initial } : {}),
-    ...(placeholder ? { placeholder: { type: 'plain_text', text: placeholder } } : {}),
-  });
-  const option = (label: string, value: string) => ({ text: { type: 'plain_text', text: label }, value });
-  return {
-    type: 'modal',
-    callback_id: SCHEDULE_MODAL,
-    title: { type: 'plain_text', text: 'Schedule backups' },
-    submit: { type: 'plain_text', text: 'Create schedule' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    private_metadata: JSON.stringify(meta),
-    blocks: [
-      input('target', 'What to back up', text(target, 'vol-…, i-… or tag:Backup=daily'), false, 'A volume, an instance (all its volumes, crash-consistent), or every volume with a tag.'),
-      input('every', 'How often', {
-        type: 'static_select',
-        initial_option: option('Every 24 hours (daily)', '24'),
-        options: [...SCHEDULE_INTERVALS].reverse().map((h) => option(h === 24 ? 'Every 24 hours (daily)' : `Every ${h} hour${h === 1 ? '' : 's'}`, String(h))),
-      }),
-      input('at', 'Starting at (UTC)', text('09:00'), false, 'HH:MM in UTC; Data Lifecycle Manager starts each run within an hour of it.'),
-      input('keep', 'Keep', { type: 'number_input', is_decimal_allowed: false, initial_value: '7', min_value: '1' }),
-      input('unit', 'Keep by', {
-        type: 'radio_buttons',
-        initial_option: option('the newest N snapshots', 'count'),
-        options: [option('the newest N snapshots', 'count'), option('N days', 'days')],
-      }),
-      input('copy', 'Copy to region', text(undefined, 'e.g. eu-west-1'), true, 'An encrypted copy in another region, kept as long as the source.'),
-      input('name', 'Name', text(undefined, 'e.g. web-daily'), true, '1–64 letters, digits, ".", "_" or "-"; default: target and interval.'),
-    ],
-  };
+export function scheduleModal(meta: ModalMetadata, target?: string): View {
+  const option = (label: string, value: string) => ({ text: { type: 'plain_text' as const, text: label }, value });
+  const choice = (block: string, label: string, element: Record<string, unknown>): KnownBlock =>
+    ({ type: 'input', block_id: block, label: { type: 'plain_text', text: label }, element: { action_id: 'value', ...element } }) as KnownBlock;
+  return modal(SCHEDULE_MODAL, 'Schedule backups', 'Create schedule', [
+    textInput('target', 'What to back up', { initial: target, placeholder: 'vol-…, i-… or tag:Backup=daily', hint: 'A volume, an instance (all its volumes, crash-consistent), or every volume with a tag.' }),
+    choice('every', 'How often', {
+      type: 'static_select',
+      initial_option: option('Every 24 hours (daily)', '24'),
+      options: [...SCHEDULE_INTERVALS].reverse().map((h) => option(h === 24 ? 'Every 24 hours (daily)' : `Every ${h} hour${h === 1 ? '' : 's'}`, String(h))),
+    }),
+    textInput('at', 'Starting at (UTC)', { initial: '09:00', hint: 'HH:MM in UTC; Data Lifecycle Manager starts each run within an hour of it.' }),
+    choice('keep', 'Keep', { type: 'number_input', is_decimal_allowed: false, initial_value: '7', min_value: '1' }),
+    choice('unit', 'Keep by', {
+      type: 'radio_buttons',
+      initial_option: option('the newest N snapshots', 'count'),
+      options: [option('the newest N snapshots', 'count'), option('N days', 'days')],
+    }),
+    textInput('copy', 'Copy to region', { optional: true, placeholder: 'e.g. eu-west-1', hint: 'An encrypted copy in another region, kept as long as the source.' }),
+    textInput('name', 'Name', { optional: true, placeholder: 'e.g. web-daily', hint: '1–64 letters, digits, ".", "_" or "-"; default: target and interval.' }),
+  ], meta);
 }

@@ -26,7 +26,7 @@ export interface ModalMetadata {
   resourceId?: string;
 }
 
-function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], meta: ModalMetadata): View {
+export function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], meta: ModalMetadata): View {
   return {
     type: 'modal',
     callback_id: callbackId,
@@ -48,7 +48,7 @@ function externalPicker(blockId: string, label: string, actionId: string, placeh
   };
 }
 
-function textInput(blockId: string, label: string, o: { optional?: boolean; placeholder?: string; max?: number; initial?: string; multiline?: boolean; hint?: string } = {}): KnownBlock {
+export function textInput(blockId: string, label: string, o: { optional?: boolean; placeholder?: string; max?: number; initial?: string; multiline?: boolean; hint?: string } = {}): KnownBlock {
   return {
     type: 'input',
     block_id: blockId,
