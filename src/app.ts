@@ -4,11 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import pino, { type Logger } from 'pino';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { DlmGateway } from './aws/dlm.js';
-import { EbsGateway } from './aws/ebs.js';
-import { Ec2Gateway } from './aws/ec2.js';
-import { RecycleBinGateway } from './aws/rbin.js';
-import { AccountIdentity } from './aws/sts.js';
+import { AwsEstate } from './aws/estate.js';
 import type { Instrumentable } from './aws/regional.js';
 import { Metrics } from './metrics.js';
 import type { Config } from './config.js';
@@ -58,16 +54,20 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   const metrics = new Metrics({ operations: () => tracking() });
   const instrument = (service: string) => (client: Instrumentable) =>
     client.middlewareStack.add(metrics.awsMiddleware(service) as never, { step: 'initialize', name: 'snapbotMetrics' });
-  const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: opts.credentials, instrument: instrument('ec2') });
-  const dlm = new DlmGateway({ endpoint: config.endpoints.dlm, credentials: opts.credentials, instrument: instrument('dlm') });
-  const rbin = new RecycleBinGateway({ endpoint: config.endpoints.rbin, credentials: opts.credentials, instrument: instrument('rbin') });
-  const ebs = new EbsGateway({ endpoint: config.endpoints.ebs, credentials: opts.credentials, instrument: instrument('ebs') });
-  const identity = new AccountIdentity(config.awsRegion, { endpoint: config.endpoints.sts, credentials: opts.credentials });
+  const estate = new AwsEstate({
+    homeRegion: config.awsRegion,
+    endpoints: config.endpoints,
+    assumeRole: config.assumeRole,
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    instrument,
+  });
+  const { ec2, dlm, rbin, ebs, identity } = estate.own;
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, credentials: opts.credentials });
   const store: Store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable, now });
   const out = new SlackOut(config.slack.botToken, config.slack.apiUrl, log);
   const tracker = new ProgressTracker({
-    ec2,
+    // Operations record the member account's ID; the account may have left ACCOUNTS since (then: its own clients).
+    ec2For: (account) => estate.of(account === undefined ? undefined : (config.accounts.find((a) => a.id === account) ?? { id: account })).ec2,
     out,
     log: { warn: (m) => log.warn(m), info: (m) => log.info(m) },
     operations: operationLog(store.operations),
@@ -100,6 +100,8 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   };
   const deps: Deps = {
     config,
+    scope: { region: config.awsRegion },
+    estate,
     ec2,
     dlm,
     rbin,
@@ -281,11 +283,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       await Promise.race([Promise.allSettled([...inFlight]), deadline]);
       await app.stop().catch(() => undefined);
       if (socketMode) await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
-      ec2.destroy();
-      dlm.destroy();
-      rbin.destroy();
-      ebs.destroy();
-      identity.destroy();
+      estate.destroy();
       dynamo.destroy();
     },
   };

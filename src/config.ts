@@ -1,6 +1,7 @@
 // The only reader of the environment. Everything else receives a validated Config.
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { ACCOUNT_ALIAS, type ManagedAccount } from './core/accounts.js';
 
 export type Mode = 'production' | 'sandbox';
 
@@ -15,6 +16,12 @@ export interface Config {
   endpoints: { ec2?: string; dynamodb?: string; dlm?: string; rbin?: string; sts?: string; ebs?: string };
   /** DLM_ROLE_NAME: the execution role lifecycle policies run as, in the policy's own account. */
   dlmRoleName: string;
+  /** ACCOUNTS: the other accounts snapbot manages (assuming `assumeRole` in each); empty = its own account only. */
+  accounts: ManagedAccount[];
+  /** ASSUME_ROLE_NAME, ASSUME_ROLE_EXTERNAL_ID: the role assumed in each account of `accounts`. */
+  assumeRole: { name: string; externalId?: string };
+  /** CHANNEL_ACCOUNTS: channel ID → the alias or ID its commands act on when no --account is given. */
+  channelAccounts: Record<string, string>;
   dynamodbTable: string;
   approvalChannel: string;
   digestChannel: string;
@@ -75,6 +82,18 @@ export function detectMode(env: Env): Mode {
     ]);
   }
   return token ? 'production' : 'sandbox';
+}
+
+/** ACCOUNTS entries (`ID` or `alias=ID`), each ID and alias once. */
+function parseAccounts(entries: string[], problems: string[]): ManagedAccount[] {
+  const accounts: ManagedAccount[] = [];
+  for (const entry of entries) {
+    const [alias, id] = entry.includes('=') ? entry.split('=') : [undefined, entry];
+    if (accounts.some((a) => a.id === id)) problems.push(`ACCOUNTS lists ${id} twice: give each account once`);
+    else if (alias !== undefined && accounts.some((a) => a.alias === alias)) problems.push(`ACCOUNTS uses the alias "${alias}" twice: each alias names one account`);
+    else accounts.push(alias === undefined ? { id } : { id, alias });
+  }
+  return accounts;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -182,6 +201,16 @@ export const EnvSchema = z.object({
   DIGEST_CHANNEL: patternVar(CHANNEL, 'a Slack channel ID such as C0123ABCD (not a #name)'),
   APPROVERS: listVar(APPROVER, SLACK_ID('Slack user IDs (U…/W…) or user-group IDs (S…)')),
   SHARE_ALLOWED_ACCOUNTS: listVar(ACCOUNT, SLACK_ID('12-digit AWS account IDs')),
+  ACCOUNTS: listVar(
+    new RegExp(`^(?:${ACCOUNT_ALIAS.source.slice(1, -1)}=)?\\d{12}$`),
+    (a) => `a comma list of 12-digit account IDs, each optionally named alias=ID (e.g. dev=222222222222,prod=333333333333); "${a}" is not one`,
+  ),
+  ASSUME_ROLE_NAME: patternVar(/^[\w+=,.@-]{1,64}$/, 'an IAM role name such as snapbot (1–64 letters, digits and +=,.@_-)'),
+  ASSUME_ROLE_EXTERNAL_ID: patternVar(/^[\w+=,.@:/-]{2,1224}$/, 'an external ID of 2–1224 letters, digits and +=,.@:/-'),
+  CHANNEL_ACCOUNTS: listVar(
+    new RegExp(`^[CGD][A-Z0-9]{2,}=(?:\\d{12}|${ACCOUNT_ALIAS.source.slice(1, -1)})$`),
+    (c) => `a comma list of channel=account pairs such as C0123ABCD=dev or C0123ABCD=222222222222; "${c}" is not one`,
+  ),
   APPROVAL_TTL_HOURS: numberVar(24, (n) => n > 0 && n <= 24 * 30, 'a number of hours above 0, at most 720'),
   STALE_AFTER_DAYS: numberVar(90, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days, 1–3650'),
   KEEP_PER_VOLUME: numberVar(1, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number of snapshots, 1–1000'),
@@ -253,6 +282,19 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
   } catch (err) {
     problems.push(`DIGEST_SCHEDULE=${JSON.stringify(digestSchedule)} is not valid: a cron expression such as "0 9 * * *" (${(err as Error).message})`);
   }
+  const accounts = parseAccounts(e.ACCOUNTS ?? [], problems);
+  const channelAccounts: Record<string, string> = {};
+  for (const pair of e.CHANNEL_ACCOUNTS ?? []) {
+    const [channel, ref] = pair.split('=');
+    if (Object.hasOwn(channelAccounts, channel)) problems.push(`CHANNEL_ACCOUNTS names ${channel} twice: give each channel one account`);
+    // An ID that is not in ACCOUNTS may be snapbot's own (known only once STS answers); an alias must be listed.
+    if (!/^\d{12}$/.test(ref) && !accounts.some((a) => a.alias === ref)) {
+      problems.push(
+        `CHANNEL_ACCOUNTS=${JSON.stringify(env.CHANNEL_ACCOUNTS)} is not valid: "${ref}" (for ${channel}) is not an alias in ACCOUNTS${accounts.some((a) => a.alias) ? ` (${accounts.flatMap((a) => a.alias ?? []).join(', ')})` : ' (ACCOUNTS names none)'}`,
+      );
+    }
+    channelAccounts[channel] = ref;
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const all = e.AWS_ENDPOINT_URL;
@@ -280,6 +322,9 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
       ebs: e.AWS_ENDPOINT_URL_EBS ?? all,
     },
     dlmRoleName: e.DLM_ROLE_NAME ?? 'AWSDataLifecycleManagerDefaultRole',
+    accounts,
+    assumeRole: { name: e.ASSUME_ROLE_NAME ?? 'snapbot', ...(e.ASSUME_ROLE_EXTERNAL_ID ? { externalId: e.ASSUME_ROLE_EXTERNAL_ID } : {}) },
+    channelAccounts,
     dynamodbTable: e.DYNAMODB_TABLE ?? 'snapbot',
     approvalChannel: e.APPROVAL_CHANNEL ?? '',
     digestChannel: e.DIGEST_CHANNEL ?? e.APPROVAL_CHANNEL ?? '',

@@ -51,7 +51,7 @@ import {
   type Snapshot as SdkSnapshot,
   type VolumeType as SdkVolumeType,
 } from '@aws-sdk/client-ec2';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CommandOf, ShareTarget } from '../core/commands.js';
 import type { Image, Instance, RecycleBinItem, Sharing, Snapshot, SnapshotLock, Tags, Volume } from '../core/types.js';
 import { imageSnapshotIds } from '../core/types.js';
@@ -62,7 +62,7 @@ import { RegionalClients, type Instrumentable } from './regional.js';
 export interface Ec2GatewayOptions {
   /** Only when the user set AWS_ENDPOINT_URL(_EC2); otherwise the SDK resolves the regional endpoint. */
   endpoint?: string;
-  credentials?: AwsCredentialIdentity;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** SDK retry attempts (standard mode, exponential backoff with jitter). */
   maxAttempts?: number;
   /** Called once per new client (metrics add their middleware here). */
@@ -89,6 +89,8 @@ export interface LaunchTemplateUsage {
 }
 
 const PAGE = 1000;
+/** Values EC2 accepts in one filter. */
+const FILTER_VALUES = 200;
 
 export class Ec2Gateway {
   private readonly clients: RegionalClients<EC2Client>;
@@ -129,6 +131,52 @@ export class Ec2Gateway {
     } catch (err) {
       throw translateAwsError(err, ctx);
     }
+  }
+
+  // ── lookups by ID filter (progress tracking) ──────────────────────────────────
+  // An ID *filter* answers with what exists; an ID list fails whole when one of them is gone. EC2 takes up to 200
+  // values per filter, so larger batches are split; each chunk is one paginated call.
+
+  async findSnapshots(region: string, snapshotIds: string[]): Promise<Snapshot[]> {
+    return this.byIdFilter(region, 'DescribeSnapshots', snapshotIds, async (c, ids) => {
+      const found: Snapshot[] = [];
+      for await (const page of paginateDescribeSnapshots({ client: c, pageSize: PAGE }, { Filters: [{ Name: 'snapshot-id', Values: ids }] })) {
+        for (const s of page.Snapshots ?? []) found.push(toSnapshot(s, region));
+      }
+      return found;
+    });
+  }
+
+  async findImages(region: string, imageIds: string[]): Promise<Image[]> {
+    return this.byIdFilter(region, 'DescribeImages', imageIds, async (c, ids) => {
+      const found: Image[] = [];
+      for await (const page of paginateDescribeImages(
+        { client: c, pageSize: PAGE },
+        { Filters: [{ Name: 'image-id', Values: ids }], IncludeDisabled: true, IncludeDeprecated: true },
+      )) {
+        for (const i of page.Images ?? []) found.push(toImage(i, region));
+      }
+      return found;
+    });
+  }
+
+  async findVolumes(region: string, volumeIds: string[]): Promise<Volume[]> {
+    return this.byIdFilter(region, 'DescribeVolumes', volumeIds, async (c, ids) => {
+      const found: Volume[] = [];
+      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, { Filters: [{ Name: 'volume-id', Values: ids }] })) {
+        for (const v of page.Volumes ?? []) found.push(toVolume(v, region));
+      }
+      return found;
+    });
+  }
+
+  private async byIdFilter<T>(region: string, action: string, ids: string[], read: (c: EC2Client, ids: string[]) => Promise<T[]>): Promise<T[]> {
+    const unique = [...new Set(ids)];
+    const out: T[] = [];
+    for (let i = 0; i < unique.length; i += FILTER_VALUES) {
+      out.push(...(await this.call({ action, region }, (c) => read(c, unique.slice(i, i + FILTER_VALUES)))));
+    }
+    return out;
   }
 
   // ── volumes ────────────────────────────────────────────────────────────────

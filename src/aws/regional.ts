@@ -2,12 +2,12 @@
 // only when the user set one, the SDK's standard retries, its logger, and timeouts so a hanging connection fails
 // (and is retried) instead of holding a command's work. The side services fail fast by default: deletion cards and
 // the digest wait on them; EC2 does the real work and gets more patience.
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { SDK_LOGGER } from './sdk-logger.js';
 
 export interface RegionalOptions {
   endpoint?: string;
-  credentials?: AwsCredentialIdentity;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Called once per new client (metrics add their middleware here). */
   instrument?: (client: Instrumentable) => void;
   /** SDK attempts (default 3). */
@@ -24,7 +24,7 @@ export interface Instrumentable {
 export interface ClientConfig {
   region: string;
   endpoint?: string;
-  credentials?: AwsCredentialIdentity;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   retryMode: 'standard';
   maxAttempts: number;
   logger: typeof SDK_LOGGER;

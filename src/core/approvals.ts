@@ -54,6 +54,8 @@ export interface ApprovalRequest {
   id: string;
   action: ApprovalAction;
   region: string;
+  /** The managed account it acts in (ACCOUNTS); absent: snapbot's own, as for every request made before ACCOUNTS. */
+  account?: string;
   requester: Requester;
   reason?: string;
   risk: RiskSummary;

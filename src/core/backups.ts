@@ -10,6 +10,8 @@ const DAY = 86_400_000;
 export interface BackupGap {
   volumeId: string;
   region: string;
+  /** The managed account it is in (ACCOUNTS); absent: snapbot's own. */
+  account?: string;
   name?: string;
   sizeGiB: number;
   instanceId?: string;
@@ -61,6 +63,8 @@ export function backupSourceVolume(tags: Tags): string | undefined {
 export interface ArchiveSuggestion {
   snapshotId: string;
   region: string;
+  /** The account that holds it (EC2's OwnerId), when known. */
+  account?: string;
   name?: string;
   volumeId?: string;
   /** What it holds in full, the size billed once archived (decimal GB, as AWS prices). */

@@ -3,7 +3,15 @@
 
 export type SlashCommandName = '/snapshot' | '/restore' | '/ami' | '/share';
 
-export type Command =
+/** `--region` and `--account` as typed: where a command acts (resolved against the managed accounts later). */
+export interface Where {
+  region?: string;
+  account?: string;
+}
+
+export type Command = CommandBody & { where?: Where };
+
+type CommandBody =
   // /snapshot
   | { kind: 'snapshot.modal' }
   /** expiresInDays: tagged snapbot:expires, so its deletion is requested on that day. */

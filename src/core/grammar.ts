@@ -14,6 +14,7 @@ import {
   VOLUME_TYPES,
   type VolumeType,
 } from './commands.js';
+import { ACCOUNT_ALIAS } from './accounts.js';
 import {
   ID_PATTERNS,
   RESOURCE_PREFIX,
@@ -338,6 +339,20 @@ const policyRef: Check = (value) => {
 /** The day count of --expires-in: `7d`, `7 days` or `7`. */
 const expiresIn = wholeNumber('--expires-in', 1, 365, ' days (e.g. --expires-in 7d)', /\s*d(?:ays?)?$/i);
 
+/** `--account`: an alias from the managed accounts, or a 12-digit ID (which one it means is resolved later). */
+const accountRef: Check = (value) => {
+  if (ID_PATTERNS.account.test(value)) return value;
+  if (/^\d{4}-\d{4}-\d{4}$/.test(value)) return value.replace(/-/g, '');
+  if (ACCOUNT_ALIAS.test(value)) return value;
+  return bad(`--account ${q(value)} is not an account: expected an alias such as dev, or a 12-digit account ID`);
+};
+
+/** Taken by every form that acts in AWS: which region, and which of the managed accounts. */
+const SCOPE_FLAGS = {
+  region: { value: 'R', check: region },
+  account: { value: '<alias|ID>', check: accountRef },
+} satisfies Record<string, FlagSpec>;
+
 function toShareTarget(value: string): ShareTarget {
   return value === 'public' ? { type: 'public' } : { type: 'account', accountId: value };
 }
@@ -374,6 +389,8 @@ interface Form {
   flags?: Record<string, FlagSpec>;
   /** Words that pick a further form, as `/snapshot schedule pause …` does. */
   subs?: Record<string, Form>;
+  /** Acts on nothing in AWS by itself (help, withdraw, audit), so takes no --region or --account. */
+  unscoped?: true;
   build(args: string[], optional: string | undefined, flags: FlagValues): Command;
 }
 
@@ -483,6 +500,7 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
       },
       audit: {
         title: '/snapshot audit',
+        unscoped: true,
         lines: [['/snapshot audit <snap-id|ami-id|vol-id>', 'what snapbot saw happen to a resource: requests, decisions, outcomes']],
         args: [
           {
@@ -496,6 +514,7 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
       },
       withdraw: {
         title: '/snapshot withdraw',
+        unscoped: true,
         lines: [['/snapshot withdraw <request-id>', 'withdraw your own pending approval request']],
         args: [{ name: '<request-id>', check: requestId }],
         build: ([requestId]) => ({ kind: 'snapshot.withdraw', requestId }),
@@ -605,6 +624,7 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
       },
       help: {
         title: '/snapshot help',
+        unscoped: true,
         lines: [['/snapshot help', 'this help']],
         build: noArgs({ kind: 'snapshot.help' }),
       },
@@ -753,6 +773,7 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
       },
       help: {
         title: '/ami help',
+        unscoped: true,
         lines: [['/ami help', 'this help']],
         build: noArgs({ kind: 'ami.help' }),
       },
@@ -806,6 +827,10 @@ function restore([snapshotId]: string[], _: string | undefined, f: FlagValues): 
   const availabilityZone =
     str(f, 'az') ??
     bad(`--az is required to create the volume directly, e.g. /restore ${snapshotId} --az us-east-1a (or give just the snapshot ID to open the form)`);
+  const inRegion = str(f, 'region');
+  if (inRegion !== undefined && !availabilityZone.startsWith(inRegion)) {
+    bad(`--az ${availabilityZone} is not in --region ${inRegion}: pick a zone of ${inRegion}, e.g. ${inRegion}a`);
+  }
   const volumeType = (str(f, 'type') ?? 'gp3') as VolumeType;
   const attach = str(f, 'attach');
   const device = str(f, 'device');
@@ -890,6 +915,7 @@ export function helpText(): string {
   );
   return [
     'snapbot manages EBS snapshots and AMIs. IDs are vol-, snap-, ami- or i- followed by 8 or 17 hex digits; accounts are 12 digits. Deleting, deregistering and sharing outside the allowed accounts need an approver.',
+    'Every command that acts on a resource also takes `--region R` (default: the home region) and, where snapbot manages several accounts, `--account <alias|ID>` (default: the channel\'s account, else snapbot\'s own).',
     ...sections,
   ].join('\n\n');
 }
@@ -935,7 +961,7 @@ function parseWith(command: SlashCommandName, spec: CommandSpec, lexer: Lexer): 
 }
 
 function parseForm(form: Form, lexer: Lexer): Command {
-  const flagSpecs = form.flags ?? {};
+  const flagSpecs: Record<string, FlagSpec> = form.unscoped ? (form.flags ?? {}) : { ...form.flags, ...SCOPE_FLAGS };
   const isFlag = (t: Token | undefined) => t !== undefined && asFlag(t) !== undefined;
   const next = lexer.peek();
   if (form.subs && next !== undefined && !next.quoted && Object.hasOwn(form.subs, next.value.toLowerCase())) {
@@ -972,7 +998,7 @@ function parseForm(form: Form, lexer: Lexer): Command {
     const flag = asFlag(token);
     if (!flag) bad(strayWord(token.value, form));
     const spec = Object.hasOwn(flagSpecs, flag.name) ? flagSpecs[flag.name] : undefined;
-    if (!spec) bad(unknownFlag(flag.name, form));
+    if (!spec) bad(unknownFlag(flag.name, form, Object.keys(flagSpecs)));
     if (Object.hasOwn(flags, flag.name)) bad(`--${flag.name} is given twice; give it once`);
     if (spec.value === undefined) {
       if (flag.inline !== undefined) bad(`--${flag.name} takes no value (found ${q(flag.inline)}); just say --${flag.name}`);
@@ -988,7 +1014,9 @@ function parseForm(form: Form, lexer: Lexer): Command {
     flags[flag.name] = spec.check ? spec.check(value.trim()) : value.trim();
   }
   for (let token = lexer.next(); token !== undefined; token = lexer.next()) readFlag(token);
-  return form.build(args, optional, flags);
+  const command = form.build(args, optional, flags);
+  const where = { ...opt('region', str(flags, 'region')), ...opt('account', str(flags, 'account')) };
+  return Object.keys(where).length > 0 ? { ...command, where } : command;
 }
 
 /** A description is the rest of the line; quotes around all of it are dropped, runs of spaces collapsed. */
@@ -1011,13 +1039,14 @@ function freeTextRest(rest: string, form: Form): string | undefined {
   return check(rest.replace(/ +/g, ' '));
 }
 
-function unknownFlag(name: string, form: Form): string {
-  const allowed = Object.keys(form.flags ?? {});
-  if (allowed.length === 0) return `unknown flag --${name}: ${form.title} takes no flags`;
+function unknownFlag(name: string, form: Form, allowed: string[]): string {
+  const own = Object.keys(form.flags ?? {});
+  const scoped = allowed.length > own.length ? ' (besides --region and --account)' : '';
+  if (own.length === 0) return `unknown flag --${name}: ${form.title} takes no flags${scoped}`;
   const guess = closest(name, allowed);
   return (
     `unknown flag --${name}${guess ? ` (did you mean --${guess}?)` : ''}: ` +
-    `${form.title} takes these flags: ${allowed.map((f) => `--${f}`).join(', ')}`
+    `${form.title} takes these flags: ${own.map((f) => `--${f}`).join(', ')}${scoped ? ', and --region, --account' : ''}`
   );
 }
 

@@ -2,7 +2,7 @@
 // Operations are recorded in the store first, so a restarted bot resumes them instead of leaving a message spinning.
 import { AwsActionError } from '../aws/errors.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
-import type { Snapshot } from '../core/types.js';
+import type { Image, Snapshot, Volume } from '../core/types.js';
 import type { PostedMessage, SlackOut } from '../slack/out.js';
 import type { OperationRepository } from '../store/index.js';
 import { progressMessage, type ProgressItem, type ProgressPhase } from '../slack/views/progress.js';
@@ -13,6 +13,10 @@ export interface TrackedOperation {
   id: string;
   kind: OperationKind;
   region: string;
+  /** The managed account it runs in (ACCOUNTS); absent: snapbot's own. */
+  account?: string;
+  /** Where it runs, as the message says it ("us-west-2", "dev (222222222222) · us-west-2"). */
+  where?: string;
   resourceIds: string[];
   /** A label per resource ID, e.g. the source volume and its Name. */
   labels: Record<string, string>;
@@ -36,21 +40,57 @@ interface Reading {
 }
 
 export interface ProgressTrackerOptions {
-  ec2: Ec2Gateway;
+  /** The EC2 gateway of an account: a member account's ID, or undefined for snapbot's own. */
+  ec2For: (account: string | undefined) => Ec2Gateway;
   out: SlackOut;
   log: { warn(msg: string): void; info(msg: string): void };
   operations?: OperationLog;
   pollSeconds: number;
   timeoutMinutes: number;
   now?: () => Date;
+  /** chat.update calls allowed a minute across all messages (Slack allows about 50 per method). */
+  updatesPerMinute?: number;
 }
 
+/** One followed operation and what its message shows. */
+interface Followed {
+  op: TrackedOperation;
+  recorded: Promise<boolean>;
+  /** What the message shows now (its text and blocks), so an unchanged reading sends nothing. */
+  shown: string;
+  /** The update waiting for the Slack budget, if any: only the newest is kept. */
+  pending?: { msg: ReturnType<typeof progressMessage>; final: boolean };
+  /** Ticks seen: polling slows as an operation ages. */
+  ticks: number;
+}
+
+/** What one tick read in an account and region: one call per kind, however many operations it serves. */
+interface TickReadings {
+  snapshots: Map<string, Snapshot>;
+  images: Map<string, Image>;
+  volumes: Map<string, Volume>;
+  /** A read that failed, by kind: the operations that needed it keep their last state (passing) or fail. */
+  failed: Partial<Record<'snapshots' | 'images' | 'volumes', AwsActionError | Error>>;
+}
+
+/**
+ * Follows long operations and keeps each one's Slack message current. Operations in the same account and region
+ * share one poll loop: each tick reads every snapshot, AMI and volume they wait on with one DescribeSnapshots,
+ * one DescribeImages and one DescribeVolumes (ID filters), however many people are snapshotting at once. Message
+ * updates go through a budget shared by all messages, coalesced per message (only the newest state is sent).
+ */
 export class ProgressTracker {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly followed = new Map<string, Followed>();
+  /** One loop per account and region with something to follow. */
+  private readonly loops = new Map<string, Promise<void>>();
+  private readonly loopWakers = new Map<string, () => void>();
   private stopped = false;
   private readonly wakers = new Set<() => void>();
+  private readonly budget: UpdateBudget;
 
-  constructor(private readonly o: ProgressTrackerOptions) {}
+  constructor(private readonly o: ProgressTrackerOptions) {
+    this.budget = new UpdateBudget(o.updatesPerMinute ?? 45);
+  }
 
   private now(): Date {
     return this.o.now?.() ?? new Date();
@@ -80,7 +120,7 @@ export class ProgressTracker {
   }
 
   get activeCount(): number {
-    return this.running.size;
+    return this.followed.size;
   }
 
   /** Stop polling; unfinished operations stay recorded and resume on the next start. */
@@ -90,110 +130,209 @@ export class ProgressTracker {
   }
 
   private follow(op: TrackedOperation, recorded: Promise<boolean>): void {
-    if (this.running.has(op.id)) return;
-    const p = this.loop(op, recorded)
-      .catch((err) => this.o.log.warn(`progress tracking of ${op.id} failed: ${(err as Error).message}`))
-      .finally(() => this.running.delete(op.id));
-    this.running.set(op.id, p);
+    if (this.followed.has(op.id)) return;
+    this.followed.set(op.id, { op, recorded, shown: '', ticks: 0 });
+    const group = groupOf(op);
+    // A new operation is read on the next tick of its group, which starts now rather than after a long sleep.
+    this.loopWakers.get(group)?.();
+    this.startLoop(group);
   }
 
-  private async loop(op: TrackedOperation, recorded: Promise<boolean>): Promise<void> {
-    const deadline = op.startedAt.getTime() + this.o.timeoutMinutes * 60_000;
-    let delay = this.o.pollSeconds * 1000;
-    let lastText = '';
-    while (!this.stopped) {
-      const reading = await this.read(op);
-      const elapsedMs = this.now().getTime() - op.startedAt.getTime();
-      let phase = reading.phase;
-      let failure = reading.failure;
-      const finished = phase === 'done' || phase === 'failed';
-      if (!finished && this.now().getTime() >= deadline) {
-        phase = 'timeout';
-        failure = `EC2 still reports it as in progress after ${Math.round(elapsedMs / 60_000)} min. It may still finish: check with ${checkCommand(op)}.`;
-      }
-      const msg = progressMessage({
-        title: op.title,
-        requesterId: op.requesterId,
-        phase,
-        items: reading.items,
-        elapsedMs,
-        failure,
-        hint: phase === 'done' ? doneHint(op) : undefined,
-        region: op.region,
+  private startLoop(group: string): void {
+    if (this.loops.has(group)) return;
+    const p = this.loop(group)
+      .catch((err) => this.o.log.warn(`progress tracking in ${group} failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.loops.delete(group);
+        // Something joined as the loop was ending: go on.
+        if (!this.stopped && this.members(group).length > 0) this.startLoop(group);
       });
-      if (msg.text + JSON.stringify(msg.blocks) !== lastText) {
-        lastText = msg.text + JSON.stringify(msg.blocks);
-        await this.o.out.tryUpdate(op.message, msg);
+    this.loops.set(group, p);
+  }
+
+  private members(group: string): Followed[] {
+    return [...this.followed.values()].filter((f) => groupOf(f.op) === group);
+  }
+
+  private async loop(group: string): Promise<void> {
+    while (!this.stopped) {
+      const members = this.members(group);
+      if (members.length === 0) return;
+      const readings = await this.readAll(members);
+      for (const f of members) {
+        f.ticks++;
+        this.settle(f, readings);
       }
-      if (phase === 'done' || phase === 'failed' || phase === 'timeout') {
-        // Remove only after the record landed, or a late put would resurrect a finished operation.
-        if (await recorded) await this.o.operations?.remove(op.id).catch(() => undefined);
-        return;
-      }
-      await this.sleep(delay);
-      delay = Math.min(delay * 1.5, 20_000);
+      await this.flush(members);
+      if (this.members(group).length === 0) return;
+      // The youngest operation sets the pace: a fresh one is read every pollSeconds, older ones ever less often.
+      const youngest = Math.min(...this.members(group).map((f) => f.ticks));
+      await this.sleep(group, Math.min(this.o.pollSeconds * 1000 * 1.5 ** Math.max(0, youngest - 1), 20_000));
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** One call per kind for every operation of the group. */
+  private async readAll(members: Followed[]): Promise<TickReadings> {
+    const { op } = members[0];
+    const ec2 = this.o.ec2For(op.account);
+    const region = op.region;
+    const ids = { snapshots: [] as string[], images: [] as string[], volumes: [] as string[] };
+    for (const { op: m } of members) {
+      if (m.kind === 'snapshot' || m.kind === 'copy-snapshot') ids.snapshots.push(...m.resourceIds);
+      else if (m.kind === 'volume') ids.volumes.push(...m.resourceIds);
+      else ids.images.push(...m.resourceIds);
+    }
+    const r: TickReadings = { snapshots: new Map(), images: new Map(), volumes: new Map(), failed: {} };
+    const settle = async <T extends { id: string }>(kind: keyof typeof ids, read: () => Promise<T[]>, into: Map<string, T>) => {
+      if (ids[kind].length === 0) return;
+      try {
+        for (const x of await read()) into.set(x.id, x);
+      } catch (err) {
+        r.failed[kind] = err as Error;
+      }
+    };
+    await settle('images', () => ec2.findImages(region, ids.images), r.images);
+    // A pending AMI has no progress of its own; its snapshots do, read with the others.
+    for (const image of r.images.values()) {
+      if (image.state === 'pending') for (const b of image.blockDevices) if (b.snapshotId) ids.snapshots.push(b.snapshotId);
+    }
+    await Promise.all([
+      settle('snapshots', () => ec2.findSnapshots(region, ids.snapshots), r.snapshots),
+      settle('volumes', () => ec2.findVolumes(region, ids.volumes), r.volumes),
+    ]);
+    return r;
+  }
+
+  /** The operation's reading this tick, turned into the update its message needs (kept until the budget allows). */
+  private settle(f: Followed, readings: TickReadings): void {
+    const { op } = f;
+    const elapsedMs = this.now().getTime() - op.startedAt.getTime();
+    const reading = readingOf(op, readings, elapsedMs < LISTING_DELAY_MS);
+    let phase = reading.phase;
+    let failure = reading.failure;
+    const finished = phase === 'done' || phase === 'failed';
+    if (!finished && this.now().getTime() >= op.startedAt.getTime() + this.o.timeoutMinutes * 60_000) {
+      phase = 'timeout';
+      failure = `EC2 still reports it as in progress after ${Math.round(elapsedMs / 60_000)} min. It may still finish: check with ${checkCommand(op)}.`;
+    }
+    const msg = progressMessage({
+      title: op.title,
+      requesterId: op.requesterId,
+      phase,
+      items: reading.items,
+      elapsedMs,
+      failure,
+      hint: phase === 'done' ? doneHint(op) : undefined,
+      region: op.where ?? op.region,
+    });
+    const final = phase === 'done' || phase === 'failed' || phase === 'timeout';
+    // Elapsed time alone changes nothing worth a Slack call: compare without it.
+    const content = JSON.stringify({ phase, items: reading.items, failure });
+    if (content !== f.shown || final) f.pending = { msg, final };
+    f.shown = content;
+  }
+
+  /** Sends what the budget allows, oldest waiting first; a final state always goes before a progress tick. */
+  private async flush(members: Followed[]): Promise<void> {
+    const waiting = members.filter((f) => f.pending).sort((a, b) => Number(b.pending!.final) - Number(a.pending!.final));
+    for (const f of waiting) {
+      if (!this.budget.take()) break;
+      const { msg, final } = f.pending!;
+      f.pending = undefined;
+      await this.o.out.tryUpdate(f.op.message, msg);
+      if (final) {
+        this.followed.delete(f.op.id);
+        // Remove only after the record landed, or a late put would resurrect a finished operation.
+        if (await f.recorded) await this.o.operations?.remove(f.op.id).catch(() => undefined);
+      }
+    }
+  }
+
+  private sleep(group: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(t);
         this.wakers.delete(wake);
+        this.loopWakers.delete(group);
         resolve();
       };
       const t = setTimeout(wake, ms);
       this.wakers.add(wake);
+      this.loopWakers.set(group, wake);
     });
-  }
-
-  private async read(op: TrackedOperation): Promise<Reading> {
-    try {
-      switch (op.kind) {
-        case 'snapshot':
-        case 'copy-snapshot':
-          return readSnapshots(await this.o.ec2.getSnapshots(op.region, op.resourceIds), op);
-        case 'image':
-        case 'copy-image':
-          return await this.readImage(op);
-        case 'volume': {
-          const v = await this.o.ec2.getVolume(op.region, op.resourceIds[0]);
-          const item: ProgressItem = { id: v.id, label: op.labels[v.id], state: v.state, sizeGiB: v.sizeGiB };
-          if (v.state === 'error') return { phase: 'failed', items: [item], failure: 'EC2 could not create the volume.' };
-          return { phase: v.state === 'creating' ? 'running' : 'done', items: [item] };
-        }
-      }
-    } catch (err) {
-      const e = err instanceof AwsActionError ? err : undefined;
-      // Throttling and outages are passing: keep the last state and try again on the next tick.
-      if (e && (e.kind === 'throttled' || e.kind === 'unavailable')) {
-        return { phase: 'running', items: op.resourceIds.map((id) => ({ id, label: op.labels[id], state: 'checking…' })) };
-      }
-      return {
-        phase: 'failed',
-        items: op.resourceIds.map((id) => ({ id, label: op.labels[id], state: 'unknown' })),
-        failure: (err as Error).message,
-      };
-    }
-  }
-
-  private async readImage(op: TrackedOperation): Promise<Reading> {
-    const image = await this.o.ec2.getImage(op.region, op.resourceIds[0]);
-    const snapshotIds = image.blockDevices.flatMap((b) => (b.snapshotId ? [b.snapshotId] : []));
-    let percent: number | undefined;
-    if (image.state === 'pending' && snapshotIds.length) {
-      // An AMI has no progress of its own; its snapshots do.
-      const snaps = await this.o.ec2.getSnapshots(op.region, snapshotIds).catch(() => [] as Snapshot[]);
-      if (snaps.length) percent = Math.round(snaps.reduce((a, s) => a + s.progress, 0) / snaps.length);
-    }
-    const item: ProgressItem = { id: image.id, label: op.labels[image.id] ?? image.name, state: image.state, percent: percent ?? (image.state === 'pending' ? 0 : undefined) };
-    if (image.state === 'available') return { phase: 'done', items: [{ ...item, percent: undefined }] };
-    if (image.state === 'pending' || image.state === 'transient') return { phase: 'running', items: [item] };
-    return { phase: 'failed', items: [item], failure: image.stateReason ?? `EC2 reports the AMI as ${image.state}.` };
   }
 }
 
-function readSnapshots(snaps: Snapshot[], op: TrackedOperation): Reading {
+/** Operations share a poll loop where they share an account and region. */
+function groupOf(op: TrackedOperation): string {
+  return `${op.account ?? 'own'}/${op.region}`;
+}
+
+/** chat.update calls a minute, for all messages together: a token bucket refilled continuously. */
+class UpdateBudget {
+  private tokens: number;
+  private last = Date.now();
+
+  constructor(private readonly perMinute: number) {
+    this.tokens = perMinute;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) / 60_000) * this.perMinute);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** EC2's reads are eventually consistent: what was made this long ago may not be listed yet. */
+const LISTING_DELAY_MS = 60_000;
+
+/** What the tick's readings say of one operation; `fresh`: too new for a missing resource to mean it is gone. */
+function readingOf(op: TrackedOperation, r: TickReadings, fresh: boolean): Reading {
+  const kind = op.kind === 'snapshot' || op.kind === 'copy-snapshot' ? 'snapshots' : op.kind === 'volume' ? 'volumes' : 'images';
+  const failed = r.failed[kind];
+  if (failed) {
+    // Throttling and outages are passing: keep the last state and try again on the next tick.
+    if (failed instanceof AwsActionError && (failed.kind === 'throttled' || failed.kind === 'unavailable')) {
+      return { phase: 'running', items: op.resourceIds.map((id) => ({ id, label: op.labels[id], state: 'checking…' })) };
+    }
+    return { phase: 'failed', items: op.resourceIds.map((id) => ({ id, label: op.labels[id], state: 'unknown' })), failure: failed.message };
+  }
+  switch (op.kind) {
+    case 'snapshot':
+    case 'copy-snapshot':
+      return readSnapshots(op.resourceIds.flatMap((id) => r.snapshots.get(id) ?? []), op, fresh);
+    case 'image':
+    case 'copy-image':
+      return readImage(op, r);
+    case 'volume': {
+      const v = r.volumes.get(op.resourceIds[0]);
+      if (!v && fresh) return { phase: 'running', items: [{ id: op.resourceIds[0], label: op.labels[op.resourceIds[0]], state: 'creating' }] };
+      if (!v) return { phase: 'failed', items: [{ id: op.resourceIds[0], label: op.labels[op.resourceIds[0]], state: 'gone' }], failure: 'the volume no longer exists' };
+      const item: ProgressItem = { id: v.id, label: op.labels[v.id], state: v.state, sizeGiB: v.sizeGiB };
+      if (v.state === 'error') return { phase: 'failed', items: [item], failure: 'EC2 could not create the volume.' };
+      return { phase: v.state === 'creating' ? 'running' : 'done', items: [item] };
+    }
+  }
+}
+
+function readImage(op: TrackedOperation, r: TickReadings): Reading {
+  const id = op.resourceIds[0];
+  const image = r.images.get(id);
+  // EC2's reads are eventually consistent: an AMI made a moment ago may not be listed yet.
+  if (!image) return { phase: 'running', items: [{ id, label: op.labels[id], state: 'pending', percent: 0 }] };
+  const snaps = image.blockDevices.flatMap((b) => (b.snapshotId ? (r.snapshots.get(b.snapshotId) ?? []) : []));
+  const percent = image.state === 'pending' && snaps.length ? Math.round(snaps.reduce((a, s) => a + s.progress, 0) / snaps.length) : undefined;
+  const item: ProgressItem = { id: image.id, label: op.labels[image.id] ?? image.name, state: image.state, percent: percent ?? (image.state === 'pending' ? 0 : undefined) };
+  if (image.state === 'available') return { phase: 'done', items: [{ ...item, percent: undefined }] };
+  if (image.state === 'pending' || image.state === 'transient') return { phase: 'running', items: [item] };
+  return { phase: 'failed', items: [item], failure: image.stateReason ?? `EC2 reports the AMI as ${image.state}.` };
+}
+
+function readSnapshots(snaps: Snapshot[], op: TrackedOperation, fresh: boolean): Reading {
   const items: ProgressItem[] = snaps.map((s) => ({
     id: s.id,
     label: op.labels[s.id],
@@ -203,7 +342,10 @@ function readSnapshots(snaps: Snapshot[], op: TrackedOperation): Reading {
     error: s.state === 'error' ? (s.stateMessage ?? 'EC2 could not complete the snapshot') : undefined,
   }));
   const missing = op.resourceIds.filter((id) => !snaps.some((s) => s.id === id));
-  for (const id of missing) items.push({ id, label: op.labels[id], state: 'gone', error: 'the snapshot no longer exists' });
+  for (const id of missing) {
+    items.push(fresh ? { id, label: op.labels[id], state: 'pending', percent: 0 } : { id, label: op.labels[id], state: 'gone', error: 'the snapshot no longer exists' });
+  }
+  if (fresh && missing.length) return { phase: 'running', items };
   const failed = items.filter((i) => i.error);
   if (failed.length) return { phase: 'failed', items, failure: failed.map((f) => `${f.id}: ${f.error}`).join('; ') };
   if (snaps.every((s) => s.state === 'completed')) return { phase: 'done', items };
@@ -244,7 +386,8 @@ export function operationLog(repo: OperationRepository): OperationLog {
         ts: op.message.ts,
         requesterId: op.requesterId,
         startedAt: op.startedAt.toISOString(),
-        extra: { title: op.title, labels: JSON.stringify(op.labels) },
+        ...(op.account ? { account: op.account } : {}),
+        extra: { title: op.title, labels: JSON.stringify(op.labels), ...(op.where ? { where: op.where } : {}) },
       }),
     remove: (id) => repo.remove(id),
     list: async () =>
@@ -252,6 +395,8 @@ export function operationLog(repo: OperationRepository): OperationLog {
         id: o.id,
         kind: o.kind,
         region: o.region,
+        ...(o.account ? { account: o.account } : {}),
+        ...(o.extra?.where ? { where: o.extra.where } : {}),
         resourceIds: o.resourceId.split(',').filter(Boolean),
         labels: safeLabels(o.extra?.labels),
         message: { channel: o.channel, ts: o.ts },

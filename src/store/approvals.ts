@@ -32,7 +32,7 @@ import { INDEX_IN_FLIGHT, INDEX_PENDING, compact, key, retentionExpiry } from '.
 import { GSI1 } from './table.js';
 
 /** What the caller says about a new request; the store sets its status and times. */
-export type NewApprovalRequest = Pick<ApprovalRequest, 'action' | 'region' | 'requester' | 'reason' | 'risk' | 'relatedIds'> & {
+export type NewApprovalRequest = Pick<ApprovalRequest, 'action' | 'region' | 'account' | 'requester' | 'reason' | 'risk' | 'relatedIds'> & {
   /** Given by the caller when it must know the ID up front; otherwise a new ULID. */
   id?: string;
   /** The approval deadline (now + APPROVAL_TTL_HOURS). */
@@ -178,6 +178,7 @@ export function approvalRepository(db: Dynamo, clock: () => Date): ApprovalRepos
         id: input.id ?? newId(now),
         action: input.action,
         region: input.region,
+        account: input.account,
         requester: input.requester,
         reason: input.reason,
         risk: input.risk,
@@ -412,6 +413,7 @@ function toRequest(item: Item): ApprovalRequest {
     id: item.id as string,
     action: item.action as ApprovalAction,
     region: item.region as string,
+    account: item.account as string | undefined,
     requester: item.requester as Requester,
     reason: item.reason as string | undefined,
     risk: item.risk as RiskSummary,

@@ -10,6 +10,8 @@ export interface InFlightOperation {
   /** The snapshot, AMI or volume being waited on. */
   resourceId: string;
   region: string;
+  /** The managed account it runs in; absent: snapbot's own (as every operation recorded before ACCOUNTS). */
+  account?: string;
   /** The message that shows progress. */
   channel: string;
   ts: string;

@@ -14,6 +14,7 @@ import {
   type Verdict,
   type Who,
 } from '../core/policy.js';
+import { allowedShareAccounts, knownAccounts, type AccountSettings } from '../core/accounts.js';
 import { nameTag } from '../core/types.js';
 import { auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
@@ -24,8 +25,33 @@ export function policySettings(deps: Deps): PolicySettings {
     approvers: c.approvers,
     commandChannels: c.access.commandChannels,
     launchInstanceTypes: c.access.launchInstanceTypes,
-    shareAllowedAccounts: c.shareAllowedAccounts,
+    shareAllowedAccounts: allowedShareAccounts(c),
   };
+}
+
+export function accountSettings(deps: Pick<Deps, 'config'>): AccountSettings {
+  return { accounts: deps.config.accounts, channelAccounts: deps.config.channelAccounts, homeRegion: deps.config.awsRegion };
+}
+
+/**
+ * An account ID the person gave that is not in the managed accounts is fine only when it is snapbot's own (STS
+ * says which that is); otherwise the answer names the accounts there are. False when answered.
+ */
+async function ownAccountConfirmed(deps: Deps, inv: Invocation): Promise<boolean> {
+  if (inv.ownAccountId === undefined) return true;
+  const own = await deps.estate.own.identity.accountId().then(
+    (id) => id,
+    (err: Error) => err,
+  );
+  if (own === inv.ownAccountId) return true;
+  const known = deps.config.accounts.length > 0 ? `: use one of ${knownAccounts(deps.config.accounts)}${typeof own === 'string' ? `, or ${own} (snapbot's own)` : ''}` : '';
+  await replyPrivately(deps, inv, {
+    text:
+      typeof own === 'string'
+        ? `:warning: ${inv.ownAccountId} is not an account snapbot manages${known || ` (snapbot runs in ${own})`}.`
+        : `:warning: Could not confirm that ${inv.ownAccountId} is snapbot's own account (${own.message}); nothing was done.`,
+  });
+  return false;
 }
 
 /** Whether `userId` is in a list of user and user-group IDs; 'unknown' when a group it might be in could not be read. */
@@ -82,7 +108,7 @@ async function factsFor(deps: Deps, inv: Invocation, act: Act): Promise<Facts | 
   const c = act.command;
   if (c.noReboot || c.reboot) return {};
   try {
-    const instance = await deps.ec2.getInstance(deps.config.awsRegion, c.instanceId);
+    const instance = await deps.ec2.getInstance(deps.scope.region, c.instanceId);
     return { instance: { state: instance.state, name: nameTag(instance.tags) } };
   } catch (err) {
     if (err instanceof AwsActionError && err.kind === 'not-found') {
@@ -113,6 +139,7 @@ export async function check(
   act: Act,
   opts: { facts?: Facts; resources?: string[]; count?: boolean; requestId?: string } = {},
 ): Promise<Checked | undefined> {
+  if (!(await ownAccountConfirmed(deps, inv))) return undefined;
   const settings = policySettings(deps);
   const where = { channelId: inv.channelId };
   const name = act.type === 'command' ? act.command.kind : act.button;

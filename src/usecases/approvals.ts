@@ -1,5 +1,7 @@
 // Approval-gated actions: request (refuse early with the reason, record, then post), decide (first decision wins,
 // enforced by DynamoDB), execute exactly once, expire, and recover after a crash.
+import { scopeOfRecord } from '../core/accounts.js';
+import { allowedShareAccounts } from '../core/accounts.js';
 import { AwsActionError } from '../aws/errors.js';
 import {
   KEEP_SHARED_DAYS,
@@ -31,19 +33,20 @@ import { recoveryLine } from './recycle-bin.js';
 import { lockRefusal, protectionRefusal, runSafetyAction, safetyRisk } from './safety.js';
 import { runScheduleChange, scheduleChangeRisk } from './schedules.js';
 import { rememberSharing } from './shares.js';
-import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
+import { auditBestEffort, creationTags, inScope, replyPrivately, type Deps, type Invocation } from './context.js';
 
 /** A request that cannot be made at all, with the reason and what to do instead. */
 class Refusal extends Error {}
 
 /** Records, then posts, the request; returns it once recorded (undefined when it was refused or not recorded). */
 export async function requestApproval(deps: Deps, inv: Invocation, action: ApprovalAction, reason?: string): Promise<ApprovalRequest | undefined> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const what = describeAction(action);
   let request: ApprovalRequest;
   try {
     const pending = await deps.store.approvals.listPending(deps.now());
-    const twin = pending.find((p) => JSON.stringify(p.action) === JSON.stringify(action));
+    const account = deps.scope.account?.id;
+    const twin = pending.find((p) => p.region === region && p.account === account && JSON.stringify(p.action) === JSON.stringify(action));
     if (twin) {
       throw new Refusal(`A request to ${what} is already waiting for approval (request \`${twin.id}\` by <@${twin.requester.userId}>); no second one was made.`);
     }
@@ -51,6 +54,7 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
     request = await deps.store.approvals.create({
       action,
       region,
+      ...(account ? { account } : {}),
       requester: { userId: inv.userId, channelId: inv.channelId },
       reason,
       risk,
@@ -83,7 +87,7 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
 
 /** Facts an approver needs, and the refusals AWS would give anyway, found before anything is recorded. */
 async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: RiskSummary; relatedIds?: string[] }> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const prices = deps.config.prices;
   const now = deps.now();
   switch (action.type) {
@@ -140,7 +144,7 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
     }
     case 'share.keep': {
       const sharing = await deps.ec2.sharing(region, action.resourceId);
-      const outside = outsideAccounts(sharing.accounts, deps.config.shareAllowedAccounts);
+      const outside = outsideAccounts(sharing.accounts, allowedShareAccounts(deps.config));
       const lines: string[] = [];
       if (sharing.public) lines.push(`${action.resourceId} is public: any AWS account can copy its data.`);
       if (outside.length) lines.push(`${action.resourceId} is shared with ${outside.join(', ')}, outside the accounts snapbot may share with at once.`);
@@ -336,8 +340,12 @@ export async function execute(deps: Deps, requestId: string, opts: { resume?: bo
   await notifyRequester(deps, finished);
 }
 
-async function runAction(deps: Deps, r: ApprovalRequest): Promise<string> {
+async function runAction(base: Deps, r: ApprovalRequest): Promise<string> {
   const a = r.action;
+  // The account and region it was asked for; requests from before ACCOUNTS have none, which means snapbot's own.
+  const scope = scopeOfRecord(base.config, r);
+  if ('problem' in scope) throw new Error(`Not done: ${scope.problem}.`);
+  const deps = inScope(base, scope);
   const gone = (id: string) => (err: unknown) => {
     // Deleting what is already gone counts as done (a crash may have run the action before it was recorded).
     if (err instanceof AwsActionError && err.kind === 'not-found') return `${id} was already gone.`;

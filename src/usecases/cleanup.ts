@@ -1,10 +1,11 @@
 // The digest's buttons: Request deletion (the approvals flow), Snooze 30 days, Keep (tag snapbot:keep-until); on an
 // exposure finding, Make private (at once) and Keep shared (an approval request with a reason).
+import { allowedShareAccounts } from '../core/accounts.js';
 import { outsideAccounts } from '../core/shares.js';
 import { TAG } from '../core/types.js';
 import { requestApproval } from './approvals.js';
 import { rememberSharing } from './shares.js';
-import { auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
+import { auditBestEffort, inScope, replyPrivately, type Deps, type Invocation } from './context.js';
 
 const DAY = 86_400_000;
 export const SNOOZE_DAYS = 30;
@@ -13,6 +14,8 @@ export const KEEP_DAYS = 365;
 export interface DigestItemRef {
   id: string;
   region: string;
+  /** The account that holds it, as the digest saw it (EC2's OwnerId). */
+  account?: string;
   kind: 'snapshot' | 'image';
   /** What the digest said about it. */
   why?: string;
@@ -23,6 +26,15 @@ export interface DigestItemRef {
  * ("snoozed by @Sam until …"), so the channel sees what happened.
  */
 export type DigestNote = string | undefined;
+
+/**
+ * The dependencies acting where a digest item is: the managed account it is in, else snapbot's own (which the
+ * digest scanned when the owner is not one of ACCOUNTS).
+ */
+export function inItemScope(deps: Deps, item: Pick<DigestItemRef, 'account' | 'region'>): Deps {
+  const account = item.account === undefined ? undefined : deps.config.accounts.find((a) => a.id === item.account);
+  return inScope(deps, { ...(account ? { account } : {}), region: item.region });
+}
 
 export async function requestDeletionFromDigest(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
   const reason = `From the cost-cleanup digest: ${item.why ?? 'old and no longer needed'}`;
@@ -36,7 +48,7 @@ export async function requestDeletionFromDigest(deps: Deps, inv: Invocation, ite
 /** Whether everyone can use the resource, and the accounts outside the allowed ones that can. */
 async function exposureOf(deps: Deps, item: DigestItemRef): Promise<{ public: boolean; accounts: string[] }> {
   const sharing = await deps.ec2.sharing(item.region, item.id);
-  return { public: sharing.public, accounts: outsideAccounts(sharing.accounts, deps.config.shareAllowedAccounts) };
+  return { public: sharing.public, accounts: outsideAccounts(sharing.accounts, allowedShareAccounts(deps.config)) };
 }
 
 /**

@@ -4,7 +4,9 @@ import type { DlmGateway } from '../aws/dlm.js';
 import type { EbsGateway } from '../aws/ebs.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
 import type { RecycleBinGateway } from '../aws/rbin.js';
+import type { AwsEstate } from '../aws/estate.js';
 import type { AccountIdentity } from '../aws/sts.js';
+import { sameScope, scopeLabel, type Scope } from '../core/accounts.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { TAG, type Tags } from '../core/types.js';
@@ -14,6 +16,10 @@ import type { Store } from '../store/index.js';
 
 export interface Deps {
   config: Config;
+  /** The account and region this work acts in; ec2, dlm, rbin, ebs and identity are that account's. */
+  scope: Scope;
+  /** Every account snapbot manages, for work that spans them (the digest, approvals, progress). */
+  estate: AwsEstate;
   ec2: Ec2Gateway;
   /** Backup schedules (Data Lifecycle Manager). */
   dlm: DlmGateway;
@@ -21,7 +27,7 @@ export interface Deps {
   rbin: RecycleBinGateway;
   /** The EBS direct APIs: which blocks snapshots share. */
   ebs: EbsGateway;
-  /** snapbot's own AWS account. */
+  /** Who snapbot is in the scope's account. */
   identity: AccountIdentity;
   out: SlackOut;
   tracker: ProgressTracker;
@@ -36,6 +42,17 @@ export interface Deps {
   detach(work: () => Promise<void>): void;
 }
 
+/** The same dependencies, acting in `scope`'s account and region. */
+export function inScope(deps: Deps, scope: Scope): Deps {
+  if (sameScope(deps.scope, scope)) return deps;
+  return { ...deps, scope, ...deps.estate.of(scope.account) };
+}
+
+/** Where the work acts, as messages say it: the region, and the account where snapbot manages several. */
+export function whereLabel(deps: Deps, scope: Scope = deps.scope): string {
+  return scopeLabel(scope, deps.config.accounts.length > 0, deps.estate.own.identity.known);
+}
+
 /** Who asked, and where the answer goes. */
 export interface Invocation {
   userId: string;
@@ -44,6 +61,8 @@ export interface Invocation {
   teamId?: string;
   responseUrl?: string;
   triggerId?: string;
+  /** An account ID the person gave that no entry of the managed accounts has: it must be snapbot's own. */
+  ownAccountId?: string;
 }
 
 export { newId } from '../store/ids.js';

@@ -172,7 +172,7 @@ async function diff(
 }
 
 export async function showCost(deps: Deps, inv: Invocation, snapshotId: string): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const report = await measureSnapshot(deps, region, snapshotId);
     await replyPrivately(deps, inv, costMessage(report));

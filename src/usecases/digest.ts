@@ -1,5 +1,6 @@
 // The cost-cleanup digest: scan every region (paginated, bounded concurrency), find what looks outdated, post it
 // with buttons and a CSV, and remind each owner of their own resources.
+import { allowedShareAccounts } from '../core/accounts.js';
 import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
 import { archiveSuggestion, backupSourceVolume, findBackupGaps, keepUntilOf, type ArchiveSuggestion, type BackupGap } from '../core/backups.js';
@@ -284,7 +285,7 @@ export async function buildDigest(
     keptShared: active.keptShared,
   };
   const shareChecks: ShareCheckReport[] = [];
-  const shares = { repo: o.store?.shares, allowed: o.config.shareAllowedAccounts, now: o.now, reports: shareChecks };
+  const shares = { repo: o.store?.shares, allowed: allowedShareAccounts(o.config), now: o.now, reports: shareChecks };
   const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, (region) => scanRegion(o.ec2, o.dlm, region, settings, warnings, shares));
   const findings = perRegion.flatMap((r) => r.findings);
   const summary = summarise(findings, o.now, {

@@ -9,7 +9,7 @@ import type { Deps } from './context.js';
 
 /** Opens the deletion requests that are due; returns how many it opened. */
 export async function requestExpiredDeletions(deps: Deps): Promise<number> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const now = deps.now();
   const due: Snapshot[] = [];
   await deps.ec2.forEachOwnSnapshotPage(region, { tagKey: TAG.expires }, (page) => {

@@ -10,7 +10,7 @@ import { announce, auditBestEffort, creationTags, newId, replyPrivately, type De
 import { startOperation } from './operation.js';
 
 export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.create'>): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   await startOperation(deps, inv, {
     kind: 'image',
     title: `AMI "${cmd.name}" from ${cmd.instanceId}${cmd.noReboot ? ' (no reboot)' : ''}`,
@@ -37,7 +37,7 @@ export async function askBeforeReboot(deps: Deps, inv: Invocation, cmd: CommandO
 }
 
 export async function createImageFromSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.fromSnapshot'>): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   await startOperation(deps, inv, {
     kind: 'image',
     title: `AMI "${cmd.name}" from ${cmd.snapshotId} (${cmd.architecture})`,
@@ -61,7 +61,7 @@ export async function createImageFromSnapshot(deps: Deps, inv: Invocation, cmd: 
 }
 
 export async function copyImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.copy'>): Promise<void> {
-  const source = deps.config.awsRegion;
+  const source = deps.scope.region;
   const encrypt = cmd.encrypt || Boolean(cmd.kmsKeyId);
   await startOperation(deps, inv, {
     kind: 'copy-image',
@@ -87,7 +87,7 @@ export async function copyImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami
 const LAUNCH_WAIT_SECONDS = 600;
 
 export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.launch'>): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const opId = newId(deps.now());
   const title = `Instance from ${cmd.imageId} (${cmd.instanceType})`;
   const base = { title, requesterId: inv.userId, region };
@@ -126,7 +126,7 @@ export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
 
 /** The account's AMIs with age, last launch, sharing, snapshots and cost: a handful of calls, not one per AMI. */
 export async function listImages(deps: Deps, inv: Invocation): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const images: Image[] = await deps.ec2.listOwnImages(region);
     images.sort((a, b) => (b.creationDate?.getTime() ?? 0) - (a.creationDate?.getTime() ?? 0));

@@ -2,7 +2,7 @@
 // progress tracker — or put the AWS reason on the same message.
 import type { OperationKind } from '../jobs/progress.js';
 import { progressMessage } from '../slack/views/progress.js';
-import { announce, newId, type Deps, type Invocation } from './context.js';
+import { announce, newId, whereLabel, type Deps, type Invocation } from './context.js';
 
 export interface OperationStart {
   kind: OperationKind;
@@ -16,7 +16,8 @@ export interface OperationStart {
 export async function startOperation(deps: Deps, inv: Invocation, s: OperationStart): Promise<void> {
   const opId = newId(deps.now());
   const startedAt = deps.now();
-  const base = { title: s.title, requesterId: inv.userId, region: s.region };
+  const where = whereLabel(deps, { ...deps.scope, region: s.region });
+  const base = { title: s.title, requesterId: inv.userId, region: where };
   const message = await announce(deps, inv, progressMessage({ ...base, phase: 'starting', items: [] }));
   try {
     const created = await s.run(opId);
@@ -24,6 +25,8 @@ export async function startOperation(deps: Deps, inv: Invocation, s: OperationSt
       id: opId,
       kind: s.kind,
       region: s.region,
+      ...(deps.scope.account ? { account: deps.scope.account.id } : {}),
+      where,
       resourceIds: created.resourceIds,
       labels: created.labels ?? {},
       message,

@@ -20,7 +20,7 @@ export async function recoveryLine(deps: Deps, region: string, kind: 'snapshot' 
 }
 
 export async function showRecycleBin(deps: Deps, inv: Invocation): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const [items, rules] = await Promise.all([deps.ec2.recycleBin(region), deps.rbin.rules(region).catch((err: Error) => err)]);
     await replyPrivately(deps, inv, recycleBinMessage(items, rules instanceof Error ? { error: rules.message } : { rules: rules as RecycleBinRule[] }, { region, now: deps.now() }));
@@ -31,7 +31,7 @@ export async function showRecycleBin(deps: Deps, inv: Invocation): Promise<void>
 
 /** Restores a deleted snapshot (snap-…) or deregistered AMI (ami-…) from the Recycle Bin. */
 export async function undelete(deps: Deps, inv: Invocation, resourceId: string): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const isSnapshot = resourceId.startsWith('snap-');
   const what = isSnapshot ? 'snapshot' : 'AMI';
   try {

@@ -2,7 +2,7 @@
 import type { CommandOf } from '../core/commands.js';
 import { restoreModal } from '../slack/views/modals.js';
 import { progressMessage, type ProgressItem } from '../slack/views/progress.js';
-import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
+import { announce, auditBestEffort, creationTags, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
 
 export type RestoreRequest = Omit<CommandOf<'restore.create'>, 'kind'>;
 
@@ -11,8 +11,12 @@ export type RestoreRequest = Omit<CommandOf<'restore.create'>, 'kind'>;
  * zone. Returns the problems keyed by field, so the modal can show each next to its input.
  */
 export async function checkRestore(deps: Deps, req: RestoreRequest): Promise<Record<string, string>> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const problems: Record<string, string> = {};
+  if (!req.availabilityZone.startsWith(region)) {
+    // The snapshot is looked up where the command acts; a zone elsewhere means the region was left out.
+    return { zone: `${req.availabilityZone} is not a zone of ${region}, where ${req.snapshotId} is looked up: add --region ${req.availabilityZone.replace(/[a-z]$/, '')} if the snapshot is there.` };
+  }
   const snap = await deps.ec2.getSnapshot(region, req.snapshotId);
   if (snap.state !== 'completed') problems.snapshot = `${req.snapshotId} is ${snap.state} (${snap.progress}%); restore it once it has completed.`;
   if (req.sizeGiB !== undefined && req.sizeGiB < snap.volumeSizeGiB) {
@@ -31,11 +35,11 @@ export async function checkRestore(deps: Deps, req: RestoreRequest): Promise<Rec
 }
 
 export async function restoreVolume(deps: Deps, inv: Invocation, req: RestoreRequest): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const opId = newId(deps.now());
   const started = deps.now();
   const title = `Volume from ${req.snapshotId} in ${req.availabilityZone}${req.attach ? `, attached to ${req.attach.instanceId} as ${req.attach.device}` : ''}`;
-  const base = { title, requesterId: inv.userId, region };
+  const base = { title, requesterId: inv.userId, region: whereLabel(deps) };
   const msg = await announce(deps, inv, progressMessage({ ...base, phase: 'starting', items: [] }));
   const elapsed = () => deps.now().getTime() - started.getTime();
   try {
@@ -91,7 +95,7 @@ export async function loadRestoreModal(deps: Deps, inv: Invocation, triggerId: s
   const meta = { channelId: inv.channelId, responseUrl: inv.responseUrl, resourceId: snapshotId };
   // Look the snapshot up first, briefly: a snapshot that does not exist gets an answer, not a form. A slow EC2
   // opens the form at once (Slack's trigger lasts 3 s) and fills it in when the answer comes.
-  const lookup = deps.ec2.getSnapshot(deps.config.awsRegion, snapshotId).then(
+  const lookup = deps.ec2.getSnapshot(deps.scope.region, snapshotId).then(
     (snapshot) => ({ snapshot }),
     (err: Error) => ({ err }),
   );

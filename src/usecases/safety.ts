@@ -27,7 +27,7 @@ export async function lockRefusal(deps: Deps, region: string, snapshotId: string
 }
 
 export async function lockSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'snapshot.lock'>): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const snap = await deps.ec2.getSnapshot(region, cmd.snapshotId);
     if (cmd.compliance) {
@@ -49,7 +49,7 @@ export async function lockSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'
 }
 
 export async function requestUnlock(deps: Deps, inv: Invocation, snapshotId: string, reason?: string): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const lock = (await deps.ec2.snapshotLocks(region, [snapshotId])).get(snapshotId);
     if (!lock) return replyPrivately(deps, inv, { text: `:information_source: ${snapshotId} is not locked; there is nothing to unlock.` });
@@ -63,7 +63,7 @@ export async function requestUnlock(deps: Deps, inv: Invocation, snapshotId: str
 }
 
 export async function protectImage(deps: Deps, inv: Invocation, imageId: string): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const image = await deps.ec2.getImage(region, imageId);
     if (image.deregistrationProtection?.startsWith('enabled')) {
@@ -81,7 +81,7 @@ export async function protectImage(deps: Deps, inv: Invocation, imageId: string)
 
 export async function requestUnprotect(deps: Deps, inv: Invocation, imageId: string, reason?: string): Promise<void> {
   try {
-    const image = await deps.ec2.getImage(deps.config.awsRegion, imageId);
+    const image = await deps.ec2.getImage(deps.scope.region, imageId);
     if (!image.deregistrationProtection?.startsWith('enabled')) {
       return replyPrivately(deps, inv, { text: `:information_source: ${imageId} has no deregistration protection; there is nothing to turn off.` });
     }
@@ -106,7 +106,7 @@ export function archiveEconomics(snap: Parameters<typeof snapshotMonthlyUsd>[0],
 }
 
 /** Archives and says so in the channel; returns the note for a digest item (undefined when nothing was archived). */
-export async function archiveSnapshot(deps: Deps, inv: Invocation, snapshotId: string, region = deps.config.awsRegion): Promise<string | undefined> {
+export async function archiveSnapshot(deps: Deps, inv: Invocation, snapshotId: string, region = deps.scope.region): Promise<string | undefined> {
   try {
     const snap = await deps.ec2.getSnapshot(region, snapshotId);
     if (snap.storageTier === 'archive') {
@@ -134,7 +134,7 @@ export async function archiveSnapshot(deps: Deps, inv: Invocation, snapshotId: s
 }
 
 export async function unarchiveSnapshot(deps: Deps, inv: Invocation, snapshotId: string, days?: number): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const snap = await deps.ec2.getSnapshot(region, snapshotId);
     if (snap.storageTier !== 'archive') return replyPrivately(deps, inv, { text: `:information_source: ${snapshotId} is not in the archive tier (it is ${snap.storageTier}).` });
@@ -152,7 +152,7 @@ export async function unarchiveSnapshot(deps: Deps, inv: Invocation, snapshotId:
 type SafetyAction = Extract<ApprovalAction, { type: 'snapshot.lock' | 'snapshot.unlock' | 'ami.unprotect' }>;
 
 export async function safetyRisk(deps: Deps, action: SafetyAction): Promise<RiskSummary> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   if (action.type === 'ami.unprotect') {
     const image = await deps.ec2.getImage(region, action.imageId);
     return { lines: [`“${image.name}” ${image.id}: once protection is off, anyone with deregister rights can remove it (deregistering still needs its own approval in snapbot).`] };

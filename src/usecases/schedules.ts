@@ -24,7 +24,7 @@ import { announce, auditBestEffort, creationTags, newId, replyPrivately, type De
 class Refusal extends Error {}
 
 export async function createSchedule(deps: Deps, inv: Invocation, spec: ScheduleSpec): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const name = spec.name ?? defaultScheduleName(spec);
   const requestId = newId(deps.now());
   try {
@@ -110,7 +110,7 @@ function roleProblem(err: unknown, roleName: string, accountId: string): Refusal
 }
 
 export async function listSchedules(deps: Deps, inv: Invocation): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const [policies, volumes, instances] = await Promise.all([
       deps.dlm.listPolicies(region),
@@ -125,7 +125,7 @@ export async function listSchedules(deps: Deps, inv: Invocation): Promise<void> 
 
 /** Pause or remove: find the policy, then ask a second person. */
 export async function requestScheduleChange(deps: Deps, inv: Invocation, change: 'pause' | 'delete', ref: string, reason?: string): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   let policy: LifecyclePolicy;
   try {
     policy = await resolvePolicy(deps, region, ref);
@@ -140,7 +140,7 @@ export async function requestScheduleChange(deps: Deps, inv: Invocation, change:
 }
 
 export async function resumeSchedule(deps: Deps, inv: Invocation, ref: string): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const policy = await resolvePolicy(deps, region, ref);
     if (policy.state === 'ENABLED') return replyPrivately(deps, inv, { text: `:information_source: ${label(policy)} is already running.` });
@@ -167,7 +167,7 @@ async function resolvePolicy(deps: Deps, region: string, ref: string): Promise<L
 
 /** The approver's view of a pause or removal: what stops being backed up. */
 export async function scheduleChangeRisk(deps: Deps, action: Extract<ApprovalAction, { type: 'schedule.pause' | 'schedule.delete' }>): Promise<RiskSummary> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const policy = await deps.dlm.getPolicy(region, action.policyId);
   const volumes = await deps.ec2.listVolumes(region).catch(() => undefined);
   const instances = await deps.ec2.listInstances(region).catch(() => []);

@@ -26,7 +26,7 @@ export async function revokeShare(deps: Deps, inv: Invocation, resourceId: strin
 }
 
 async function setSharing(deps: Deps, inv: Invocation, resourceId: string, target: ShareTarget, op: 'add' | 'remove'): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     // Read first, so a missing resource is said in words before any change is tried.
     if (resourceId.startsWith('snap-')) await deps.ec2.getSnapshot(region, resourceId);

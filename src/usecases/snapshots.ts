@@ -13,7 +13,7 @@ const UNSUPPORTED = new Set(['InvalidAction', 'NotImplemented', 'UnsupportedOper
 
 /** The headline: `/snapshot vol-…` → one channel message that follows the snapshot to completed. */
 export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: string, description?: string, expiresInDays?: number): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   // The person's own words lead: "Snapshot of vol-… — before the kernel upgrade".
   const said = description ? ` — ${description.slice(0, 120)}` : '';
   const expires = expiresInDays !== undefined ? expiryDay(deps.now(), expiresInDays, deps.config.timezone) : undefined;
@@ -50,7 +50,7 @@ export async function createSnapshot(deps: Deps, inv: Invocation, volumeId: stri
 
 /** `/snapshot instance i-…`: crash-consistent snapshots of every volume, in one CreateSnapshots call. */
 export async function snapshotInstance(deps: Deps, inv: Invocation, cmd: CommandOf<'snapshot.instance'>): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   const title = `Crash-consistent snapshots of ${cmd.instanceId}${cmd.excludeBoot ? ' (boot volume excluded)' : ''}`;
   await startOperation(deps, inv, {
     kind: 'snapshot',
@@ -87,7 +87,7 @@ export async function snapshotInstance(deps: Deps, inv: Invocation, cmd: Command
 }
 
 export async function listSnapshots(deps: Deps, inv: Invocation, volumeId?: string): Promise<void> {
-  const region = deps.config.awsRegion;
+  const region = deps.scope.region;
   try {
     const listing = snapshotListing(deps.config.prices);
     await deps.ec2.forEachOwnSnapshotPage(region, { volumeId }, (page) => listing.add(page));
@@ -99,7 +99,7 @@ export async function listSnapshots(deps: Deps, inv: Invocation, volumeId?: stri
 
 /** `/snapshot copy snap-… [--to-region R] [--encrypt] [--kms-key K]` */
 export async function copySnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'snapshot.copy'>): Promise<void> {
-  const source = deps.config.awsRegion;
+  const source = deps.scope.region;
   const dest = cmd.toRegion ?? source;
   const encrypt = cmd.encrypt || Boolean(cmd.kmsKeyId);
   await startOperation(deps, inv, {

@@ -39,7 +39,7 @@ function approveConfirm(r: ApprovalRequest) {
   if (a.type === 'snapshot.delete' || a.type === 'ami.deregister' || a.type === 'share.public') {
     return {
       title: { type: 'plain_text' as const, text: a.type === 'share.public' ? 'Make it public?' : 'Delete for good?' },
-      text: { type: 'mrkdwn' as const, text: clip(`You are approving: ${escapeMrkdwn(describeAction(a))} (${r.region}). ${whyApprovalNeeded(a)}`).slice(0, 300) },
+      text: { type: 'mrkdwn' as const, text: clip(`You are approving: ${escapeMrkdwn(describeAction(a))} (${requestWhere(r)}). ${whyApprovalNeeded(a)}`).slice(0, 300) },
       confirm: { type: 'plain_text' as const, text: 'Approve' },
       deny: { type: 'plain_text' as const, text: 'Cancel' },
       style: 'danger' as const,
@@ -89,7 +89,7 @@ export function approvalRequestMessage(r: ApprovalRequest): Message {
       text: {
         type: 'mrkdwn',
         text: clip(
-          `*What:* ${escapeMrkdwn(what)} (${r.region})\n*Who:* ${mention(r.requester.userId)} in <#${r.requester.channelId}>\n*Why:* ${
+          `*What:* ${escapeMrkdwn(what)} (${requestWhere(r)})\n*Who:* ${mention(r.requester.userId)} in <#${r.requester.channelId}>\n*Why:* ${
             r.reason ? escapeMrkdwn(r.reason) : '_no reason given_'
           }\n*Needs approval because:* ${whyApprovalNeeded(r.action)}`,
         ),
@@ -153,4 +153,9 @@ export function rejectModal(requestId: string, what: string): View {
 
 function clip(text: string): string {
   return truncateLines(text, LIMITS.sectionText);
+}
+
+/** "us-east-1", or "account 222222222222 · us-west-2" for a request in a managed account. */
+function requestWhere(r: Pick<ApprovalRequest, 'account' | 'region'>): string {
+  return r.account ? `account ${r.account} · ${r.region}` : r.region;
 }

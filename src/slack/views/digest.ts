@@ -43,14 +43,19 @@ export const KEEP_SHARED_MODAL = 'digest_keep_shared_reason';
 export interface DigestButtonValue {
   id: string;
   region: string;
+  /** The account that holds it, when the digest knew (EC2's OwnerId; the scanned account for volumes). */
+  account?: string;
   /** volume: a backup gap (Schedule daily backups). */
   kind: Finding['kind'] | 'volume';
   /** Request deletion only: the digest's reason, carried onto the approval card. */
   why?: string;
 }
 
-export function digestButtonValue(f: Pick<DigestButtonValue, 'id' | 'region' | 'kind'> & { reasons?: Finding['reasons'] }, opts: { why?: boolean } = {}): string {
-  const value: DigestButtonValue = { id: f.id, region: f.region, kind: f.kind };
+export function digestButtonValue(
+  f: Pick<DigestButtonValue, 'id' | 'region' | 'kind' | 'account'> & { reasons?: Finding['reasons'] },
+  opts: { why?: boolean } = {},
+): string {
+  const value: DigestButtonValue = { id: f.id, region: f.region, kind: f.kind, ...(f.account ? { account: f.account } : {}) };
   if (opts.why && f.reasons) value.why = truncate(f.reasons.map((r) => r.text).join('; '), 400);
   return JSON.stringify(value);
 }
@@ -67,7 +72,13 @@ export function parseDigestButtonValue(value: string | undefined): DigestButtonV
   try {
     const v = JSON.parse(value) as Partial<DigestButtonValue>;
     if (typeof v.id === 'string' && typeof v.region === 'string' && (v.kind === 'snapshot' || v.kind === 'image' || v.kind === 'volume')) {
-      return { id: v.id, region: v.region, kind: v.kind, ...(typeof v.why === 'string' && v.why ? { why: v.why.slice(0, 400) } : {}) };
+      return {
+        id: v.id,
+        region: v.region,
+        kind: v.kind,
+        ...(typeof v.account === 'string' && /^\d{12}$/.test(v.account) ? { account: v.account } : {}),
+        ...(typeof v.why === 'string' && v.why ? { why: v.why.slice(0, 400) } : {}),
+      };
     }
   } catch {
     // not JSON: not ours
@@ -188,7 +199,7 @@ function backupBlocks(summary: DigestSummary, csv: string): KnownBlock[] {
     out.push(divider(), section(`*:file_cabinet: Cheaper in the archive* — ${resources(archive.length)} kept on purpose that cost less archived (stored in full) than what they alone hold now: about ${formatUsd(saving)}/month less (billed 90 days at least; restoring takes 24–72 h and costs $0.03/GB). Not cleanup: they stay.`));
     for (const a of archive.slice(0, MAX_ARCHIVE_SHOWN)) {
       const text = `*Snapshot \`${a.snapshotId}\`*${a.name ? ` “${escapeMrkdwn(truncate(oneLine(a.name), 80))}”` : ''} · ${escapeMrkdwn(a.region)}\n${formatGiB(a.fullGiB)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatUsd(a.standardUsd)}/month now, ${formatUsd(a.archiveUsd)}/month archived`;
-      out.push(accessorySection(text, button('Archive', DIGEST_ACTIONS.archive, digestButtonValue({ id: a.snapshotId, region: a.region, kind: 'snapshot' }))));
+      out.push(accessorySection(text, button('Archive', DIGEST_ACTIONS.archive, digestButtonValue({ id: a.snapshotId, region: a.region, account: a.account, kind: 'snapshot' }))));
     }
     if (archive.length > MAX_ARCHIVE_SHOWN) out.push(context(`…and ${groupThousands(archive.length - MAX_ARCHIVE_SHOWN)} more; \`/snapshot archive <snap-id>\` archives one.`));
   }
@@ -199,7 +210,7 @@ function backupBlocks(summary: DigestSummary, csv: string): KnownBlock[] {
     for (const g of gaps.slice(0, MAX_GAPS_SHOWN)) {
       const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${groupThousands(g.lastSnapshotDays)} days ago`;
       const text = `*Volume \`${g.volumeId}\`*${g.name ? ` “${escapeMrkdwn(truncate(oneLine(g.name), 80))}”` : ''} · ${escapeMrkdwn(g.region)}\n${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${last}`;
-      out.push(accessorySection(text, button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, digestButtonValue({ id: g.volumeId, region: g.region, kind: 'volume' }), 'primary')));
+      out.push(accessorySection(text, button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, digestButtonValue({ id: g.volumeId, region: g.region, account: g.account, kind: 'volume' }), 'primary')));
     }
     if (gaps.length > MAX_GAPS_SHOWN) out.push(context(`…and ${groupThousands(gaps.length - MAX_GAPS_SHOWN)} more — all in the attached CSV${csv}`));
   }

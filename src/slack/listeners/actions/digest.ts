@@ -6,6 +6,7 @@ import { check } from '../../../usecases/access.js';
 import type { KnownBlock } from '@slack/types';
 import {
   disableFastRestore,
+  inItemScope,
   keep,
   makePrivate,
   requestDeletionFromDigest,
@@ -38,7 +39,7 @@ function handler(deps: Deps, button: ButtonName, run: (deps: Deps, inv: Invocati
     const channel = args.body.channel?.id ?? args.body.container?.channel_id;
     deps.background(async () => {
       if (!(await check(deps, inv, { type: 'button', button }, { resources: [item.id], count: false }))) return;
-      const note = await run(deps, inv, item);
+      const note = await run(inItemScope(deps, item), inv, item);
       // The digest shows what happened, in place: "snoozed by @Sam until …".
       if (note && message?.ts && message.blocks && channel) {
         await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note) });

@@ -17,7 +17,7 @@ async function withinDeadline<T>(work: Promise<T>, fallback: T, ms = 2500): Prom
 
 export function volumeOptions(deps: Deps) {
   return async ({ ack, options }: OptionsArgs): Promise<void> => {
-    const volumes = await withinDeadline(deps.ec2.searchVolumes(deps.config.awsRegion, options.value ?? '', 100), []);
+    const volumes = await withinDeadline(deps.ec2.searchVolumes(deps.scope.region, options.value ?? '', 100), []);
     await ack({
       options: volumes.map((v) =>
         option(`${v.id}${nameTag(v.tags) ? ` ${nameTag(v.tags)}` : ''} · ${v.sizeGiB} GiB · ${v.state}`, v.id),
@@ -28,7 +28,7 @@ export function volumeOptions(deps: Deps) {
 
 export function instanceOptions(deps: Deps) {
   return async ({ ack, options }: OptionsArgs): Promise<void> => {
-    const instances = await withinDeadline(deps.ec2.searchInstances(deps.config.awsRegion, options.value ?? '', 100), []);
+    const instances = await withinDeadline(deps.ec2.searchInstances(deps.scope.region, options.value ?? '', 100), []);
     await ack({
       options: instances.map((i) =>
         option(`${i.id}${nameTag(i.tags) ? ` ${nameTag(i.tags)}` : ''} · ${i.type} · ${i.availabilityZone} · ${i.state}`, i.id),
@@ -39,7 +39,7 @@ export function instanceOptions(deps: Deps) {
 
 export function zoneOptions(deps: Deps) {
   return async ({ ack, options }: OptionsArgs): Promise<void> => {
-    const zones = await withinDeadline(deps.ec2.availabilityZones(deps.config.awsRegion), []);
+    const zones = await withinDeadline(deps.ec2.availabilityZones(deps.scope.region), []);
     const q = (options.value ?? '').trim();
     await ack({ options: zones.filter((z) => z.includes(q)).map((z) => option(z, z)) });
   };

@@ -5,15 +5,16 @@ import { requestApproval } from '../../../usecases/approvals.js';
 import type { Deps } from '../../../usecases/context.js';
 import { askBeforeReboot, copyImage, createImage, createImageFromSnapshot, launchImage, listImages } from '../../../usecases/images.js';
 import { amiModal } from '../../views/modals.js';
-import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 import { recycleBinCommand } from './recycle-bin.js';
 import { safetyCommand } from './safety.js';
 
-export function amiCommand(deps: Deps) {
+export function amiCommand(base: Deps) {
   return async (args: CommandArgs): Promise<void> => {
-    const cmd = await parseOrAnswer('/ami', args);
-    if (!cmd) return;
-    const inv = invocationOf(args.command);
+    const parsed = await parseOrAnswer('/ami', args, base);
+    if (!parsed) return;
+    // deps act in the account and region the command means (--account, --region, the channel's account).
+    const { cmd, deps, inv } = parsed;
     switch (cmd.kind) {
       case 'ami.help':
         await args.ack({ response_type: 'ephemeral', text: helpText() });

@@ -2,9 +2,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
 import { parseCommand } from '../../../core/grammar.js';
+import { resolveScope } from '../../../core/accounts.js';
 import type { Facts, Verdict } from '../../../core/policy.js';
-import { check } from '../../../usecases/access.js';
-import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
+import { accountSettings, check } from '../../../usecases/access.js';
+import { inScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -42,10 +43,15 @@ export function usageReply(err: UsageError): { response_type: 'ephemeral'; text:
 }
 
 /**
- * Parses the command text; on bad input answers privately in the ack (never touching AWS) and returns undefined.
- * Replays of a command already handled are acked and dropped.
+ * Parses the command text and resolves where it acts (--account, --region, the channel's account); on bad input
+ * answers privately in the ack (never touching AWS) and returns undefined. Replays of a command already handled
+ * are acked and dropped. The deps returned act in the command's account and region.
  */
-export async function parseOrAnswer(name: SlashCommandName, args: CommandArgs): Promise<Command | undefined> {
+export async function parseOrAnswer(
+  name: SlashCommandName,
+  args: CommandArgs,
+  base: Deps,
+): Promise<{ cmd: Command; deps: Deps; inv: Invocation } | undefined> {
   const { command, ack } = args;
   let cmd: Command;
   try {
@@ -57,11 +63,18 @@ export async function parseOrAnswer(name: SlashCommandName, args: CommandArgs): 
     }
     throw err;
   }
+  const where = resolveScope(accountSettings(base), cmd.where ?? {}, command.channel_id);
+  if ('problem' in where) {
+    await ack({ response_type: 'ephemeral', text: `:warning: ${where.problem}` });
+    return undefined;
+  }
   if (!firstDelivery(command.trigger_id)) {
     await ack();
     return undefined;
   }
-  return cmd;
+  const inv = invocationOf(command);
+  if (where.ownId !== undefined) inv.ownAccountId = where.ownId;
+  return { cmd, deps: inScope(base, where.scope), inv };
 }
 
 /**

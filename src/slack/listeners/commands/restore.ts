@@ -1,13 +1,14 @@
 // /restore snap-… — the modal, or the one-line form that creates (and attaches) the volume directly.
 import type { Deps } from '../../../usecases/context.js';
 import { loadRestoreModal, restoreVolume } from '../../../usecases/restore.js';
-import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 
-export function restoreCommand(deps: Deps) {
+export function restoreCommand(base: Deps) {
   return async (args: CommandArgs): Promise<void> => {
-    const cmd = await parseOrAnswer('/restore', args);
-    if (!cmd) return;
-    const inv = invocationOf(args.command);
+    const parsed = await parseOrAnswer('/restore', args, base);
+    if (!parsed) return;
+    // deps act in the account and region the command means (--account, --region, the channel's account).
+    const { cmd, deps, inv } = parsed;
     switch (cmd.kind) {
       case 'restore.modal':
         return ackThenOpen(args, deps, inv, cmd, () => loadRestoreModal(deps, inv, args.command.trigger_id, cmd.snapshotId));

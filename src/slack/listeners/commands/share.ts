@@ -2,13 +2,14 @@
 import type { Deps } from '../../../usecases/context.js';
 import { revokeShare, share } from '../../../usecases/sharing.js';
 import { shareModal } from '../../views/modals.js';
-import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 
-export function shareCommand(deps: Deps) {
+export function shareCommand(base: Deps) {
   return async (args: CommandArgs): Promise<void> => {
-    const cmd = await parseOrAnswer('/share', args);
-    if (!cmd) return;
-    const inv = invocationOf(args.command);
+    const parsed = await parseOrAnswer('/share', args, base);
+    if (!parsed) return;
+    // deps act in the account and region the command means (--account, --region, the channel's account).
+    const { cmd, deps, inv } = parsed;
     switch (cmd.kind) {
       case 'share.modal':
         return ackThenOpen(args, deps, inv, cmd, () =>

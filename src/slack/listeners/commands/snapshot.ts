@@ -7,17 +7,18 @@ import type { Deps } from '../../../usecases/context.js';
 import { postDigestHere } from '../../../usecases/digest.js';
 import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
 import { snapshotModal } from '../../views/modals.js';
-import { ackThenOpen, ackThenRun, invocationOf, parseOrAnswer, type CommandArgs } from './common.js';
+import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 import { costCommand } from './cost.js';
 import { recycleBinCommand } from './recycle-bin.js';
 import { safetyCommand } from './safety.js';
 import { scheduleCommand } from './schedule.js';
 
-export function snapshotCommand(deps: Deps) {
+export function snapshotCommand(base: Deps) {
   return async (args: CommandArgs): Promise<void> => {
-    const cmd = await parseOrAnswer('/snapshot', args);
-    if (!cmd) return;
-    const inv = invocationOf(args.command);
+    const parsed = await parseOrAnswer('/snapshot', args, base);
+    if (!parsed) return;
+    // deps act in the account and region the command means (--account, --region, the channel's account).
+    const { cmd, deps, inv } = parsed;
     switch (cmd.kind) {
       case 'snapshot.help':
         await args.ack({ response_type: 'ephemeral', text: helpText() });

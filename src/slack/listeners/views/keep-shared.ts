@@ -1,7 +1,7 @@
 // The reason for keeping an exposure, then the approval request (an approver decides; the requester never does).
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { check } from '../../../usecases/access.js';
-import { requestKeepShared } from '../../../usecases/cleanup.js';
+import { inItemScope, requestKeepShared } from '../../../usecases/cleanup.js';
 import type { Deps } from '../../../usecases/context.js';
 import { parseFindingButtonValue } from '../../views/digest.js';
 import { submitter, viewMetadata } from './common.js';
@@ -23,7 +23,7 @@ export function keepSharedSubmitted(deps: Deps) {
     const inv = submitter(args.body, meta.channelId);
     deps.background(async () => {
       if (await check(deps, inv, { type: 'button', button: 'digest.keepShared' }, { resources: [item.id], count: false })) {
-        await requestKeepShared(deps, inv, item, reason.slice(0, 500));
+        await requestKeepShared(inItemScope(deps, item), inv, item, reason.slice(0, 500));
       }
     });
   };
