@@ -119,7 +119,7 @@ describe('digestMessage', () => {
     const text = allText(message.blocks);
     expect(text.indexOf(pub.id)).toBeLessThan(text.indexOf(orphan.id));
     const value = buttons(message.blocks).find((b) => b.action_id === 'digest_request_deletion')!.value!;
-    expect(JSON.parse(value)).toEqual({ id: orphan.id, region: 'us-east-1', account: orphan.account, kind: 'snapshot', why: 'source volume vol-0gone00000000001 no longer exists; 400 days old' });
+    expect(JSON.parse(value)).toEqual({ id: orphan.id, region: 'us-east-1', account: '111122223333', kind: 'snapshot', why: 'source volume vol-0gone00000000001 no longer exists; 400 days old' });
   });
 
   it('summarises what is not offered in one line instead of items', () => {
