@@ -55,6 +55,13 @@ export interface SandboxEc2Options {
   deny?: string[];
   /** How long one hour of a lifecycle policy's schedule lasts (default a real hour). */
   dlmHourSeconds?: number;
+  /**
+   * Further accounts, reached through STS AssumeRole of `roleName` (default snapbot) with `externalId` when given;
+   * each seeded like the primary one (or as said).
+   */
+  accounts?: Array<{ accountId: string; seed?: SandboxEc2Options['seed']; roleName?: string; externalId?: string }>;
+  /** Answer each EC2 request after this many ms (benchmarks). */
+  latencyMs?: number;
 }
 
 export interface SandboxEc2 {
@@ -102,6 +109,10 @@ export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<San
     throttle: opts.throttle,
     dlm: opts.dlmHourSeconds !== undefined ? { hourMs: opts.dlmHourSeconds * 1000 } : undefined,
   });
+  for (const a of opts.accounts ?? []) {
+    service.addAccount(createSandboxState({ ...opts, accountId: a.accountId, seed: a.seed ?? 'none' }), { roleName: a.roleName, externalId: a.externalId });
+  }
+  service.latencyMs = opts.latencyMs ?? 0;
   const server = createServer(service.handle);
   // The SDK keeps connections alive; don't let an idle one hold stop() open.
   server.keepAliveTimeout = 5_000;

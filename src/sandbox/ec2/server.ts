@@ -14,6 +14,8 @@ import { SandboxEbs } from '../ebs.js';
 export interface SandboxCall {
   action: string;
   region: string;
+  /** The account whose credentials signed it. */
+  account?: string;
   /** The request's form parameters, without Action and Version. */
   params: Record<string, string>;
 }
@@ -75,6 +77,25 @@ function resourceArn(state: Ec2State, region: string, params: Record<string, str
   return `arn:aws:ec2:${region}:${account}:${kind}/${id}`;
 }
 
+/** One sandbox account: its EC2 state and the services over it. */
+interface AccountServices {
+  state: Ec2State;
+  dlm: SandboxDlm;
+  rbin: SandboxRecycleBin;
+  ebs: SandboxEbs;
+  /** Who may assume a role in it: the role's name and the external ID its trust policy asks for. */
+  trust?: { roleName: string; externalId?: string };
+}
+
+/** The access key a request was signed with: `Credential=AKID/…`. */
+function accessKeyOf(req: IncomingMessage, params: Record<string, string>): string {
+  const scope = req.headers.authorization ?? params['X-Amz-Credential'] ?? '';
+  return /Credential=([^/,\s]+)\//.exec(scope)?.[1] ?? /^([^/]+)\//.exec(scope)?.[1] ?? '';
+}
+
+/** Temporary keys name their account, as the sandbox hands them out: ASIA + the account's 12 digits + a suffix. */
+const ASSUMED_KEY = /^ASIA(\d{12})[A-Z0-9]{4}$/;
+
 export class Ec2Service {
   readonly calls: SandboxCall[] = [];
   /** Actions answered with UnauthorizedOperation, e.g. `CreateSnapshot` or `ec2:CreateSnapshot`; `*` denies all. */
@@ -88,16 +109,46 @@ export class Ec2Service {
   readonly rbin: SandboxRecycleBin;
   /** The EBS direct APIs (read side) over the same snapshots. */
   readonly ebs: SandboxEbs;
+  /** Other accounts, reached with credentials from STS AssumeRole (as snapbot reaches the accounts of ACCOUNTS). */
+  private readonly members = new Map<string, AccountServices>();
+  /** Answer every EC2 and STS request after this long (benchmarks: EC2's latency, so a scan is I/O-bound). */
+  latencyMs = 0;
 
   constructor(
     readonly state: Ec2State,
-    opts: { deny?: string[]; throttle?: ThrottleOptions; dlm?: DlmOptions } = {},
+    private readonly opts: { deny?: string[]; throttle?: ThrottleOptions; dlm?: DlmOptions } = {},
   ) {
     this.deny = new Set(opts.deny ?? []);
     this.throttle = opts.throttle;
     this.dlm = new SandboxDlm(state, opts.dlm);
     this.rbin = new SandboxRecycleBin(state);
     this.ebs = new SandboxEbs(state);
+  }
+
+  /** Another account, whose role `trust.roleName` (default snapbot) the primary account's credentials may assume. */
+  addAccount(state: Ec2State, trust: { roleName?: string; externalId?: string } = {}): void {
+    this.members.set(state.accountId, {
+      state,
+      dlm: new SandboxDlm(state, this.opts.dlm),
+      rbin: new SandboxRecycleBin(state),
+      ebs: new SandboxEbs(state),
+      trust: { roleName: trust.roleName ?? 'snapbot', ...(trust.externalId ? { externalId: trust.externalId } : {}) },
+    });
+  }
+
+  /** The account's state (the primary one by default). */
+  account(accountId?: string): Ec2State | undefined {
+    return accountId === undefined || accountId === this.state.accountId ? this.state : this.members.get(accountId)?.state;
+  }
+
+  private primary(): AccountServices {
+    return { state: this.state, dlm: this.dlm, rbin: this.rbin, ebs: this.ebs };
+  }
+
+  /** The account a request's credentials belong to: an assumed role's, or the primary account's. */
+  private accountOf(req: IncomingMessage, params: Record<string, string>): AccountServices {
+    const id = ASSUMED_KEY.exec(accessKeyOf(req, params))?.[1];
+    return (id !== undefined && this.members.get(id)) || this.primary();
   }
 
   /** The next `count` calls (of `action`, or of any action) fail with `code`. */
@@ -111,21 +162,27 @@ export class Ec2Service {
     req.on('end', () => {
       // Lifecycle policies run on the clock: whatever is due happens before anyone looks.
       this.dlm.catchUp();
+      for (const m of this.members.values()) m.dlm.catchUp();
       const service = serviceOf(req);
-      if (service === 'dlm' || service === 'rbin' || service === 'ebs') return this.answerJson(service, req, Buffer.concat(chunks).toString('utf8'), res);
+      const account = this.accountOf(req, {});
+      if (service === 'dlm' || service === 'rbin' || service === 'ebs') return this.answerJson(service, account, req, Buffer.concat(chunks).toString('utf8'), res);
       const query = new URL(req.url ?? '/', 'http://sandbox').searchParams;
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       const params: Record<string, string> = {};
       for (const [k, v] of query) params[k] = v;
       for (const [k, v] of form) params[k] = v;
       const requestId = randomUUID();
-      const { status, body } = this.dispatch(req, params, requestId);
-      res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
-      res.end(body);
+      const { status, body } = this.dispatch(req, this.accountOf(req, params), params, requestId);
+      const answer = () => {
+        res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
+        res.end(body);
+      };
+      if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+      else answer();
     });
   };
 
-  private answerJson(service: 'dlm' | 'rbin' | 'ebs', req: IncomingMessage, text: string, res: ServerResponse): void {
+  private answerJson(service: 'dlm' | 'rbin' | 'ebs', account: AccountServices, req: IncomingMessage, text: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const region = regionOf(req, {});
     const action = `${service}:${req.method} ${url.pathname}`;
@@ -136,11 +193,11 @@ export class Ec2Service {
     try {
       const iamAction = `${service}:*`;
       if (this.deny.has('*') || this.deny.has(iamAction) || this.deny.has(action)) {
-        throw new JsonApiError('AccessDeniedException', `User: arn:aws:iam::${this.state.accountId}:user/sandbox is not authorized to perform: ${iamAction}`, 403);
+        throw new JsonApiError('AccessDeniedException', `User: arn:aws:iam::${account.state.accountId}:user/sandbox is not authorized to perform: ${iamAction}`, 403);
       }
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       this.takeInjection(action);
-      const api = service === 'dlm' ? this.dlm : service === 'rbin' ? this.rbin : this.ebs;
+      const api = service === 'dlm' ? account.dlm : service === 'rbin' ? account.rbin : account.ebs;
       body = JSON.stringify(api.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, region, body: parsed }));
     } catch (e) {
       const err = e instanceof JsonApiError ? e : new JsonApiError('InternalServerException', (e as Error).message, 500);
@@ -150,13 +207,14 @@ export class Ec2Service {
     res.end(body);
   }
 
-  private dispatch(req: IncomingMessage, params: Record<string, string>, requestId: string): { status: number; body: string } {
+  private dispatch(req: IncomingMessage, account: AccountServices, params: Record<string, string>, requestId: string): { status: number; body: string } {
     const { Action: action = '', Version: _version, ...rest } = params;
     const region = regionOf(req, params);
-    this.log({ action, region, params: rest });
-    if (action === 'GetCallerIdentity') return { status: 200, body: callerIdentityXml(this.state.accountId, requestId) };
+    this.log({ action, region, params: rest, account: account.state.accountId });
+    if (action === 'GetCallerIdentity') return { status: 200, body: callerIdentityXml(account.state.accountId, requestId, account.trust?.roleName) };
+    if (action === 'AssumeRole') return this.assumeRole(account, rest, requestId);
     try {
-      const body = this.run(action, region, rest);
+      const body = this.run(account.state, action, region, rest);
       return { status: 200, body: responseXml(action, requestId, body) };
     } catch (e) {
       const err = e instanceof Ec2Error ? e : errors.internal(e instanceof Error ? e.message : String(e));
@@ -164,18 +222,53 @@ export class Ec2Service {
     }
   }
 
-  private run(action: string, region: string, params: Record<string, string>) {
+  /**
+   * STS AssumeRole: the primary account's credentials may assume a member account's role when the role name and
+   * the external ID match its trust; the answer's keys then reach that account. Anything else is AccessDenied.
+   */
+  private assumeRole(caller: AccountServices, params: Record<string, string>, requestId: string): { status: number; body: string } {
+    try {
+      this.takeInjection('AssumeRole');
+    } catch (e) {
+      const err = e instanceof Ec2Error ? e : errors.internal(String(e));
+      return { status: err.status, body: stsErrorXml(err.code, err.message, requestId) };
+    }
+    const arn = params.RoleArn ?? '';
+    const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(arn);
+    const target = m ? this.members.get(m[1]) : undefined;
+    const denied = () => ({
+      status: 403,
+      body: stsErrorXml('AccessDenied', `User: arn:aws:iam::${caller.state.accountId}:user/sandbox is not authorized to perform: sts:AssumeRole on resource: ${arn}`, requestId),
+    });
+    if (!m || !target?.trust || target.trust.roleName !== m[2]) return denied();
+    if ((target.trust.externalId ?? '') !== (params.ExternalId ?? '')) return denied();
+    const seconds = Number(params.DurationSeconds ?? 3600);
+    const expiration = new Date(Date.now() + seconds * 1000).toISOString();
+    const suffix = randomUUID().replace(/-/g, '').slice(0, 4).toUpperCase();
+    const session = params.RoleSessionName ?? 'session';
+    return {
+      status: 200,
+      body:
+        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>` +
+        `<AccessKeyId>ASIA${m[1]}${suffix}</AccessKeyId><SecretAccessKey>sandbox-secret-${suffix}</SecretAccessKey>` +
+        `<SessionToken>sandbox-session-${suffix}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+        `<AssumedRoleUser><AssumedRoleId>AROASANDBOX:${escapeXml(session)}</AssumedRoleId><Arn>${escapeXml(`arn:aws:sts::${m[1]}:assumed-role/${m[2]}/${session}`)}</Arn></AssumedRoleUser>` +
+        `</AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+    };
+  }
+
+  private run(state: Ec2State, action: string, region: string, params: Record<string, string>) {
     if (!action) throw new Ec2Error('MissingAction', 'The request must contain the parameter Action');
     const handler = ACTIONS[action];
     if (!handler) throw errors.invalidAction(action);
     this.takeInjection(action);
     if (this.throttle && !this.bucket(action).take()) throw errors.throttled();
     if (this.deny.has(action) || this.deny.has(`ec2:${action}`) || this.deny.has('*')) {
-      throw errors.unauthorized(this.state.accountId, action, resourceArn(this.state, region, params));
+      throw errors.unauthorized(state.accountId, action, resourceArn(state, region, params));
     }
     const p = Params.parse(params);
     if (p.bool('DryRun')) throw errors.dryRun();
-    return handler({ state: this.state, region, r: this.state.region(region), p, now: this.state.now() });
+    return handler({ state, region, r: state.region(region), p, now: state.now() });
   }
 
   private takeInjection(action: string): void {
@@ -200,11 +293,20 @@ export class Ec2Service {
   }
 }
 
+/** STS's awsQuery error: an ErrorResponse (EC2's is a Response with Errors). */
+function stsErrorXml(code: string, message: string, requestId: string): string {
+  return (
+    `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code>` +
+    `<Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+  );
+}
+
 /** STS's awsQuery answer (a Result element, unlike EC2's): who the sandbox's credentials are. */
-function callerIdentityXml(accountId: string, requestId: string): string {
+function callerIdentityXml(accountId: string, requestId: string, assumedRole?: string): string {
+  const arn = assumedRole ? `arn:aws:sts::${accountId}:assumed-role/${assumedRole}/snapbot` : `arn:aws:iam::${accountId}:user/sandbox`;
   return (
     `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-    `<Arn>${escapeXml(`arn:aws:iam::${accountId}:user/sandbox`)}</Arn><UserId>AIDASANDBOX</UserId><Account>${accountId}</Account>` +
+    `<Arn>${escapeXml(arn)}</Arn><UserId>AIDASANDBOX</UserId><Account>${accountId}</Account>` +
     `</GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
   );
 }

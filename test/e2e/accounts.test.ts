@@ -1,0 +1,130 @@
+// Many accounts and regions from one bot: --account, a channel's account (CHANNEL_ACCOUNTS), --region, and a role
+// that cannot be assumed — against the sandbox EC2, whose STS hands out a second account's credentials through the
+// real AssumeRole flow (the SDK's fromTemporaryCredentials), so every call below is signed as it would be in AWS.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, SANDBOX_ACCOUNT_ID } from '../../src/sandbox/ec2/index.js';
+import { buttonsOf, textOf } from '../../src/sandbox/slack/webapi.js';
+import { APPROVAL_CHANNEL, APPROVER, CHANNEL, REQUESTER, startTestBot, type TestBot } from '../support/bot.js';
+
+const DEV = '222222222222';
+const GONE = '333333333333';
+const DEV_CHANNEL = 'C0DEVTEAM';
+const DEV_VOLUME = 'vol-0dddddddddddddd01';
+const WEST_SNAPSHOT = 'snap-0eeeeeeeeeeeeee01';
+
+let t: TestBot;
+beforeAll(async () => {
+  t = await startTestBot({
+    ec2: { seed: 'demo', snapshotSeconds: 0.6, imageSeconds: 0.8, accounts: [{ accountId: DEV, externalId: 'snapbot-ext-42' }] },
+    env: {
+      ACCOUNTS: `dev=${DEV},gone=${GONE}`,
+      ASSUME_ROLE_EXTERNAL_ID: 'snapbot-ext-42',
+      CHANNEL_ACCOUNTS: `${DEV_CHANNEL}=dev`,
+      BURST_LIMIT: '0',
+    },
+  });
+  const dev = t.ec2.service.account(DEV)!;
+  dev.addVolume('us-east-1', { id: DEV_VOLUME, availabilityZone: 'us-east-1a', sizeGiB: 8, type: 'gp3', tags: { Name: 'dev-api' } });
+  t.ec2.state.addSnapshot('us-west-2', { id: WEST_SNAPSHOT, volumeId: 'vol-0eeeeeeeeeeeeee01', volumeSizeGiB: 16, startTime: new Date(Date.now() - 86_400_000), durationSeconds: 1, description: 'west copy' });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const snapshotIdIn = (text: string) => text.match(/snap-[0-9a-f]{17}/)?.[0];
+
+describe('--account', () => {
+  it('acts in the named account, through the role it assumes there, and the message says which account', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', `${DEV_VOLUME} --account dev before the schema change`);
+    const done = await t.slack.waitFor(
+      (m) => t.slack.messages.indexOf(m) >= mark && m.channel === CHANNEL && /completed/.test(textOf(m)) && textOf(m).includes(DEV_VOLUME),
+      20_000,
+      'the completed snapshot in dev',
+    );
+    expect(textOf(done)).toContain(`dev (${DEV})`);
+    const id = snapshotIdIn(textOf(done))!;
+    expect(t.ec2.service.account(DEV)!.getSnapshot('us-east-1', id)).toBeDefined();
+    expect(t.ec2.state.getSnapshot('us-east-1', id)).toBeUndefined();
+    // It went through STS with the external ID, and the EC2 calls were signed with the assumed role's keys.
+    const assumed = t.ec2.calls.filter((c) => c.action === 'AssumeRole');
+    expect(assumed.length).toBeGreaterThan(0);
+    expect(assumed[0].params.RoleArn).toBe(`arn:aws:iam::${DEV}:role/snapbot`);
+    expect(assumed[0].params.ExternalId).toBe('snapbot-ext-42');
+    expect(t.ec2.calls.some((c) => c.action === 'CreateSnapshot' && c.account === DEV)).toBe(true);
+  });
+
+  it('in a channel of CHANNEL_ACCOUNTS acts in that channel\'s account without --account', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', DEV_VOLUME, { channelId: DEV_CHANNEL });
+    const done = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === DEV_CHANNEL && /completed/.test(textOf(m)), 20_000, 'the snapshot in dev');
+    expect(t.ec2.service.account(DEV)!.getSnapshot('us-east-1', snapshotIdIn(textOf(done))!)).toBeDefined();
+  });
+
+  it("answers to snapbot's own account ID too", async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', `list --account ${SANDBOX_ACCOUNT_ID}`);
+    const list = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.ephemeralFor === REQUESTER, 15_000, 'the list');
+    expect(textOf(list)).toContain(DEMO.volumes.webRoot);
+  });
+
+  it('an unknown alias is a private answer naming the accounts there are, and never reaches AWS', async () => {
+    const before = t.ec2.calls.length;
+    const res = await t.command('/snapshot', `${DEV_VOLUME} --account staging`);
+    const body = res.json as { text: string; response_type: string };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain('"staging" is not an account snapbot manages');
+    expect(body.text).toContain(`dev (${DEV})`);
+    expect(t.ec2.calls.length).toBe(before);
+  });
+
+  it('an account ID that is neither managed nor snapbot\'s own is refused before any EC2 call', async () => {
+    const mark = t.slack.messages.length;
+    const ec2Before = t.ec2.calls.filter((c) => c.action !== 'GetCallerIdentity').length;
+    await t.command('/snapshot', `${DEV_VOLUME} --account 444455556666`);
+    const m = await t.slack.waitFor((x) => t.slack.messages.indexOf(x) >= mark && x.ephemeralFor === REQUESTER, 15_000, 'the answer');
+    expect(textOf(m)).toContain('444455556666 is not an account snapbot manages');
+    expect(t.ec2.calls.filter((c) => c.action !== 'GetCallerIdentity').length).toBe(ec2Before);
+  });
+
+  it('a role that cannot be assumed is named: which role, which account, where its definition is', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', `${DEV_VOLUME} --account gone`);
+    const m = await t.slack.waitFor((x) => t.slack.messages.indexOf(x) >= mark && /failed/.test(textOf(x)), 20_000, 'the failure');
+    expect(textOf(m)).toContain(`snapbot cannot assume snapbot in gone (${GONE}): AccessDenied`);
+    expect(textOf(m)).toContain('iam/member-role.json');
+  });
+
+  it('an approval made in a member account runs there, and its card says where', async () => {
+    const dev = t.ec2.service.account(DEV)!;
+    const snap = dev.addSnapshot('us-east-1', { id: 'snap-0dddddddddddddd02', volumeId: DEV_VOLUME, volumeSizeGiB: 8, startTime: new Date(Date.now() - 200 * 86_400_000), durationSeconds: 1 });
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', `delete ${snap.id} --account dev --reason old`);
+    const card = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === APPROVAL_CHANNEL && textOf(m).includes(snap.id), 15_000, 'the card');
+    expect(textOf(card)).toContain(`account ${DEV} · us-east-1`);
+    const approve = buttonsOf(card).find((b) => b.text === 'Approve')!;
+    await t.sender.click({ userId: APPROVER, channelId: card.channel, messageTs: card.ts, actionId: approve.actionId, value: approve.value, blockId: approve.blockId, text: approve.text });
+    await t.slack.waitFor((m) => m === card && /deleted/i.test(textOf(m)), 15_000, 'the outcome');
+    expect(dev.getSnapshot('us-east-1', snap.id)).toBeUndefined();
+  });
+});
+
+describe('--region', () => {
+  it('restores in that region', async () => {
+    const mark = t.slack.messages.length;
+    const res = await t.command('/restore', `${WEST_SNAPSHOT} --region us-west-2 --az us-west-2a`);
+    expect(res.text).toBe('');
+    const done = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === CHANNEL && /available/.test(textOf(m)), 20_000, 'the volume');
+    expect(textOf(done)).toContain('us-west-2');
+    const volumeId = textOf(done).match(/vol-[0-9a-f]{17}/)![0];
+    expect(t.ec2.state.getVolume('us-west-2', volumeId)?.snapshotId).toBe(WEST_SNAPSHOT);
+  });
+
+  it('a zone outside --region is bad input, answered before AWS', async () => {
+    const before = t.ec2.calls.length;
+    const res = await t.command('/restore', `${WEST_SNAPSHOT} --region us-west-2 --az us-east-1a`);
+    const body = res.json as { text: string };
+    expect(body.text).toContain('not in --region us-west-2');
+    expect(t.ec2.calls.length).toBe(before);
+  });
+});
