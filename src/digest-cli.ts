@@ -1,8 +1,7 @@
 // `npm run digest -- --print`: the cost-cleanup digest as plain text on stdout, without Slack — for cron jobs and
 // for looking at an account before installing the bot. Uses the same config, AWS code and scan as the bot.
 import { ConfigError, loadConfig } from './config.js';
-import { DlmGateway } from './aws/dlm.js';
-import { Ec2Gateway } from './aws/ec2.js';
+import { AwsEstate } from './aws/estate.js';
 import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
 import { buildDigest } from './usecases/digest.js';
 import { allFindings } from './core/digest.js';
@@ -21,19 +20,29 @@ async function main(argv: string[]): Promise<number> {
   }
   // No Slack here, so the Slack-only requirements (APPROVAL_CHANNEL, APPROVERS) do not apply.
   const config = loadConfig(process.env, 'sandbox');
-  const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2 });
-  const dlm = new DlmGateway({ endpoint: config.endpoints.dlm });
+  // The bot's own clients: its account through the default credential chain, each of ACCOUNTS through its role.
+  const estate = new AwsEstate({ homeRegion: config.awsRegion, endpoints: config.endpoints, assumeRole: config.assumeRole });
   // Snoozes live in DynamoDB; a digest without them is still worth printing, so the store gets a short leash.
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, timeoutMs: 2_000, maxAttempts: 1 });
   const store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable });
   try {
-    const result = await buildDigest({ config, ec2, dlm, store, now: new Date() });
+    const result = await buildDigest({
+      config,
+      ec2: estate.own.ec2,
+      dlm: estate.own.dlm,
+      accounts: config.accounts.map((account) => ({ account, ...estate.of(account) })),
+      store,
+      now: new Date(),
+    });
     if (result.warning) process.stderr.write(`note: ${result.warning}\n`);
-    process.stdout.write(args.has('--csv') ? digestCsv(allFindings(result.summary), result.summary) : `${digestText(result.summary, { shareChecks: result.shareChecks })}\n`);
+    process.stdout.write(
+      args.has('--csv')
+        ? digestCsv(allFindings(result.summary), result.summary)
+        : `${digestText(result.summary, { shareChecks: result.shareChecks, accounts: result.accounts })}${result.warning ? `\nNot everything could be read:\n${result.warning.split('\n').map((w) => `  ${w}`).join('\n')}\n` : ''}\n`,
+    );
     return 0;
   } finally {
-    ec2.destroy();
-    dlm.destroy();
+    estate.destroy();
     dynamo.destroy();
   }
 }

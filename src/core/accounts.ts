@@ -80,3 +80,8 @@ export function sameScope(a: Scope, b: Scope): boolean {
 export function allowedShareAccounts(c: { shareAllowedAccounts: readonly string[]; accounts: readonly ManagedAccount[] }): string[] {
   return [...new Set([...c.shareAllowedAccounts, ...c.accounts.map((a) => a.id)])];
 }
+
+/** Where per-region state of an account is kept: the region alone for snapbot's own (as before ACCOUNTS), else ID/region. */
+export function shareKey(scope: { account?: ManagedAccount; region: string }): string {
+  return scope.account ? `${scope.account.id}/${scope.region}` : scope.region;
+}

@@ -79,6 +79,30 @@ export function savingUsd(f: Finding): number {
 }
 
 /** Every row the CSV has: exposures first, then candidates, then what is not offered. */
+/** An account the digest covers: a managed account's ID (none for snapbot's own) and how the digest names it. */
+export interface DigestAccountRef {
+  id?: string;
+  label: string;
+}
+
+/**
+ * The summary of one account's part: its findings, backup gaps and archive suggestions. A finding's account is
+ * EC2's OwnerId: a managed account's ID, else snapbot's own.
+ */
+export function accountPart(summary: DigestSummary, account: DigestAccountRef, managed: ReadonlySet<string>): DigestSummary {
+  const mine = (id: string | undefined) => (account.id === undefined ? id === undefined || !managed.has(id) : id === account.id);
+  return summarise(
+    allFindings(summary).filter((f) => mine(f.account)),
+    summary.generatedAt,
+    {
+      keptSharedCount: 0,
+      backupGaps: summary.backupGaps.filter((g) => mine(g.account)),
+      ...(summary.backupGapDays !== undefined ? { backupGapDays: summary.backupGapDays } : {}),
+      archiveSuggestions: summary.archiveSuggestions.filter((a) => mine(a.account)),
+    },
+  );
+}
+
 export function allFindings(summary: Pick<DigestSummary, 'exposures' | 'fastRestores' | 'findings' | 'notOffered'>): Finding[] {
   return [...summary.exposures, ...summary.fastRestores, ...summary.findings, ...summary.notOffered];
 }

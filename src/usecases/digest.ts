@@ -1,12 +1,12 @@
 // The cost-cleanup digest: scan every region (paginated, bounded concurrency), find what looks outdated, post it
 // with buttons and a CSV, and remind each owner of their own resources.
-import { allowedShareAccounts } from '../core/accounts.js';
+import { accountLabel, allowedShareAccounts, shareKey, type ManagedAccount } from '../core/accounts.js';
 import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
 import { archiveSuggestion, backupSourceVolume, findBackupGaps, keepUntilOf, type ArchiveSuggestion, type BackupGap } from '../core/backups.js';
 import { policyCovers, type LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
-import { allFindings, findingsByOwner, summarise, type DigestSummary } from '../core/digest.js';
+import { allFindings, findingsByOwner, summarise, type DigestAccountRef, type DigestSummary } from '../core/digest.js';
 import {
   findOutdatedInRegion,
   indexImagesBySnapshotId,
@@ -26,7 +26,18 @@ import { RegionShareCheck, type ShareCheckReport } from './shares.js';
 import { archiveWhereItPays, measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 
-const REGION_CONCURRENCY = 4;
+/**
+ * Account-regions scanned at once. Each is one sequential paginated scan (EC2 throttles per account and region, so
+ * one scan each keeps snapbot's share of every budget small); the cap bounds memory and sockets across them all.
+ */
+const SCAN_CONCURRENCY = 8;
+
+/** A managed account the digest scans besides snapbot's own, with its gateways. */
+export interface DigestAccount {
+  account: ManagedAccount;
+  ec2: Ec2Gateway;
+  dlm?: DlmGateway;
+}
 
 export interface DigestResult {
   summary: DigestSummary;
@@ -37,6 +48,8 @@ export interface DigestResult {
   warning?: string;
   /** Kept on purpose but sharing blocks with other snapshots: archiving pays only if what it alone holds says so. */
   toMeasureForArchive: ArchiveSuggestion[];
+  /** The accounts it covers, as the digest names them (one, or snapbot's own first and then ACCOUNTS's). */
+  accounts: DigestAccountRef[];
 }
 
 /**
@@ -60,8 +73,9 @@ async function scanRegion(
   settings: ScanSettings,
   warnings: string[],
   shares: { repo?: ShareRepository; allowed: readonly string[]; now: Date; reports: ShareCheckReport[] },
+  account?: ManagedAccount,
 ): Promise<RegionScan> {
-  const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings);
+  const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings, shareKey({ account, region }));
   const { usage, imageFindings, flaggedImageDevices, gapCandidates, policies } = await readUsage(ec2, dlm, region, settings, warnings, check);
   // Backups: the newest completed snapshot of each in-use volume, and how many snapshots each volume has (the
   // only one of its volume shares no blocks, so archiving it is a known saving).
@@ -125,6 +139,10 @@ async function scanRegion(
   }
   // The candidates are already past the policies; what is left to know is whether they were snapshotted lately.
   const gaps = policies ? findBackupGaps(gapCandidates, { newestSnapshotMs, policies: [], instanceTags: new Map() }, settings) : [];
+  if (account) {
+    for (const g of gaps) g.account = account.id;
+    for (const a of archivable) a.account = account.id;
+  }
   const only = (a: ArchiveSuggestion) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1;
   const archive = archivable.filter(only);
   const chained = archivable.filter((a) => !only(a));
@@ -263,10 +281,20 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) =
   return out;
 }
 
-/** Scans the configured regions and returns the findings; usable without Slack (`npm run digest -- --print`). */
-export async function buildDigest(
-  o: { config: Config; ec2: Ec2Gateway; dlm?: DlmGateway; store?: Pick<Store, 'snoozes' | 'shares'>; now: Date },
-): Promise<DigestResult> {
+/**
+ * Scans every account × region and returns the findings; usable without Slack (`npm run digest -- --print`).
+ * `ec2`/`dlm` are snapbot's own account (left out with `ownAccount: false`); `accounts` the managed ones. An
+ * account or region that cannot be scanned is one warning line, never a missing digest.
+ */
+export async function buildDigest(o: {
+  config: Config;
+  ec2: Ec2Gateway;
+  dlm?: DlmGateway;
+  accounts?: readonly DigestAccount[];
+  ownAccount?: boolean;
+  store?: Pick<Store, 'snoozes' | 'shares'>;
+  now: Date;
+}): Promise<DigestResult> {
   let active = { hidden: new Map<string, Date>(), keptShared: new Map<string, Date>() };
   const warnings: string[] = [];
   if (o.store) {
@@ -286,7 +314,39 @@ export async function buildDigest(
   };
   const shareChecks: ShareCheckReport[] = [];
   const shares = { repo: o.store?.shares, allowed: allowedShareAccounts(o.config), now: o.now, reports: shareChecks };
-  const perRegion = await mapBounded(o.config.regions, REGION_CONCURRENCY, (region) => scanRegion(o.ec2, o.dlm, region, settings, warnings, shares));
+  const targets: Array<{ account?: ManagedAccount; ec2: Ec2Gateway; dlm?: DlmGateway }> = [
+    ...(o.ownAccount === false ? [] : [{ ec2: o.ec2, dlm: o.dlm }]),
+    ...(o.accounts ?? []),
+  ];
+  const many = (o.accounts?.length ?? 0) > 0 || o.config.accounts.length > 0;
+  const label = (account?: ManagedAccount) => accountLabel(account);
+  const pairs = targets.flatMap((t) => o.config.regions.map((region) => ({ ...t, region })));
+  // The largest scans first (by what the last run counted), so the slowest one never starts last.
+  const sizes = await Promise.all(pairs.map((p) => (shares.repo ? shares.repo.get(shareKey(p)).then((s) => s.total ?? 0, () => 0) : Promise.resolve(0))));
+  const order = pairs.map((p, i) => ({ p, size: sizes[i] })).sort((a, b) => b.size - a.size).map((x) => x.p);
+  const failures = new Map<string, { region: string; message: string }[]>();
+  const perRegion = await mapBounded(order, SCAN_CONCURRENCY, async (p) => {
+    const scanWarnings: string[] = [];
+    try {
+      const scan = await scanRegion(p.ec2, p.dlm, p.region, settings, scanWarnings, shares, p.account);
+      for (const w of scanWarnings) warnings.push(many ? `${label(p.account)} · ${w}` : w);
+      return scan;
+    } catch (err) {
+      const key = p.account?.id ?? '';
+      failures.set(key, [...(failures.get(key) ?? []), { region: p.region, message: (err as Error).message }]);
+      return { findings: [], gaps: [], archive: [], chained: [] } satisfies RegionScan;
+    }
+  });
+  for (const t of targets) {
+    const failed = failures.get(t.account?.id ?? '');
+    if (!failed) continue;
+    // One line per account when every region failed alike (a role that cannot be assumed), else one per region.
+    if (failed.length === o.config.regions.length && new Set(failed.map((f) => f.message)).size === 1) {
+      warnings.push(`${label(t.account)}: not scanned — ${failed[0].message}`);
+    } else {
+      for (const f of failed) warnings.push(`${many ? `${label(t.account)} · ` : ''}${f.region}: not scanned — ${f.message}`);
+    }
+  }
   const findings = perRegion.flatMap((r) => r.findings);
   const summary = summarise(findings, o.now, {
     keptSharedCount: active.keptShared.size,
@@ -294,7 +354,14 @@ export async function buildDigest(
     backupGapDays: o.config.staleAfterDays,
     archiveSuggestions: perRegion.flatMap((r) => r.archive),
   });
-  return { summary, findings, shareChecks, warning: warnings.length ? warnings.join('\n') : undefined, toMeasureForArchive: perRegion.flatMap((r) => r.chained) };
+  return {
+    summary,
+    findings,
+    shareChecks,
+    warning: warnings.length ? warnings.join('\n') : undefined,
+    toMeasureForArchive: perRegion.flatMap((r) => r.chained),
+    accounts: targets.map((t) => ({ ...(t.account ? { id: t.account.id } : {}), label: label(t.account) })),
+  };
 }
 
 /** Posts the digest in `channel`, with the full list as CSV in its thread when not everything fits. */
@@ -306,7 +373,7 @@ export async function postDigest(deps: Deps, channel: string, result: DigestResu
   result.summary.archiveSuggestions.sort((x, y) => y.standardUsd - y.archiveUsd - (x.standardUsd - x.archiveUsd));
   const day = deps.now().toISOString().slice(0, 10);
   const csvName = `snapbot-digest-${day}.csv`;
-  const msg = digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks });
+  const msg = digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts });
   const posted = await deps.out.post(channel, msg);
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);
   const { backupGaps, archiveSuggestions } = result.summary;
@@ -331,10 +398,23 @@ export async function sendReminders(deps: Deps, findings: Finding[]): Promise<nu
   return sent;
 }
 
-/** buildDigest for the bot, timed and counted on /metrics. */
-async function digestNow(deps: Deps): Promise<DigestResult> {
+/**
+ * buildDigest for the bot, timed and counted on /metrics: every managed account, or only `only` (a channel of
+ * CHANNEL_ACCOUNTS, or --account), where 'own' means snapbot's own account.
+ */
+async function digestNow(deps: Deps, only?: ManagedAccount | 'own'): Promise<DigestResult> {
   const stop = deps.metrics.digestSeconds.startTimer();
-  const result = await buildDigest({ config: deps.config, ec2: deps.ec2, dlm: deps.dlm, store: deps.store, now: deps.now() });
+  const { own } = deps.estate;
+  const members = only === undefined ? deps.config.accounts : only === 'own' ? [] : [only];
+  const result = await buildDigest({
+    config: deps.config,
+    ec2: own.ec2,
+    dlm: own.dlm,
+    accounts: members.map((account) => ({ account, ...deps.estate.of(account) })),
+    ownAccount: only === undefined || only === 'own',
+    store: deps.store,
+    now: deps.now(),
+  });
   stop();
   const s = result.summary;
   for (const [section, n] of [
@@ -353,7 +433,9 @@ async function digestNow(deps: Deps): Promise<DigestResult> {
 /** `/snapshot digest`: the digest in the asking channel, now. */
 export async function postDigestHere(deps: Deps, inv: Invocation): Promise<void> {
   try {
-    const result = await digestNow(deps);
+    // A channel of CHANNEL_ACCOUNTS (or --account) gets its account's digest; elsewhere, every account's.
+    const only = deps.scope.account ?? (inv.ownAccountId !== undefined ? 'own' : undefined);
+    const result = await digestNow(deps, only);
     await postDigest(deps, inv.channelId, result);
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: The digest could not be built: ${(err as Error).message}` });

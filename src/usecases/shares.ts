@@ -1,5 +1,6 @@
 // The digest's account-share check for one region: what the last runs saw (the store), a bounded round-robin of
 // attribute calls this run, and what changed. See src/core/shares.ts for the budget and the order.
+import { shareKey } from '../core/accounts.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
 import { outsideAccounts, RoundRobinPicker, shareCheckBudget, SHARE_RECHECK_DAYS } from '../core/shares.js';
 import type { Image, Snapshot } from '../core/types.js';
@@ -27,22 +28,26 @@ export class RegionShareCheck {
     readonly region: string,
     private readonly state: ShareState,
     private readonly allowed: readonly string[],
+    private readonly storeKey: string,
   ) {
     this.budget = shareCheckBudget(state.total ?? 0);
     this.picker = new RoundRobinPicker(state.cursor, this.budget);
   }
 
-  /** What the store remembers (nothing, when there is no store or it cannot be read: then every run starts afresh). */
-  static async load(region: string, allowed: readonly string[], repo: ShareRepository | undefined, warnings: string[]): Promise<RegionShareCheck> {
+  /**
+   * What the store remembers (nothing, when there is no store or it cannot be read: then every run starts afresh).
+   * `storeKey`: where the state is kept (the region for snapbot's own account, account/region for the others).
+   */
+  static async load(region: string, allowed: readonly string[], repo: ShareRepository | undefined, warnings: string[], storeKey = region): Promise<RegionShareCheck> {
     let state: ShareState = { shared: {} };
     if (repo) {
       try {
-        state = await repo.get(region);
+        state = await repo.get(storeKey);
       } catch (err) {
         warnings.push(`${region}: what the last digests saw of account shares could not be read (${(err as Error).message}); only this run's checks count.`);
       }
     }
-    return new RegionShareCheck(region, state, allowed);
+    return new RegionShareCheck(region, state, allowed, storeKey);
   }
 
   /** Resource ID → accounts outside the allowed ones, as last seen. */
@@ -98,7 +103,7 @@ export class RegionShareCheck {
     } catch (err) {
       warnings.push(`${this.region}: resources whose shares changed could not be read again (${(err as Error).message}); the next digest shows them.`);
     }
-    if (repo) await repo.put(this.region, state).catch((err: Error) => warnings.push(`${this.region}: the share check could not be saved (${err.message}).`));
+    if (repo) await repo.put(this.storeKey, state).catch((err: Error) => warnings.push(`${this.region}: the share check could not be saved (${err.message}).`));
     const budget = this.budget;
     return { changed, foreign: after, report: { region: this.region, calls, budget, total, fullCycleDays: Math.min(SHARE_RECHECK_DAYS, Math.max(1, Math.ceil(total / budget))) } };
   }
@@ -112,7 +117,7 @@ export function rememberSharing(deps: Deps, region: string, resourceId: string):
   deps.background(async () => {
     try {
       const sharing = await deps.ec2.sharing(region, resourceId);
-      await deps.store.shares.note(region, resourceId, sharing.accounts);
+      await deps.store.shares.note(shareKey({ account: deps.scope.account, region }), resourceId, sharing.accounts);
     } catch (err) {
       deps.log.debug({ err, resourceId }, 'sharing not noted for the digest');
     }

@@ -1,6 +1,8 @@
 // Many accounts and regions from one bot: --account, a channel's account (CHANNEL_ACCOUNTS), --region, and a role
 // that cannot be assumed — against the sandbox EC2, whose STS hands out a second account's credentials through the
 // real AssumeRole flow (the SDK's fromTemporaryCredentials), so every call below is signed as it would be in AWS.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, SANDBOX_ACCOUNT_ID } from '../../src/sandbox/ec2/index.js';
 import { buttonsOf, textOf } from '../../src/sandbox/slack/webapi.js';
@@ -126,5 +128,67 @@ describe('--region', () => {
     const body = res.json as { text: string };
     expect(body.text).toContain('not in --region us-west-2');
     expect(t.ec2.calls.length).toBe(before);
+  });
+});
+
+describe('the digest across accounts', () => {
+  const DEV_ORPHAN = 'snap-0dddddddddddddd03';
+  const DEV_PUBLIC = 'snap-0dddddddddddddd04';
+  beforeAll(() => {
+    const dev = t.ec2.service.account(DEV)!;
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    dev.addSnapshot('us-east-1', { id: DEV_ORPHAN, volumeId: 'vol-0dddddddddddddd99', volumeSizeGiB: 50, startTime: old, durationSeconds: 1, description: 'dev orphan' });
+    dev.addSnapshot('us-east-1', { id: DEV_PUBLIC, volumeId: DEV_VOLUME, volumeSizeGiB: 8, startTime: old, durationSeconds: 1, description: 'dev public', public: true });
+  });
+
+  it('npm run digest -- --print covers every account, each in its own section, and names a failing one in a line', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/digest-cli.ts', '--print'], {
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL_EC2: t.ec2.url,
+        AWS_ENDPOINT_URL_STS: t.ec2.url,
+        AWS_ENDPOINT_URL_DLM: t.ec2.url,
+        SLACK_BOT_TOKEN: '',
+        SLACK_SIGNING_SECRET: '',
+        AWS_REGION: 'us-east-1',
+        ACCOUNTS: `dev=${DEV},gone=${GONE}`,
+        ASSUME_ROLE_EXTERNAL_ID: 'snapbot-ext-42',
+      },
+      timeout: 60_000,
+    });
+    const own = stdout.indexOf("=== Account snapbot's own account ===");
+    const dev = stdout.indexOf(`=== Account dev (${DEV}) ===`);
+    const gone = stdout.indexOf(`=== Account gone (${GONE}) ===`);
+    expect(own).toBeGreaterThan(0);
+    expect(dev).toBeGreaterThan(own);
+    // Each finding is in its own account's section.
+    expect(stdout.indexOf(DEMO.snapshots.legacyFinal)).toBeGreaterThan(own);
+    expect(stdout.indexOf(DEMO.snapshots.legacyFinal)).toBeLessThan(dev);
+    expect(stdout.indexOf(DEV_ORPHAN)).toBeGreaterThan(dev);
+    expect(stdout.indexOf(DEV_PUBLIC)).toBeGreaterThan(dev);
+    // Within the account, the exposure comes first.
+    expect(stdout.indexOf(DEV_PUBLIC)).toBeLessThan(stdout.indexOf(DEV_ORPHAN));
+    // The account whose role cannot be assumed: one line, and the rest of the digest is there.
+    expect(stdout).toContain(`gone (${GONE}): not scanned — snapbot cannot assume snapbot in gone (${GONE}): AccessDenied`);
+    expect(gone).toBeGreaterThan(dev);
+  });
+
+  it('/snapshot digest in Slack says what each account holds and which account each item is in', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const digest = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === CHANNEL && /Accounts/.test(textOf(m)), 30_000, 'the digest');
+    const text = textOf(digest);
+    expect(text).toContain(`dev (${DEV})*: 1 exposed`);
+    expect(text).toMatch(new RegExp(`${DEV_PUBLIC}.*dev \\(${DEV}\\) · us-east-1`, 's'));
+    const note = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.threadTs === digest.ts && /not scanned/.test(textOf(m)), 15_000, 'the warning');
+    expect(textOf(note)).toContain(`gone (${GONE}): not scanned`);
+  });
+
+  it("in a channel of CHANNEL_ACCOUNTS covers that channel's account only", async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest', { channelId: DEV_CHANNEL });
+    const digest = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === DEV_CHANNEL && /Cost-cleanup digest/.test(textOf(m)), 30_000, 'the digest');
+    expect(textOf(digest)).toContain(DEV_PUBLIC);
+    expect(textOf(digest)).not.toContain(DEMO.snapshots.legacyFinal);
   });
 });

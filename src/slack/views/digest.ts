@@ -2,7 +2,7 @@
 // Pure functions of a DigestSummary (src/core/digest.ts); Slack's limits come from ./blockkit.ts.
 import { formatBytes } from '../../core/blocks.js';
 import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../core/cost.js';
-import { compareFindings, savingUsd, type AgeBucketTotal, type DigestSummary } from '../../core/digest.js';
+import { accountPart, compareFindings, savingUsd, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../core/digest.js';
 import type { Finding } from '../../core/staleness/types.js';
 import type { View } from '@slack/types';
 import {
@@ -101,6 +101,32 @@ export interface DigestMessageOptions {
   csvFileName?: string;
   /** What the account-share check covered this run, per region. */
   shareChecks?: readonly { calls: number; total: number; fullCycleDays: number }[];
+  /** The accounts covered: with more than one, each gets its line and every item says which it is in. */
+  accounts?: readonly DigestAccountRef[];
+}
+
+/** How items name their account where the digest covers several (undefined: it covers one, so nothing to say). */
+type AccountNamer = ((accountId: string | undefined) => string) | undefined;
+
+function accountNamer(accounts: readonly DigestAccountRef[] | undefined): AccountNamer {
+  if (!accounts || accounts.length < 2) return undefined;
+  const byId = new Map(accounts.flatMap((a) => (a.id ? [[a.id, a.label] as const] : [])));
+  const own = accounts.find((a) => a.id === undefined)?.label ?? "snapbot's own account";
+  return (id) => (id !== undefined && byId.get(id)) || own;
+}
+
+/** One line per account: what it holds of each part. */
+function accountLines(summary: DigestSummary, accounts: readonly DigestAccountRef[]): string[] {
+  const managed = new Set(accounts.flatMap((a) => a.id ?? []));
+  return accounts.map((a) => {
+    const part = accountPart(summary, a, managed);
+    const bits = [
+      ...(part.exposures.length ? [`${groupThousands(part.exposures.length)} exposed`] : []),
+      part.totals.count ? `${groupThousands(part.totals.count)} to clean up, up to ${formatUsd(part.totals.monthlyUsd)}/month` : 'nothing to clean up',
+      ...(part.backupGaps.length ? [`${groupThousands(part.backupGaps.length)} backup ${part.backupGaps.length === 1 ? 'gap' : 'gaps'}`] : []),
+    ];
+    return `${a.label}: ${bits.join(' · ')}`;
+  });
 }
 
 /** "Account shares: 230 of 12 000 snapshots and AMIs checked this run; each is re-checked within 30 days." */
@@ -125,6 +151,11 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   const csv = options.csvFileName ? ` (${escapeMrkdwn(options.csvFileName)})` : '';
   const text = `${title}: ${exposureLine(summary)}${totalsLine(summary)}`;
   const blocks: KnownBlock[] = [header(title)];
+  const where = accountNamer(options.accounts);
+  if (where) {
+    const lines = accountLines(summary, options.accounts!).map((l) => `• ${escapeMrkdwn(l).replace(/^([^:]+):/, '*$1*:')}`);
+    blocks.push(section(truncate(`*Accounts* — ${options.accounts!.length} covered\n${lines.join('\n')}`, LIMITS.sectionText)));
+  }
   // What always follows the exposures, so they can take the rest: totals, chart, divider, the "more" and
   // "not offered" lines, and one cleanup item with its section title.
   const backups = backupBlocks(summary, csv);
@@ -135,7 +166,7 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
     blocks.push(section(`*:rotating_light: Exposure* — ${resources(summary.exposures.length)} public or shared outside the allowed accounts: make each private, or keep it shared with an approver's agreement`));
     const room = Math.max(1, Math.floor((LIMITS.messageBlocks - blocks.length - 2 - reserveForCleanup) / BLOCKS_PER_ITEM));
     const shown = summary.exposures.slice(0, Math.min(room, Math.max(maxItems, 1)));
-    for (const f of shown) blocks.push(...itemBlocks(f, { showOwner: true }));
+    for (const f of shown) blocks.push(...itemBlocks(f, { showOwner: true, where }));
     const more = summary.exposures.length - shown.length;
     if (more > 0) blocks.push(context(`…and ${groupThousands(more)} more ${more === 1 ? 'exposure' : 'exposures'} — all in the attached CSV${csv}`));
     blocks.push(divider());
@@ -151,7 +182,7 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
     blocks.push(section(`*:zap: Fast snapshot restore left on* — ${resources(summary.fastRestores.length)}, about ${formatUsd(usd)}/month: turn it off unless restores must be instant`));
     const room = Math.max(1, Math.floor((LIMITS.messageBlocks - blocks.length - 2 - reserveForCleanup) / BLOCKS_PER_ITEM));
     const shown = summary.fastRestores.slice(0, Math.min(room, Math.max(maxItems, 1)));
-    for (const f of shown) blocks.push(...itemBlocks(f, { showOwner: true }));
+    for (const f of shown) blocks.push(...itemBlocks(f, { showOwner: true, where }));
     if (summary.fastRestores.length > shown.length) blocks.push(context(`…and ${groupThousands(summary.fastRestores.length - shown.length)} more — all in the attached CSV${csv}`));
     blocks.push(divider());
   }
@@ -171,7 +202,7 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
       const items = s.findings.filter((f) => shown.has(f));
       if (items.length === 0) continue;
       blocks.push(section(`*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${sectionSaving(s)}`));
-      for (const f of items) blocks.push(...itemBlocks(f, { showOwner: true }));
+      for (const f of items) blocks.push(...itemBlocks(f, { showOwner: true, where }));
     }
     const rest = summary.findings.length - shown.size;
     if (rest > 0) {
@@ -297,9 +328,9 @@ export function reminderMessage(ownerUserId: string, findings: readonly Finding[
   return { text, blocks };
 }
 
-function itemBlocks(f: Finding, opts: { showOwner: boolean }): KnownBlock[] {
+function itemBlocks(f: Finding, opts: { showOwner: boolean; where?: AccountNamer }): KnownBlock[] {
   const lines = [
-    `*${kindLabel(f)} \`${f.id}\`*${f.name ? ` “${escapeMrkdwn(truncate(oneLine(f.name), 100))}”` : ''} · ${escapeMrkdwn(f.region)}`,
+    `*${kindLabel(f)} \`${f.id}\`*${f.name ? ` “${escapeMrkdwn(truncate(oneLine(f.name), 100))}”` : ''} · ${opts.where ? `${escapeMrkdwn(opts.where(f.account))} · ` : ''}${escapeMrkdwn(f.region)}`,
     `Why: ${escapeMrkdwn(f.reasons.map((r) => r.text).join('; '))}`,
     ...(f.facts?.length ? [`Also: ${escapeMrkdwn(f.facts.join('; '))}`] : []),
     facts(f, opts.showOwner ? (id) => userMention(id) : undefined, (s) => `_${s}_`).join(' · '),
@@ -379,9 +410,35 @@ function bar(value: number, max: number, width: number): string {
   return s || '▏';
 }
 
-/** The whole digest for a terminal (`npm run digest -- --print`): every finding, nothing truncated. */
-export function digestText(summary: DigestSummary, options: { title?: string; shareChecks?: DigestMessageOptions['shareChecks'] } = {}): string {
+/**
+ * The whole digest for a terminal (`npm run digest -- --print`): every finding, nothing truncated. Covering several
+ * accounts, it says what each holds, then gives each account its own section (its exposures first, as always).
+ */
+export function digestText(
+  summary: DigestSummary,
+  options: { title?: string; shareChecks?: DigestMessageOptions['shareChecks']; accounts?: readonly DigestAccountRef[] } = {},
+): string {
   const out: string[] = [`${options.title ?? DEFAULT_TITLE} — ${summary.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`];
+  const coverage = shareCheckLine(options.shareChecks);
+  const accounts = options.accounts ?? [];
+  if (accounts.length < 2) {
+    textBody(summary, out, coverage);
+    return `${out.join('\n')}\n`;
+  }
+  out.push('', `${accounts.length} accounts: ${exposureLine(summary)}${totalsLine(summary)}`);
+  for (const line of accountLines(summary, accounts)) out.push(`  ${line}`);
+  if (summary.keptSharedCount > 0) out.push('', `${resources(summary.keptSharedCount)} kept shared by an approver's decision`);
+  if (coverage) out.push('', coverage);
+  const managed = new Set(accounts.flatMap((a) => a.id ?? []));
+  for (const a of accounts) {
+    out.push('', `=== Account ${a.label} ===`);
+    textBody(accountPart(summary, a, managed), out);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The digest's three parts as text, appended to `out`. */
+function textBody(summary: DigestSummary, out: string[], coverage?: string): void {
   const item = (f: Finding) => {
     out.push(`  ${kindLabel(f)} ${f.id}${f.name ? ` "${oneLine(f.name)}"` : ''}  ${f.account ? `${f.account} ` : ''}${f.region}`);
     out.push(`    why: ${f.reasons.map((r) => r.text).join('; ')}`);
@@ -399,7 +456,6 @@ export function digestText(summary: DigestSummary, options: { title?: string; sh
     out.push('', `Fast snapshot restore left on — ${resources(summary.fastRestores.length)}`);
     summary.fastRestores.forEach(item);
   }
-  const coverage = shareCheckLine(options.shareChecks);
   if (coverage) out.push('', coverage);
   out.push('');
   if (summary.totals.count === 0) {
@@ -427,10 +483,9 @@ export function digestText(summary: DigestSummary, options: { title?: string; sh
   if (summary.backupGaps.length > 0) {
     out.push('', `Backup gaps — ${summary.backupGaps.length} in-use volume(s) with no recent snapshot, no lifecycle policy and no recent AWS Backup`);
     for (const g of summary.backupGaps) {
-      out.push(`  volume ${g.volumeId}${g.name ? ` "${oneLine(g.name)}"` : ''}  ${g.region}`, `    ${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`}`);
+      out.push(`  volume ${g.volumeId}${g.name ? ` "${oneLine(g.name)}"` : ''}  ${g.account ? `${g.account} ` : ''}${g.region}`, `    ${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`}`);
     }
   }
-  return `${out.join('\n')}\n`;
 }
 
 function indent(text: string, by: string): string {
