@@ -60,3 +60,37 @@ describe('iam-policy.json', () => {
     expect(actions.filter((a) => !granted.has(a))).toEqual([]);
   });
 });
+
+// The e2e test (test/e2e/accounts.test.ts) checks that the code assumes arn:aws:iam::<id>:role/<ASSUME_ROLE_NAME> with the external ID.
+describe('iam/member-role.json (the role snapbot assumes in each account of ACCOUNTS)', () => {
+  const template = JSON.parse(readFileSync('iam/member-role.json', 'utf8')) as {
+    Parameters: Record<string, unknown>;
+    Resources: { SnapbotMemberRole: { Type: string; Properties: { RoleName: unknown; AssumeRolePolicyDocument: { Statement: Record<string, unknown>[] }; Policies: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }[] } } };
+  };
+  const role = template.Resources.SnapbotMemberRole;
+  const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+  const memberGranted = new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+
+  it('grants exactly the EC2, DLM, Recycle Bin and EBS actions src/aws calls, and nothing of DynamoDB (the table is in snapbot\'s own account)', () => {
+    const used = new Set(awsActions());
+    expect([...used].filter((a) => !memberGranted.has(a))).toEqual([]);
+    expect([...memberGranted].filter((a) => /^(ec2|dlm|rbin|ebs):/.test(a) && !used.has(a))).toEqual([]);
+    expect([...memberGranted].filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('trusts only snapbot\'s own role, and only with the external ID', () => {
+    expect(role.Type).toBe('AWS::IAM::Role');
+    const [trust, ...others] = role.Properties.AssumeRolePolicyDocument.Statement;
+    expect(others).toEqual([]);
+    expect(trust).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: { Ref: 'SnapbotRoleArn' } } });
+    expect(trust.Condition).toEqual({ StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } });
+    expect(Object.keys(template.Parameters).sort()).toEqual(['ExternalId', 'RoleName', 'SnapbotRoleArn']);
+  });
+
+  it("is named as ASSUME_ROLE_NAME defaults, and snapbot's own policy may assume it", () => {
+    expect(role.Properties.RoleName).toEqual({ Ref: 'RoleName' });
+    expect((template.Parameters.RoleName as { Default: string }).Default).toBe('snapbot');
+    const assume = policy.Statement.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('sts:AssumeRole')) as unknown as { Resource: string }[];
+    expect(assume.map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/snapbot']);
+  });
+});

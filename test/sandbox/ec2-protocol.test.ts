@@ -48,8 +48,8 @@ describe('sandbox EC2: protocol, errors and test controls', () => {
       expect(AvailabilityZones!.map((z) => z.ZoneName)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
       expect(AvailabilityZones![0]).toMatchObject({ ZoneId: 'euw1-az1', State: 'available', RegionName: 'eu-west-1' });
       expect(sandbox.calls.slice(before)).toEqual([
-        { action: 'DescribeVolumes', region: 'eu-west-1', params: {} },
-        { action: 'DescribeAvailabilityZones', region: 'eu-west-1', params: {} },
+        { action: 'DescribeVolumes', region: 'eu-west-1', params: {}, account: '123456789012' },
+        { action: 'DescribeAvailabilityZones', region: 'eu-west-1', params: {}, account: '123456789012' },
       ]);
     } finally {
       eu.destroy();
