@@ -51,10 +51,12 @@ import {
   type Snapshot as SdkSnapshot,
   type VolumeType as SdkVolumeType,
 } from '@aws-sdk/client-ec2';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorType, SdkError } from '@smithy/types';
+import { StandardRetryStrategy } from '@smithy/util-retry';
 import type { CommandOf, ShareTarget } from '../core/commands.js';
 import type { Image, Instance, RecycleBinItem, Sharing, Snapshot, SnapshotLock, Tags, Volume } from '../core/types.js';
-import { imageSnapshotIds } from '../core/types.js';
+import { imageSnapshotIds, TAG } from '../core/types.js';
 import { AwsActionError, translateAwsError, type AwsCallContext } from './errors.js';
 import { toImage, toInstance, toLock, toSnapshot, toTagList, toVolume } from './mappers.js';
 import { RegionalClients, type Instrumentable } from './regional.js';
@@ -67,6 +69,11 @@ export interface Ec2GatewayOptions {
   maxAttempts?: number;
   /** Called once per new client (metrics add their middleware here). */
   instrument?: (client: Instrumentable) => void;
+  /**
+   * After a create call that may have acted failed, how long to wait before each look for what it made (EC2's
+   * reads are eventually consistent, so it looks more than once).
+   */
+  lookDelaysMs?: number[];
 }
 
 export type BlockPublicAccessState = 'unblocked' | 'block-all-sharing' | 'block-new-sharing' | 'unknown';
@@ -94,17 +101,22 @@ const FILTER_VALUES = 200;
 
 export class Ec2Gateway {
   private readonly clients: RegionalClients<EC2Client>;
+  /** The same, without the SDK's retries: for the create calls EC2 cannot make idempotent (see createOnce). */
+  private readonly onceClients: RegionalClients<EC2Client>;
+  /** Decides whether and when such a call is tried again: the SDK's own standard strategy, with its attempts. */
+  private readonly retry: StandardRetryStrategy;
+  private readonly lookDelaysMs: number[];
   /** EC2 API calls made (each command once, retries not counted), for the benchmark. */
   calls = 0;
 
   constructor(opts: Ec2GatewayOptions = {}) {
-    this.clients = new RegionalClients((config) => new EC2Client(config), {
+    const maxAttempts = opts.maxAttempts ?? 6;
+    const shared = {
       endpoint: opts.endpoint,
       credentials: opts.credentials,
-      maxAttempts: opts.maxAttempts ?? 6,
       // A connection that hangs must fail (and be retried), not hold a command's work forever.
       timeouts: { connectionTimeout: 5_000, requestTimeout: 60_000 },
-      instrument: (c) => {
+      instrument: (c: Instrumentable) => {
         c.middlewareStack.add(
           ((next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
             this.calls++;
@@ -114,7 +126,11 @@ export class Ec2Gateway {
         );
         opts.instrument?.(c);
       },
-    });
+    };
+    this.clients = new RegionalClients((config) => new EC2Client(config), { ...shared, maxAttempts });
+    this.onceClients = new RegionalClients((config) => new EC2Client(config), { ...shared, maxAttempts: 1 });
+    this.retry = new StandardRetryStrategy(maxAttempts);
+    this.lookDelaysMs = opts.lookDelaysMs ?? [300, 1_000, 2_500];
   }
 
   client(region: string): EC2Client {
@@ -123,6 +139,65 @@ export class Ec2Gateway {
 
   destroy(): void {
     this.clients.destroy();
+    this.onceClients.destroy();
+  }
+
+  /**
+   * A create call EC2 cannot make idempotent (it takes no ClientToken): sent without the SDK's own retries. When an
+   * attempt fails in a way that may have acted (a 5xx, a timeout, a dropped connection), first look for what it
+   * made — `find`, by the snapbot:request tag, more than once — and only then try again, when and as often as the
+   * SDK's standard retry strategy allows. A repeat that EC2 refuses as a duplicate (InvalidAMIName.Duplicate) means
+   * the first attempt acted: look again. So a 5xx never leaves two snapshots, nor reports as failed what was made.
+   */
+  private async createOnce<T>(ctx: AwsCallContext, attempt: (c: EC2Client) => Promise<T>, find: (() => Promise<T | undefined>) | undefined): Promise<T> {
+    let token = await this.retry.acquireInitialRetryToken(`${ctx.region}:${ctx.action}`);
+    let tried = false;
+    for (;;) {
+      try {
+        const out = await attempt(this.onceClients.get(ctx.region));
+        this.retry.recordSuccess(token);
+        return out;
+      } catch (err) {
+        const kind = retryKind(err);
+        const duplicate = tried && /\.Duplicate$/.test((err as { name?: string }).name ?? '');
+        // Throttling is refused before EC2 acts; anything else retryable may have acted.
+        if (find && (duplicate || (kind && kind !== 'THROTTLING'))) {
+          const made = await this.lookFor(find);
+          if (made !== undefined) return made;
+        }
+        if (!kind || (!find && kind !== 'THROTTLING')) throw translateAwsError(err, ctx);
+        try {
+          token = await this.retry.refreshRetryTokenForRetry(token, { errorType: kind });
+        } catch {
+          throw translateAwsError(err, ctx);
+        }
+        tried = true;
+        await new Promise((r) => setTimeout(r, token.getRetryDelay()));
+      }
+    }
+  }
+
+  private async lookFor<T>(find: () => Promise<T | undefined>): Promise<T | undefined> {
+    for (const delay of this.lookDelaysMs) {
+      await new Promise((r) => setTimeout(r, delay));
+      const made = await find().catch(() => undefined);
+      if (made !== undefined) return made;
+    }
+    return undefined;
+  }
+
+  /** What a create call tagged with `requestId` made (snapshots), for createOnce. */
+  private async snapshotsOfRequest(region: string, requestId: string, volumeId?: string): Promise<Snapshot[]> {
+    const Filters: Filter[] = [{ Name: `tag:${TAG.request}`, Values: [requestId] }, ...(volumeId ? [{ Name: 'volume-id', Values: [volumeId] }] : [])];
+    const out = await this.client(region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters }));
+    return (out.Snapshots ?? []).map((s) => toSnapshot(s, region));
+  }
+
+  /** The AMI of this account with that name, when it carries the request's tag (AMI names are unique per region). */
+  private async imageOfRequest(region: string, name: string, requestId: string): Promise<string | undefined> {
+    const out = await this.client(region).send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
+    const image = out.Images?.find((i) => i.Tags?.some((t) => t.Key === TAG.request && t.Value === requestId));
+    return image?.ImageId;
   }
 
   private async call<T>(ctx: AwsCallContext, fn: (client: EC2Client) => Promise<T>): Promise<T> {
@@ -255,6 +330,8 @@ export class Ec2Gateway {
           Iops: p.iops,
           Throughput: p.throughput,
           TagSpecifications: tagSpecs('volume', p.tags),
+          // The SDK's retries resend the same token: EC2 answers with the volume the first attempt made.
+          ClientToken: clientToken(p.tags, 'volume'),
         }),
       );
       return toVolume(out, region);
@@ -283,8 +360,14 @@ export class Ec2Gateway {
   }
 
   async attachVolume(region: string, volumeId: string, instanceId: string, device: string): Promise<void> {
-    await this.call({ action: 'AttachVolume', region, resourceId: volumeId }, (c) =>
-      c.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: instanceId, Device: device })),
+    await this.createOnce(
+      { action: 'AttachVolume', region, resourceId: volumeId },
+      async (c) => {
+        await c.send(new AttachVolumeCommand({ VolumeId: volumeId, InstanceId: instanceId, Device: device }));
+        return true as const;
+      },
+      // Attached (or attaching) there already: the first attempt acted.
+      async () => ((await this.getVolume(region, volumeId)).attachments.some((a) => a.instanceId === instanceId && a.device === device) ? (true as const) : undefined),
     );
   }
 
@@ -346,6 +429,7 @@ export class Ec2Gateway {
           SubnetId: p.subnetId,
           KeyName: p.keyName,
           TagSpecifications: tagSpecs('instance', p.tags),
+          ClientToken: clientToken(p.tags, 'launch'),
         }),
       );
       const i = out.Instances?.[0];
@@ -370,12 +454,12 @@ export class Ec2Gateway {
   // ── snapshots ──────────────────────────────────────────────────────────────
 
   async createSnapshot(region: string, volumeId: string, description: string | undefined, tags: Tags): Promise<Snapshot> {
-    return this.call({ action: 'CreateSnapshot', region, resourceId: volumeId }, async (c) => {
-      const out = await c.send(
-        new CreateSnapshotCommand({ VolumeId: volumeId, Description: description, TagSpecifications: tagSpecs('snapshot', tags) }),
-      );
-      return toSnapshot(out, region);
-    });
+    const request = tags[TAG.request];
+    return this.createOnce(
+      { action: 'CreateSnapshot', region, resourceId: volumeId },
+      async (c) => toSnapshot(await c.send(new CreateSnapshotCommand({ VolumeId: volumeId, Description: description, TagSpecifications: tagSpecs('snapshot', tags) })), region),
+      request ? async () => (await this.snapshotsOfRequest(region, request, volumeId))[0] : undefined,
+    );
   }
 
   /** Crash-consistent snapshots of every EBS volume of an instance (one CreateSnapshots call). */
@@ -386,17 +470,22 @@ export class Ec2Gateway {
     description: string | undefined,
     tags: Tags,
   ): Promise<Snapshot[]> {
-    return this.call({ action: 'CreateSnapshots', region, resourceId: instanceId }, async (c) => {
-      const out = await c.send(
-        new CreateSnapshotsCommand({
-          InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: excludeBoot },
-          Description: description,
-          CopyTagsFromSource: 'volume',
-          TagSpecifications: tagSpecs('snapshot', tags),
-        }),
-      );
-      return (out.Snapshots ?? []).map((s) => toSnapshot(s, region));
-    });
+    const request = tags[TAG.request];
+    return this.createOnce(
+      { action: 'CreateSnapshots', region, resourceId: instanceId },
+      async (c) => {
+        const out = await c.send(
+          new CreateSnapshotsCommand({
+            InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: excludeBoot },
+            Description: description,
+            CopyTagsFromSource: 'volume',
+            TagSpecifications: tagSpecs('snapshot', tags),
+          }),
+        );
+        return (out.Snapshots ?? []).map((s) => toSnapshot(s, region));
+      },
+      request ? async () => nonEmpty(await this.snapshotsOfRequest(region, request)) : undefined,
+    );
   }
 
   async getSnapshot(region: string, snapshotId: string): Promise<Snapshot> {
@@ -478,20 +567,25 @@ export class Ec2Gateway {
   }
 
   async copySnapshot(sourceRegion: string, snapshotId: string, destRegion: string, p: CopyParams): Promise<string> {
-    return this.call({ action: 'CopySnapshot', region: destRegion, resourceId: snapshotId }, async (c) => {
-      const out = await c.send(
-        new CopySnapshotCommand({
-          SourceRegion: sourceRegion,
-          SourceSnapshotId: snapshotId,
-          Encrypted: p.encrypted || undefined,
-          KmsKeyId: p.kmsKeyId,
-          Description: p.description,
-          TagSpecifications: tagSpecs('snapshot', p.tags),
-        }),
-      );
-      if (!out.SnapshotId) throw new AwsActionError('unknown', `CopySnapshot returned no snapshot ID for ${snapshotId}`, 'Empty');
-      return out.SnapshotId;
-    });
+    const request = p.tags[TAG.request];
+    return this.createOnce(
+      { action: 'CopySnapshot', region: destRegion, resourceId: snapshotId },
+      async (c) => {
+        const out = await c.send(
+          new CopySnapshotCommand({
+            SourceRegion: sourceRegion,
+            SourceSnapshotId: snapshotId,
+            Encrypted: p.encrypted || undefined,
+            KmsKeyId: p.kmsKeyId,
+            Description: p.description,
+            TagSpecifications: tagSpecs('snapshot', p.tags),
+          }),
+        );
+        if (!out.SnapshotId) throw new AwsActionError('unknown', `CopySnapshot returned no snapshot ID for ${snapshotId}`, 'Empty');
+        return out.SnapshotId;
+      },
+      request ? async () => (await this.snapshotsOfRequest(destRegion, request))[0]?.id : undefined,
+    );
   }
 
   async deleteSnapshot(region: string, snapshotId: string): Promise<void> {
@@ -680,19 +774,24 @@ export class Ec2Gateway {
     region: string,
     p: { instanceId: string; name: string; noReboot: boolean; description?: string; tags: Tags },
   ): Promise<string> {
-    return this.call({ action: 'CreateImage', region, resourceId: p.instanceId }, async (c) => {
-      const out = await c.send(
-        new CreateImageCommand({
-          InstanceId: p.instanceId,
-          Name: p.name,
-          Description: p.description,
-          NoReboot: p.noReboot,
-          TagSpecifications: [...tagSpecs('image', p.tags), ...tagSpecs('snapshot', p.tags)],
-        }),
-      );
-      if (!out.ImageId) throw new AwsActionError('unknown', `CreateImage returned no AMI ID for ${p.instanceId}`, 'Empty');
-      return out.ImageId;
-    });
+    const request = p.tags[TAG.request];
+    return this.createOnce(
+      { action: 'CreateImage', region, resourceId: p.instanceId },
+      async (c) => {
+        const out = await c.send(
+          new CreateImageCommand({
+            InstanceId: p.instanceId,
+            Name: p.name,
+            Description: p.description,
+            NoReboot: p.noReboot,
+            TagSpecifications: [...tagSpecs('image', p.tags), ...tagSpecs('snapshot', p.tags)],
+          }),
+        );
+        if (!out.ImageId) throw new AwsActionError('unknown', `CreateImage returned no AMI ID for ${p.instanceId}`, 'Empty');
+        return out.ImageId;
+      },
+      request ? () => this.imageOfRequest(region, p.name, request) : undefined,
+    );
   }
 
   /** Registers an AMI whose root device is the given snapshot. */
@@ -700,7 +799,10 @@ export class Ec2Gateway {
     region: string,
     p: { snapshot: Snapshot; name: string; architecture: 'x86_64' | 'arm64'; tags: Tags },
   ): Promise<string> {
-    return this.call({ action: 'RegisterImage', region, resourceId: p.snapshot.id }, async (c) => {
+    const request = p.tags[TAG.request];
+    return this.createOnce(
+      { action: 'RegisterImage', region, resourceId: p.snapshot.id },
+      async (c) => {
       const out = await c.send(
         new RegisterImageCommand({
           Name: p.name,
@@ -719,7 +821,9 @@ export class Ec2Gateway {
       );
       if (!out.ImageId) throw new AwsActionError('unknown', `RegisterImage returned no AMI ID for ${p.snapshot.id}`, 'Empty');
       return out.ImageId;
-    });
+      },
+      request ? () => this.imageOfRequest(region, p.name, request) : undefined,
+    );
   }
 
   async copyImage(sourceRegion: string, imageId: string, destRegion: string, p: CopyParams & { name: string }): Promise<string> {
@@ -733,6 +837,7 @@ export class Ec2Gateway {
           Encrypted: p.encrypted || undefined,
           KmsKeyId: p.kmsKeyId,
           TagSpecifications: tagSpecs('image', p.tags),
+          ClientToken: clientToken(p.tags, 'copy-image'),
         }),
       );
       if (!out.ImageId) throw new AwsActionError('unknown', `CopyImage returned no AMI ID for ${imageId}`, 'Empty');
@@ -836,4 +941,26 @@ function notFound(code: string, id: string, region: string): Error {
   const e = new Error(`The resource '${id}' does not exist in ${region}.`);
   e.name = code;
   return e;
+}
+
+/** How createOnce may retry a failed attempt (the SDK's own classification), or undefined: not at all. */
+function retryKind(err: unknown): RetryErrorType | undefined {
+  const e = err as SdkError;
+  if (isThrottlingError(e)) return 'THROTTLING';
+  if (isTransientError(e)) return 'TRANSIENT';
+  if (isServerError(e)) return 'SERVER_ERROR';
+  return undefined;
+}
+
+/**
+ * The ClientToken of a call EC2 makes idempotent, derived from the request recorded for it (its snapbot:request
+ * tag), so a retry — the SDK's, or a restarted bot's — gets what the first attempt made. EC2 allows 64 characters.
+ */
+function clientToken(tags: Tags, what: string): string | undefined {
+  const request = tags[TAG.request];
+  return request ? `snapbot-${what}-${request}`.slice(0, 64) : undefined;
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }

@@ -77,8 +77,11 @@ export interface SandboxEc2 {
   /** The EBS direct APIs' block contents (tests seed exact lineages with setContent). */
   ebs: Ec2Service['ebs'];
   stop(): Promise<void>;
-  /** The next `count` calls (of `action`, or of any action) fail with `code`, e.g. 'RequestLimitExceeded'. */
-  injectErrors(code: string, count: number, action?: string): void;
+  /**
+   * The next `count` calls (of `action`, or of any action) fail with `code`, e.g. 'RequestLimitExceeded';
+   * `afterActing`: each does its work first, then fails.
+   */
+  injectErrors(code: string, count: number, action?: string, opts?: { afterActing?: boolean }): void;
 }
 
 export const SANDBOX_ACCOUNT_ID = '123456789012';
@@ -134,7 +137,7 @@ export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<San
     deny: service.deny,
     service,
     ebs: service.ebs,
-    injectErrors: (code, count, action) => service.injectErrors(code, count, action),
+    injectErrors: (code, count, action, o) => service.injectErrors(code, count, action, o),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -31,7 +31,12 @@ interface Injection {
   code: string;
   remaining: number;
   action?: string;
+  /** The call acts first and fails after, as a 5xx or a timeout after EC2 did the work looks to a client. */
+  afterActing?: boolean;
 }
+
+/** The actions EC2 makes idempotent with a ClientToken (a repeat answers what the first call made). */
+const IDEMPOTENT = new Set(['RunInstances', 'CreateVolume', 'CopyImage']);
 
 const DEFAULT_REGION = 'us-east-1';
 /** Keeps the call log from growing without bound under benchmarks. */
@@ -151,9 +156,15 @@ export class Ec2Service {
     return (id !== undefined && this.members.get(id)) || this.primary();
   }
 
-  /** The next `count` calls (of `action`, or of any action) fail with `code`. */
-  injectErrors(code: string, count: number, action?: string): void {
-    this.injections.push({ code, remaining: count, action });
+  /** What a ClientToken's first call answered, by account, region, action and token. */
+  private readonly answeredTokens = new Map<string, { params: string; body: ReturnType<(typeof ACTIONS)[string]> }>();
+
+  /**
+   * The next `count` calls (of `action`, or of any action) fail with `code`; `afterActing`: each does its work
+   * first and then fails, as EC2 can (a 5xx or a timeout after the snapshot was made).
+   */
+  injectErrors(code: string, count: number, action?: string, opts: { afterActing?: boolean } = {}): void {
+    this.injections.push({ code, remaining: count, action, ...(opts.afterActing ? { afterActing: true } : {}) });
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -268,11 +279,24 @@ export class Ec2Service {
     }
     const p = Params.parse(params);
     if (p.bool('DryRun')) throw errors.dryRun();
-    return handler({ state, region, r: state.region(region), p, now: state.now() });
+    const token = IDEMPOTENT.has(action) ? params.ClientToken : undefined;
+    const tokenKey = `${state.accountId}/${region}/${action}/${token}`;
+    const { ClientToken: _token, ...rest } = params;
+    const seen = token ? this.answeredTokens.get(tokenKey) : undefined;
+    if (seen) {
+      if (seen.params !== JSON.stringify(rest)) {
+        throw new Ec2Error('IdempotentParameterMismatch', `The client token ${token} was used before with different parameters.`);
+      }
+      return seen.body;
+    }
+    const body = handler({ state, region, r: state.region(region), p, now: state.now() });
+    if (token) this.answeredTokens.set(tokenKey, { params: JSON.stringify(rest), body });
+    this.takeInjection(action, true);
+    return body;
   }
 
-  private takeInjection(action: string): void {
-    const i = this.injections.findIndex((x) => x.remaining > 0 && (x.action === undefined || x.action === action));
+  private takeInjection(action: string, afterActing = false): void {
+    const i = this.injections.findIndex((x) => x.remaining > 0 && (x.action === undefined || x.action === action) && Boolean(x.afterActing) === afterActing);
     if (i < 0) return;
     const injection = this.injections[i];
     if (--injection.remaining === 0) this.injections.splice(i, 1);
