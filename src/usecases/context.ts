@@ -6,7 +6,8 @@ import type { Ec2Gateway } from '../aws/ec2.js';
 import type { RecycleBinGateway } from '../aws/rbin.js';
 import type { AwsEstate } from '../aws/estate.js';
 import type { AccountIdentity } from '../aws/sts.js';
-import { sameScope, scopeLabel, type Scope } from '../core/accounts.js';
+import { accountLabel, sameScope, scopeLabel, scopeOfRecord, type Scope } from '../core/accounts.js';
+import { OWN_ACCOUNT, type AccountChoice } from '../slack/views/modals.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { TAG, type Tags } from '../core/types.js';
@@ -51,6 +52,29 @@ export function inScope(deps: Deps, scope: Scope): Deps {
 /** Where the work acts, as messages say it: the region, and the account where snapbot manages several. */
 export function whereLabel(deps: Deps, scope: Scope = deps.scope): string {
   return scopeLabel(scope, deps.config.accounts.length > 0, deps.estate.own.identity.known);
+}
+
+/** What a modal opened here needs to act here: the scope, and the accounts its picker offers. */
+export function modalScope(deps: Deps): { account?: string; region?: string; choices: AccountChoice[] } {
+  const choices: AccountChoice[] =
+    deps.config.accounts.length === 0
+      ? []
+      : [{ value: OWN_ACCOUNT, label: accountLabel(undefined, deps.estate.own.identity.known) }, ...deps.config.accounts.map((a) => ({ value: a.id, label: accountLabel(a) }))];
+  return {
+    ...(deps.scope.account ? { account: deps.scope.account.id } : {}),
+    ...(deps.scope.region !== deps.config.awsRegion ? { region: deps.scope.region } : {}),
+    choices,
+  };
+}
+
+/**
+ * The dependencies a modal's submission (or its pickers) acts with: the account its picker chose, else the one it
+ * was opened in, and its region. Undefined with the reason when that account is no longer managed.
+ */
+export function modalDeps(deps: Deps, meta: { account?: string; region?: string }, picked?: string): Deps | { problem: string } {
+  const account = picked === OWN_ACCOUNT ? undefined : (picked ?? meta.account);
+  const scope = scopeOfRecord(deps.config, { ...(account ? { account } : {}), region: meta.region ?? deps.config.awsRegion });
+  return 'problem' in scope ? scope : inScope(deps, scope);
 }
 
 /** Who asked, and where the answer goes. */

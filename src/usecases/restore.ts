@@ -1,8 +1,8 @@
 // /restore: a volume from a snapshot, optionally attached to an instance in the same zone.
 import type { CommandOf } from '../core/commands.js';
-import { restoreModal } from '../slack/views/modals.js';
+import { restoreModal, scopedModal } from '../slack/views/modals.js';
 import { progressMessage, type ProgressItem } from '../slack/views/progress.js';
-import { announce, auditBestEffort, creationTags, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
+import { announce, auditBestEffort, creationTags, modalScope, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
 
 export type RestoreRequest = Omit<CommandOf<'restore.create'>, 'kind'>;
 
@@ -104,11 +104,11 @@ export async function loadRestoreModal(deps: Deps, inv: Invocation, triggerId: s
     await replyPrivately(deps, inv, { text: `:x: ${early.err.message}` });
     return;
   }
-  const viewId = await deps.out.openModal(triggerId, restoreModal(meta, early?.snapshot));
+  const viewId = await deps.out.openModal(triggerId, scopedModal(restoreModal(meta, early?.snapshot), { ...modalScope(deps), choices: [] }));
   if (early) return;
   deps.background(async () => {
     const late = await lookup;
     if ('err' in late) await replyPrivately(deps, inv, { text: `:x: ${late.err.message}` });
-    else if (viewId) await deps.out.updateModal(viewId, restoreModal(meta, late.snapshot));
+    else if (viewId) await deps.out.updateModal(viewId, scopedModal(restoreModal(meta, late.snapshot), { ...modalScope(deps), choices: [] }));
   });
 }

@@ -192,3 +192,35 @@ describe('the digest across accounts', () => {
     expect(textOf(digest)).not.toContain(DEMO.snapshots.legacyFinal);
   });
 });
+
+describe('modals where snapbot manages several accounts', () => {
+  it('the form has an account picker; its volume picker and its submission follow the account chosen', async () => {
+    const before = t.slack.callsOf('views.open').length;
+    await t.command('/snapshot', '', { channelId: DEV_CHANNEL });
+    await t.slack.waitUntil(() => t.slack.callsOf('views.open').length > before || undefined, 10_000, 'views.open');
+    const view = [...t.slack.views.values()].at(-1)!.view as { private_metadata: string; blocks: { block_id?: string; element?: { options?: { value: string }[]; initial_option?: { value: string } } }[] };
+    const picker = view.blocks.find((b) => b.block_id === 'account')!;
+    expect(picker.element!.options!.map((o) => o.value)).toEqual(['own', DEV, GONE]);
+    // Opened in the dev team's channel: preset to dev.
+    expect(picker.element!.initial_option!.value).toBe(DEV);
+
+    const chosen = (account: string) => ({ account: { value: { type: 'static_select', selected_option: { value: account } } } });
+    const suggested = async (account: string) => {
+      const res = await t.sender.suggest({ userId: REQUESTER, actionId: 'volume_pick', blockId: 'volume', value: '', privateMetadata: view.private_metadata, values: chosen(account) });
+      return ((res.json?.options ?? []) as { value: string }[]).map((o) => o.value);
+    };
+    expect(await suggested(DEV)).toEqual([DEV_VOLUME]);
+    expect(await suggested('own')).toContain(DEMO.volumes.webRoot);
+
+    const mark = t.slack.messages.length;
+    const res = await t.sender.submitView({
+      userId: REQUESTER,
+      callbackId: 'snapshot_create',
+      privateMetadata: view.private_metadata,
+      values: { ...chosen(DEV), volume: { volume_pick: { type: 'external_select', selected_option: { value: DEV_VOLUME } } } },
+    });
+    expect(res.status).toBe(200);
+    const done = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && /completed/.test(textOf(m)) && textOf(m).includes(DEV_VOLUME), 20_000, 'the snapshot');
+    expect(t.ec2.service.account(DEV)!.getSnapshot('us-east-1', snapshotIdIn(textOf(done))!)).toBeDefined();
+  });
+});

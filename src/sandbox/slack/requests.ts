@@ -149,7 +149,10 @@ export class SlackSender {
   }
 
   /** What an external select asks while the user types. */
-  suggest(s: { userId: string; actionId: string; blockId: string; value: string; viewId?: string }, opts?: SignedRequestOptions) {
+  suggest(
+    s: { userId: string; actionId: string; blockId: string; value: string; viewId?: string; privateMetadata?: string; values?: Record<string, unknown> },
+    opts?: SignedRequestOptions,
+  ) {
     return this.interaction(
       {
         type: 'block_suggestion',
@@ -161,7 +164,7 @@ export class SlackSender {
         block_id: s.blockId,
         value: s.value,
         container: { type: 'view', view_id: s.viewId ?? 'V0MODAL' },
-        view: { id: s.viewId ?? 'V0MODAL', type: 'modal', callback_id: 'x', private_metadata: '', state: { values: {} } },
+        view: { id: s.viewId ?? 'V0MODAL', type: 'modal', callback_id: 'x', private_metadata: s.privateMetadata ?? '', state: { values: s.values ?? {} } },
       },
       opts,
     );

@@ -19,11 +19,44 @@ export const PICKER = {
   az: 'az_pick',
 } as const;
 
-/** What the modal needs to remember between open and submit: where it was opened. */
+/** What the modal needs to remember between open and submit: where it was opened, and where it acts. */
 export interface ModalMetadata {
   channelId: string;
   responseUrl?: string;
   resourceId?: string;
+  /** The managed account it acts in (absent: snapbot's own), unless its account picker says otherwise. */
+  account?: string;
+  /** The region it acts in, when not the home region. */
+  region?: string;
+}
+
+/** A choice of the account picker: a managed account's ID, or OWN_ACCOUNT. */
+export interface AccountChoice {
+  value: string;
+  label: string;
+}
+export const OWN_ACCOUNT = 'own';
+export const ACCOUNT_BLOCK = 'account';
+
+/**
+ * The modal, acting where it was opened: that account and region remembered in its metadata and, where snapbot
+ * manages several accounts, an account picker on top (preset to that account; the pickers below follow it).
+ */
+export function scopedModal(view: View, where: { account?: string; region?: string; choices: readonly AccountChoice[] }): View {
+  const meta = { ...(JSON.parse(view.private_metadata ?? '{}') as ModalMetadata), ...(where.account ? { account: where.account } : {}), ...(where.region ? { region: where.region } : {}) };
+  const blocks = [...(view.blocks ?? [])];
+  if (where.choices.length > 1) {
+    const option = (c: AccountChoice) => ({ text: { type: 'plain_text' as const, text: c.label.slice(0, 75) }, value: c.value });
+    const initial = where.choices.find((c) => c.value === (where.account ?? OWN_ACCOUNT)) ?? where.choices[0];
+    blocks.unshift({
+      type: 'input',
+      block_id: ACCOUNT_BLOCK,
+      label: { type: 'plain_text', text: where.region ? `Account (in ${where.region})` : 'Account' },
+      // Changing it refreshes nothing by itself; the pickers below ask in the account chosen here.
+      element: { type: 'static_select', action_id: 'value', options: where.choices.map(option), initial_option: option(initial) },
+    } as KnownBlock);
+  }
+  return { ...view, private_metadata: JSON.stringify(meta), blocks };
 }
 
 export function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], meta: ModalMetadata): View {

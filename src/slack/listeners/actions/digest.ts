@@ -14,10 +14,11 @@ import {
   type DigestItemRef,
   type DigestNote,
 } from '../../../usecases/cleanup.js';
-import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
+import { modalScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 import { archiveSnapshot } from '../../../usecases/safety.js';
 import { scheduleModal } from '../../views/backups.js';
 import { keepSharedModal, parseDigestButtonValue, parseFindingButtonValue, withItemNote } from '../../views/digest.js';
+import { scopedModal } from '../../views/modals.js';
 import { clicker } from './common.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -66,7 +67,7 @@ export function scheduleBackupsClicked(deps: Deps) {
       return;
     }
     if (!(await check(deps, inv, { type: 'button', button: 'digest.scheduleBackups' }, { resources: [item.id], count: false }))) return;
-    await deps.out.openModal(args.body.trigger_id, scheduleModal({ channelId: inv.channelId }, item.id));
+    await deps.out.openModal(args.body.trigger_id, scopedModal(scheduleModal({ channelId: inv.channelId }, item.id), modalScope(inItemScope(deps, item))));
   };
 }
 

@@ -1,7 +1,8 @@
 // Options for the modals' external selects, loaded as the user types (Slack gives these 3 s too).
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
 import { nameTag } from '../../../core/types.js';
-import type { Deps } from '../../../usecases/context.js';
+import { modalDeps, type Deps } from '../../../usecases/context.js';
+import { ACCOUNT_BLOCK, type ModalMetadata } from '../../views/modals.js';
 
 type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 type Option = { text: { type: 'plain_text'; text: string }; value: string };
@@ -10,13 +11,28 @@ function option(label: string, value: string): Option {
   return { text: { type: 'plain_text', text: label.slice(0, 75) }, value };
 }
 
+/** The deps a picker looks with: the account chosen in its modal (or the one it was opened in), and its region. */
+function pickerDeps(base: Deps, body: OptionsArgs['body']): Deps {
+  const view = (body as { view?: { private_metadata?: string; state?: { values?: Record<string, Record<string, { selected_option?: { value?: string } }>> } } }).view;
+  let meta: Partial<ModalMetadata> = {};
+  try {
+    meta = JSON.parse(view?.private_metadata ?? '{}') as Partial<ModalMetadata>;
+  } catch {
+    // not ours: the home scope
+  }
+  const picked = Object.values(view?.state?.values?.[ACCOUNT_BLOCK] ?? {})[0]?.selected_option?.value;
+  const d = modalDeps(base, meta, picked);
+  return 'problem' in d ? base : d;
+}
+
 /** Answers within Slack's window even when EC2 is slow: an empty list beats a timed-out picker. */
 async function withinDeadline<T>(work: Promise<T>, fallback: T, ms = 2500): Promise<T> {
   return Promise.race([work.catch(() => fallback), new Promise<T>((r) => setTimeout(() => r(fallback), ms))]);
 }
 
-export function volumeOptions(deps: Deps) {
-  return async ({ ack, options }: OptionsArgs): Promise<void> => {
+export function volumeOptions(base: Deps) {
+  return async ({ ack, options, body }: OptionsArgs): Promise<void> => {
+    const deps = pickerDeps(base, body);
     const volumes = await withinDeadline(deps.ec2.searchVolumes(deps.scope.region, options.value ?? '', 100), []);
     await ack({
       options: volumes.map((v) =>
@@ -26,8 +42,9 @@ export function volumeOptions(deps: Deps) {
   };
 }
 
-export function instanceOptions(deps: Deps) {
-  return async ({ ack, options }: OptionsArgs): Promise<void> => {
+export function instanceOptions(base: Deps) {
+  return async ({ ack, options, body }: OptionsArgs): Promise<void> => {
+    const deps = pickerDeps(base, body);
     const instances = await withinDeadline(deps.ec2.searchInstances(deps.scope.region, options.value ?? '', 100), []);
     await ack({
       options: instances.map((i) =>
@@ -37,8 +54,9 @@ export function instanceOptions(deps: Deps) {
   };
 }
 
-export function zoneOptions(deps: Deps) {
-  return async ({ ack, options }: OptionsArgs): Promise<void> => {
+export function zoneOptions(base: Deps) {
+  return async ({ ack, options, body }: OptionsArgs): Promise<void> => {
+    const deps = pickerDeps(base, body);
     const zones = await withinDeadline(deps.ec2.availabilityZones(deps.scope.region), []);
     const q = (options.value ?? '').trim();
     await ack({ options: zones.filter((z) => z.includes(q)).map((z) => option(z, z)) });

@@ -2,9 +2,9 @@
 // deregister (approval), help; no text opens the modal.
 import { helpText } from '../../../core/grammar.js';
 import { requestApproval } from '../../../usecases/approvals.js';
-import type { Deps } from '../../../usecases/context.js';
+import { modalScope, type Deps } from '../../../usecases/context.js';
 import { askBeforeReboot, copyImage, createImage, createImageFromSnapshot, launchImage, listImages } from '../../../usecases/images.js';
-import { amiModal } from '../../views/modals.js';
+import { amiModal, scopedModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 import { recycleBinCommand } from './recycle-bin.js';
 import { safetyCommand } from './safety.js';
@@ -21,7 +21,7 @@ export function amiCommand(base: Deps) {
         return;
       case 'ami.modal':
         return ackThenOpen(args, deps, inv, cmd, () =>
-          deps.out.openModal(args.command.trigger_id, amiModal({ channelId: inv.channelId, responseUrl: inv.responseUrl })),
+          deps.out.openModal(args.command.trigger_id, scopedModal(amiModal({ channelId: inv.channelId, responseUrl: inv.responseUrl }), modalScope(deps))),
         );
       case 'ami.create':
         return ackThenRun(args, deps, inv, cmd, (verdict, facts) =>

@@ -1,8 +1,9 @@
 // /snapshot schedule (one-line or the form), schedules, schedule pause|resume, unschedule.
 import type { CommandOf } from '../../../core/commands.js';
-import type { Deps, Invocation } from '../../../usecases/context.js';
+import { modalScope, type Deps, type Invocation } from '../../../usecases/context.js';
 import { createSchedule, listSchedules, requestScheduleChange, resumeSchedule } from '../../../usecases/schedules.js';
 import { scheduleModal } from '../../views/backups.js';
+import { scopedModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, type CommandArgs } from './common.js';
 
 export type ScheduleCommand = CommandOf<
@@ -13,7 +14,7 @@ export function scheduleCommand(args: CommandArgs, deps: Deps, inv: Invocation, 
   switch (cmd.kind) {
     case 'snapshot.schedule.modal':
       return ackThenOpen(args, deps, inv, cmd, () =>
-        deps.out.openModal(args.command.trigger_id, scheduleModal({ channelId: inv.channelId, responseUrl: inv.responseUrl })),
+        deps.out.openModal(args.command.trigger_id, scopedModal(scheduleModal({ channelId: inv.channelId, responseUrl: inv.responseUrl }), modalScope(deps))),
       );
     case 'snapshot.schedule': {
       const { kind: _kind, ...spec } = cmd;

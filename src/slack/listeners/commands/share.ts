@@ -1,7 +1,7 @@
 // /share — with an allowed account at once, otherwise (and always for public) through an approval; --revoke at once.
-import type { Deps } from '../../../usecases/context.js';
+import { modalScope, type Deps } from '../../../usecases/context.js';
 import { revokeShare, share } from '../../../usecases/sharing.js';
-import { shareModal } from '../../views/modals.js';
+import { scopedModal, shareModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 
 export function shareCommand(base: Deps) {
@@ -13,7 +13,7 @@ export function shareCommand(base: Deps) {
     switch (cmd.kind) {
       case 'share.modal':
         return ackThenOpen(args, deps, inv, cmd, () =>
-          deps.out.openModal(args.command.trigger_id, shareModal({ channelId: inv.channelId, responseUrl: inv.responseUrl, resourceId: cmd.resourceId })),
+          deps.out.openModal(args.command.trigger_id, scopedModal(shareModal({ channelId: inv.channelId, responseUrl: inv.responseUrl, resourceId: cmd.resourceId }), { ...modalScope(deps), choices: [] })),
         );
       case 'share.add':
         return ackThenRun(args, deps, inv, cmd, (verdict) => share(deps, inv, cmd, verdict.decision === 'approval'));

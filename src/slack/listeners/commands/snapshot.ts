@@ -3,10 +3,10 @@
 import { helpText } from '../../../core/grammar.js';
 import { requestApproval, withdrawRequest } from '../../../usecases/approvals.js';
 import { showAudit } from '../../../usecases/audit.js';
-import type { Deps } from '../../../usecases/context.js';
+import { modalScope, type Deps } from '../../../usecases/context.js';
 import { postDigestHere } from '../../../usecases/digest.js';
 import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
-import { snapshotModal } from '../../views/modals.js';
+import { scopedModal, snapshotModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 import { costCommand } from './cost.js';
 import { recycleBinCommand } from './recycle-bin.js';
@@ -25,7 +25,7 @@ export function snapshotCommand(base: Deps) {
         return;
       case 'snapshot.modal':
         return ackThenOpen(args, deps, inv, cmd, () =>
-          deps.out.openModal(args.command.trigger_id, snapshotModal({ channelId: inv.channelId, responseUrl: inv.responseUrl })),
+          deps.out.openModal(args.command.trigger_id, scopedModal(snapshotModal({ channelId: inv.channelId, responseUrl: inv.responseUrl }), modalScope(deps))),
         );
       case 'snapshot.create':
         return ackThenRun(args, deps, inv, cmd, () => createSnapshot(deps, inv, cmd.volumeId, cmd.description, cmd.expiresInDays));

@@ -4,12 +4,12 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput } from '@sl
 import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
 import { parseCommand } from '../../../core/grammar.js';
 import { checkRestore, restoreVolume } from '../../../usecases/restore.js';
-import type { Deps, Invocation } from '../../../usecases/context.js';
+import { modalDeps, type Deps, type Invocation } from '../../../usecases/context.js';
 import { createSnapshot } from '../../../usecases/snapshots.js';
 import { askBeforeReboot, createImage } from '../../../usecases/images.js';
 import { share } from '../../../usecases/sharing.js';
 import { createSchedule } from '../../../usecases/schedules.js';
-import type { ModalMetadata } from '../../views/modals.js';
+import { ACCOUNT_BLOCK, type ModalMetadata } from '../../views/modals.js';
 import { runChecked } from '../commands/common.js';
 import { submitter, viewMetadata } from './common.js';
 
@@ -58,14 +58,28 @@ async function parseModal(
   }
 }
 
+/**
+ * The deps the submission acts with: the account its picker chose (else the one it was opened in) and its region.
+ * An account no longer managed is answered next to the picker, and undefined returned.
+ */
+async function actingDeps(args: ViewArgs, base: Deps): Promise<Deps | undefined> {
+  const picked = value(args.view.state.values, ACCOUNT_BLOCK);
+  const d = modalDeps(base, metadata(args.view), picked);
+  if (!('problem' in d)) return d;
+  await args.ack({ response_action: 'errors', errors: { [ACCOUNT_BLOCK]: d.problem.slice(0, 150) } });
+  return undefined;
+}
+
 function invocation(args: ViewArgs): Invocation {
   const meta = metadata(args.view);
   // Opened from a DM or somewhere snapbot cannot post: answer in the user's DM with the app.
   return submitter(args.body, meta.channelId, meta.responseUrl);
 }
 
-export function snapshotSubmitted(deps: Deps) {
+export function snapshotSubmitted(base: Deps) {
   return async (args: ViewArgs): Promise<void> => {
+    const deps = await actingDeps(args, base);
+    if (!deps) return;
     const v = args.view.state.values;
     const volumeId = value(v, 'volume') ?? '';
     const description = value(v, 'description');
@@ -83,8 +97,10 @@ export function snapshotSubmitted(deps: Deps) {
   };
 }
 
-export function amiSubmitted(deps: Deps) {
+export function amiSubmitted(base: Deps) {
   return async (args: ViewArgs): Promise<void> => {
+    const deps = await actingDeps(args, base);
+    if (!deps) return;
     const v = args.view.state.values;
     const instanceId = value(v, 'instance') ?? '';
     const name = value(v, 'name') ?? '';
@@ -101,8 +117,10 @@ export function amiSubmitted(deps: Deps) {
   };
 }
 
-export function restoreSubmitted(deps: Deps) {
+export function restoreSubmitted(base: Deps) {
   return async (args: ViewArgs): Promise<void> => {
+    const deps = await actingDeps(args, base);
+    if (!deps) return;
     const v = args.view.state.values;
     const meta = metadata(args.view);
     const parts = [meta.resourceId ?? '', '--az', value(v, 'az') ?? '', '--type', value(v, 'type') ?? 'gp3'];
@@ -148,8 +166,10 @@ export function restoreSubmitted(deps: Deps) {
   };
 }
 
-export function shareSubmitted(deps: Deps) {
+export function shareSubmitted(base: Deps) {
   return async (args: ViewArgs): Promise<void> => {
+    const deps = await actingDeps(args, base);
+    if (!deps) return;
     const v = args.view.state.values;
     const meta = metadata(args.view);
     const reason = value(v, 'reason');
@@ -166,8 +186,10 @@ export function shareSubmitted(deps: Deps) {
   };
 }
 
-export function scheduleSubmitted(deps: Deps) {
+export function scheduleSubmitted(base: Deps) {
   return async (args: ViewArgs): Promise<void> => {
+    const deps = await actingDeps(args, base);
+    if (!deps) return;
     const v = args.view.state.values;
     const target = value(v, 'target') ?? '';
     const keepFlag = value(v, 'unit') === 'days' ? '--keep-days' : '--keep';
