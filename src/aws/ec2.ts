@@ -96,6 +96,8 @@ export interface LaunchTemplateUsage {
 }
 
 const PAGE = 1000;
+/** How long the pickers' lookups are remembered. */
+const REMEMBER_MS = 60_000;
 /** Values EC2 accepts in one filter. */
 const FILTER_VALUES = 200;
 
@@ -106,6 +108,7 @@ export class Ec2Gateway {
   /** Decides whether and when such a call is tried again: the SDK's own standard strategy, with its attempts. */
   private readonly retry: StandardRetryStrategy;
   private readonly lookDelaysMs: number[];
+  private readonly recent = new Map<string, { at: number; value: Promise<unknown> }>();
   /** EC2 API calls made (each command once, retries not counted), for the benchmark. */
   calls = 0;
 
@@ -150,11 +153,13 @@ export class Ec2Gateway {
    * the first attempt acted: look again. So a 5xx never leaves two snapshots, nor reports as failed what was made.
    */
   private async createOnce<T>(ctx: AwsCallContext, attempt: (c: EC2Client) => Promise<T>, find: (() => Promise<T | undefined>) | undefined): Promise<T> {
+    this.forget(ctx.region);
     let token = await this.retry.acquireInitialRetryToken(`${ctx.region}:${ctx.action}`);
     let tried = false;
     for (;;) {
       try {
         const out = await attempt(this.onceClients.get(ctx.region));
+        this.forget(ctx.region);
         this.retry.recordSuccess(token);
         return out;
       } catch (err) {
@@ -201,11 +206,35 @@ export class Ec2Gateway {
   }
 
   private async call<T>(ctx: AwsCallContext, fn: (client: EC2Client) => Promise<T>): Promise<T> {
+    // A write makes what was remembered of the region stale (before it, and after: a read that ran alongside it):
+    // a person's own write is never hidden by it.
+    const writes = !/^(Describe|Get|List)/.test(ctx.action);
+    if (writes) this.forget(ctx.region);
     try {
       return await fn(this.client(ctx.region));
     } catch (err) {
       throw translateAwsError(err, ctx);
+    } finally {
+      if (writes) this.forget(ctx.region);
     }
+  }
+
+  /**
+   * What the pickers ask at every keystroke, read once a minute per region (a failed read is not remembered).
+   * Any write this gateway makes in the region forgets it at once.
+   */
+  private remembered<T>(region: string, what: string, read: () => Promise<T>): Promise<T> {
+    const key = `${region}\u0000${what}`;
+    const hit = this.recent.get(key);
+    if (hit && performance.now() - hit.at < REMEMBER_MS) return hit.value as Promise<T>;
+    const value = read();
+    this.recent.set(key, { at: performance.now(), value });
+    value.catch(() => this.recent.get(key)?.value === value && this.recent.delete(key));
+    return value;
+  }
+
+  private forget(region: string): void {
+    for (const key of this.recent.keys()) if (key.startsWith(`${region}\u0000`)) this.recent.delete(key);
   }
 
   // ── lookups by ID filter (progress tracking) ──────────────────────────────────
@@ -265,22 +294,24 @@ export class Ec2Gateway {
     });
   }
 
-  /** Volumes whose ID or Name tag contains `query` (case-insensitive), for pickers; reads at most a few pages. */
+  /**
+   * Volumes whose ID or Name tag contains `query` (case-insensitive), for pickers. A picker asks at every keystroke:
+   * the first few pages are read once a minute (see `remembered`) and searched here.
+   */
   async searchVolumes(region: string, query: string, limit = 100): Promise<Volume[]> {
     const q = query.trim().toLowerCase();
-    return this.call({ action: 'DescribeVolumes', region }, async (c) => {
-      const found: Volume[] = [];
-      let pages = 0;
-      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, {})) {
-        for (const v of page.Volumes ?? []) {
-          const vol = toVolume(v, region);
-          if (!q || vol.id.includes(q) || (vol.tags.Name ?? '').toLowerCase().includes(q)) found.push(vol);
-          if (found.length >= limit) return found;
+    const all = await this.remembered(region, 'pickable volumes', () =>
+      this.call({ action: 'DescribeVolumes', region }, async (c) => {
+        const found: Volume[] = [];
+        let pages = 0;
+        for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, {})) {
+          for (const v of page.Volumes ?? []) found.push(toVolume(v, region));
+          if (++pages >= 5) break;
         }
-        if (++pages >= 5) break;
-      }
-      return found;
-    });
+        return found;
+      }),
+    );
+    return all.filter((v) => !q || v.id.includes(q) || (v.tags.Name ?? '').toLowerCase().includes(q)).slice(0, limit);
   }
 
   /** Every volume in the region, with tags and attachments (backup gaps, schedule targets). */
@@ -382,26 +413,24 @@ export class Ec2Gateway {
     });
   }
 
-  /** Instances whose ID or Name tag contains `query`, not terminated, for pickers. */
+  /** Instances whose ID or Name tag contains `query`, not terminated, for pickers (read as searchVolumes reads). */
   async searchInstances(region: string, query: string, limit = 100): Promise<Instance[]> {
     const q = query.trim().toLowerCase();
-    return this.call({ action: 'DescribeInstances', region }, async (c) => {
-      const found: Instance[] = [];
-      let pages = 0;
-      const Filters: Filter[] = [{ Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }];
-      for await (const page of paginateDescribeInstances({ client: c, pageSize: PAGE }, { Filters })) {
-        for (const r of page.Reservations ?? []) {
-          for (const raw of r.Instances ?? []) {
-            const i = toInstance(raw, region);
-            if (!q || i.id.includes(q) || (i.tags.Name ?? '').toLowerCase().includes(q)) found.push(i);
-            if (found.length >= limit) return found;
-          }
+    const all = await this.remembered(region, 'pickable instances', () =>
+      this.call({ action: 'DescribeInstances', region }, async (c) => {
+        const found: Instance[] = [];
+        let pages = 0;
+        const Filters: Filter[] = [{ Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] }];
+        for await (const page of paginateDescribeInstances({ client: c, pageSize: PAGE }, { Filters })) {
+          for (const r of page.Reservations ?? []) for (const raw of r.Instances ?? []) found.push(toInstance(raw, region));
+          if (++pages >= 5) break;
         }
-        if (++pages >= 5) break;
-      }
-      return found;
-    });
+        return found;
+      }),
+    );
+    return all.filter((i) => !q || i.id.includes(q) || (i.tags.Name ?? '').toLowerCase().includes(q)).slice(0, limit);
   }
+
 
   /** AMIs that a not-terminated instance runs from. */
   async imageIdsInUseByInstances(region: string): Promise<Set<string>> {
@@ -439,6 +468,10 @@ export class Ec2Gateway {
   }
 
   async availabilityZones(region: string): Promise<string[]> {
+    return this.remembered(region, 'zones', () => this.availabilityZonesNow(region));
+  }
+
+  private async availabilityZonesNow(region: string): Promise<string[]> {
     return this.call({ action: 'DescribeAvailabilityZones', region }, async (c) => {
       const out = await c.send(
         new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'zone-type', Values: ['availability-zone'] }] }),

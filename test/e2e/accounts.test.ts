@@ -224,3 +224,21 @@ describe('modals where snapbot manages several accounts', () => {
     expect(t.ec2.service.account(DEV)!.getSnapshot('us-east-1', snapshotIdIn(textOf(done))!)).toBeDefined();
   });
 });
+
+describe('lookups repeated within a minute', () => {
+  it("a picker's keystrokes read EC2 once, and a volume snapbot just made shows at once", async () => {
+    const pick = (value: string) => t.sender.suggest({ userId: REQUESTER, actionId: 'volume_pick', blockId: 'volume', value });
+    const reads = () => t.ec2.calls.filter((c) => c.action === 'DescribeVolumes' && !c.account?.startsWith('2')).length;
+    await pick('');
+    const before = reads();
+    for (const q of ['w', 'we', 'web', 'web-']) await pick(q);
+    expect(reads()).toBe(before);
+
+    const mark = t.slack.messages.length;
+    await t.command('/restore', `${DEMO.snapshots.webRootDaily} --az us-east-1b`);
+    const done = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === CHANNEL && /available/.test(textOf(m)), 20_000, 'the volume');
+    const made = textOf(done).match(/vol-[0-9a-f]{17}/)![0];
+    const res = await pick(made);
+    expect(((res.json?.options ?? []) as { value: string }[]).map((o) => o.value)).toEqual([made]);
+  });
+});
