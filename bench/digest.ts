@@ -1,11 +1,12 @@
 // Digest at scale: a synthetic account served over HTTP by the sandbox EC2 (in this process), scanned by the
 // bot's own code in a child process per size, so wall time, CPU time and peak RSS are the scan's alone.
-import { startSandboxEc2, type SandboxEc2 } from '../src/sandbox/ec2/index.js';
+import { startSandboxEc2 } from '../src/sandbox/ec2/index.js';
+import type { Ec2State } from '../src/sandbox/ec2/state.js';
 import { defaultRuntime, emit, forkChild, nextMessage, note, round, stopChild, type Figure, type Runtime } from './common.js';
 import type { ScanResult } from './digest-scan.js';
 
 const REGION = 'us-east-1';
-const SHARE_CHECK_ACTIONS = new Set(['DescribeSnapshotAttribute', 'DescribeImageAttribute']);
+export const SHARE_CHECK_ACTIONS = new Set(['DescribeSnapshotAttribute', 'DescribeImageAttribute']);
 
 /** The most an EC2 describe call returns per page (DescribeVolumes stops at 500; the others at 1000 or 200). */
 const MAX_PAGE = {
@@ -40,8 +41,8 @@ const pages = (n: number, per: number) => Math.max(1, Math.ceil(n / per));
  * The fewest calls that can read what the digest needs: each listing it makes, in pages as large as EC2 allows.
  * An empty listing still costs one call.
  */
-function minimumCalls(ec2: SandboxEc2): Record<string, number> {
-  const r = ec2.state.region(REGION);
+export function minimumCalls(state: Ec2State, region = REGION): Record<string, number> {
+  const r = state.region(region);
   const snapshots = [...r.snapshots.values()];
   let instances = 0;
   for (const i of r.instances.values()) if (i.state !== 'terminated') instances++;
@@ -65,7 +66,7 @@ async function measure(size: DigestSize, runtime: Runtime, v8Defaults = false): 
   note(`digest: seeding ${size.snapshots} snapshots, ${size.images} AMIs, ${size.volumes} volumes`);
   const ec2 = await startSandboxEc2({ seed: { ...size, regions: [REGION] } });
   try {
-    const minimumByListing = minimumCalls(ec2);
+    const minimumByListing = minimumCalls(ec2.state);
     const before = ec2.calls.length;
     note(`digest: scanning ${size.snapshots} snapshots in a child process (${runtime}${v8Defaults ? ', V8 default heap growth' : ''})`);
     const child = forkChild(

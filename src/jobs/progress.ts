@@ -83,10 +83,13 @@ export class ProgressTracker {
   private readonly followed = new Map<string, Followed>();
   /** One loop per account and region with something to follow. */
   private readonly loops = new Map<string, Promise<void>>();
-  private readonly loopWakers = new Map<string, () => void>();
+  /** Each sleeping loop's alarm: when it wakes, and how to make it wake sooner. */
+  private readonly alarms = new Map<string, { due: number; reset(ms: number): void }>();
   private stopped = false;
   private readonly wakers = new Set<() => void>();
   private readonly budget: UpdateBudget;
+  /** Poll ticks so far, over all accounts and regions (each reads its group's operations with one call per kind). */
+  ticks = 0;
 
   constructor(private readonly o: ProgressTrackerOptions) {
     this.budget = new UpdateBudget(o.updatesPerMinute ?? 45);
@@ -133,8 +136,10 @@ export class ProgressTracker {
     if (this.followed.has(op.id)) return;
     this.followed.set(op.id, { op, recorded, shown: '', ticks: 0 });
     const group = groupOf(op);
-    // A new operation is read on the next tick of its group, which starts now rather than after a long sleep.
-    this.loopWakers.get(group)?.();
+    // A new operation is read within pollSeconds, not after its group's long sleep; a burst of new operations
+    // shares that one tick.
+    const alarm = this.alarms.get(group);
+    if (alarm && alarm.due > Date.now() + this.o.pollSeconds * 1000) alarm.reset(this.o.pollSeconds * 1000);
     this.startLoop(group);
   }
 
@@ -158,6 +163,7 @@ export class ProgressTracker {
     while (!this.stopped) {
       const members = this.members(group);
       if (members.length === 0) return;
+      this.ticks++;
       const readings = await this.readAll(members);
       for (const f of members) {
         f.ticks++;
@@ -250,15 +256,24 @@ export class ProgressTracker {
 
   private sleep(group: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
+      let t: NodeJS.Timeout;
       const wake = () => {
         clearTimeout(t);
         this.wakers.delete(wake);
-        this.loopWakers.delete(group);
+        this.alarms.delete(group);
         resolve();
       };
-      const t = setTimeout(wake, ms);
+      const alarm = {
+        due: 0,
+        reset: (after: number) => {
+          clearTimeout(t);
+          alarm.due = Date.now() + after;
+          t = setTimeout(wake, after);
+        },
+      };
+      alarm.reset(ms);
       this.wakers.add(wake);
-      this.loopWakers.set(group, wake);
+      this.alarms.set(group, alarm);
     });
   }
 }

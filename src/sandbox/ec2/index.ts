@@ -16,7 +16,7 @@ import { seedDemo, seedSynthetic, type SyntheticSeed } from './seed.js';
 import { Ec2Service, type SandboxCall, type ThrottleOptions } from './server.js';
 import { Ec2State } from './state.js';
 
-export { DEMO, type SyntheticSeed } from './seed.js';
+export { DEMO, seedSynthetic, type SyntheticSeed } from './seed.js';
 export { Ec2State } from './state.js';
 export type {
   BlockDeviceRecord,
@@ -60,8 +60,8 @@ export interface SandboxEc2Options {
    * each seeded like the primary one (or as said).
    */
   accounts?: Array<{ accountId: string; seed?: SandboxEc2Options['seed']; roleName?: string; externalId?: string }>;
-  /** Answer each EC2 request after this many ms (benchmarks). */
-  latencyMs?: number;
+  /** Answer each EC2 request after this many ms, or as long as the function says for the action (benchmarks). */
+  latencyMs?: number | ((action: string) => number);
 }
 
 export interface SandboxEc2 {

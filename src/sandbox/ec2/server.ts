@@ -116,8 +116,8 @@ export class Ec2Service {
   readonly ebs: SandboxEbs;
   /** Other accounts, reached with credentials from STS AssumeRole (as snapbot reaches the accounts of ACCOUNTS). */
   private readonly members = new Map<string, AccountServices>();
-  /** Answer every EC2 and STS request after this long (benchmarks: EC2's latency, so a scan is I/O-bound). */
-  latencyMs = 0;
+  /** Answer each EC2 and STS request after this many ms, or as long as the function says for its action (benchmarks: EC2's latency, so a scan is I/O-bound). */
+  latencyMs: number | ((action: string) => number) = 0;
 
   constructor(
     readonly state: Ec2State,
@@ -188,7 +188,8 @@ export class Ec2Service {
         res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
         res.end(body);
       };
-      if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+      const delay = typeof this.latencyMs === 'number' ? this.latencyMs : this.latencyMs(params.Action ?? '');
+      if (delay > 0) setTimeout(answer, delay);
       else answer();
     });
   };
