@@ -57,7 +57,14 @@ export async function startSandbox(env: Record<string, string | undefined>, opts
   loadConfig(sandboxEnv(env, opts, { ec2: placeholder, dynamodb: placeholder, slackApi: `${placeholder}/api/`, secret }), 'sandbox');
   try {
     // Schedules run at sandbox speed: an hour of a lifecycle policy lasts 10 s, so a daily one runs every 4 minutes.
-    const ec2Ready = startSandboxEc2({ seed: 'demo', snapshotSeconds: opts.snapshotSeconds, imageSeconds: opts.imageSeconds, dlmHourSeconds: 10 });
+    // A second account, "dev", behind STS AssumeRole as a member account of ACCOUNTS would be.
+    const ec2Ready = startSandboxEc2({
+      seed: 'demo',
+      snapshotSeconds: opts.snapshotSeconds,
+      imageSeconds: opts.imageSeconds,
+      dlmHourSeconds: 10,
+      accounts: [{ accountId: DEMO.devAccountId, seed: 'dev' }],
+    });
     const slackReady = new FakeSlack({ botUserId: SANDBOX_WORKSPACE.bot.id }).start();
     const dynamoReady: Promise<DynamoDbLocal | undefined> = opts.dynamodbEndpoint ? Promise.resolve(undefined) : startDynamoDbLocal();
     const [ec2, slack, dynamo] = await Promise.allSettled([ec2Ready, slackReady, dynamoReady]).then((results) => {
@@ -157,6 +164,8 @@ function sandboxEnv(
   return {
     REGIONS: `${DEMO.region},${DEMO.otherRegion}`,
     SHARE_ALLOWED_ACCOUNTS: DEMO.partnerAccountId,
+    ACCOUNTS: `dev=${DEMO.devAccountId}`,
+    CHANNEL_ACCOUNTS: `${SANDBOX_CHANNELS.devTeam.id}=dev`,
     // Progress messages that move while you watch; quicker still when the sandbox's snapshots are.
     PROGRESS_POLL_SECONDS: (opts.snapshotSeconds ?? 8) < 3 ? '0.3' : '1',
     ...env,

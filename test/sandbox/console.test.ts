@@ -108,7 +108,7 @@ describe('the sandbox started as npm start starts it', () => {
     expect(s.banner.title).toBe('SANDBOX MODE');
     expect(s.banner.simulated.join('\n')).toMatch(/EC2[\s\S]*DynamoDB Local[\s\S]*Slack/);
     for (const step of ['manifest.yml', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']) expect(s.banner.realWorkspace).toContain(step);
-    expect(s.channels.map((c) => c.name)).toEqual(['devops', 'approvals', 'cost']);
+    expect(s.channels.map((c) => c.name)).toEqual(['devops', 'approvals', 'cost', 'dev-team']);
     expect(s.workspace.users.map((u) => u.id)).toEqual([DANA, ALEX, SAM, SANDBOX_USERS.guest.id]);
   });
 

@@ -36,6 +36,8 @@ export const SANDBOX_CHANNELS = {
   devops: { id: 'C0SANDBOX01', name: 'devops', topic: 'Where the team asks snapbot for snapshots, restores and AMIs' },
   approvals: { id: 'C0SANDBOX02', name: 'approvals', topic: 'Approval requests: public shares, deletions, deregistrations' },
   cost: { id: 'C0SANDBOX03', name: 'cost', topic: 'The daily cost-cleanup digest' },
+  // CHANNEL_ACCOUNTS maps it to the dev account: commands here act there without --account.
+  devTeam: { id: 'C0SANDBOX04', name: 'dev-team', topic: "The dev team's channel: commands act in the dev account (222233334444)" },
 } as const satisfies Record<string, SandboxChannel>;
 
 export const SANDBOX_WORKSPACE: Workspace = {
@@ -81,6 +83,8 @@ export function demoHints(): Hint[] {
     { label: 'What the Recycle Bin holds (deletions here can be undone for 7 days)', command: '/snapshot recycle-bin' },
     { label: 'Lock a snapshot against deletion for 30 days', command: `/snapshot lock ${S.webDataQuarterly} --days 30` },
     { label: 'What deleting a snapshot really frees (its blocks no other snapshot uses)', command: `/snapshot cost ${S.webRootBeforeUpgrade}` },
+    { label: 'Snapshot a volume in the dev account (snapbot assumes its role there)', command: `/snapshot ${DEMO.devAccount.volumes.apiData} --account dev before the load test` },
+    { label: "In #dev-team, commands act in the dev account by themselves", command: '/snapshot list', where: 'in #dev-team' },
   ];
 }
 

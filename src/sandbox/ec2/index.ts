@@ -12,11 +12,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { seedDemo, seedSynthetic, type SyntheticSeed } from './seed.js';
+import { seedDemo, seedDevAccount, seedSynthetic, type SyntheticSeed } from './seed.js';
 import { Ec2Service, type SandboxCall, type ThrottleOptions } from './server.js';
 import { Ec2State } from './state.js';
 
-export { DEMO, seedSynthetic, type SyntheticSeed } from './seed.js';
+export { DEMO, seedDevAccount, seedSynthetic, type SyntheticSeed } from './seed.js';
 export { Ec2State } from './state.js';
 export type {
   BlockDeviceRecord,
@@ -59,7 +59,7 @@ export interface SandboxEc2Options {
    * Further accounts, reached through STS AssumeRole of `roleName` (default snapbot) with `externalId` when given;
    * each seeded like the primary one (or as said).
    */
-  accounts?: Array<{ accountId: string; seed?: SandboxEc2Options['seed']; roleName?: string; externalId?: string }>;
+  accounts?: Array<{ accountId: string; seed?: SandboxEc2Options['seed'] | 'dev'; roleName?: string; externalId?: string }>;
   /** Answer each EC2 request after this many ms, or as long as the function says for the action (benchmarks). */
   latencyMs?: number | ((action: string) => number);
 }
@@ -113,7 +113,9 @@ export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<San
     dlm: opts.dlmHourSeconds !== undefined ? { hourMs: opts.dlmHourSeconds * 1000 } : undefined,
   });
   for (const a of opts.accounts ?? []) {
-    service.addAccount(createSandboxState({ ...opts, accountId: a.accountId, seed: a.seed ?? 'none' }), { roleName: a.roleName, externalId: a.externalId });
+    const member = createSandboxState({ ...opts, accountId: a.accountId, seed: a.seed === 'dev' ? 'none' : (a.seed ?? 'none') });
+    if (a.seed === 'dev') seedDevAccount(member);
+    service.addAccount(member, { roleName: a.roleName, externalId: a.externalId });
   }
   service.latencyMs = opts.latencyMs ?? 0;
   const server = createServer(service.handle);

@@ -13,6 +13,13 @@ const inst = (name: string) => namedId('i', name);
 /** IDs of the demo account's notable resources, stable across runs so tests and docs can name them. */
 export const DEMO = {
   region: 'us-east-1',
+  /** A second account snapbot manages (ACCOUNTS=dev=…), reached through STS AssumeRole of its snapbot role. */
+  devAccountId: '222233334444',
+  devAccount: {
+    volumes: { apiRoot: vol('dev-api-root'), apiData: vol('dev-api-data') },
+    instances: { api: inst('dev-api') },
+    snapshots: { apiDaily: snap('dev-api-data-daily'), oldMigration: snap('dev-migration-2025'), publicFixture: snap('dev-public-fixture') },
+  },
   otherRegion: 'eu-west-1',
   requesterUserId: 'U0SANDBOXREQ',
   partnerAccountId: '210987654321',
@@ -459,4 +466,34 @@ export function seedSynthetic(state: Ec2State, seed: SyntheticSeed): void {
       });
     }
   });
+}
+
+/** The dev account of the sandbox: a small team account with one instance, a fresh backup, an orphan and an exposure. */
+export function seedDevAccount(state: Ec2State): void {
+  const now = state.now();
+  const ago = (days: number) => new Date(now - days * DAY_MS);
+  const R = DEMO.region;
+  const { volumes: V, instances: I, snapshots: S } = DEMO.devAccount;
+  state.addVolume(R, { id: V.apiRoot, availabilityZone: 'us-east-1a', sizeGiB: 20, type: 'gp3', createTime: ago(90), tags: { Name: 'dev-api-root' } });
+  state.addVolume(R, { id: V.apiData, availabilityZone: 'us-east-1a', sizeGiB: 50, type: 'gp3', createTime: ago(90), tags: { Name: 'dev-api-data' } });
+  state.addInstance(R, {
+    id: I.api,
+    availabilityZone: 'us-east-1a',
+    type: 't3.small',
+    imageId: ami('dev-api-base'),
+    launchTime: ago(30),
+    rootDeviceName: '/dev/xvda',
+    volumes: [
+      { volumeId: V.apiRoot, device: '/dev/xvda' },
+      { volumeId: V.apiData, device: '/dev/sdf' },
+    ],
+    tags: { Name: 'dev-api' },
+  });
+  const snapshot = (id: string, volumeId: string, days: number, sizeGiB: number, description: string, extra: Parameters<Ec2State['addSnapshot']>[1] = {}) => {
+    const s = state.addSnapshot(R, { id, volumeId, volumeSizeGiB: sizeGiB, startTime: ago(days), durationSeconds: 300, description, ...extra });
+    s.fullSizeBytes = estimateFullSize(id, sizeGiB);
+  };
+  snapshot(S.apiDaily, V.apiData, 1, 50, 'dev-api-data daily', { tags: { Name: 'dev-api-data-daily' } });
+  snapshot(S.oldMigration, vol('dev-migration-scratch'), 240, 100, 'scratch volume before the 2025 migration', { tags: { Name: 'dev-migration-2025' } });
+  snapshot(S.publicFixture, V.apiData, 150, 50, 'test fixture someone made public', { public: true, tags: { Name: 'dev-public-fixture' } });
 }
