@@ -1,6 +1,7 @@
 // Keeps one Slack message up to date while EC2 works, from the first poll to completed/available (or the failure).
 // Operations are recorded in the store first, so a restarted bot resumes them instead of leaving a message spinning.
 import { AwsActionError } from '../aws/errors.js';
+import { TokenBucket } from '../core/token-bucket.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
 import type { Image, Snapshot, Volume } from '../core/types.js';
 import type { PostedMessage, SlackOut } from '../slack/out.js';
@@ -87,12 +88,13 @@ export class ProgressTracker {
   private readonly alarms = new Map<string, { due: number; reset(ms: number): void }>();
   private stopped = false;
   private readonly wakers = new Set<() => void>();
-  private readonly budget: UpdateBudget;
+  /** chat.update calls a minute, for all messages together. */
+  private readonly budget: TokenBucket;
   /** Poll ticks so far, over all accounts and regions (each reads its group's operations with one call per kind). */
   ticks = 0;
 
   constructor(private readonly o: ProgressTrackerOptions) {
-    this.budget = new UpdateBudget(o.updatesPerMinute ?? 45);
+    this.budget = new TokenBucket(o.updatesPerMinute ?? 45, 60_000);
   }
 
   private now(): Date {
@@ -283,24 +285,6 @@ function groupOf(op: TrackedOperation): string {
   return `${op.account ?? 'own'}/${op.region}`;
 }
 
-/** chat.update calls a minute, for all messages together: a token bucket refilled continuously. */
-class UpdateBudget {
-  private tokens: number;
-  private last = Date.now();
-
-  constructor(private readonly perMinute: number) {
-    this.tokens = perMinute;
-  }
-
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) / 60_000) * this.perMinute);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
 
 /** EC2's reads are eventually consistent: what was made this long ago may not be listed yet. */
 const LISTING_DELAY_MS = 60_000;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TokenBucket } from '../../core/token-bucket.js';
 import { ACTIONS } from './actions/index.js';
 import { Ec2Error, errors, injectedError } from './errors.js';
 import { Params } from './query.js';
@@ -42,23 +43,6 @@ const DEFAULT_REGION = 'us-east-1';
 /** Keeps the call log from growing without bound under benchmarks. */
 const MAX_LOGGED_CALLS = 50_000;
 
-class TokenBucket {
-  private tokens: number;
-  private last = performance.now();
-
-  constructor(private readonly perSecond: number) {
-    this.tokens = perSecond;
-  }
-
-  take(): boolean {
-    const now = performance.now();
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
 
 /** The region a SigV4-signed request was signed for: `Credential=AKID/20261122/eu-west-1/ec2/aws4_request`. */
 export function regionOf(req: IncomingMessage, params: Record<string, string>): string {
@@ -308,7 +292,7 @@ export class Ec2Service {
     const { perAction, perSecond } = this.throttle!;
     const key = `${perAction ? action : '*'}@${perSecond}`;
     let b = this.buckets.get(key);
-    if (!b) this.buckets.set(key, (b = new TokenBucket(perSecond)));
+    if (!b) this.buckets.set(key, (b = new TokenBucket(perSecond, 1000)));
     return b;
   }
 
