@@ -101,6 +101,9 @@ export interface AuditEntry {
   actor: string;
   event: AuditEvent;
   requestId?: string;
+  /** Where it happened: the region, and the managed account (absent: snapbot's own, as in entries before ACCOUNTS). */
+  region?: string;
+  account?: string;
   detail?: string;
   reason?: string;
   outcome?: { ok: boolean; message: string };

@@ -17,7 +17,8 @@ export async function showAudit(deps: Deps, inv: Invocation, resourceId: string)
   }
   const lines = entries.slice(-60).map((e) => {
     const actor = e.actor === 'snapbot' ? 'snapbot' : mention(e.actor);
-    const bits = [`${formatTime(e.at)} · *${e.event}* by ${actor}`];
+    const where = e.account ? ` in ${e.account} · ${e.region ?? ''}` : e.region ? ` in ${e.region}` : '';
+    const bits = [`${formatTime(e.at)} · *${e.event}* by ${actor}${where}`];
     if (e.detail) bits.push(escapeMrkdwn(e.detail));
     if (e.reason) bits.push(`why: ${escapeMrkdwn(e.reason)}`);
     if (e.outcome) bits.push(`${e.outcome.ok ? 'done' : 'failed'}: ${escapeMrkdwn(e.outcome.message)}`);

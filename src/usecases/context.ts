@@ -138,9 +138,10 @@ export async function auditBestEffort(
   entry: { resourceId: string; actor: string; event: string; detail?: string; requestId?: string },
 ): Promise<void> {
   const at = deps.now().toISOString();
+  const where = { region: deps.scope.region, ...(deps.scope.account ? { account: deps.scope.account.id } : {}) };
   deps.background(async () => {
     try {
-      await deps.store.audit.append({ ...entry, at });
+      await deps.store.audit.append({ ...where, ...entry, at });
     } catch (err) {
       deps.log.warn({ err, resourceId: entry.resourceId }, 'audit entry not recorded');
     }

@@ -242,3 +242,17 @@ describe('lookups repeated within a minute', () => {
     expect(((res.json?.options ?? []) as { value: string }[]).map((o) => o.value)).toEqual([made]);
   });
 });
+
+describe('the audit says where', () => {
+  it("an entry made in a member account names the account and region", async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', `${DEV_VOLUME} --account dev for the audit`);
+    const done = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === CHANNEL && /completed/.test(textOf(m)), 20_000, 'the snapshot');
+    const id = snapshotIdIn(textOf(done))!;
+    await t.slack.waitUntil(async () => (await t.bot.deps.store.audit.list(id)).length > 0 || undefined, 10_000, 'the audit entry');
+    const before = t.slack.messages.length;
+    await t.command('/snapshot', `audit ${id}`);
+    const audit = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= before && m.ephemeralFor === REQUESTER && textOf(m).includes('History of'), 15_000, 'the audit');
+    expect(textOf(audit)).toContain(`in ${DEV} · us-east-1`);
+  });
+});

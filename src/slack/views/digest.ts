@@ -539,11 +539,11 @@ export function digestCsv(
   }
   // Not findings, but resources the digest names: snapshots cheaper archived, then volumes nobody backs up.
   for (const a of backups.archiveSuggestions ?? []) {
-    plain(['snapshot', '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${a.keptUntil.toISOString().slice(0, 10)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
+    plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${a.keptUntil.toISOString().slice(0, 10)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
   }
   for (const g of backups.backupGaps ?? []) {
     const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`;
-    plain(['volume', '', g.region, g.volumeId, textCell(g.name ?? ''), `backup gap: in use, ${last}, no lifecycle policy, no recent AWS Backup`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '']);
+    plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup gap: in use, ${last}, no lifecycle policy, no recent AWS Backup`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '']);
   }
   return `${rows.join('\r\n')}\r\n`;
 }
