@@ -256,3 +256,14 @@ describe('the audit says where', () => {
     expect(textOf(audit)).toContain(`in ${DEV} · us-east-1`);
   });
 });
+
+describe('sharing with a managed account', () => {
+  it('is done at once, as with an allowed account: the accounts of ACCOUNTS are allow-listed', async () => {
+    const snap = DEMO.snapshots.webRootBeforeUpgrade;
+    const mark = t.slack.messages.length;
+    await t.command('/share', `${snap} ${DEV}`);
+    await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && textOf(m).includes(snap) && textOf(m).includes(DEV), 15_000, 'the answer');
+    await t.slack.waitUntil(() => t.ec2.state.getSnapshot('us-east-1', snap)?.sharedWith.includes(DEV) || undefined, 10_000, 'the share');
+    expect(t.slack.messages.slice(mark).some((m) => m.channel === APPROVAL_CHANNEL)).toBe(false);
+  });
+});
