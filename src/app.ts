@@ -130,6 +130,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       void p.finally(() => inFlight.delete(p));
       setImmediate(pump);
     },
+    stopping: () => stopping,
     detach(work) {
       const p: Promise<void> = work()
         .catch((err) => log.error({ err }, 'detached work failed'))

@@ -17,7 +17,9 @@ import {
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
+  DetachVolumeCommand,
   EC2Client,
+  ModifyInstanceAttributeCommand,
   GetImageBlockPublicAccessStateCommand,
   GetSnapshotBlockPublicAccessStateCommand,
   ModifyImageAttributeCommand,
@@ -79,7 +81,14 @@ export interface Ec2GatewayOptions {
 export type BlockPublicAccessState = 'unblocked' | 'block-all-sharing' | 'block-new-sharing' | 'unknown';
 
 /** What `/restore` asks for, less the attachment (a separate call), plus the tags. */
-export type CreateVolumeParams = Omit<CommandOf<'restore.create'>, 'kind' | 'attach'> & { tags: Tags };
+export type CreateVolumeParams = Omit<CommandOf<'restore.create'>, 'kind' | 'attach' | 'volumeType'> & {
+  /** gp3, io2, …, or whatever type the volume being copied has (standard included). */
+  volumeType: string;
+  tags: Tags;
+  /** Encrypt on create: EC2 encrypts a volume made from an unencrypted snapshot (the default EBS key, or this one). */
+  encrypted?: boolean;
+  kmsKeyId?: string;
+};
 
 export interface CopyParams {
   encrypted: boolean;
@@ -191,8 +200,8 @@ export class Ec2Gateway {
     return undefined;
   }
 
-  /** What a create call tagged with `requestId` made (snapshots), for createOnce. */
-  private async snapshotsOfRequest(region: string, requestId: string, volumeId?: string): Promise<Snapshot[]> {
+  /** What a create call tagged with `requestId` made (snapshots): for createOnce, and for a resumed encryption. */
+  async snapshotsOfRequest(region: string, requestId: string, volumeId?: string): Promise<Snapshot[]> {
     const Filters: Filter[] = [{ Name: `tag:${TAG.request}`, Values: [requestId] }, ...(volumeId ? [{ Name: 'volume-id', Values: [volumeId] }] : [])];
     const out = await this.client(region).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters }));
     return (out.Snapshots ?? []).map((s) => toSnapshot(s, region));
@@ -360,6 +369,7 @@ export class Ec2Gateway {
           Size: p.sizeGiB,
           Iops: p.iops,
           Throughput: p.throughput,
+          ...(p.encrypted ? { Encrypted: true, ...(p.kmsKeyId ? { KmsKeyId: p.kmsKeyId } : {}) } : {}),
           TagSpecifications: tagSpecs('volume', p.tags),
           // The SDK's retries resend the same token: EC2 answers with the volume the first attempt made.
           ClientToken: clientToken(p.tags, 'volume'),
@@ -399,6 +409,17 @@ export class Ec2Gateway {
       },
       // Attached (or attaching) there already: the first attempt acted.
       async () => ((await this.getVolume(region, volumeId)).attachments.some((a) => a.instanceId === instanceId && a.device === device) ? (true as const) : undefined),
+    );
+  }
+
+  async detachVolume(region: string, volumeId: string, instanceId: string): Promise<void> {
+    await this.call({ action: 'DetachVolume', region, resourceId: volumeId }, (c) => c.send(new DetachVolumeCommand({ VolumeId: volumeId, InstanceId: instanceId })));
+  }
+
+  /** Whether the volume at `device` goes with the instance when it is terminated (a new attachment says no). */
+  async setDeleteOnTermination(region: string, instanceId: string, device: string, deleteOnTermination: boolean): Promise<void> {
+    await this.call({ action: 'ModifyInstanceAttribute', region, resourceId: instanceId }, (c) =>
+      c.send(new ModifyInstanceAttributeCommand({ InstanceId: instanceId, BlockDeviceMappings: [{ DeviceName: device, Ebs: { DeleteOnTermination: deleteOnTermination } }] })),
     );
   }
 

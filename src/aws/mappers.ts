@@ -67,6 +67,8 @@ export function toVolume(v: SdkVolume, region: string): Volume {
     throughput: v.Throughput,
     state: (v.State ?? 'creating') as VolumeState,
     encrypted: v.Encrypted ?? false,
+    ...(v.KmsKeyId ? { kmsKeyId: v.KmsKeyId } : {}),
+    ...(v.MultiAttachEnabled ? { multiAttachEnabled: true } : {}),
     snapshotId: v.SnapshotId || undefined,
     createTime: date(v.CreateTime),
     attachments: (v.Attachments ?? []).map((a) => ({

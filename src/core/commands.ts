@@ -38,6 +38,9 @@ type CommandBody =
   | { kind: 'snapshot.archive'; snapshotId: string }
   | { kind: 'snapshot.unarchive'; snapshotId: string; days?: number }
   | { kind: 'snapshot.cost'; snapshotId: string }
+  /** An encrypted copy of the volume (snapshot → new encrypted volume); `replace` swaps it in on a stopped instance. */
+  | { kind: 'snapshot.encrypt'; volumeId: string; kmsKeyId?: string; replace: boolean }
+  | { kind: 'snapshot.encrypt.modal'; volumeId?: string }
   // /restore
   | { kind: 'restore.modal'; snapshotId: string }
   | {

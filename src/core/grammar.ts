@@ -512,6 +512,22 @@ const SPECS: Record<SlashCommandName, CommandSpec> = {
         ],
         build: ([resourceId]) => ({ kind: 'snapshot.audit', resourceId }),
       },
+      encrypt: {
+        title: '/snapshot encrypt',
+        lines: [
+          [
+            '/snapshot encrypt <vol-id> [--kms-key K] [--replace]',
+            'an encrypted copy of a volume in its zone (snapshot, then a volume created encrypted from it); --replace swaps it in on a stopped instance; no arguments opens a form',
+          ],
+        ],
+        optional: { name: '<vol-id>', check: volumeId },
+        flags: { 'kms-key': { value: 'K', check: kmsKey }, replace: {} },
+        build: (_, volume, f) => {
+          if (volume === undefined && f['kms-key'] === undefined && f.replace === undefined) return { kind: 'snapshot.encrypt.modal' };
+          if (volume === undefined) bad('/snapshot encrypt needs the volume first: /snapshot encrypt vol-0abc1234def567890 [--kms-key K] [--replace]');
+          return { kind: 'snapshot.encrypt', volumeId: volume, ...opt('kmsKeyId', str(f, 'kms-key')), replace: f.replace === true };
+        },
+      },
       withdraw: {
         title: '/snapshot withdraw',
         unscoped: true,

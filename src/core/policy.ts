@@ -95,7 +95,9 @@ export type ButtonName =
   | 'digest.disableFastRestore'
   | 'digest.scheduleBackups'
   | 'digest.archive'
-  | 'confirm.amiCreate';
+  | 'confirm.amiCreate'
+  | 'confirm.encryptReplace'
+  | 'digest.encryptVolume';
 
 export type Act = { type: 'command'; command: Command } | { type: 'button'; button: ButtonName };
 
@@ -119,7 +121,7 @@ export type Verdict =
   /** Allowed to ask: a second person decides (an approval request; core/approvals says why on the card). */
   | { decision: 'approval' }
   /** Allowed once the person confirms, privately, with a click. */
-  | { decision: 'confirm'; question: 'reboot' };
+  | { decision: 'confirm'; question: 'reboot' | 'replace' };
 
 /**
  * Who may ask for it:
@@ -191,6 +193,9 @@ export const COMMAND_POLICY: CommandTable = {
   'ami.unprotect': { access: 'operator', gate: always },
   'snapshot.archive': { access: 'operator' },
   'snapshot.unarchive': { access: 'operator' },
+  // Swapping an instance's disk is disruptive: the person confirms first (a stopped instance only).
+  'snapshot.encrypt': { access: 'operator', gate: (c) => (c.replace ? { decision: 'confirm', question: 'replace' } : undefined) },
+  'snapshot.encrypt.modal': { access: 'operator' },
 };
 
 /** Every button and modal that acts. Buttons follow the same roles wherever the message is; channels do not apply. */
@@ -206,6 +211,8 @@ export const BUTTON_POLICY: Record<ButtonName, Row<ButtonName>> = {
   'digest.scheduleBackups': { access: 'operator' },
   'digest.archive': { access: 'operator' },
   'confirm.amiCreate': { access: 'operator' },
+  'confirm.encryptReplace': { access: 'operator' },
+  'digest.encryptVolume': { access: 'operator' },
 };
 
 /** Does this act change AWS (or ask to)? Those need an operator, an allowed channel, and count toward the burst limit. */

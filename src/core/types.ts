@@ -84,6 +84,10 @@ export interface Volume {
   throughput?: number;
   state: VolumeState;
   encrypted: boolean;
+  /** The KMS key of an encrypted volume. */
+  kmsKeyId?: string;
+  /** io1/io2 Multi-Attach: attached to (or attachable to) several instances at once. */
+  multiAttachEnabled?: boolean;
   snapshotId?: string;
   createTime?: Date;
   attachments: VolumeAttachment[];

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import { expireOverdue, recoverInFlight } from '../usecases/approvals.js';
+import { resumeEncryptions } from '../usecases/encrypt.js';
 import type { Deps } from '../usecases/context.js';
 import { runScheduledDigest } from '../usecases/digest.js';
 import { requestExpiredDeletions } from '../usecases/expiring.js';
@@ -76,6 +77,8 @@ export function startJobs(deps: Deps): Jobs {
     await recoverInFlight(deps).catch((err) => log.warn({ err }, 'recovery of approved requests failed'));
     const resumed = await deps.tracker.resume().catch(() => 0);
     if (resumed) log.info(`resumed progress tracking of ${resumed} operation(s)`);
+    const encryptions = await resumeEncryptions(deps).catch((err) => (log.warn({ err }, 'resuming encryptions failed'), 0));
+    if (encryptions) log.info(`resumed ${encryptions} volume encryption(s)`);
     await catchUp().catch((err) => log.warn({ err }, 'digest catch-up failed'));
   });
 

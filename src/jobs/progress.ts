@@ -390,7 +390,7 @@ export function operationLog(repo: OperationRepository): OperationLog {
       }),
     remove: (id) => repo.remove(id),
     list: async () =>
-      (await repo.list()).map((o) => ({
+      (await repo.list()).flatMap((o) => (o.kind === 'encrypt' ? [] : [{ ...o, kind: o.kind }])).map((o) => ({
         id: o.id,
         kind: o.kind,
         region: o.region,

@@ -2,7 +2,8 @@
 import type { Dynamo, Item } from './dynamo.js';
 import { OPERATION_RETENTION_DAYS, compact, key, retentionExpiry } from './keys.js';
 
-export type OperationKind = 'snapshot' | 'image' | 'volume' | 'copy-snapshot' | 'copy-image';
+/** What the progress tracker follows, and an encryption run (usecases/encrypt.ts), which resumes on its own. */
+export type OperationKind = 'snapshot' | 'image' | 'volume' | 'copy-snapshot' | 'copy-image' | 'encrypt';
 
 export interface InFlightOperation {
   id: string;

@@ -41,6 +41,8 @@ export interface Deps {
   background(work: () => Promise<void>): void;
   /** Runs long waiting (minutes) outside that queue, so it never holds up other commands; shutdown waits too. */
   detach(work: () => Promise<void>): void;
+  /** True once shutdown began: long waits stop there (their work is recorded, and the next start resumes it). */
+  stopping(): boolean;
 }
 
 /** The same dependencies, acting in `scope`'s account and region. */

@@ -32,7 +32,16 @@ export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
 
 /** The policy wants a yes before rebooting a running instance: ask privately; nothing is created until a click. */
 export async function askBeforeReboot(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.create'>, facts: Facts): Promise<void> {
-  const question = { q: newId(deps.now()), u: inv.userId, c: inv.channelId, i: cmd.instanceId, n: cmd.name, ...(cmd.description ? { d: cmd.description } : {}) };
+  const question = {
+    q: newId(deps.now()),
+    u: inv.userId,
+    c: inv.channelId,
+    i: cmd.instanceId,
+    n: cmd.name,
+    ...(cmd.description ? { d: cmd.description } : {}),
+    ...(deps.scope.account ? { a: deps.scope.account.id } : {}),
+    ...(deps.scope.region !== deps.config.awsRegion ? { r: deps.scope.region } : {}),
+  };
   await replyPrivately(deps, inv, rebootQuestion(question, facts.instance?.name));
 }
 

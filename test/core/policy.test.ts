@@ -63,6 +63,8 @@ const EXAMPLES: Record<CommandKind, [name: '/snapshot' | '/restore' | '/ami' | '
   'snapshot.cost': ['/snapshot', `cost ${S}`],
   'ami.protect': ['/ami', `protect ${A}`],
   'ami.unprotect': ['/ami', `unprotect ${A}`],
+  'snapshot.encrypt': ['/snapshot', `encrypt ${V} --replace`],
+  'snapshot.encrypt.modal': ['/snapshot', 'encrypt'],
 };
 
 const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list', 'snapshot.schedules', 'snapshot.recycleBin', 'snapshot.cost'];
@@ -186,6 +188,14 @@ describe('buttons follow the same roles wherever the message is', () => {
     'confirm.amiCreate': [
       { who: 'operator', decision: 'allow' },
       { who: 'deactivated', decision: 'refuse:deactivated' },
+    ],
+    'confirm.encryptReplace': [
+      { who: 'operator', decision: 'allow' },
+      { who: 'guest', decision: 'refuse:guest' },
+    ],
+    'digest.encryptVolume': [
+      { who: 'operator', decision: 'allow' },
+      { who: 'member, not an operator', decision: 'refuse:not-operator' },
     ],
   };
   const people: Record<string, Who> = { ...PEOPLE, approver: { userId: 'U0APPROVER', standing: 'member', operator: false, approver: true } };

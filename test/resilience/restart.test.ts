@@ -69,3 +69,33 @@ describe('restart in the middle of a snapshot', () => {
     }
   });
 });
+
+describe('restart in the middle of /snapshot encrypt', () => {
+  it('the next bot resumes the recorded run on the same message: one snapshot, one encrypted volume', async () => {
+    const vol = DEMO.volumes.oldReports;
+    const about = (m: { channel: string; text: string; blocks?: unknown[] }) => m.channel === CHANNEL && textOf(m).includes(`Encrypting ${vol}`);
+    const first = await startTestBot({ sharedEc2: ec2, sharedSlack: slack, jobs: true });
+    const table = first.config.dynamodbTable;
+    let firstRunning = true;
+    let second: Awaited<ReturnType<typeof startTestBot>> | undefined;
+    try {
+      await first.command('/snapshot', `encrypt ${vol}`);
+      const msg = await slack.waitFor((m) => about(m) && /█|░/.test(textOf(m)), 15_000, 'the snapshot step');
+      await first.stop();
+      firstRunning = false;
+      expect(textOf(msg)).not.toMatch(/— done/);
+
+      second = await startTestBot({ sharedEc2: ec2, sharedSlack: slack, jobs: true, env: { DYNAMODB_TABLE: table } });
+      await slack.waitFor((m) => m === msg && /— done/.test(textOf(m)), 40_000, 'the same message to reach done');
+      expect(slack.messages.filter(about)).toEqual([msg]);
+      expect(ec2.calls.filter((c) => c.action === 'CreateSnapshot' && c.params.VolumeId === vol)).toHaveLength(1);
+      const made = [...ec2.state.region(R).volumes.values()].filter((v) => v.encrypted && v.snapshotId && ec2.state.getSnapshot(R, v.snapshotId)?.volumeId === vol);
+      expect(made).toHaveLength(1);
+      const store = second.bot.deps.store;
+      await poll(async () => ((await store.operations.list()).some((o) => o.kind === 'encrypt') ? undefined : true), 10_000, 'the run to leave the store');
+    } finally {
+      await second?.stop();
+      if (firstRunning) await first.stop();
+    }
+  });
+});

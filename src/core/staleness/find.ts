@@ -268,6 +268,7 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
   const zones = ctx.fastRestoreZones.get(s.id);
   if (cost.length > 0 && zones) f.fastRestore = { zones: [...zones], monthlyUsd: fastRestoreMonthlyUsd(zones.length) };
   if (s.ownerId) f.account = s.ownerId;
+  if (!s.encrypted && s.volumeId && ctx.existingVolumeIds.has(s.volumeId)) f.unencryptedVolumeId = s.volumeId;
   const name = nameTag(s.tags);
   if (name) f.name = name;
   const owner = s.tags[TAG.requestedBy];

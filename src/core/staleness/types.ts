@@ -111,6 +111,8 @@ export interface Finding {
   usedBy?: string[];
   /** Images only: the snapshots behind the AMI. */
   snapshotIds?: string[];
+  /** An unencrypted snapshot of a volume that still exists: that volume, which *Encrypt this volume* fixes. */
+  unencryptedVolumeId?: string;
   /** Something to know before deleting (archive-tier early-deletion charge). */
   warning?: string;
   /** Measured with the EBS direct APIs: what deleting it alone really frees (monthlyUsd stays the upper bound). */

@@ -136,6 +136,8 @@ export interface VolumeRecord {
   readyMs: number;
   failed?: boolean;
   attachment?: VolumeAttachmentRecord;
+  /** io1/io2 Multi-Attach: attachable to several instances at once. */
+  multiAttachEnabled?: boolean;
   tags: Tags;
 }
 
@@ -280,6 +282,7 @@ export interface VolumeInput {
   snapshotId?: string;
   createTime?: Date;
   state?: 'creating' | 'available' | 'error';
+  multiAttachEnabled?: boolean;
   tags?: Tags;
 }
 
@@ -498,6 +501,7 @@ export class Ec2State {
       createMs,
       readyMs: input.state === 'creating' ? createMs + this.timing.volumeMs : createMs,
       failed: input.state === 'error' || undefined,
+      ...(input.multiAttachEnabled ? { multiAttachEnabled: true } : {}),
       tags: { ...input.tags },
     });
   }

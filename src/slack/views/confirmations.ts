@@ -14,6 +14,9 @@ export interface RebootChoice {
   i: string;
   n: string;
   d?: string;
+  /** The managed account and the region it acts in, when not snapbot's own home. */
+  a?: string;
+  r?: string;
 }
 
 export function rebootQuestion(choice: RebootChoice, instanceName?: string): Message {

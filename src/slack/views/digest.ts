@@ -34,6 +34,7 @@ export const DIGEST_ACTIONS = {
   disableFastRestore: 'digest_disable_fast_restore',
   scheduleBackups: 'digest_schedule_backups',
   archive: 'digest_archive',
+  encryptVolume: 'digest_encrypt_volume',
 } as const;
 
 /** The modal that asks why an exposure should stay, before the Keep shared request goes to an approver. */
@@ -346,6 +347,10 @@ function itemBlocks(f: Finding, opts: { showOwner: boolean; where?: AccountNamer
     ...(f.fastRestore ? [button('Disable fast restore', DIGEST_ACTIONS.disableFastRestore, value, 'primary')] : []),
     ...(f.deletable ? [button('Request deletion', DIGEST_ACTIONS.requestDeletion, digestButtonValue(f, { why: true }), 'primary')] : []),
     ...(exposed ? [] : [button('Snooze 30 days', DIGEST_ACTIONS.snooze, value), button('Keep', DIGEST_ACTIONS.keep, value)]),
+    // "unencrypted" is a fact, not a reason: the fix is the volume's, not the snapshot's deletion.
+    ...(f.unencryptedVolumeId
+      ? [button('Encrypt this volume', DIGEST_ACTIONS.encryptVolume, digestButtonValue({ id: f.unencryptedVolumeId, region: f.region, account: f.account, kind: 'volume' }))]
+      : []),
   ];
   return [section(lines.join('\n')), actions(buttons, truncate(`digest|${f.kind}|${f.region}|${f.id}`, LIMITS.blockId, ''))];
 }

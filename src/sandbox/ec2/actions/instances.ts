@@ -184,7 +184,29 @@ const runInstances: ActionHandler = (ctx) => {
   return { reservationId, ownerId: state.accountId, groupSet: [], instancesSet: launched.map((i) => instanceXml(ctx, i)) };
 };
 
+/**
+ * ModifyInstanceAttribute, the block-device form only (what snapbot uses): DeleteOnTermination of attached volumes
+ * by device name. Other attributes answer UnsupportedOperation rather than pretending.
+ */
+const modifyInstanceAttribute: ActionHandler = (ctx) => {
+  const { p, r } = ctx;
+  const instanceId = p.req('InstanceId');
+  const instance = r.instances.get(instanceId);
+  if (!instance) throw errors.instanceNotFound(instanceId);
+  const mappings = p.list('BlockDeviceMapping');
+  if (mappings.length === 0) throw new Ec2Error('UnsupportedOperation', 'The sandbox EC2 supports ModifyInstanceAttribute only with BlockDeviceMapping.');
+  for (const m of mappings) {
+    const device = m.req('DeviceName');
+    const volume = instance.volumeIds.map((id) => r.volumes.get(id)).find((v) => v?.attachment?.device === device);
+    if (!volume?.attachment) throw errors.invalidValue(`Value (${device}) for parameter blockDeviceMapping is invalid: no EBS volume is attached there.`);
+    const value = m.child('Ebs')?.bool('DeleteOnTermination');
+    if (value !== undefined) volume.attachment.deleteOnTermination = value;
+  }
+  return { return: true };
+};
+
 export const instanceActions: Record<string, ActionHandler> = {
   DescribeInstances: describeInstances,
   RunInstances: runInstances,
+  ModifyInstanceAttribute: modifyInstanceAttribute,
 };

@@ -34,7 +34,7 @@ export function volumeXml(ctx: ActionContext, v: VolumeRecord): XmlObject {
     encrypted: v.encrypted,
     kmsKeyId: v.encrypted ? v.kmsKeyId : undefined,
     tagSet: Object.keys(v.tags).length ? tagSet(v.tags) : undefined,
-    multiAttachEnabled: false,
+    multiAttachEnabled: v.multiAttachEnabled ?? false,
   };
 }
 
@@ -160,6 +160,7 @@ const createVolume: ActionHandler = (ctx) => {
     snapshotId: snapshot?.id,
     createTime: new Date(ctx.now),
     state: 'creating',
+    multiAttachEnabled: p.bool('MultiAttachEnabled') ?? false,
     tags: tagsFor(p, 'volume', ['volume']),
   });
   return volumeXml(ctx, v);

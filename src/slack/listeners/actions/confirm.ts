@@ -1,9 +1,13 @@
-// The answer to "reboot the running instance?": only the person asked may answer, once; then the AMI is created.
+// The answers to snapbot's private questions: "reboot the running instance?" (then the AMI is created) and "swap
+// the disk for an encrypted copy?" (then the encryption runs). Only the person asked may answer, once.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { check } from '../../../usecases/access.js';
-import { replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
+import { scopeOfRecord } from '../../../core/accounts.js';
+import { inScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
+import { encryptVolume } from '../../../usecases/encrypt.js';
 import { createImage } from '../../../usecases/images.js';
 import { commandOfChoice, parseRebootChoice, rebootAnswered } from '../../views/confirmations.js';
+import { parseReplaceChoice } from '../../views/encrypt.js';
 import { clicker } from './common.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -32,7 +36,49 @@ export function rebootChosen(deps: Deps, reboot: boolean) {
       const checked = await check(deps, inv, { type: 'button', button: 'confirm.amiCreate' }, { resources: [choice.i], count: false });
       if (!checked) return;
       if (args.body.response_url) await deps.out.replaceOriginal(args.body.response_url, rebootAnswered(choice, reboot));
-      await createImage(deps, inv, commandOfChoice(choice, reboot));
+      const scoped = scopedFor(deps, choice);
+      if ('problem' in scoped) return replyPrivately(deps, inv, { text: `:x: Not created: ${scoped.problem}.` });
+      await createImage(scoped, inv, commandOfChoice(choice, reboot));
+    });
+  };
+}
+
+/** The account and region the question was asked in (a: the managed account, r: the region; absent: the home). */
+function scopedFor(deps: Deps, choice: { a?: string; r?: string }): Deps | { problem: string } {
+  const scope = scopeOfRecord(deps.config, { ...(choice.a ? { account: choice.a } : {}), region: choice.r ?? deps.config.awsRegion });
+  return 'problem' in scope ? scope : inScope(deps, scope);
+}
+
+/** "Encrypt and swap it in" (`yes`) or "Cancel" on the --replace question. */
+export function replaceChosen(deps: Deps, yes: boolean) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const choice = parseReplaceChoice(args.action.value);
+    const asked = clicker(args.body);
+    const inv: Invocation = choice ? { ...asked, channelId: choice.c } : asked;
+    if (!choice) {
+      await replyPrivately(deps, inv, { text: ':x: That question is from an older snapbot; run the command again.' });
+      return;
+    }
+    if (choice.u !== inv.userId) {
+      await replyPrivately(deps, inv, { text: `:no_entry: This question was for <@${choice.u}>, who asked to encrypt ${choice.v}; nothing changed.` });
+      return;
+    }
+    deps.background(async () => {
+      if (!(await deps.store.dedupe.claim(`replace-question#${choice.q}`, 86_400).catch(() => true))) {
+        await replyPrivately(deps, inv, { text: ':information_source: You already answered this question; nothing more was done.' });
+        return;
+      }
+      if (!yes) {
+        if (args.body.response_url) await deps.out.replaceOriginal(args.body.response_url, { text: `:leftwards_arrow_with_hook: Cancelled: ${choice.v} was not touched.` });
+        return;
+      }
+      const checked = await check(deps, inv, { type: 'button', button: 'confirm.encryptReplace' }, { resources: [choice.v], count: false });
+      if (!checked) return;
+      if (args.body.response_url) await deps.out.replaceOriginal(args.body.response_url, { text: `:lock: You chose to encrypt ${choice.v} and swap it in; the channel message follows every step.` });
+      const scoped = scopedFor(deps, choice);
+      if ('problem' in scoped) return replyPrivately(deps, inv, { text: `:x: Not encrypted: ${scoped.problem}.` });
+      await encryptVolume(scoped, inv, { kind: 'snapshot.encrypt', volumeId: choice.v, ...(choice.k ? { kmsKeyId: choice.k } : {}), replace: true });
     });
   };
 }

@@ -18,6 +18,7 @@ import { modalScope, replyPrivately, type Deps, type Invocation } from '../../..
 import { archiveSnapshot } from '../../../usecases/safety.js';
 import { scheduleModal } from '../../views/backups.js';
 import { keepSharedModal, parseDigestButtonValue, parseFindingButtonValue, withItemNote } from '../../views/digest.js';
+import { encryptModal } from '../../views/encrypt.js';
 import { scopedModal } from '../../views/modals.js';
 import { clicker } from './common.js';
 
@@ -78,5 +79,20 @@ export function keepSharedClicked(deps: Deps) {
     if (!item) return;
     if (!(await check(deps, inv, { type: 'button', button: 'digest.keepShared' }, { resources: [item.id], count: false }))) return;
     await deps.out.openModal(args.body.trigger_id, keepSharedModal(item, inv.channelId));
+  };
+}
+
+/** *Encrypt this volume* on an unencrypted snapshot's finding: the encryption form, with its volume. */
+export function encryptVolumeClicked(deps: Deps) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const inv = clicker(args.body);
+    const item = parseDigestButtonValue(args.action.value);
+    if (item?.kind !== 'volume') {
+      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
+      return;
+    }
+    if (!(await check(deps, inv, { type: 'button', button: 'digest.encryptVolume' }, { resources: [item.id], count: false }))) return;
+    await deps.out.openModal(args.body.trigger_id, scopedModal(encryptModal({ channelId: inv.channelId }, item.id), modalScope(inItemScope(deps, item))));
   };
 }

@@ -5,10 +5,12 @@ import { DIGEST_ACTIONS } from '../../views/digest.js';
 import { PICKER } from '../../views/modals.js';
 import { CONFIRM_ACTION } from '../../views/confirmations.js';
 import { approveClicked, rejectClicked, withdrawClicked } from './approval.js';
-import { rebootChosen } from './confirm.js';
+import { rebootChosen, replaceChosen } from './confirm.js';
+import { ENCRYPT_ACTION } from '../../views/encrypt.js';
 import {
   archiveClicked,
   disableFastRestoreClicked,
+  encryptVolumeClicked,
   keepClicked,
   keepSharedClicked,
   makePrivateClicked,
@@ -24,6 +26,9 @@ export function register(app: App, deps: Deps): void {
   app.action(APPROVAL_ACTION.withdraw, withdrawClicked(deps));
   app.action(CONFIRM_ACTION.reboot, rebootChosen(deps, true));
   app.action(CONFIRM_ACTION.noReboot, rebootChosen(deps, false));
+  app.action(ENCRYPT_ACTION.replace, replaceChosen(deps, true));
+  app.action(ENCRYPT_ACTION.cancel, replaceChosen(deps, false));
+  app.action(DIGEST_ACTIONS.encryptVolume, encryptVolumeClicked(deps));
   app.action(DIGEST_ACTIONS.requestDeletion, requestDeletionClicked(deps));
   app.action(DIGEST_ACTIONS.snooze, snoozeClicked(deps));
   app.action(DIGEST_ACTIONS.keep, keepClicked(deps));

@@ -1,5 +1,6 @@
 // /snapshot — create, instance, list, copy, delete (approval), digest, audit, withdraw, help; no text opens the modal.
-// Schedules, the Recycle Bin, locks and the archive have listeners of their own (schedule.ts, recycle-bin.ts, safety.ts).
+// Schedules, the Recycle Bin, locks and the archive, and encryption have listeners of their own (schedule.ts,
+// recycle-bin.ts, safety.ts, encrypt.ts).
 import { helpText } from '../../../core/grammar.js';
 import { requestApproval, withdrawRequest } from '../../../usecases/approvals.js';
 import { showAudit } from '../../../usecases/audit.js';
@@ -9,6 +10,7 @@ import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '.
 import { scopedModal, snapshotModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 import { costCommand } from './cost.js';
+import { encryptCommand } from './encrypt.js';
 import { recycleBinCommand } from './recycle-bin.js';
 import { safetyCommand } from './safety.js';
 import { scheduleCommand } from './schedule.js';
@@ -57,6 +59,9 @@ export function snapshotCommand(base: Deps) {
         return scheduleCommand(args, deps, inv, cmd);
       case 'snapshot.cost':
         return costCommand(args, deps, inv, cmd);
+      case 'snapshot.encrypt':
+      case 'snapshot.encrypt.modal':
+        return encryptCommand(args, deps, inv, cmd);
       case 'snapshot.recycleBin':
       case 'snapshot.undelete':
         return recycleBinCommand(args, deps, inv, cmd);

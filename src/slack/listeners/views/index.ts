@@ -5,7 +5,8 @@ import { MODAL } from '../../views/modals.js';
 import { keepSharedSubmitted } from './keep-shared.js';
 import { rejectSubmitted } from './reject.js';
 import { SCHEDULE_MODAL } from '../../views/backups.js';
-import { amiSubmitted, restoreSubmitted, scheduleSubmitted, shareSubmitted, snapshotSubmitted } from './modals.js';
+import { ENCRYPT_MODAL } from '../../views/encrypt.js';
+import { amiSubmitted, encryptSubmitted, restoreSubmitted, scheduleSubmitted, shareSubmitted, snapshotSubmitted } from './modals.js';
 
 export function register(app: App, deps: Deps): void {
   app.view(MODAL.snapshot, snapshotSubmitted(deps));
@@ -15,4 +16,5 @@ export function register(app: App, deps: Deps): void {
   app.view(MODAL.reject, rejectSubmitted(deps));
   app.view(KEEP_SHARED_MODAL, keepSharedSubmitted(deps));
   app.view(SCHEDULE_MODAL, scheduleSubmitted(deps));
+  app.view(ENCRYPT_MODAL, encryptSubmitted(deps));
 }

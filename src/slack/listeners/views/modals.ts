@@ -9,6 +9,7 @@ import { createSnapshot } from '../../../usecases/snapshots.js';
 import { askBeforeReboot, createImage } from '../../../usecases/images.js';
 import { share } from '../../../usecases/sharing.js';
 import { createSchedule } from '../../../usecases/schedules.js';
+import { askBeforeReplace, encryptVolume } from '../../../usecases/encrypt.js';
 import { ACCOUNT_BLOCK, type ModalMetadata } from '../../views/modals.js';
 import { runChecked } from '../commands/common.js';
 import { submitter, viewMetadata } from './common.js';
@@ -209,5 +210,24 @@ export function scheduleSubmitted(base: Deps) {
     const inv = invocation(args);
     const { kind: _kind, ...spec } = cmd;
     runChecked(deps, inv, cmd, () => createSchedule(deps, inv, spec));
+  };
+}
+
+export function encryptSubmitted(base: Deps) {
+  return async (args: ViewArgs): Promise<void> => {
+    const deps = await actingDeps(args, base);
+    if (!deps) return;
+    const v = args.view.state.values;
+    const kms = value(v, 'kms');
+    const text = `encrypt ${value(v, 'volume') ?? ''}${kms ? ` --kms-key ${kms}` : ''}${checked(v, 'replace', 'replace') ? ' --replace' : ''}`;
+    const cmd = await parseModal(args, '/snapshot', text, { vol: 'volume', volume: 'volume', 'KMS key': 'kms', '--kms-key': 'kms' }, 'volume');
+    if (!cmd) return;
+    if (cmd.kind !== 'snapshot.encrypt') {
+      await args.ack({ response_action: 'errors', errors: { volume: 'Pick the volume to encrypt.' } });
+      return;
+    }
+    await args.ack();
+    const inv = invocation(args);
+    runChecked(deps, inv, cmd, (verdict) => (verdict.decision === 'confirm' ? askBeforeReplace(deps, inv, cmd) : encryptVolume(deps, inv, cmd)));
   };
 }
