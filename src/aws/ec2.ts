@@ -14,6 +14,7 @@ import {
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeInstanceTypesCommand,
   DescribeSnapshotAttributeCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
@@ -485,6 +486,14 @@ export class Ec2Gateway {
       const i = out.Instances?.[0];
       if (!i) throw new AwsActionError('unknown', `RunInstances returned no instance for ${p.imageId}`, 'Empty');
       return toInstance(i, region);
+    });
+  }
+
+  /** Whether the instance type has instance store volumes (what an instance store-backed AMI boots from). */
+  async instanceStorageSupported(region: string, instanceType: string): Promise<boolean> {
+    return this.call({ action: 'DescribeInstanceTypes', region }, async (c) => {
+      const out = await c.send(new DescribeInstanceTypesCommand({ InstanceTypes: [instanceType as never] }));
+      return out.InstanceTypes?.[0]?.InstanceStorageSupported ?? false;
     });
   }
 

@@ -96,6 +96,8 @@ export function toImage(i: SdkImage, region: string): Image {
     deprecationTime: date(i.DeprecationTime),
     public: i.Public ?? false,
     rootDeviceName: i.RootDeviceName,
+    ...(i.RootDeviceType === 'instance-store' ? { rootDeviceType: 'instance-store' as const } : {}),
+    ...(i.ImageLocation ? { imageLocation: i.ImageLocation } : {}),
     blockDevices: (i.BlockDeviceMappings ?? []).map((b) => ({
       device: b.DeviceName ?? '',
       snapshotId: b.Ebs?.SnapshotId || undefined,
@@ -126,6 +128,7 @@ export function toInstance(i: SdkInstance, region: string): Instance {
     type: i.InstanceType ?? '',
     imageId: i.ImageId,
     rootDeviceName: i.RootDeviceName,
+    ...(i.RootDeviceType === 'instance-store' ? { rootDeviceType: 'instance-store' as const } : {}),
     volumes: (i.BlockDeviceMappings ?? []).flatMap((b) =>
       b.Ebs?.VolumeId ? [{ device: b.DeviceName ?? '', volumeId: b.Ebs.VolumeId }] : [],
     ),

@@ -107,6 +107,8 @@ export interface Instance {
   type: string;
   imageId?: string;
   rootDeviceName?: string;
+  /** instance-store: booted from an S3 bundle, its root disk gone when it stops; EBS otherwise. */
+  rootDeviceType?: 'ebs' | 'instance-store';
   volumes: InstanceVolume[];
   launchTime?: Date;
   tags: Tags;
@@ -144,6 +146,13 @@ export interface Image {
   deprecationTime?: Date;
   public: boolean;
   rootDeviceName?: string;
+  /**
+   * instance-store: an AMI bundled in S3 (seed 004's kind), registered from `imageLocation`; it has no EBS
+   * snapshots, and deregistering it leaves the bundle in S3, still billed. EBS otherwise.
+   */
+  rootDeviceType?: 'ebs' | 'instance-store';
+  /** Where the AMI was registered from: for an instance-store AMI, its bundle's manifest in S3 (bucket/key). */
+  imageLocation?: string;
   blockDevices: ImageBlockDevice[];
   /** EC2's DeregistrationProtection: "disabled", or "enabled-with-cooldown"/"enabled-without-cooldown". */
   deregistrationProtection?: string;
@@ -172,4 +181,8 @@ export function nameTag(tags: Tags): string | undefined {
 
 export function imageSnapshotIds(image: Image): string[] {
   return image.blockDevices.flatMap((d) => (d.snapshotId ? [d.snapshotId] : []));
+}
+
+export function isInstanceStore(x: { rootDeviceType?: string }): boolean {
+  return x.rootDeviceType === 'instance-store';
 }

@@ -15,7 +15,7 @@ import {
 } from '../core/approvals.js';
 import { archiveEarlyDeletionWarning, formatGiB, formatMonthlyUsd, snapshotMonthlyUsd, snapshotSizeGiB } from '../core/cost.js';
 import { ageInDays } from '../core/staleness/index.js';
-import { TAG, imageSnapshotIds, nameTag, type Snapshot } from '../core/types.js';
+import { TAG, imageSnapshotIds, isInstanceStore, nameTag, type Snapshot } from '../core/types.js';
 import { approvalRequestMessage, requestedNotice, requesterNotice } from '../slack/views/approvals.js';
 import { onDemandUsdPerHour } from '../core/prices.js';
 import { outsideAccounts } from '../core/shares.js';
@@ -205,9 +205,15 @@ async function assessRisk(deps: Deps, action: ApprovalAction): Promise<{ risk: R
       const usd = snaps.reduce((a, s) => a + snapshotMonthlyUsd(s, prices), 0);
       const since = image.lastLaunchedTime ? `last launched ${ageInDays(image.lastLaunchedTime, now)} days ago` : 'never launched';
       const lines: string[] = [
-        `“${image.name}” ${image.id}: created ${image.creationDate ? `${ageInDays(image.creationDate, now)} days ago` : 'at an unknown date'}, ${since}, ${snapIds.length} snapshot(s).`,
+        `“${image.name}” ${image.id}: created ${image.creationDate ? `${ageInDays(image.creationDate, now)} days ago` : 'at an unknown date'}, ${since}, ${isInstanceStore(image) ? 'instance store-backed' : `${snapIds.length} snapshot(s)`}.`,
         `The AMI: ${(await recoveryLine(deps, region, 'image', image.tags)).text}`,
       ];
+      if (isInstanceStore(image)) {
+        // Deregistering an S3-bundled AMI leaves the bundle where it is, still billed by S3.
+        lines.push(
+          `Its bundle stays in S3${image.imageLocation ? ` at ${image.imageLocation}` : ''}: deregistering does not delete it, and S3 keeps billing it. Delete the bundle's objects (the manifest and its parts) from that bucket to stop paying for them.`,
+        );
+      }
       if (action.deleteSnapshots && snaps.length) {
         lines.push(`Its snapshots: ${(await recoveryLine(deps, region, 'snapshot', snaps[0].tags)).text}`);
       }

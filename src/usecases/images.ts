@@ -1,7 +1,7 @@
 // /ami: create from an instance or a snapshot, list, launch, copy to another region.
 import type { CommandOf } from '../core/commands.js';
 import type { Image, Sharing, Snapshot } from '../core/types.js';
-import { imageSnapshotIds, nameTag } from '../core/types.js';
+import { imageSnapshotIds, isInstanceStore, nameTag } from '../core/types.js';
 import { imageListMessage } from '../slack/views/lists.js';
 import type { Facts } from '../core/policy.js';
 import { rebootQuestion } from '../slack/views/confirmations.js';
@@ -17,6 +17,11 @@ export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
     region,
     run: async (opId) => {
       const instance = await deps.ec2.getInstance(region, cmd.instanceId);
+      if (isInstanceStore(instance)) {
+        throw new Error(
+          `${instance.id} is instance store-backed: its root disk lives on the host, and CreateImage makes AMIs of EBS-backed instances only. Bundle it with the AMI tools (ec2-bundle-vol, ec2-upload-bundle) and register the bundle, or move it to an EBS-backed AMI first.`,
+        );
+      }
       const imageId = await deps.ec2.createImage(region, {
         instanceId: cmd.instanceId,
         name: cmd.name,
@@ -78,6 +83,11 @@ export async function copyImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami
     region: cmd.toRegion,
     run: async (opId) => {
       const image = await deps.ec2.getImage(source, cmd.imageId);
+      if (encrypt && isInstanceStore(image)) {
+        throw new Error(
+          `${image.id} is instance store-backed: it has no EBS snapshots to encrypt (its bundle is in S3${image.imageLocation ? ` at ${image.imageLocation}` : ''}). Copy it without --encrypt, or make an EBS-backed AMI of an instance launched from it and encrypt that.`,
+        );
+      }
       const copyId = await deps.ec2.copyImage(source, cmd.imageId, cmd.toRegion, {
         name: image.name,
         description: `snapbot: copy of ${cmd.imageId} from ${source}`,
@@ -104,6 +114,11 @@ export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
   try {
     const image = await deps.ec2.getImage(region, cmd.imageId);
     if (image.state !== 'available') throw new Error(`${cmd.imageId} is ${image.state}: only an available AMI can be launched.`);
+    if (isInstanceStore(image) && !(await deps.ec2.instanceStorageSupported(region, cmd.instanceType))) {
+      throw new Error(
+        `${cmd.imageId} is instance store-backed: it boots from the instance's local disks, and ${cmd.instanceType} has none. Pick a type with instance storage (a "d" type such as m5d.large or c5d.large), or launch an EBS-backed AMI.`,
+      );
+    }
     const instance = await deps.ec2.runInstance(region, {
       imageId: cmd.imageId,
       instanceType: cmd.instanceType,

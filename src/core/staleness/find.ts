@@ -9,7 +9,7 @@ import {
   snapshotMonthlyUsd,
   snapshotSizeGiB,
 } from '../cost.js';
-import { imageSnapshotIds, nameTag, TAG, type Image, type Snapshot, type Tags } from '../types.js';
+import { imageSnapshotIds, isInstanceStore, nameTag, TAG, type Image, type Snapshot, type Tags } from '../types.js';
 import { ageInDays, boundedCache, compactReasons, imageReasons, imageRules, ruleRole, RULES, snapshotReasons, snapshotRules } from './rules.js';
 import type { Finding, ImageRule, ManagedBy, NewestOfVolume, Reason, Rule, ScanContext, SnapshotRule } from './types.js';
 
@@ -327,6 +327,10 @@ function imageFinding(
   if (managed) f.managedBy = managed;
   if (blockers.length > 0) f.notDeletableBecause = blockers.join('; ');
   if (usedBy.length > 0) f.usedBy = usedBy;
+  if (isInstanceStore(i)) {
+    // EC2 knows nothing of the bundle's size: what it costs is S3's to say, and deregistering does not end it.
+    f.warning = `instance store-backed: its bundle is in S3${i.imageLocation ? ` at ${i.imageLocation}` : ''}, billed by S3 (EC2 cannot tell its size, so it is not priced here) and left there when the AMI is deregistered`;
+  }
   return f;
 }
 

@@ -19,6 +19,8 @@ export const DEMO = {
     volumes: { apiRoot: vol('dev-api-root'), apiData: vol('dev-api-data') },
     instances: { api: inst('dev-api') },
     snapshots: { apiDaily: snap('dev-api-data-daily'), oldMigration: snap('dev-migration-2025'), publicFixture: snap('dev-public-fixture') },
+    /** Bundled in S3 and registered by hand, as seed 004 does: instance store-backed, no EBS snapshots. */
+    images: { s3Bundle: ami('dev-legacy-web-2019-s3') },
   },
   otherRegion: 'eu-west-1',
   requesterUserId: 'U0SANDBOXREQ',
@@ -496,4 +498,15 @@ export function seedDevAccount(state: Ec2State): void {
   snapshot(S.apiDaily, V.apiData, 1, 50, 'dev-api-data daily', { tags: { Name: 'dev-api-data-daily' } });
   snapshot(S.oldMigration, vol('dev-migration-scratch'), 240, 100, 'scratch volume before the 2025 migration', { tags: { Name: 'dev-migration-2025' } });
   snapshot(S.publicFixture, V.apiData, 150, 50, 'test fixture someone made public', { public: true, tags: { Name: 'dev-public-fixture' } });
+  state.addImage(R, {
+    id: DEMO.devAccount.images.s3Bundle,
+    name: 'legacy-web-2019 (instance store)',
+    description: 'ec2-bundle-vol of legacy-web, uploaded with ec2-upload-bundle',
+    creationDate: ago(600),
+    lastLaunchedTime: ago(400),
+    rootDeviceName: '/dev/sda1',
+    virtualizationType: 'paravirtual',
+    instanceStoreManifest: 'acme-dev-ami-bundles/legacy-web-2019/image.manifest.xml',
+    tags: { Name: 'legacy-web-2019' },
+  });
 }

@@ -180,6 +180,8 @@ export interface ImageRecord {
   sourceImageId?: string;
   sourceImageRegion?: string;
   deregistrationProtection?: 'enabled-with-cooldown' | 'enabled-without-cooldown';
+  /** An AMI bundled in S3 (registered from a manifest), not backed by EBS snapshots. */
+  instanceStore?: { manifest: string };
 }
 
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
@@ -202,6 +204,8 @@ export interface InstanceRecord {
   subnetId?: string;
   /** Attached volumes in attachment order; each volume's attachment holds its device. */
   volumeIds: string[];
+  /** Booted from an instance-store AMI: its root is on the host's disks, not EBS. */
+  instanceStoreRoot?: boolean;
   tags: Tags;
 }
 
@@ -310,6 +314,8 @@ export interface ImageInput {
   sourceImageRegion?: string;
   /** Pending time after creationDate when state is 'pending'. */
   durationSeconds?: number;
+  /** An instance-store AMI: the S3 manifest it was registered from (bucket/key). */
+  instanceStoreManifest?: string;
 }
 
 export interface InstanceInput {
@@ -326,6 +332,8 @@ export interface InstanceInput {
   reservationId?: string;
   /** Existing volumes to attach, in the instance's AZ. */
   volumes?: { volumeId: string; device: string; deleteOnTermination?: boolean }[];
+  /** Booted from an instance-store AMI. */
+  instanceStoreRoot?: boolean;
   tags?: Tags;
 }
 
@@ -598,6 +606,7 @@ export class Ec2State {
       sourceInstanceId: input.sourceInstanceId,
       sourceImageId: input.sourceImageId,
       sourceImageRegion: input.sourceImageRegion,
+      ...(input.instanceStoreManifest ? { instanceStore: { manifest: input.instanceStoreManifest } } : {}),
     });
     for (const d of image.blockDevices) {
       if (!d.snapshotId) continue;
@@ -643,6 +652,7 @@ export class Ec2State {
       keyName: input.keyName,
       subnetId: input.subnetId,
       volumeIds: [],
+      ...(input.instanceStoreRoot ? { instanceStoreRoot: true } : {}),
       tags: { ...input.tags },
     });
     for (const v of input.volumes ?? []) {

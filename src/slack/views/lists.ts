@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatGiB, formatMonthlyUsd, formatUsd, imageMonthlyUsd, imageSizeGiB, snapshotMonthlyUsd, snapshotSizeGiB, type Prices } from '../../core/cost.js';
 import type { Image, Sharing, Snapshot } from '../../core/types.js';
-import { imageSnapshotIds, nameTag } from '../../core/types.js';
+import { imageSnapshotIds, isInstanceStore, nameTag } from '../../core/types.js';
 import type { Message } from '../out.js';
 import { LIMITS, truncateLines } from './blockkit.js';
 import { escapeMrkdwn, formatAge, mention } from './format.js';
@@ -100,8 +100,12 @@ export function imageListMessage(
       `created ${formatAge(image.creationDate, o.now)} ago`,
       launched,
       shared,
-      snaps.length ? `${snaps.length} snapshot${snaps.length === 1 ? '' : 's'} (${formatGiB(imageSizeGiB(image, o.snapshotsById))})` : 'no snapshots',
-      formatMonthlyUsd(usd),
+      isInstanceStore(image)
+        ? `instance store-backed, bundle in S3${image.imageLocation ? ` at ${escapeMrkdwn(image.imageLocation)}` : ''} (billed by S3, not priced here)`
+        : snaps.length
+          ? `${snaps.length} snapshot${snaps.length === 1 ? '' : 's'} (${formatGiB(imageSizeGiB(image, o.snapshotsById))})`
+          : 'no snapshots',
+      isInstanceStore(image) ? '' : formatMonthlyUsd(usd),
     ]
       .filter(Boolean)
       .join(' · ');

@@ -29,7 +29,7 @@ function imageXml(ctx: ActionContext, i: ImageRecord): XmlObject {
   const state = ctx.state.imageState(i, ctx.now);
   return {
     imageId: i.id,
-    imageLocation: `${i.ownerId}/${i.name}`,
+    imageLocation: i.instanceStore?.manifest ?? `${i.ownerId}/${i.name}`,
     imageState: state,
     imageOwnerId: i.ownerId,
     imageOwnerAlias: i.ownerAlias,
@@ -39,7 +39,7 @@ function imageXml(ctx: ActionContext, i: ImageRecord): XmlObject {
     imageType: 'machine',
     name: i.name,
     description: i.description,
-    rootDeviceType: 'ebs',
+    rootDeviceType: i.instanceStore ? 'instance-store' : 'ebs',
     rootDeviceName: i.rootDeviceName,
     blockDeviceMapping: i.blockDevices.map(blockDeviceXml),
     virtualizationType: i.virtualizationType,
@@ -72,7 +72,7 @@ const imageFilters = (ctx: ActionContext): FilterFields<ImageRecord> => ({
   architecture: (i) => i.architecture,
   description: (i) => i.description,
   'root-device-name': (i) => i.rootDeviceName,
-  'root-device-type': () => 'ebs',
+  'root-device-type': (i) => (i.instanceStore ? 'instance-store' : 'ebs'),
   'virtualization-type': (i) => i.virtualizationType,
   'image-type': () => 'machine',
   'block-device-mapping.snapshot-id': (i) => i.blockDevices.map((d) => d.snapshotId),
@@ -141,6 +141,9 @@ const createImage: ActionHandler = (ctx) => {
   const instanceState = state.instanceState(instance, ctx.now);
   if (instanceState !== 'running' && instanceState !== 'stopped') {
     throw errors.incorrectState(`Instance '${instance.id}' is not in a state from which it can be imaged (${instanceState}).`);
+  }
+  if (instance.instanceStoreRoot) {
+    throw new Ec2Error('UnsupportedOperation', `The instance '${instance.id}' is instance store-backed: CreateImage makes AMIs of EBS-backed instances only.`);
   }
   const imageTags = tagsFor(p, 'image', ['image', 'snapshot']);
   const snapshotTags = tagsFor(p, 'snapshot', ['image', 'snapshot']);

@@ -41,7 +41,7 @@ function instanceXml(ctx: ActionContext, i: InstanceRecord): XmlObject {
     subnetId: i.subnetId,
     privateIpAddress: ip,
     architecture: i.architecture,
-    rootDeviceType: 'ebs',
+    rootDeviceType: i.instanceStoreRoot ? 'instance-store' : 'ebs',
     rootDeviceName: i.rootDeviceName,
     blockDeviceMapping: i.volumeIds.flatMap((volumeId) => {
       const a = ctx.r.volumes.get(volumeId)?.attachment;
@@ -112,6 +112,29 @@ const describeInstances: ActionHandler = (ctx) => {
   return { reservationSet: reservations(ctx, page.items), nextToken: page.nextToken };
 };
 
+/**
+ * Whether an instance type has instance store volumes (local disks): the "d" families (m5d, c6gd, r6id, x2idn…),
+ * the storage families (i3, i4i, d2, d3, h1), and the old generations that all had them (m1, m3, c1, c3, r3, x1).
+ */
+export function hasInstanceStorage(type: string): boolean {
+  const family = type.split('.')[0];
+  return /^[a-z]+\d+[a-z]*d[a-z]*$/.test(family) || /^(i\d|d\d|h1|m1|m2|m3|c1|c3|r3|x1|f1)/.test(family);
+}
+
+/** DescribeInstanceTypes for the types asked (InstanceType.N), with whether each has instance storage. */
+const describeInstanceTypes: ActionHandler = (ctx) => {
+  const types = ctx.p.strList('InstanceType');
+  for (const t of types) if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t)) throw new Ec2Error('InvalidInstanceType', `The following supplied instance types do not exist: [${t}]`);
+  return {
+    instanceTypeSet: types.map((instanceType) => ({
+      instanceType,
+      currentGeneration: true,
+      instanceStorageSupported: hasInstanceStorage(instanceType),
+      ...(hasInstanceStorage(instanceType) ? { instanceStorageInfo: { totalSizeInGB: 75, disks: [{ sizeInGB: 75, count: 1, type: 'ssd' }] } } : {}),
+    })),
+  };
+};
+
 /** A subnet ID stands for one AZ of the region; the same ID always lands in the same AZ. */
 function zoneForSubnet(region: string, subnetId: string): string {
   const zones = availabilityZones(region);
@@ -126,6 +149,10 @@ const runInstances: ActionHandler = (ctx) => {
   const imageState = state.imageState(image, ctx.now);
   if (imageState !== 'available') {
     throw new Ec2Error('InvalidAMIID.Unavailable', `AMI '${image.id}' is ${imageState}, and cannot be run`);
+  }
+  const requestedType = p.str('InstanceType') ?? 'm1.small';
+  if (image.instanceStore && !hasInstanceStorage(requestedType)) {
+    throw errors.combination(`The instance type ${requestedType} has no instance storage, which the instance store-backed AMI ${image.id} boots from.`);
   }
   const minCount = p.int('MinCount');
   const maxCount = p.int('MaxCount');
@@ -159,6 +186,7 @@ const runInstances: ActionHandler = (ctx) => {
       keyName: p.str('KeyName'),
       subnetId,
       reservationId,
+      ...(image.instanceStore ? { instanceStoreRoot: true } : {}),
       tags: instanceTags,
     });
     for (const d of image.blockDevices) {
@@ -209,4 +237,5 @@ export const instanceActions: Record<string, ActionHandler> = {
   DescribeInstances: describeInstances,
   RunInstances: runInstances,
   ModifyInstanceAttribute: modifyInstanceAttribute,
+  DescribeInstanceTypes: describeInstanceTypes,
 };
