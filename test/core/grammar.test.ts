@@ -143,7 +143,7 @@ describe('/snapshot', () => {
     [S, [`"${S}" is a snapshot ID, not a volume ID`, `/snapshot copy ${S}`]],
     [I, [`"${I}" is an instance ID`, `/snapshot instance ${I}`]],
     [A, [`"${A}" is an AMI ID`]],
-    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, withdraw, schedule, schedules, unschedule, undelete, recycle-bin, lock, unlock, archive, unarchive, cost or help']],
+    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, encrypt, withdraw, schedule, schedules, unschedule, undelete, recycle-bin, lock, unlock, archive, unarchive, cost or help']],
     ['lsit', ['unknown subcommand "lsit"', 'did you mean list?']],
     ['"list"', ['unknown subcommand "list"']],
     [`${V} --description foo`, ['takes only --expires-in before the description', 'quote it']],
@@ -404,6 +404,7 @@ describe('usage and help', () => {
       '/snapshot delete <snap-id> [--reason "…"]',
       '/snapshot digest',
       '/snapshot audit <snap-id|ami-id|vol-id>',
+      '/snapshot encrypt <vol-id> [--kms-key K] [--replace]',
       '/snapshot withdraw <request-id>',
       '/snapshot schedule <vol-id|i-id|tag:Key=Value> --every <N>h [--at HH:MM] (--keep N | --keep-days N) [--copy-to R] [--name N]',
       '/snapshot schedule pause|resume <policy-id|name>',
@@ -497,5 +498,33 @@ describe('ID shapes', () => {
     ['', undefined],
   ])('resourceKindOf(%j) is %s', (id, kind) => {
     expect(resourceKindOf(id)).toBe(kind);
+  });
+});
+
+describe('/snapshot encrypt', () => {
+  const V = 'vol-0abc1234def567890';
+  it('parses the volume, the key and --replace; alone it opens the form', () => {
+    expect(parseCommand('/snapshot', `encrypt ${V}`)).toEqual({ kind: 'snapshot.encrypt', volumeId: V, replace: false });
+    expect(parseCommand('/snapshot', `encrypt ${V} --kms-key alias/ebs-prod --replace`)).toEqual({ kind: 'snapshot.encrypt', volumeId: V, kmsKeyId: 'alias/ebs-prod', replace: true });
+    expect(parseCommand('/snapshot', 'encrypt')).toEqual({ kind: 'snapshot.encrypt.modal' });
+    expect(parseCommand('/snapshot', `encrypt ${V} --region eu-west-1`)).toMatchObject({ kind: 'snapshot.encrypt', where: { region: 'eu-west-1' } });
+  });
+
+  it.each([
+    ['encrypt --replace', /needs the volume first/],
+    [`encrypt snap-0abc1234def567890`, /not a volume ID/],
+    [`encrypt vol-0abc1234def567890 --kms-key not a key`, /not a KMS key/],
+  ])('refuses %j', (text, problem) => {
+    expect(() => parseCommand('/snapshot', text)).toThrow(problem);
+  });
+});
+
+describe('--region and --account', () => {
+  it('every form that acts in AWS takes them, as typed; help, withdraw and audit do not', () => {
+    expect(parseCommand('/restore', 'snap-0abc1234def567890 --az us-west-2a --region us-west-2 --account dev')).toMatchObject({ where: { region: 'us-west-2', account: 'dev' } });
+    expect(parseCommand('/snapshot', 'list --account 1111-2222-3333')).toMatchObject({ where: { account: '111122223333' } });
+    expect(() => parseCommand('/snapshot', 'audit snap-0abc1234def567890 --region us-west-2')).toThrow(/unknown flag --region/);
+    expect(() => parseCommand('/snapshot', 'list --account "no such thing"')).toThrow(/not an account/);
+    expect(() => parseCommand('/snapshot', 'list --region us-west')).toThrow(/not a region/);
   });
 });

@@ -63,7 +63,7 @@ const EXAMPLES: Record<CommandKind, [name: '/snapshot' | '/restore' | '/ami' | '
   'snapshot.cost': ['/snapshot', `cost ${S}`],
   'ami.protect': ['/ami', `protect ${A}`],
   'ami.unprotect': ['/ami', `unprotect ${A}`],
-  'snapshot.encrypt': ['/snapshot', `encrypt ${V} --replace`],
+  'snapshot.encrypt': ['/snapshot', `encrypt ${V}`],
   'snapshot.encrypt.modal': ['/snapshot', 'encrypt'],
 };
 
@@ -342,3 +342,12 @@ describe('instanceTypeAllowed', () => {
   });
 });
 
+
+describe('/snapshot encrypt --replace swaps a disk', () => {
+  it('is confirmed by the operator first; without --replace it runs at once', () => {
+    const operator = PEOPLE[Object.keys(PEOPLE).find((p) => PEOPLE[p].operator === true && PEOPLE[p].standing === 'member')!];
+    const verdict = (text: string) => evaluate(operator, { channelId: CHANNELS['a command channel'] }, { type: 'command', command: parseCommand('/snapshot', text) }, SETTINGS);
+    expect(verdict(`encrypt ${V} --replace`)).toEqual({ decision: 'confirm', question: 'replace' });
+    expect(verdict(`encrypt ${V}`)).toEqual({ decision: 'allow' });
+  });
+});
