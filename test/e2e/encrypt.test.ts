@@ -120,3 +120,31 @@ describe('/snapshot encrypt vol-… --replace on a stopped instance', () => {
     expect(t.ec2.state.getVolume(R, v.id)!.attachment).toMatchObject({ instanceId: i.id, device: '/dev/xvda', deleteOnTermination: true });
   });
 });
+
+describe('the form', () => {
+  it("the digest's unencrypted snapshot of a live volume offers Encrypt this volume, which opens the form with it; the form encrypts", async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const digest = await t.slack.waitFor((m) => since(mark)(m) && m.channel === CHANNEL && /Cost-cleanup digest/.test(textOf(m)), 30_000, 'the digest');
+    const b = buttonsOf(digest).find((x) => x.text === 'Encrypt this volume')!;
+    const volumeId = (JSON.parse(b.value!) as { id: string }).id;
+    expect(t.ec2.state.getVolume(R, volumeId)?.encrypted).toBe(false);
+    const opened = t.slack.callsOf('views.open').length;
+    await t.sender.click({ userId: REQUESTER, channelId: digest.channel, messageTs: digest.ts, actionId: b.actionId, value: b.value, blockId: b.blockId, text: b.text });
+    await t.slack.waitUntil(() => t.slack.callsOf('views.open').length > opened || undefined, 10_000, 'views.open');
+    const view = [...t.slack.views.values()].at(-1)!.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: { initial_option?: { value: string } } }[] };
+    expect(view.callback_id).toBe('snapshot_encrypt');
+    expect(view.blocks.find((x) => x.block_id === 'volume')!.element!.initial_option!.value).toBe(volumeId);
+
+    const before = t.slack.messages.length;
+    const res = await t.sender.submitView({
+      userId: REQUESTER,
+      callbackId: view.callback_id,
+      privateMetadata: view.private_metadata,
+      values: { volume: { volume_pick: { type: 'external_select', selected_option: { value: volumeId } } } },
+    });
+    expect(res.status).toBe(200);
+    const done = await t.slack.waitFor((m) => since(before)(m) && /Encrypting .* — (done|failed)/.test(textOf(m)), 30_000, 'the encryption');
+    expect(textOf(done)).toContain('— done');
+  });
+});

@@ -83,6 +83,8 @@ export function demoHints(): Hint[] {
     { label: 'What the Recycle Bin holds (deletions here can be undone for 7 days)', command: '/snapshot recycle-bin' },
     { label: 'Lock a snapshot against deletion for 30 days', command: `/snapshot lock ${S.webDataQuarterly} --days 30` },
     { label: 'What deleting a snapshot really frees (its blocks no other snapshot uses)', command: `/snapshot cost ${S.webRootBeforeUpgrade}` },
+    { label: "Encrypt web-1's data volume (a snapshot, then a volume created encrypted from it)", command: `/snapshot encrypt ${DEMO.volumes.webData}` },
+    { label: 'Encrypt the stopped build runner\'s root and swap it in (asks first)', command: `/snapshot encrypt ${DEMO.volumes.buildRoot} --replace` },
     { label: 'Snapshot a volume in the dev account (snapbot assumes its role there)', command: `/snapshot ${DEMO.devAccount.volumes.apiData} --account dev before the load test` },
     { label: "In #dev-team, commands act in the dev account by themselves", command: '/snapshot list', where: 'in #dev-team' },
   ];
