@@ -149,6 +149,8 @@ class Interrupted extends Error {}
 
 async function runEncryption(deps: Deps, run: EncryptionRun, inv: Invocation): Promise<void> {
   const region = run.region;
+  // The snapshot is a plain one of the old volume; the new volume carries the name, marked encrypted.
+  const snapshotTags = creationTags(inv, run.id);
   const tags = creationTags(inv, run.id, run.volumeName ? `${run.volumeName} (encrypted)` : undefined);
   let detached = false;
   try {
@@ -156,7 +158,7 @@ async function runEncryption(deps: Deps, run: EncryptionRun, inv: Invocation): P
       if (!run.snapshotId) {
         // Resumed after a crash between the call and the record: the first attempt's snapshot is found by its tag.
         const made = (await deps.ec2.snapshotsOfRequest(region, run.id, run.volumeId))[0];
-        const snapshot = made ?? (await deps.ec2.createSnapshot(region, run.volumeId, `snapbot encrypt ${run.volumeId}`, tags));
+        const snapshot = made ?? (await deps.ec2.createSnapshot(region, run.volumeId, `snapbot encrypt ${run.volumeId}`, snapshotTags));
         run.snapshotId = snapshot.id;
         await record(deps, run);
         await auditBestEffort(deps, { resourceId: snapshot.id, actor: run.requesterId, event: 'created', detail: `to encrypt ${run.volumeId}`, requestId: run.id });
