@@ -12,21 +12,36 @@ import { clicker } from './common.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
+/**
+ * Acks, reads the question's answer back from the button, and makes sure the one person asked is the one answering
+ * (told privately otherwise). The question is ephemeral: the invocation answers in the channel it was asked in.
+ */
+async function answerOf<C extends { u: string; c: string }>(
+  deps: Deps,
+  args: ButtonArgs,
+  parse: (value: string | undefined) => C | undefined,
+  whose: (choice: C) => string,
+): Promise<{ choice: C; inv: Invocation } | undefined> {
+  await args.ack();
+  const choice = parse(args.action.value);
+  const asked = clicker(args.body);
+  const inv: Invocation = choice ? { ...asked, channelId: choice.c } : asked;
+  if (!choice) {
+    await replyPrivately(deps, inv, { text: ':x: That question is from an older snapbot; run the command again.' });
+    return undefined;
+  }
+  if (choice.u !== inv.userId) {
+    await replyPrivately(deps, inv, { text: `:no_entry: This question was for <@${choice.u}>, who ${whose(choice)}; nothing changed.` });
+    return undefined;
+  }
+  return { choice, inv };
+}
+
 export function rebootChosen(deps: Deps, reboot: boolean) {
   return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    const choice = parseRebootChoice(args.action.value);
-    // The question is ephemeral: answer in the channel the command was typed in.
-    const asked = clicker(args.body);
-    const inv: Invocation = choice ? { ...asked, channelId: choice.c } : asked;
-    if (!choice) {
-      await replyPrivately(deps, inv, { text: ':x: That question is from an older snapbot; run the command again.' });
-      return;
-    }
-    if (choice.u !== inv.userId) {
-      await replyPrivately(deps, inv, { text: `:no_entry: This question was for <@${choice.u}>, who asked for the AMI; nothing changed.` });
-      return;
-    }
+    const answered = await answerOf(deps, args, parseRebootChoice, () => 'asked for the AMI');
+    if (!answered) return;
+    const { choice, inv } = answered;
     deps.background(async () => {
       // A double click or Slack's retry answers once.
       if (!(await deps.store.dedupe.claim(`reboot-question#${choice.q}`, 86_400).catch(() => true))) {
@@ -52,18 +67,9 @@ function scopedFor(deps: Deps, choice: { a?: string; r?: string }): Deps | { pro
 /** "Encrypt and swap it in" (`yes`) or "Cancel" on the --replace question. */
 export function replaceChosen(deps: Deps, yes: boolean) {
   return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    const choice = parseReplaceChoice(args.action.value);
-    const asked = clicker(args.body);
-    const inv: Invocation = choice ? { ...asked, channelId: choice.c } : asked;
-    if (!choice) {
-      await replyPrivately(deps, inv, { text: ':x: That question is from an older snapbot; run the command again.' });
-      return;
-    }
-    if (choice.u !== inv.userId) {
-      await replyPrivately(deps, inv, { text: `:no_entry: This question was for <@${choice.u}>, who asked to encrypt ${choice.v}; nothing changed.` });
-      return;
-    }
+    const answered = await answerOf(deps, args, parseReplaceChoice, (c) => `asked to encrypt ${c.v}`);
+    if (!answered) return;
+    const { choice, inv } = answered;
     deps.background(async () => {
       if (!(await deps.store.dedupe.claim(`replace-question#${choice.q}`, 86_400).catch(() => true))) {
         await replyPrivately(deps, inv, { text: ':information_source: You already answered this question; nothing more was done.' });

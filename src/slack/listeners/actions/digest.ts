@@ -3,7 +3,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ButtonName } from '../../../core/policy.js';
 import { check } from '../../../usecases/access.js';
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
 import {
   disableFastRestore,
   inItemScope,
@@ -57,8 +57,11 @@ export const makePrivateClicked = (deps: Deps) => handler(deps, 'digest.makePriv
 export const disableFastRestoreClicked = (deps: Deps) => handler(deps, 'digest.disableFastRestore', disableFastRestore);
 export const archiveClicked = (deps: Deps) => handler(deps, 'digest.archive', (d, inv, item) => archiveSnapshot(d, inv, item.id, item.region));
 
-/** A backup gap's *Schedule daily backups*: the schedule form, filled in with the volume (asked before it opens). */
-export function scheduleBackupsClicked(deps: Deps) {
+/**
+ * A volume's button that opens a form filled in with it, in the digest item's account and region, once the policy
+ * allows: *Schedule daily backups* on a backup gap, *Encrypt this volume* on an unencrypted snapshot of a live one.
+ */
+function volumeFormClicked(deps: Deps, button: ButtonName, form: (meta: { channelId: string }, volumeId: string) => View) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     const inv = clicker(args.body);
@@ -67,10 +70,13 @@ export function scheduleBackupsClicked(deps: Deps) {
       await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
       return;
     }
-    if (!(await check(deps, inv, { type: 'button', button: 'digest.scheduleBackups' }, { resources: [item.id], count: false }))) return;
-    await deps.out.openModal(args.body.trigger_id, scopedModal(scheduleModal({ channelId: inv.channelId }, item.id), modalScope(inItemScope(deps, item))));
+    if (!(await check(deps, inv, { type: 'button', button }, { resources: [item.id], count: false }))) return;
+    await deps.out.openModal(args.body.trigger_id, scopedModal(form({ channelId: inv.channelId }, item.id), modalScope(inItemScope(deps, item))));
   };
 }
+
+export const scheduleBackupsClicked = (deps: Deps) => volumeFormClicked(deps, 'digest.scheduleBackups', scheduleModal);
+export const encryptVolumeClicked = (deps: Deps) => volumeFormClicked(deps, 'digest.encryptVolume', encryptModal);
 
 /** Keep shared asks for a reason first; the policy is asked before the form opens (and again on submit). */
 export function keepSharedClicked(deps: Deps) {
@@ -79,20 +85,5 @@ export function keepSharedClicked(deps: Deps) {
     if (!item) return;
     if (!(await check(deps, inv, { type: 'button', button: 'digest.keepShared' }, { resources: [item.id], count: false }))) return;
     await deps.out.openModal(args.body.trigger_id, keepSharedModal(item, inv.channelId));
-  };
-}
-
-/** *Encrypt this volume* on an unencrypted snapshot's finding: the encryption form, with its volume. */
-export function encryptVolumeClicked(deps: Deps) {
-  return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    const inv = clicker(args.body);
-    const item = parseDigestButtonValue(args.action.value);
-    if (item?.kind !== 'volume') {
-      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
-      return;
-    }
-    if (!(await check(deps, inv, { type: 'button', button: 'digest.encryptVolume' }, { resources: [item.id], count: false }))) return;
-    await deps.out.openModal(args.body.trigger_id, scopedModal(encryptModal({ channelId: inv.channelId }, item.id), modalScope(inItemScope(deps, item))));
   };
 }
