@@ -5,10 +5,26 @@ import { EXPIRY_ASK_AGAIN_DAYS, isExpired } from '../core/expiry.js';
 import { BOT_ACTOR } from '../core/approvals.js';
 import { TAG, type Snapshot } from '../core/types.js';
 import { requestApproval } from './approvals.js';
-import type { Deps } from './context.js';
+import { inScope, type Deps } from './context.js';
 
-/** Opens the deletion requests that are due; returns how many it opened. */
+/**
+ * Opens the deletion requests that are due, in every account × REGIONS (as the digest covers them); returns how
+ * many it opened. An account or region that cannot be read is logged and the others go on.
+ */
 export async function requestExpiredDeletions(deps: Deps): Promise<number> {
+  let opened = 0;
+  for (const account of [undefined, ...deps.config.accounts]) {
+    for (const region of deps.config.regions) {
+      opened += await requestExpiredDeletionsIn(inScope(deps, { ...(account ? { account } : {}), region })).catch((err: Error) => {
+        deps.log.warn({ err, account: account?.id, region }, 'temporary snapshots not checked there');
+        return 0;
+      });
+    }
+  }
+  return opened;
+}
+
+async function requestExpiredDeletionsIn(deps: Deps): Promise<number> {
   const region = deps.scope.region;
   const now = deps.now();
   const due: Snapshot[] = [];
