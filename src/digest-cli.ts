@@ -26,8 +26,11 @@ async function main(argv: string[]): Promise<number> {
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, timeoutMs: 2_000, maxAttempts: 1 });
   const store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable });
   try {
+    // With several accounts, snapbot's own is named by its ID (STS, best effort).
+    const ownAccountId = config.accounts.length > 0 ? await estate.own.identity.accountId().catch(() => undefined) : undefined;
     const result = await buildDigest({
       config,
+      ...(ownAccountId ? { ownAccountId } : {}),
       ec2: estate.own.ec2,
       dlm: estate.own.dlm,
       accounts: config.accounts.map((account) => ({ account, ...estate.of(account) })),

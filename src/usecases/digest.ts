@@ -292,6 +292,8 @@ export async function buildDigest(o: {
   dlm?: DlmGateway;
   accounts?: readonly DigestAccount[];
   ownAccount?: boolean;
+  /** snapbot's own account ID, when STS said: the digest names that account by it. */
+  ownAccountId?: string;
   store?: Pick<Store, 'snoozes' | 'shares'>;
   now: Date;
 }): Promise<DigestResult> {
@@ -319,7 +321,7 @@ export async function buildDigest(o: {
     ...(o.accounts ?? []),
   ];
   const many = (o.accounts?.length ?? 0) > 0 || o.config.accounts.length > 0;
-  const label = (account?: ManagedAccount) => accountLabel(account);
+  const label = (account?: ManagedAccount) => accountLabel(account, o.ownAccountId);
   const pairs = targets.flatMap((t) => o.config.regions.map((region) => ({ ...t, region })));
   // The largest scans first (by what the last run counted), so the slowest one never starts last.
   const sizes = await Promise.all(pairs.map((p) => (shares.repo ? shares.repo.get(shareKey(p)).then((s) => s.total ?? 0, () => 0) : Promise.resolve(0))));
@@ -412,6 +414,7 @@ async function digestNow(deps: Deps, only?: ManagedAccount | 'own'): Promise<Dig
     dlm: own.dlm,
     accounts: members.map((account) => ({ account, ...deps.estate.of(account) })),
     ownAccount: only === undefined || only === 'own',
+    ...(await ownAccountId(deps)),
     store: deps.store,
     now: deps.now(),
   });
@@ -428,6 +431,13 @@ async function digestNow(deps: Deps, only?: ManagedAccount | 'own'): Promise<Dig
     deps.metrics.digestFindings.set({ section }, n);
   }
   return result;
+}
+
+/** snapbot's own account ID for the digest's account labels, where several accounts are covered (best effort, 3 s). */
+async function ownAccountId(deps: Deps): Promise<{ ownAccountId?: string }> {
+  if (deps.config.accounts.length === 0) return {};
+  const id = await within(deps.estate.own.identity.accountId(), 3_000, 'STS').catch(() => undefined);
+  return id ? { ownAccountId: id } : {};
 }
 
 /** `/snapshot digest`: the digest in the asking channel, now. */

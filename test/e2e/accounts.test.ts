@@ -156,7 +156,7 @@ describe('the digest across accounts', () => {
       },
       timeout: 60_000,
     });
-    const own = stdout.indexOf("=== Account snapbot's own account ===");
+    const own = stdout.indexOf(`=== Account ${SANDBOX_ACCOUNT_ID} (snapbot's own) ===`);
     const dev = stdout.indexOf(`=== Account dev (${DEV}) ===`);
     const gone = stdout.indexOf(`=== Account gone (${GONE}) ===`);
     expect(own).toBeGreaterThan(0);
