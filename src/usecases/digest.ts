@@ -299,11 +299,14 @@ export async function buildDigest(o: {
 }): Promise<DigestResult> {
   let active = { hidden: new Map<string, Date>(), keptShared: new Map<string, Date>() };
   const warnings: string[] = [];
+  let storeReachable = o.store !== undefined;
   if (o.store) {
     try {
       active = await o.store.snoozes.active(o.now);
     } catch (err) {
-      warnings.push(`Snoozes and keeps could not be read (${(err as Error).message}); snoozed items may show.`);
+      // Said once: the share checks' memory is in the same table, so every account-region would say it again.
+      storeReachable = false;
+      warnings.push(`Snoozes and keeps could not be read (${(err as Error).message}); snoozed items may show, and the account-share checks start afresh this run.`);
     }
   }
   const settings: ScanSettings = {
@@ -315,7 +318,7 @@ export async function buildDigest(o: {
     keptShared: active.keptShared,
   };
   const shareChecks: ShareCheckReport[] = [];
-  const shares = { repo: o.store?.shares, allowed: allowedShareAccounts(o.config), now: o.now, reports: shareChecks };
+  const shares = { repo: storeReachable ? o.store?.shares : undefined, allowed: allowedShareAccounts(o.config), now: o.now, reports: shareChecks };
   const targets: Array<{ account?: ManagedAccount; ec2: Ec2Gateway; dlm?: DlmGateway }> = [
     ...(o.ownAccount === false ? [] : [{ ec2: o.ec2, dlm: o.dlm }]),
     ...(o.accounts ?? []),
