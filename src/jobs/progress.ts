@@ -389,6 +389,7 @@ export function operationLog(repo: OperationRepository): OperationLog {
         extra: { title: op.title, labels: JSON.stringify(op.labels), ...(op.where ? { where: op.where } : {}) },
       }),
     remove: (id) => repo.remove(id),
+    // Encryption runs share the store but resume on their own (usecases/encrypt.ts).
     list: async () =>
       (await repo.list()).flatMap((o) => (o.kind === 'encrypt' ? [] : [{ ...o, kind: o.kind }])).map((o) => ({
         id: o.id,
