@@ -208,9 +208,15 @@ async function runEncryption(deps: Deps, run: EncryptionRun, inv: Invocation): P
       const fresh = await deps.ec2.getVolume(region, run.newVolumeId!);
       if (!fresh.attachments.some((a) => a.instanceId === run.instanceId)) await deps.ec2.attachVolume(region, run.newVolumeId!, run.instanceId!, run.device!);
       await deps.ec2.waitForVolume(region, run.newVolumeId!, 'in-use', 600);
-      if (run.deleteOnTermination) await deps.ec2.setDeleteOnTermination(region, run.instanceId!, run.device!, true);
+      // The swap is done once the new volume is attached; the setting is said, not rolled back, if EC2 refuses it.
+      const setting = run.deleteOnTermination
+        ? await deps.ec2.setDeleteOnTermination(region, run.instanceId!, run.device!, true).then(
+            () => '',
+            (err: Error) => ` Delete-on-termination could not be turned on for it as it was for the old one (${err.message}): set it in the EC2 console (instance → Storage).`,
+          )
+        : '';
       await auditBestEffort(deps, { resourceId: run.newVolumeId!, actor: run.requesterId, event: 'attached', detail: `to ${run.instanceId} as ${run.device}, in place of ${run.volumeId}`, requestId: run.id });
-      return await finish(deps, run, { next: nextAfterSwap(run) });
+      return await finish(deps, run, { next: nextAfterSwap(run) + setting });
     }
   } catch (err) {
     if (err instanceof Interrupted) return;
@@ -271,7 +277,9 @@ async function failed(deps: Deps, run: EncryptionRun, err: Error, detached: bool
       if (!old.attachments.some((a) => a.instanceId === run.instanceId)) {
         await deps.ec2.attachVolume(region, run.volumeId, run.instanceId, run.device);
         await deps.ec2.waitForVolume(region, run.volumeId, 'in-use', 600);
-        if (run.deleteOnTermination) await deps.ec2.setDeleteOnTermination(region, run.instanceId, run.device, true);
+        if (run.deleteOnTermination) {
+          await deps.ec2.setDeleteOnTermination(region, run.instanceId, run.device, true).catch(() => left.push(`set delete-on-termination for ${run.volumeId} again in the EC2 console (EC2 refused it)`));
+        }
       }
       left.push(`${run.volumeId} is back on ${run.instanceId} at ${run.device}, as before`);
     } catch (undo) {

@@ -148,3 +148,25 @@ describe('the form', () => {
     expect(textOf(done)).toContain('— done');
   });
 });
+
+describe('an EC2 that refuses ModifyInstanceAttribute', () => {
+  it('still swaps the volume in and says the delete-on-termination setting is left to do', async () => {
+    const i = t.ec2.state.addInstance(R, { availabilityZone: 'us-east-1c', type: 't3.small', state: 'stopped', rootDeviceName: '/dev/xvda' });
+    const v = t.ec2.state.addVolume(R, { availabilityZone: 'us-east-1c', sizeGiB: 8, type: 'gp3' });
+    t.ec2.state.attachVolume(R, v.id, i.id, '/dev/xvda', true);
+    t.ec2.deny.add('ModifyInstanceAttribute');
+    try {
+      const mark = t.slack.messages.length;
+      await t.command('/snapshot', `encrypt ${v.id} --replace`);
+      const question = await t.slack.waitFor((m) => since(mark)(m) && m.ephemeralFor === REQUESTER && /Swap the disk/.test(textOf(m)), 15_000, 'the question');
+      await answer(question, 'Encrypt and swap it in');
+      const done = await t.slack.waitFor((m) => since(mark)(m) && m.channel === CHANNEL && /Encrypting .* — (done|failed)/.test(textOf(m)), 30_000, 'the swap');
+      expect(textOf(done)).toContain('— done');
+      expect(textOf(done)).toContain('Delete-on-termination could not be turned on');
+      const newId = textOf(done).match(/→ `(vol-[0-9a-f]{17})`/)![1];
+      expect(t.ec2.state.getVolume(R, newId)!.attachment).toMatchObject({ instanceId: i.id, device: '/dev/xvda' });
+    } finally {
+      t.ec2.deny.delete('ModifyInstanceAttribute');
+    }
+  });
+});
