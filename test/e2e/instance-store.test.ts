@@ -46,6 +46,8 @@ describe('instance store-backed AMIs', () => {
     await t.command('/snapshot', 'digest');
     const digest = await t.slack.waitFor((m) => since(mark)(m) && m.channel === CHANNEL && /Cost-cleanup digest/.test(textOf(m)), 30_000, 'the digest');
     expect(textOf(digest)).toContain(`its bundle is in S3 at ${BUNDLE}, billed by S3`);
+    // Not a $0.00 that reads as free: said to be unpriced.
+    expect(textOf(digest)).toContain('not priced: S3 bundle, size unknown to EC2');
   });
 
   it.each([

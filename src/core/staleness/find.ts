@@ -330,6 +330,7 @@ function imageFinding(
   if (isInstanceStore(i)) {
     // EC2 knows nothing of the bundle's size: what it costs is S3's to say, and deregistering does not end it.
     f.warning = `instance store-backed: its bundle is in S3${i.imageLocation ? ` at ${i.imageLocation}` : ''}, billed by S3 (EC2 cannot tell its size, so it is not priced here) and left there when the AMI is deregistered`;
+    f.unpriced = 'S3 bundle, size unknown to EC2';
   }
   return f;
 }

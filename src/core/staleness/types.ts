@@ -111,6 +111,8 @@ export interface Finding {
   usedBy?: string[];
   /** Images only: the snapshots behind the AMI. */
   snapshotIds?: string[];
+  /** What EC2 cannot price, and why (an instance store-backed AMI's S3 bundle): shown instead of a dollar figure. */
+  unpriced?: string;
   /** An unencrypted snapshot of a volume that still exists: that volume, which *Encrypt this volume* fixes. */
   unencryptedVolumeId?: string;
   /** Something to know before deleting (archive-tier early-deletion charge). */

@@ -359,7 +359,9 @@ function itemBlocks(f: Finding, opts: { showOwner: boolean; where?: AccountNamer
 function facts(f: Finding, owner: ((id: string) => string) | undefined, emphasise: (s: string) => string = (s) => s): string[] {
   // The same number and label as the deletion card: the data stored when EC2 said, else the volume's size.
   const size = f.sizeBasis ? `${formatGiB(f.sizeGiB)} ${f.sizeBasis}` : formatGiB(f.sizeGiB);
-  const out = [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, size, formatMonthlyUsd(f.monthlyUsd)];
+  const out = f.unpriced
+    ? [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, `not priced: ${f.unpriced}`]
+    : [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, size, formatMonthlyUsd(f.monthlyUsd)];
   if (f.measured) out.push(emphasise(`really frees ${formatBytes(f.measured.freedBytes)} (${formatUsd(f.measured.usd)}/month, measured)`));
   if (f.tier === 'archive') out.push('archive tier');
   if (owner && f.ownerUserId) out.push(`owner ${owner(f.ownerUserId)}`);
@@ -568,7 +570,8 @@ function textCell(value: string): string {
 /** What cleaning up a section would save; a section of resources snapbot may not delete says so instead of "$0.00". */
 function sectionSaving(s: { findings: readonly Finding[]; monthlyUsd: number }): string {
   if (!s.findings.some((f) => f.deletable)) return 'none offered for deletion (in use or managed elsewhere)';
-  return `${formatUsd(s.monthlyUsd)}/month to save`;
+  const unpriced = s.findings.filter((f) => f.unpriced).length;
+  return `${formatUsd(s.monthlyUsd)}/month to save${unpriced ? ` (${unpriced} not priced: ${unpriced === 1 ? 'its cost is' : 'their costs are'} outside EC2)` : ''}`;
 }
 
 /**
