@@ -202,6 +202,13 @@ function withImages(
   return merged ?? index;
 }
 
+/**
+ * The few strings a scan repeats on every finding (the owning account, the storage tier) kept once: each parsed
+ * page brings its own copies, and a large scan holds 100 000 findings.
+ */
+const sharedString = boundedCache<string, string>();
+const once = (s: string) => sharedString(s, () => s);
+
 /** Findings that state the same facts share one frozen list of them (most do: "used by no AMI; unencrypted"). */
 const sharedFacts = boundedCache<string, string[]>();
 
@@ -260,21 +267,21 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
     sizeGiB: snapshotSizeGiB(s),
     sizeBasis: typeof s.fullSizeBytes === 'number' ? 'data stored' : 'volume size',
     monthlyUsd: snapshotMonthlyUsd(s, ctx.prices),
-    tier: s.storageTier,
+    tier: once(s.storageTier) as Snapshot['storageTier'],
     deletable: blockers.length === 0,
   };
   if (facts.length > 0) f.facts = facts;
   if (exposed) f.exposure = true;
   const zones = ctx.fastRestoreZones.get(s.id);
   if (cost.length > 0 && zones) f.fastRestore = { zones: [...zones], monthlyUsd: fastRestoreMonthlyUsd(zones.length) };
-  if (s.ownerId) f.account = s.ownerId;
+  if (s.ownerId) f.account = once(s.ownerId);
   if (!s.encrypted && s.volumeId && ctx.existingVolumeIds.has(s.volumeId)) f.unencryptedVolumeId = s.volumeId;
   const name = nameTag(s.tags);
   if (name) f.name = name;
   const owner = s.tags[TAG.requestedBy];
   if (owner) f.ownerUserId = owner;
   if (managed) f.managedBy = managed;
-  if (blockers.length > 0) f.notDeletableBecause = blockers.join('; ');
+  if (blockers.length > 0) f.notDeletableBecause = once(blockers.join('; '));
   if (inUse) f.usedBy = inTemplate ? [...amis, 'a launch template'] : [...amis];
   const warning = archiveEarlyDeletionWarning(s, ctx.now, { prices: ctx.prices });
   if (warning) f.warning = warning;
@@ -318,14 +325,14 @@ function imageFinding(
   };
   if (facts.length > 0) f.facts = facts;
   if (exposed) f.exposure = true;
-  if (i.ownerId) f.account = i.ownerId;
+  if (i.ownerId) f.account = once(i.ownerId);
   priceImageFinding(f, i.blockDevices, snapshotsById, ctx.prices);
   const name = i.name || nameTag(i.tags);
   if (name) f.name = name;
   const owner = i.tags[TAG.requestedBy];
   if (owner) f.ownerUserId = owner;
   if (managed) f.managedBy = managed;
-  if (blockers.length > 0) f.notDeletableBecause = blockers.join('; ');
+  if (blockers.length > 0) f.notDeletableBecause = once(blockers.join('; '));
   if (usedBy.length > 0) f.usedBy = usedBy;
   if (isInstanceStore(i)) {
     // EC2 knows nothing of the bundle's size: what it costs is S3's to say, and deregistering does not end it.
