@@ -49,7 +49,7 @@ export function resolveScope(s: AccountSettings, asked: { account?: string; regi
 
 /** "dev (222222222222), 333333333333": the accounts a person may name. */
 export function knownAccounts(accounts: readonly ManagedAccount[]): string {
-  return accounts.map((a) => (a.alias ? `${a.alias} (${a.id})` : a.id)).join(', ');
+  return accounts.map((a) => accountLabel(a)).join(', ');
 }
 
 /** How messages name an account: "dev (222222222222)", "222222222222", or snapbot's own. */

@@ -1,6 +1,5 @@
 // Approval-gated actions: request (refuse early with the reason, record, then post), decide (first decision wins,
 // enforced by DynamoDB), execute exactly once, expire, and recover after a crash.
-import { scopeOfRecord } from '../core/accounts.js';
 import { allowedShareAccounts } from '../core/accounts.js';
 import { AwsActionError } from '../aws/errors.js';
 import {
@@ -33,7 +32,7 @@ import { recoveryLine } from './recycle-bin.js';
 import { lockRefusal, protectionRefusal, runSafetyAction, safetyRisk } from './safety.js';
 import { runScheduleChange, scheduleChangeRisk } from './schedules.js';
 import { rememberSharing } from './shares.js';
-import { auditBestEffort, creationTags, inScope, replyPrivately, type Deps, type Invocation } from './context.js';
+import { auditBestEffort, creationTags, depsAt, replyPrivately, type Deps, type Invocation } from './context.js';
 
 /** A request that cannot be made at all, with the reason and what to do instead. */
 class Refusal extends Error {}
@@ -349,9 +348,8 @@ export async function execute(deps: Deps, requestId: string, opts: { resume?: bo
 async function runAction(base: Deps, r: ApprovalRequest): Promise<string> {
   const a = r.action;
   // The account and region it was asked for; requests from before ACCOUNTS have none, which means snapbot's own.
-  const scope = scopeOfRecord(base.config, r);
-  if ('problem' in scope) throw new Error(`Not done: ${scope.problem}.`);
-  const deps = inScope(base, scope);
+  const deps = depsAt(base, r);
+  if ('problem' in deps) throw new Error(`Not done: ${deps.problem}.`);
   const gone = (id: string) => (err: unknown) => {
     // Deleting what is already gone counts as done (a crash may have run the action before it was recorded).
     if (err instanceof AwsActionError && err.kind === 'not-found') return `${id} was already gone.`;

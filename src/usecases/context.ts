@@ -56,27 +56,41 @@ export function whereLabel(deps: Deps, scope: Scope = deps.scope): string {
   return scopeLabel(scope, deps.config.accounts.length > 0, deps.estate.own.identity.known);
 }
 
+/** Where work acts, as a modal, a question or a button remembers it: a managed account's ID, a region other than home. */
+export interface ScopeNote {
+  account?: string;
+  region?: string;
+}
+
+export function scopeNote(deps: Deps): ScopeNote {
+  return {
+    ...(deps.scope.account ? { account: deps.scope.account.id } : {}),
+    ...(deps.scope.region !== deps.config.awsRegion ? { region: deps.scope.region } : {}),
+  };
+}
+
+/** The dependencies acting where `note` says (absent: snapbot's own account, home region), or why they cannot. */
+export function depsAt(deps: Deps, note: ScopeNote = {}): Deps | { problem: string } {
+  const scope = scopeOfRecord(deps.config, { ...(note.account ? { account: note.account } : {}), region: note.region ?? deps.config.awsRegion });
+  return 'problem' in scope ? scope : inScope(deps, scope);
+}
+
 /** What a modal opened here needs to act here: the scope, and the accounts its picker offers. */
-export function modalScope(deps: Deps): { account?: string; region?: string; choices: AccountChoice[] } {
+export function modalScope(deps: Deps): ScopeNote & { choices: AccountChoice[] } {
   const choices: AccountChoice[] =
     deps.config.accounts.length === 0
       ? []
       : [{ value: OWN_ACCOUNT, label: accountLabel(undefined, deps.estate.own.identity.known) }, ...deps.config.accounts.map((a) => ({ value: a.id, label: accountLabel(a) }))];
-  return {
-    ...(deps.scope.account ? { account: deps.scope.account.id } : {}),
-    ...(deps.scope.region !== deps.config.awsRegion ? { region: deps.scope.region } : {}),
-    choices,
-  };
+  return { ...scopeNote(deps), choices };
 }
 
 /**
  * The dependencies a modal's submission (or its pickers) acts with: the account its picker chose, else the one it
  * was opened in, and its region. Undefined with the reason when that account is no longer managed.
  */
-export function modalDeps(deps: Deps, meta: { account?: string; region?: string }, picked?: string): Deps | { problem: string } {
+export function modalDeps(deps: Deps, meta: ScopeNote, picked?: string): Deps | { problem: string } {
   const account = picked === OWN_ACCOUNT ? undefined : (picked ?? meta.account);
-  const scope = scopeOfRecord(deps.config, { ...(account ? { account } : {}), region: meta.region ?? deps.config.awsRegion });
-  return 'problem' in scope ? scope : inScope(deps, scope);
+  return depsAt(deps, { ...(account ? { account } : {}), ...(meta.region ? { region: meta.region } : {}) });
 }
 
 /** Who asked, and where the answer goes. */
@@ -158,4 +172,10 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     timer.unref();
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** A question's or button's note of where it acts, only when that is not the home scope (buttons carry little). */
+export function whereNote(deps: Deps): { w?: ScopeNote } {
+  const note = scopeNote(deps);
+  return Object.keys(note).length > 0 ? { w: note } : {};
 }

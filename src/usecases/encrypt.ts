@@ -6,12 +6,11 @@
 // snapshot is found again by its snapbot:request tag, the volume's ClientToken makes its creation idempotent, and
 // the swap reads where the volumes are before it moves them.
 import { AwsActionError } from '../aws/errors.js';
-import { scopeOfRecord } from '../core/accounts.js';
 import type { CommandOf } from '../core/commands.js';
 import { nameTag, type Instance, type Tags, type Volume } from '../core/types.js';
 import type { PostedMessage } from '../slack/out.js';
 import { encryptMessage, replaceQuestion, type EncryptStep, type EncryptView } from '../slack/views/encrypt.js';
-import { announce, auditBestEffort, creationTags, inScope, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
+import { announce, auditBestEffort, creationTags, depsAt, newId, replyPrivately, whereLabel, whereNote, type Deps, type Invocation } from './context.js';
 
 type EncryptCommand = CommandOf<'snapshot.encrypt'>;
 
@@ -83,8 +82,7 @@ export async function askBeforeReplace(deps: Deps, inv: Invocation, cmd: Encrypt
     c: inv.channelId,
     v: cmd.volumeId,
     ...(cmd.kmsKeyId ? { k: cmd.kmsKeyId } : {}),
-    ...(deps.scope.account ? { a: deps.scope.account.id } : {}),
-    ...(deps.scope.region !== deps.config.awsRegion ? { r: deps.scope.region } : {}),
+    ...whereNote(deps),
   };
   await replyPrivately(deps, inv, replaceQuestion(choice, { instanceId: attachment.instanceId, instanceName: checked.instance ? nameTag(checked.instance.tags) : undefined, device: attachment.device }));
 }
@@ -136,9 +134,11 @@ export async function resumeEncryptions(deps: Deps): Promise<number> {
   for (const op of ops) {
     const run = JSON.parse(op.extra?.run ?? 'null') as EncryptionRun | null;
     if (!run) continue;
-    const scope = scopeOfRecord(deps.config, run);
-    if ('problem' in scope) continue;
-    const d = inScope(deps, scope);
+    const d = depsAt(deps, run);
+    if ('problem' in d) {
+      deps.log.warn({ run: run.id }, `encryption of ${run.volumeId} not resumed: ${d.problem}`);
+      continue;
+    }
     d.detach(() => runEncryption(d, run, { userId: run.requesterId, channelId: run.channelId }));
   }
   return ops.length;

@@ -6,7 +6,7 @@ import { imageListMessage } from '../slack/views/lists.js';
 import type { Facts } from '../core/policy.js';
 import { rebootQuestion } from '../slack/views/confirmations.js';
 import { progressMessage } from '../slack/views/progress.js';
-import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
+import { announce, auditBestEffort, creationTags, newId, replyPrivately, whereNote, type Deps, type Invocation } from './context.js';
 import { startOperation } from './operation.js';
 
 export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.create'>): Promise<void> {
@@ -44,8 +44,7 @@ export async function askBeforeReboot(deps: Deps, inv: Invocation, cmd: CommandO
     i: cmd.instanceId,
     n: cmd.name,
     ...(cmd.description ? { d: cmd.description } : {}),
-    ...(deps.scope.account ? { a: deps.scope.account.id } : {}),
-    ...(deps.scope.region !== deps.config.awsRegion ? { r: deps.scope.region } : {}),
+    ...whereNote(deps),
   };
   await replyPrivately(deps, inv, rebootQuestion(question, facts.instance?.name));
 }

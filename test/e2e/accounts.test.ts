@@ -267,3 +267,18 @@ describe('sharing with a managed account', () => {
     expect(t.slack.messages.slice(mark).some((m) => m.channel === APPROVAL_CHANNEL)).toBe(false);
   });
 });
+
+describe('a question asked in a member account', () => {
+  it('the reboot question remembers the account: the AMI is made there', async () => {
+    const dev = t.ec2.service.account(DEV)!;
+    const instance = dev.addInstance('us-east-1', { availabilityZone: 'us-east-1a', type: 't3.small', tags: { Name: 'dev-web' } });
+    const mark = t.slack.messages.length;
+    await t.command('/ami', `create ${instance.id} dev-web-golden --account dev`);
+    const question = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.ephemeralFor === REQUESTER && /is running/.test(textOf(m)), 15_000, 'the question');
+    const b = buttonsOf(question).find((x) => x.text === 'Create without reboot')!;
+    await t.sender.click({ userId: REQUESTER, channelId: question.channel, messageTs: question.ts, actionId: b.actionId, value: b.value, blockId: b.blockId, text: b.text });
+    await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === CHANNEL && /available/.test(textOf(m)), 20_000, 'the AMI');
+    expect([...dev.region('us-east-1').images.values()].some((i) => i.name === 'dev-web-golden')).toBe(true);
+    expect([...t.ec2.state.region('us-east-1').images.values()].some((i) => i.name === 'dev-web-golden')).toBe(false);
+  });
+});

@@ -14,9 +14,8 @@ export interface RebootChoice {
   i: string;
   n: string;
   d?: string;
-  /** The managed account and the region it acts in, when not snapbot's own home. */
-  a?: string;
-  r?: string;
+  /** Where it acts, when not snapbot's own account in the home region. */
+  w?: { account?: string; region?: string };
 }
 
 export function rebootQuestion(choice: RebootChoice, instanceName?: string): Message {

@@ -88,9 +88,8 @@ export interface ReplaceChoice {
   c: string;
   v: string;
   k?: string;
-  /** The managed account and the region it acts in, when not snapbot's own home. */
-  a?: string;
-  r?: string;
+  /** Where it acts, when not snapbot's own account in the home region. */
+  w?: { account?: string; region?: string };
 }
 
 export function replaceQuestion(choice: ReplaceChoice, o: { instanceId: string; instanceName?: string; device: string }): Message {

@@ -2,8 +2,7 @@
 // the disk for an encrypted copy?" (then the encryption runs). Only the person asked may answer, once.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { check } from '../../../usecases/access.js';
-import { scopeOfRecord } from '../../../core/accounts.js';
-import { inScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
+import { depsAt, replyPrivately, type Deps, type Invocation, type ScopeNote } from '../../../usecases/context.js';
 import { encryptVolume } from '../../../usecases/encrypt.js';
 import { createImage } from '../../../usecases/images.js';
 import { commandOfChoice, parseRebootChoice, rebootAnswered } from '../../views/confirmations.js';
@@ -58,10 +57,9 @@ export function rebootChosen(deps: Deps, reboot: boolean) {
   };
 }
 
-/** The account and region the question was asked in (a: the managed account, r: the region; absent: the home). */
-function scopedFor(deps: Deps, choice: { a?: string; r?: string }): Deps | { problem: string } {
-  const scope = scopeOfRecord(deps.config, { ...(choice.a ? { account: choice.a } : {}), region: choice.r ?? deps.config.awsRegion });
-  return 'problem' in scope ? scope : inScope(deps, scope);
+/** The account and region the question was asked in. */
+function scopedFor(deps: Deps, choice: { w?: ScopeNote }): Deps | { problem: string } {
+  return depsAt(deps, choice.w);
 }
 
 /** "Encrypt and swap it in" (`yes`) or "Cancel" on the --replace question. */

@@ -3,6 +3,7 @@ import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt'
 import { nameTag } from '../../../core/types.js';
 import { modalDeps, type Deps } from '../../../usecases/context.js';
 import { ACCOUNT_BLOCK, type ModalMetadata } from '../../views/modals.js';
+import { viewMetadata } from '../views/common.js';
 
 type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 type Option = { text: { type: 'plain_text'; text: string }; value: string };
@@ -14,12 +15,7 @@ function option(label: string, value: string): Option {
 /** The deps a picker looks with: the account chosen in its modal (or the one it was opened in), and its region. */
 function pickerDeps(base: Deps, body: OptionsArgs['body']): Deps {
   const view = (body as { view?: { private_metadata?: string; state?: { values?: Record<string, Record<string, { selected_option?: { value?: string } }>> } } }).view;
-  let meta: Partial<ModalMetadata> = {};
-  try {
-    meta = JSON.parse(view?.private_metadata ?? '{}') as Partial<ModalMetadata>;
-  } catch {
-    // not ours: the home scope
-  }
+  const meta = viewMetadata<ModalMetadata>(view ?? {});
   const picked = Object.values(view?.state?.values?.[ACCOUNT_BLOCK] ?? {})[0]?.selected_option?.value;
   const d = modalDeps(base, meta, picked);
   return 'problem' in d ? base : d;
