@@ -1,26 +1,9 @@
 // Approval requests as the bot decides about them: what a request is, who may decide it, which state changes
 // are allowed, and which actions need a second person at all. Pure: no I/O, no clock, no randomness.
+import { approvalActionSpec, type ApprovalAction } from './approval-actions.js';
 import type { Requester } from './types.js';
 
-export type ApprovalAction =
-  | { type: 'share.public'; resourceId: string }
-  | { type: 'share.account'; resourceId: string; accountId: string }
-  | { type: 'snapshot.delete'; snapshotId: string }
-  | { type: 'ami.deregister'; imageId: string; deleteSnapshots: boolean }
-  /** An instance type outside LAUNCH_INSTANCE_TYPES. */
-  | { type: 'ami.launch'; imageId: string; instanceType: string; subnetId?: string; keyName?: string }
-  /** An exposure finding (public, or shared outside the allowed accounts) that its owner wants to keep. */
-  | { type: 'share.keep'; resourceId: string }
-  /** Backups stop: a lifecycle policy disabled, or removed. */
-  | { type: 'schedule.pause'; policyId: string; name?: string }
-  | { type: 'schedule.delete'; policyId: string; name?: string }
-  /** A compliance-mode lock: nobody, root included, can delete the snapshot or shorten the lock until it expires. */
-  | { type: 'snapshot.lock'; snapshotId: string; days: number }
-  /** A governance-mode lock removed: the snapshot can be deleted again. */
-  | { type: 'snapshot.unlock'; snapshotId: string }
-  | { type: 'ami.unprotect'; imageId: string };
-
-export type ApprovalActionType = ApprovalAction['type'];
+export type { ApprovalAction, ApprovalActionType } from './approval-actions.js';
 
 /** What the approver should weigh, ready for display. Plain data, rendered by slack/views. */
 export interface RiskSummary {
@@ -214,60 +197,17 @@ export function formatTime(iso: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Which actions need a second person.
-
-// ---------------------------------------------------------------------------------------------------------------
-// What each action is, in words. (Which actions need a second person is the access policy's table, src/core/policy.ts.)
+// What each action is, in words: its entry in APPROVAL_ACTIONS (src/core/approval-actions.ts). Which actions need a
+// second person at all is the access policy's table, src/core/policy.ts.
 
 /** One line for the request message and the requester: why a second person has to agree. */
 export function whyApprovalNeeded(action: ApprovalAction): string {
-  switch (action.type) {
-    case 'share.public':
-      return 'Making a resource public lets anyone on AWS copy its data.';
-    case 'share.account':
-      return `Account ${action.accountId} is not one of the accounts snapbot may share with at once.`;
-    case 'share.keep':
-      return `${action.resourceId} is exposed (public, or shared outside the allowed accounts); keeping it so is a second person's call.`;
-    case 'ami.launch':
-      return `${action.instanceType} is not among the instance types anyone may launch at once.`;
-    case 'snapshot.delete':
-      return 'Deleting a snapshot cannot be undone unless the Recycle Bin keeps it (the card says).';
-    case 'ami.deregister':
-      return action.deleteSnapshots
-        ? 'Deregistering an AMI and deleting its snapshots cannot be undone unless the Recycle Bin keeps them (the card says).'
-        : 'Deregistering an AMI cannot be undone unless the Recycle Bin keeps it (the card says).';
-    case 'schedule.pause':
-      return 'Pausing a backup schedule stops its backups until someone resumes it.';
-    case 'schedule.delete':
-      return 'Removing a backup schedule stops its backups for good.';
-    case 'snapshot.lock':
-      return `A compliance-mode lock cannot be removed or shortened by anyone, root included, for ${action.days} days.`;
-    case 'snapshot.unlock':
-      return `Unlocking ${action.snapshotId} lets anyone with delete rights delete it.`;
-    case 'ami.unprotect':
-      return `Turning deregistration protection off lets ${action.imageId} be deregistered.`;
-  }
+  return approvalActionSpec(action).why(action);
 }
 
-/** The resource the action is about (a snapshot or AMI ID). */
+/** The resource the action is about (a snapshot, AMI or policy ID). */
 export function actionResourceId(action: ApprovalAction): string {
-  switch (action.type) {
-    case 'share.public':
-    case 'share.account':
-    case 'share.keep':
-      return action.resourceId;
-    case 'snapshot.delete':
-    case 'snapshot.lock':
-    case 'snapshot.unlock':
-      return action.snapshotId;
-    case 'ami.deregister':
-    case 'ami.launch':
-    case 'ami.unprotect':
-      return action.imageId;
-    case 'schedule.pause':
-    case 'schedule.delete':
-      return action.policyId;
-  }
+  return approvalActionSpec(action).resourceId(action);
 }
 
 /** Every resource whose audit history should show the request: the main one first, then related ones, no repeats. */
@@ -276,34 +216,7 @@ export function auditedResourceIds(request: Pick<ApprovalRequest, 'action' | 're
 }
 
 export function describeAction(action: ApprovalAction): string {
-  switch (action.type) {
-    case 'share.public':
-      return `make ${action.resourceId} public`;
-    case 'share.account':
-      return `share ${action.resourceId} with account ${action.accountId}`;
-    case 'snapshot.delete':
-      return `delete snapshot ${action.snapshotId}`;
-    case 'ami.deregister':
-      return `deregister ${action.imageId}${action.deleteSnapshots ? ' and delete its snapshots' : ''}`;
-    case 'ami.launch':
-      return `launch a ${action.instanceType} instance from ${action.imageId}`;
-    case 'share.keep':
-      return `keep ${action.resourceId} shared as it is`;
-    case 'schedule.pause':
-      return `pause the backup schedule ${scheduleLabel(action)}`;
-    case 'schedule.delete':
-      return `remove the backup schedule ${scheduleLabel(action)}`;
-    case 'snapshot.lock':
-      return `lock ${action.snapshotId} in compliance mode for ${action.days} days`;
-    case 'snapshot.unlock':
-      return `unlock ${action.snapshotId}`;
-    case 'ami.unprotect':
-      return `turn off deregistration protection of ${action.imageId}`;
-  }
-}
-
-function scheduleLabel(a: { policyId: string; name?: string }): string {
-  return a.name ? `“${a.name}” (${a.policyId})` : a.policyId;
+  return approvalActionSpec(action).describe(action);
 }
 
 /** The deadline for a request created at `now` with APPROVAL_TTL_HOURS = ttlHours. */

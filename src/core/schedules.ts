@@ -44,6 +44,12 @@ export function policyName(p: Pick<LifecyclePolicy, 'tags' | 'description'>): st
   return p.tags[TAG.scheduleName] || undefined;
 }
 
+/** “name” (policy-…), or the ID alone when snapbot did not name it. */
+export function policyLabel(p: Pick<LifecyclePolicy, 'id' | 'tags' | 'description'>): string {
+  const name = policyName(p);
+  return name ? `“${name}” (${p.id})` : p.id;
+}
+
 /** A policy picked by `policy-…` or by its snapbot name (case-insensitive). */
 export function findPolicy<P extends Pick<LifecyclePolicy, 'id' | 'tags' | 'description'>>(policies: P[], ref: string): P | undefined {
   if (ref.startsWith('policy-')) return policies.find((p) => p.id === ref);

@@ -1,30 +1,15 @@
 // Locks, deregistration protection and the archive tier: /snapshot lock|unlock|archive|unarchive, /ami
 // protect|unprotect. What makes a resource safer happens at once (governance lock, protection on, archive); what
 // makes it deletable again, or can never be undone (compliance lock), goes to a second person.
-import { AwsActionError } from '../aws/errors.js';
-import type { ApprovalAction, RiskSummary } from '../core/approvals.js';
 import { ARCHIVE_MINIMUM_DAYS, formatGiB, formatMonthlyUsd, formatUsd, snapshotBillableGb, snapshotMonthlyUsd } from '../core/cost.js';
 import type { CommandOf } from '../core/commands.js';
-import { nameTag, type SnapshotLock } from '../core/types.js';
+import { nameTag } from '../core/types.js';
+import { lockText } from './approval-actions/index.js';
 import { requestApproval } from './approvals.js';
 import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
 /** AWS's retrieval price for archived snapshots, USD per GB restored. */
 export const ARCHIVE_RETRIEVAL_USD_PER_GB = 0.03;
-
-export function lockText(lock: SnapshotLock): string {
-  const until = lock.expiresOn ? ` until ${lock.expiresOn.toISOString().slice(0, 10)}` : '';
-  const mode = lock.state === 'governance' ? 'governance mode' : lock.state === 'compliance-cooloff' ? 'compliance mode (still in its cooling-off period)' : 'compliance mode';
-  return `locked in ${mode}${until}`;
-}
-
-/** Why a snapshot cannot be deleted now, when a lock protects it (asked before any approval request). */
-export async function lockRefusal(deps: Deps, region: string, snapshotId: string): Promise<string | undefined> {
-  const lock = (await deps.ec2.snapshotLocks(region, [snapshotId]).catch(() => new Map<string, SnapshotLock>())).get(snapshotId);
-  if (!lock) return undefined;
-  const undo = lock.state === 'governance' ? ` Unlock it first (\`/snapshot unlock ${snapshotId}\`, an approval request), or wait.` : ' Nobody can remove a compliance lock: wait until it expires.';
-  return `${snapshotId} is ${lockText(lock)}, so AWS refuses to delete it.${undo}`;
-}
 
 export async function lockSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'snapshot.lock'>): Promise<void> {
   const region = deps.scope.region;
@@ -91,12 +76,6 @@ export async function requestUnprotect(deps: Deps, inv: Invocation, imageId: str
   await requestApproval(deps, inv, { type: 'ami.unprotect', imageId }, reason);
 }
 
-/** Why an AMI cannot be deregistered now (asked before any approval request). */
-export function protectionRefusal(image: { id: string; deregistrationProtection?: string }): string | undefined {
-  if (!image.deregistrationProtection?.startsWith('enabled')) return undefined;
-  return `${image.id} has deregistration protection on, so AWS refuses to deregister it. Turn it off first (\`/ami unprotect ${image.id}\`, an approval request).`;
-}
-
 /** What archiving means for the bill, in the words the answer and the digest use. */
 export function archiveEconomics(snap: Parameters<typeof snapshotMonthlyUsd>[0], prices: Deps['config']['prices']) {
   const fullGb = snapshotBillableGb(snap);
@@ -146,46 +125,5 @@ export async function unarchiveSnapshot(deps: Deps, inv: Invocation, snapshotId:
     });
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: ${snapshotId} was not restored from the archive: ${(err as Error).message}` });
-  }
-}
-
-type SafetyAction = Extract<ApprovalAction, { type: 'snapshot.lock' | 'snapshot.unlock' | 'ami.unprotect' }>;
-
-export async function safetyRisk(deps: Deps, action: SafetyAction): Promise<RiskSummary> {
-  const region = deps.scope.region;
-  if (action.type === 'ami.unprotect') {
-    const image = await deps.ec2.getImage(region, action.imageId);
-    return { lines: [`“${image.name}” ${image.id}: once protection is off, anyone with deregister rights can remove it (deregistering still needs its own approval in snapbot).`] };
-  }
-  const snap = await deps.ec2.getSnapshot(region, action.snapshotId);
-  const name = nameTag(snap.tags) ? `“${nameTag(snap.tags)}” ` : '';
-  if (action.type === 'snapshot.unlock') {
-    return { lines: [`${name}${snap.id}: once unlocked it can be deleted (deleting still needs its own approval in snapbot).`] };
-  }
-  return {
-    lines: [
-      `${name}${snap.id} (${formatGiB(snap.volumeSizeGiB)}): for ${action.days} days nobody — not snapbot, not an admin, not the account's root — can delete it or shorten the lock.`,
-      `It keeps costing up to ${formatMonthlyUsd(snapshotMonthlyUsd(snap, deps.config.prices))} all that time.`,
-    ],
-  };
-}
-
-export async function runSafetyAction(deps: Deps, region: string, action: SafetyAction): Promise<string> {
-  switch (action.type) {
-    case 'snapshot.lock': {
-      const lock = await deps.ec2.lockSnapshot(region, action.snapshotId, 'compliance', action.days);
-      return `${action.snapshotId} is ${lockText(lock)}.`;
-    }
-    case 'snapshot.unlock':
-      try {
-        await deps.ec2.unlockSnapshot(region, action.snapshotId);
-      } catch (err) {
-        if (err instanceof AwsActionError && err.kind === 'invalid' && /not locked/i.test(err.message)) return `${action.snapshotId} was already unlocked.`;
-        throw err;
-      }
-      return `${action.snapshotId} is unlocked.`;
-    case 'ami.unprotect':
-      await deps.ec2.setDeregistrationProtection(region, action.imageId, false);
-      return `${action.imageId} has deregistration protection off.`;
   }
 }

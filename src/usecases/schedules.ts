@@ -2,7 +2,7 @@
 // policies. Creating and resuming act at once (they add backups); pausing and removing stop backups, so they go
 // to a second person, and run from here once approved.
 import { AwsActionError } from '../aws/errors.js';
-import type { ApprovalAction, RiskSummary } from '../core/approvals.js';
+import type { ApprovalAction } from '../core/approvals.js';
 import type { ScheduleSpec } from '../core/commands.js';
 import {
   defaultScheduleName,
@@ -10,6 +10,7 @@ import {
   nextRunWindow,
   policyCovers,
   policyDescription,
+  policyLabel,
   policyName,
   POLICY_LIMIT,
   targetTag,
@@ -130,7 +131,7 @@ export async function requestScheduleChange(deps: Deps, inv: Invocation, change:
   try {
     policy = await resolvePolicy(deps, region, ref);
     if (change === 'pause' && policy.state === 'DISABLED') {
-      return replyPrivately(deps, inv, { text: `:information_source: ${label(policy)} is already paused; nothing to request. \`/snapshot schedule resume ${ref}\` starts it again.` });
+      return replyPrivately(deps, inv, { text: `:information_source: ${policyLabel(policy)} is already paused; nothing to request. \`/snapshot schedule resume ${ref}\` starts it again.` });
     }
   } catch (err) {
     return replyPrivately(deps, inv, { text: `:x: ${(err as Error).message}` });
@@ -143,12 +144,12 @@ export async function resumeSchedule(deps: Deps, inv: Invocation, ref: string): 
   const region = deps.scope.region;
   try {
     const policy = await resolvePolicy(deps, region, ref);
-    if (policy.state === 'ENABLED') return replyPrivately(deps, inv, { text: `:information_source: ${label(policy)} is already running.` });
+    if (policy.state === 'ENABLED') return replyPrivately(deps, inv, { text: `:information_source: ${policyLabel(policy)} is already running.` });
     await deps.dlm.setState(region, policy.id, 'ENABLED');
     await auditBestEffort(deps, { resourceId: policy.id, actor: inv.userId, event: 'resumed' });
     const next = policy.schedules.map((s) => nextRunWindow(s, deps.now())).find(Boolean);
     await announce(deps, inv, {
-      text: `:arrow_forward: <@${inv.userId}> resumed the backup schedule ${label(policy)}.${next ? ` Next run between ${hhmm(next.from)} and ${hhmm(next.to)} UTC on ${next.from.toISOString().slice(0, 10)}.` : ''}`,
+      text: `:arrow_forward: <@${inv.userId}> resumed the backup schedule ${policyLabel(policy)}.${next ? ` Next run between ${hhmm(next.from)} and ${hhmm(next.to)} UTC on ${next.from.toISOString().slice(0, 10)}.` : ''}`,
     });
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not resume ${ref}: ${(err as Error).message}` });
@@ -165,47 +166,6 @@ async function resolvePolicy(deps: Deps, region: string, ref: string): Promise<L
   return policy;
 }
 
-/** The approver's view of a pause or removal: what stops being backed up. */
-export async function scheduleChangeRisk(deps: Deps, action: Extract<ApprovalAction, { type: 'schedule.pause' | 'schedule.delete' }>): Promise<RiskSummary> {
-  const region = deps.scope.region;
-  const policy = await deps.dlm.getPolicy(region, action.policyId);
-  const volumes = await deps.ec2.listVolumes(region).catch(() => undefined);
-  const instances = await deps.ec2.listInstances(region).catch(() => []);
-  const tagsOfInstance = new Map(instances.map((i) => [i.id, i.tags]));
-  const covered = volumes?.filter((v) => policyCovers({ ...policy, state: 'ENABLED' }, v.tags, tagsOfInstance.get(v.attachments[0]?.instanceId ?? '')));
-  const lines = [
-    `${label(policy)}: ${policy.state.toLowerCase()}, ${policy.schedules.length} schedule(s).`,
-    covered === undefined
-      ? 'The volumes it backs up could not be read.'
-      : covered.length
-        ? `It backs up ${covered.length} volume(s): ${covered.slice(0, 8).map((v) => `${v.id}${nameTag(v.tags) ? ` (${nameTag(v.tags)})` : ''}`).join(', ')}${covered.length > 8 ? ', …' : ''}. They get no new snapshots from it.`
-        : 'It backs up no volume right now.',
-    action.type === 'schedule.delete'
-      ? 'The snapshots it made are kept, but nothing deletes them on schedule any more: the digest will show them once they are old.'
-      : 'Its snapshots are kept; retention stops while it is paused. Resuming is at once (`/snapshot schedule resume`).',
-  ];
-  return { lines };
-}
-
-/** Runs an approved pause or removal. */
-export async function runScheduleChange(deps: Deps, region: string, action: Extract<ApprovalAction, { type: 'schedule.pause' | 'schedule.delete' }>): Promise<string> {
-  if (action.type === 'schedule.pause') {
-    await deps.dlm.setState(region, action.policyId, 'DISABLED');
-    return `${action.name ?? action.policyId} is paused: no new backups until someone resumes it (\`/snapshot schedule resume ${action.name ?? action.policyId}\`).`;
-  }
-  try {
-    await deps.dlm.deletePolicy(region, action.policyId);
-  } catch (err) {
-    if (err instanceof AwsActionError && err.kind === 'not-found') return `${action.policyId} was already gone.`;
-    throw err;
-  }
-  return `${action.name ?? action.policyId} is removed; the snapshots it made are kept.`;
-}
-
-function label(p: LifecyclePolicy): string {
-  const name = policyName(p);
-  return name ? `“${name}” (${p.id})` : p.id;
-}
 
 function hhmm(d: Date): string {
   return d.toISOString().slice(11, 16);
