@@ -1,9 +1,10 @@
 // Progress tracking at load: 200 snapshots followed at once in one region (as when many people snapshot before a
 // change window). Each tick should read them all with one DescribeSnapshots (an ID filter), not one call each.
 import { Ec2Gateway } from '../src/aws/ec2.js';
-import { ProgressTracker } from '../src/jobs/progress.js';
+import { ProgressTracker } from '../src/usecases/progress-tracker.js';
 import { startSandboxEc2 } from '../src/sandbox/ec2/index.js';
-import type { SlackOut } from '../src/slack/out.js';
+import { VIEWS } from '../src/slack/views/index.js';
+import type { Outbox } from '../src/usecases/ports.js';
 import { emit, FAKE_CREDENTIALS, note, round, sleep } from './common.js';
 
 const REGION = 'us-east-1';
@@ -15,8 +16,8 @@ export async function runProgressBench(): Promise<void> {
   const ec2 = await startSandboxEc2({ seed: 'none', snapshotSeconds: 3_600 });
   const gateway = new Ec2Gateway({ endpoint: ec2.url, credentials: FAKE_CREDENTIALS });
   let updates = 0;
-  const out = { tryUpdate: async () => void updates++ } as unknown as SlackOut;
-  const tracker = new ProgressTracker({ ec2For: () => gateway, out, log: { warn: () => undefined, info: () => undefined }, pollSeconds: 0.2, timeoutMinutes: 60 });
+  const out = { tryUpdate: async () => void updates++ } as unknown as Outbox;
+  const tracker = new ProgressTracker({ ec2For: () => gateway, out, render: VIEWS.progressMessage, log: { warn: () => undefined, info: () => undefined }, pollSeconds: 0.2, timeoutMinutes: 60 });
   try {
     const now = new Date();
     for (let i = 0; i < OPERATIONS; i++) {

@@ -8,10 +8,11 @@ import { AwsEstate } from './aws/estate.js';
 import type { Instrumentable } from './aws/regional.js';
 import { Metrics } from './metrics.js';
 import type { Config } from './config.js';
-import { ProgressTracker, operationLog } from './jobs/progress.js';
+import { ProgressTracker, operationLog } from './usecases/progress-tracker.js';
 import { startJobs, type Jobs } from './jobs/index.js';
 import { slackLogger } from './slack/logger.js';
 import { SlackOut } from './slack/out.js';
+import { VIEWS } from './slack/views/index.js';
 import { register as registerActions } from './slack/listeners/actions/index.js';
 import { register as registerCommands } from './slack/listeners/commands/index.js';
 import { register as registerEvents } from './slack/listeners/events/index.js';
@@ -69,6 +70,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     // Operations record the member account's ID; the account may have left ACCOUNTS since (then: its own clients).
     ec2For: (account) => estate.of(account === undefined ? undefined : (config.accounts.find((a) => a.id === account) ?? { id: account })).ec2,
     out,
+    render: VIEWS.progressMessage,
     log: { warn: (m) => log.warn(m), info: (m) => log.info(m) },
     operations: operationLog(store.operations),
     pollSeconds: config.progress.pollSeconds,
@@ -108,6 +110,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     ebs,
     identity,
     out,
+    views: VIEWS,
     tracker,
     store,
     log,

@@ -85,3 +85,6 @@ export function allowedShareAccounts(c: { shareAllowedAccounts: readonly string[
 export function shareKey(scope: { account?: ManagedAccount; region: string }): string {
   return scope.account ? `${scope.account.id}/${scope.region}` : scope.region;
 }
+
+/** The account picker's value for snapbot's own account. */
+export const OWN_ACCOUNT = 'own';

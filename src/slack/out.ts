@@ -4,33 +4,10 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { SlackPerson } from '../core/policy.js';
 import { slackLogger } from './logger.js';
-
-export interface Message {
-  /** The notification/fallback text; always set, Slack shows it where blocks cannot be shown. */
-  text: string;
-  blocks?: KnownBlock[];
-}
-
-export interface PostedMessage {
-  channel: string;
-  ts: string;
-}
-
-/** Where a private answer goes: the user in the channel they typed in, with Slack's response_url as a fallback. */
-export interface PrivateTarget {
-  channel: string;
-  user: string;
-  responseUrl?: string;
-}
+import type { Installation, Message, Outbox, PostedMessage, PrivateTarget } from '../usecases/ports.js';
 
 /** What users.info says about a person, as far as snapbot reads it (src/core/policy.ts judges it). */
 export type SlackUser = SlackPerson;
-
-/** The workspace (and Enterprise Grid organization) the bot is installed in, from auth.test. */
-export interface Installation {
-  teamId?: string;
-  enterpriseId?: string;
-}
 
 /** How long what Slack said about a person or a user group is trusted: a change of rights takes effect within it. */
 export const PEOPLE_CACHE_SECONDS = 300;
@@ -62,7 +39,7 @@ class TtlCache<V> {
   }
 }
 
-export class SlackOut {
+export class SlackOut implements Outbox {
   readonly client: WebClient;
   private readonly identityClient: WebClient;
   private readonly groupCache = new TtlCache<string[]>(PEOPLE_CACHE_SECONDS * 1000, 1_000);

@@ -9,7 +9,6 @@ import {
   type ApprovalAction,
   type ApprovalRequest,
 } from '../core/approvals.js';
-import { approvalRequestMessage, requestedNotice, requesterNotice } from '../slack/views/approvals.js';
 import {
   AlreadyDecidedError,
   ExpiredError,
@@ -57,9 +56,9 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
     return undefined;
   }
   try {
-    const posted = await deps.out.post(deps.config.approvalChannel, approvalRequestMessage(request));
+    const posted = await deps.out.post(deps.config.approvalChannel, deps.views.approvalRequestMessage(request));
     await deps.store.approvals.setMessage(request.id, posted.channel, posted.ts);
-    await replyPrivately(deps, inv, requestedNotice(request, deps.config.approvalChannel, deps.config.approvalTtlHours));
+    await replyPrivately(deps, inv, deps.views.requestedNotice(request, deps.config.approvalChannel, deps.config.approvalTtlHours));
   } catch (err) {
     deps.log.error({ err, requestId: request.id }, 'approval request recorded but not posted');
     await replyPrivately(deps, inv, {
@@ -169,17 +168,17 @@ async function runAction(base: Deps, r: ApprovalRequest): Promise<string> {
 }
 
 async function showOnRequest(deps: Deps, r: ApprovalRequest): Promise<void> {
-  if (r.message) await deps.out.tryUpdate(r.message, approvalRequestMessage(r));
+  if (r.message) await deps.out.tryUpdate(r.message, deps.views.approvalRequestMessage(r));
 }
 
 /** The outcome goes where the requester will see it, a direct message; the card's thread keeps it too. */
 async function notifyRequester(deps: Deps, r: ApprovalRequest): Promise<void> {
   try {
-    await deps.out.dm(r.requester.userId, requesterNotice(r));
+    await deps.out.dm(r.requester.userId, deps.views.requesterNotice(r));
   } catch (err) {
     deps.log.warn({ err, requestId: r.id }, 'could not tell the requester');
   }
-  if (r.message) await deps.out.post(r.message.channel, requesterNotice(r), r.message.ts).catch(() => undefined);
+  if (r.message) await deps.out.post(r.message.channel, deps.views.requesterNotice(r), r.message.ts).catch(() => undefined);
 }
 
 /** The periodic sweep: pending requests past their deadline become expired, on their message too. */

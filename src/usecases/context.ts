@@ -6,13 +6,12 @@ import type { Ec2Gateway } from '../aws/ec2.js';
 import type { RecycleBinGateway } from '../aws/rbin.js';
 import type { AwsEstate } from '../aws/estate.js';
 import type { AccountIdentity } from '../aws/sts.js';
-import { accountLabel, sameScope, scopeLabel, scopeOfRecord, type Scope } from '../core/accounts.js';
-import { OWN_ACCOUNT, type AccountChoice } from '../slack/views/modals.js';
+import { accountLabel, OWN_ACCOUNT, sameScope, scopeLabel, scopeOfRecord, type Scope } from '../core/accounts.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import { TAG, type Tags } from '../core/types.js';
-import type { ProgressTracker } from '../jobs/progress.js';
-import type { Message, PostedMessage, SlackOut } from '../slack/out.js';
+import type { ProgressTracker } from './progress-tracker.js';
+import type { AccountChoice, Message, Outbox, PostedMessage, Views } from './ports.js';
 import type { Store } from '../store/index.js';
 
 export interface Deps {
@@ -30,7 +29,10 @@ export interface Deps {
   ebs: EbsGateway;
   /** Who snapbot is in the scope's account. */
   identity: AccountIdentity;
-  out: SlackOut;
+  /** Where messages to people go (Slack's Web API in production). */
+  out: Outbox;
+  /** Turns facts into words and Block Kit (src/slack/views). */
+  views: Views;
   tracker: ProgressTracker;
   store: Store;
   log: Logger;

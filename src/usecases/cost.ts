@@ -7,7 +7,6 @@ import { BYTES_PER_GB, formatUsd, snapshotMonthlyUsd } from '../core/cost.js';
 import type { ArchiveSuggestion } from '../core/backups.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { Snapshot } from '../core/types.js';
-import { costMessage } from '../slack/views/cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 
 /** Direct-API pages one measurement may spend (each billed): a 16 TiB root needs 3 200, a day's changes one or two. */
@@ -175,7 +174,7 @@ export async function showCost(deps: Deps, inv: Invocation, snapshotId: string):
   const region = deps.scope.region;
   try {
     const report = await measureSnapshot(deps, region, snapshotId);
-    await replyPrivately(deps, inv, costMessage(report));
+    await replyPrivately(deps, inv, deps.views.costMessage(report));
   } catch (err) {
     const text = err instanceof AwsActionError ? err.message : `Could not measure ${snapshotId}: ${(err as Error).message}`;
     await replyPrivately(deps, inv, { text: `:x: ${text}` });

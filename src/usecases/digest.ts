@@ -20,7 +20,6 @@ import {
 } from '../core/staleness/index.js';
 import { nameTag, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
-import { digestCsv, digestMessage, reminderMessage } from '../slack/views/digest.js';
 import type { ShareRepository, Store } from '../store/index.js';
 import { RegionShareCheck, type ShareCheckReport } from './shares.js';
 import { archiveWhereItPays, measureFindings } from './cost.js';
@@ -378,13 +377,13 @@ export async function postDigest(deps: Deps, channel: string, result: DigestResu
   result.summary.archiveSuggestions.sort((x, y) => y.standardUsd - y.archiveUsd - (x.standardUsd - x.archiveUsd));
   const day = deps.now().toISOString().slice(0, 10);
   const csvName = `snapbot-digest-${day}.csv`;
-  const msg = digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts });
+  const msg = deps.views.digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts });
   const posted = await deps.out.post(channel, msg);
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);
   const { backupGaps, archiveSuggestions } = result.summary;
   if (result.findings.length + backupGaps.length + archiveSuggestions.length > 0) {
     await deps.out
-      .uploadCsv(posted.channel, posted.ts, csvName, digestCsv(allFindings(result.summary), result.summary), `All ${result.findings.length} findings, ${backupGaps.length} backup gaps`)
+      .uploadCsv(posted.channel, posted.ts, csvName, deps.views.digestCsv(allFindings(result.summary), result.summary), `All ${result.findings.length} findings, ${backupGaps.length} backup gaps`)
       .catch((err) => deps.log.warn({ err }, 'digest CSV upload failed'));
   }
 }
@@ -394,7 +393,7 @@ export async function sendReminders(deps: Deps, findings: Finding[]): Promise<nu
   let sent = 0;
   for (const [owner, own] of findingsByOwner(findings)) {
     try {
-      await deps.out.dm(owner, reminderMessage(owner, own));
+      await deps.out.dm(owner, deps.views.reminderMessage(owner, own));
       sent++;
     } catch (err) {
       deps.log.warn({ err, owner }, 'reminder not sent');

@@ -8,9 +8,8 @@
 import { AwsActionError } from '../aws/errors.js';
 import type { CommandOf } from '../core/commands.js';
 import { nameTag, type Instance, type Tags, type Volume } from '../core/types.js';
-import type { PostedMessage } from '../slack/out.js';
-import { encryptMessage, replaceQuestion, type EncryptStep, type EncryptView } from '../slack/views/encrypt.js';
 import { announce, auditBestEffort, creationTags, depsAt, newId, replyPrivately, whereLabel, whereNote, type Deps, type Invocation } from './context.js';
+import { PostedMessage, type EncryptStep, type EncryptView } from './ports.js';
 
 type EncryptCommand = CommandOf<'snapshot.encrypt'>;
 
@@ -84,7 +83,7 @@ export async function askBeforeReplace(deps: Deps, inv: Invocation, cmd: Encrypt
     ...(cmd.kmsKeyId ? { k: cmd.kmsKeyId } : {}),
     ...whereNote(deps),
   };
-  await replyPrivately(deps, inv, replaceQuestion(choice, { instanceId: attachment.instanceId, instanceName: checked.instance ? nameTag(checked.instance.tags) : undefined, device: attachment.device }));
+  await replyPrivately(deps, inv, deps.views.replaceQuestion(choice, { instanceId: attachment.instanceId, instanceName: checked.instance ? nameTag(checked.instance.tags) : undefined, device: attachment.device }));
 }
 
 /** Encrypts now (the command without --replace, or the confirmed swap). */
@@ -119,7 +118,7 @@ export async function encryptVolume(deps: Deps, inv: Invocation, cmd: EncryptCom
     ...(attachment ? { instanceId: attachment.instanceId, device: attachment.device, deleteOnTermination: attachment.deleteOnTermination ?? false } : {}),
     crashConsistent: instance !== undefined && instance.state === 'running',
   };
-  run.message = await announce(deps, inv, encryptMessage(viewOf(run, deps)));
+  run.message = await announce(deps, inv, deps.views.encryptMessage(viewOf(run, deps)));
   // Recorded before anything is made: a restart resumes from here.
   if (!(await record(deps, run))) {
     await show(deps, run, { step: 'failed', failure: 'snapbot could not record the run (DynamoDB did not answer), so it did not start: nothing was made. Try again shortly.' });
@@ -327,7 +326,7 @@ function viewOf(run: EncryptionRun, deps: Deps, extra: Partial<EncryptView> = {}
 }
 
 async function show(deps: Deps, run: EncryptionRun, extra: Partial<EncryptView> = {}): Promise<void> {
-  if (run.message.ts) await deps.out.tryUpdate(run.message, encryptMessage(viewOf(run, deps, extra)));
+  if (run.message.ts) await deps.out.tryUpdate(run.message, deps.views.encryptMessage(viewOf(run, deps, extra)));
 }
 
 /** The run as the store keeps operations (kind encrypt); false when it could not be written. */

@@ -2,10 +2,7 @@
 import type { CommandOf } from '../core/commands.js';
 import type { Image, Sharing, Snapshot } from '../core/types.js';
 import { imageSnapshotIds, isInstanceStore, nameTag } from '../core/types.js';
-import { imageListMessage } from '../slack/views/lists.js';
 import type { Facts } from '../core/policy.js';
-import { rebootQuestion } from '../slack/views/confirmations.js';
-import { progressMessage } from '../slack/views/progress.js';
 import { announce, auditBestEffort, creationTags, newId, replyPrivately, whereNote, type Deps, type Invocation } from './context.js';
 import { startOperation } from './operation.js';
 
@@ -46,7 +43,7 @@ export async function askBeforeReboot(deps: Deps, inv: Invocation, cmd: CommandO
     ...(cmd.description ? { d: cmd.description } : {}),
     ...whereNote(deps),
   };
-  await replyPrivately(deps, inv, rebootQuestion(question, facts.instance?.name));
+  await replyPrivately(deps, inv, deps.views.rebootQuestion(question, facts.instance?.name));
 }
 
 export async function createImageFromSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.fromSnapshot'>): Promise<void> {
@@ -109,7 +106,7 @@ export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
   const opId = newId(deps.now());
   const title = `Instance from ${cmd.imageId} (${cmd.instanceType})`;
   const base = { title, requesterId: inv.userId, region };
-  const msg = await announce(deps, inv, progressMessage({ ...base, phase: 'starting', items: [] }));
+  const msg = await announce(deps, inv, deps.views.progressMessage({ ...base, phase: 'starting', items: [] }));
   try {
     const image = await deps.ec2.getImage(region, cmd.imageId);
     if (image.state !== 'available') throw new Error(`${cmd.imageId} is ${image.state}: only an available AMI can be launched.`);
@@ -129,21 +126,21 @@ export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
     const item = (state: string) => [{ id: instance.id, label: `${instance.type} in ${instance.availabilityZone || region}`, state }];
     const hint = `It boots from "${image.name}". Stop or terminate it in the EC2 console when you are done: snapbot does not manage instances.`;
     if (instance.state === 'running') {
-      await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'done', items: item('running'), hint }));
+      await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'done', items: item('running'), hint }));
       return;
     }
     // Followed to running outside the command queue: booting takes a minute or two.
-    await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'running', items: item(instance.state) }));
+    await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'running', items: item(instance.state) }));
     deps.detach(async () => {
       try {
         await deps.ec2.waitForInstanceRunning(region, instance.id, LAUNCH_WAIT_SECONDS);
-        await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'done', items: item('running'), hint }));
+        await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'done', items: item('running'), hint }));
       } catch (err) {
-        await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: item('not running'), failure: (err as Error).message }));
+        await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'failed', items: item('not running'), failure: (err as Error).message }));
       }
     });
   } catch (err) {
-    await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message }));
+    await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message }));
   }
 }
 
@@ -171,7 +168,7 @@ export async function listImages(deps: Deps, inv: Invocation): Promise<void> {
     await replyPrivately(
       deps,
       inv,
-      imageListMessage(
+      deps.views.imageListMessage(
         images.map((image) => ({ image, sharing: sharing.get(image.id) })),
         { now: deps.now(), prices: deps.config.prices, region, snapshotsById },
       ),

@@ -1,7 +1,6 @@
 // The shape every long AWS operation shares: post the message, run the create call, hand the new resources to the
 // progress tracker — or put the AWS reason on the same message.
-import type { OperationKind } from '../jobs/progress.js';
-import { progressMessage } from '../slack/views/progress.js';
+import type { OperationKind } from './progress-tracker.js';
 import { announce, newId, whereLabel, type Deps, type Invocation } from './context.js';
 
 export interface OperationStart {
@@ -18,7 +17,7 @@ export async function startOperation(deps: Deps, inv: Invocation, s: OperationSt
   const startedAt = deps.now();
   const where = whereLabel(deps, { ...deps.scope, region: s.region });
   const base = { title: s.title, requesterId: inv.userId, region: where };
-  const message = await announce(deps, inv, progressMessage({ ...base, phase: 'starting', items: [] }));
+  const message = await announce(deps, inv, deps.views.progressMessage({ ...base, phase: 'starting', items: [] }));
   try {
     const created = await s.run(opId);
     await deps.tracker.track({
@@ -35,6 +34,6 @@ export async function startOperation(deps: Deps, inv: Invocation, s: OperationSt
       startedAt,
     });
   } catch (err) {
-    await deps.out.tryUpdate(message, progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message }));
+    await deps.out.tryUpdate(message, deps.views.progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message }));
   }
 }

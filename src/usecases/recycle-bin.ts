@@ -3,7 +3,6 @@
 import { AwsActionError } from '../aws/errors.js';
 import { recoverability, recoverabilityText, type Recoverability, type RecycleBinRule } from '../core/recycle-bin.js';
 import type { Tags } from '../core/types.js';
-import { recycleBinMessage } from '../slack/views/backups.js';
 import { announce, auditBestEffort, replyPrivately, within, type Deps, type Invocation } from './context.js';
 
 /** The card's line: "recoverable from the Recycle Bin until … (rule …)", "permanent: …", or why it is unknown. */
@@ -23,7 +22,7 @@ export async function showRecycleBin(deps: Deps, inv: Invocation): Promise<void>
   const region = deps.scope.region;
   try {
     const [items, rules] = await Promise.all([deps.ec2.recycleBin(region), deps.rbin.rules(region).catch((err: Error) => err)]);
-    await replyPrivately(deps, inv, recycleBinMessage(items, rules instanceof Error ? { error: rules.message } : { rules: rules as RecycleBinRule[] }, { region, now: deps.now() }));
+    await replyPrivately(deps, inv, deps.views.recycleBinMessage(items, rules instanceof Error ? { error: rules.message } : { rules: rules as RecycleBinRule[] }, { region, now: deps.now() }));
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not read the Recycle Bin in ${region}: ${(err as Error).message}` });
   }

@@ -1,8 +1,7 @@
 // /restore: a volume from a snapshot, optionally attached to an instance in the same zone.
 import type { CommandOf } from '../core/commands.js';
-import { restoreModal, scopedModal } from '../slack/views/modals.js';
-import { progressMessage, type ProgressItem } from '../slack/views/progress.js';
 import { announce, auditBestEffort, creationTags, modalScope, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
+import { type ProgressItem } from './ports.js';
 
 export type RestoreRequest = Omit<CommandOf<'restore.create'>, 'kind'>;
 
@@ -40,7 +39,7 @@ export async function restoreVolume(deps: Deps, inv: Invocation, req: RestoreReq
   const started = deps.now();
   const title = `Volume from ${req.snapshotId} in ${req.availabilityZone}${req.attach ? `, attached to ${req.attach.instanceId} as ${req.attach.device}` : ''}`;
   const base = { title, requesterId: inv.userId, region: whereLabel(deps) };
-  const msg = await announce(deps, inv, progressMessage({ ...base, phase: 'starting', items: [] }));
+  const msg = await announce(deps, inv, deps.views.progressMessage({ ...base, phase: 'starting', items: [] }));
   const elapsed = () => deps.now().getTime() - started.getTime();
   try {
     const problems = await checkRestore(deps, req);
@@ -58,20 +57,20 @@ export async function restoreVolume(deps: Deps, inv: Invocation, req: RestoreReq
     await auditBestEffort(deps, { resourceId: req.snapshotId, actor: inv.userId, event: 'restored', detail: `to ${volume.id} in ${req.availabilityZone}`, requestId: opId });
     await auditBestEffort(deps, { resourceId: volume.id, actor: inv.userId, event: 'created', detail: `from ${req.snapshotId}`, requestId: opId });
     const item = (state: string): ProgressItem => ({ id: volume.id, label: `${req.volumeType}`, state, sizeGiB: volume.sizeGiB });
-    await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'running', items: [item('creating')], elapsedMs: elapsed() }));
+    await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'running', items: [item('creating')], elapsedMs: elapsed() }));
     // Waiting for the volume can take minutes: it runs outside the command queue.
     deps.detach(async () => {
       try {
         await deps.ec2.waitForVolume(region, volume.id, 'available', deps.config.progress.timeoutMinutes * 60);
         if (req.attach) {
-          await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'running', items: [item('attaching')], elapsedMs: elapsed() }));
+          await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'running', items: [item('attaching')], elapsedMs: elapsed() }));
           await deps.ec2.attachVolume(region, volume.id, req.attach.instanceId, req.attach.device);
           await deps.ec2.waitForVolume(region, volume.id, 'in-use', 600);
           await auditBestEffort(deps, { resourceId: volume.id, actor: inv.userId, event: 'attached', detail: `to ${req.attach.instanceId} as ${req.attach.device}`, requestId: opId });
         }
         await deps.out.tryUpdate(
           msg,
-          progressMessage({
+          deps.views.progressMessage({
             ...base,
             phase: 'done',
             items: [item(req.attach ? `in-use on ${req.attach.instanceId} (${req.attach.device})` : 'available')],
@@ -82,11 +81,11 @@ export async function restoreVolume(deps: Deps, inv: Invocation, req: RestoreReq
           }),
         );
       } catch (err) {
-        await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [item('created')], failure: (err as Error).message, elapsedMs: elapsed() }));
+        await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'failed', items: [item('created')], failure: (err as Error).message, elapsedMs: elapsed() }));
       }
     });
   } catch (err) {
-    await deps.out.tryUpdate(msg, progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message, elapsedMs: elapsed() }));
+    await deps.out.tryUpdate(msg, deps.views.progressMessage({ ...base, phase: 'failed', items: [], failure: (err as Error).message, elapsedMs: elapsed() }));
   }
 }
 
@@ -104,11 +103,11 @@ export async function loadRestoreModal(deps: Deps, inv: Invocation, triggerId: s
     await replyPrivately(deps, inv, { text: `:x: ${early.err.message}` });
     return;
   }
-  const viewId = await deps.out.openModal(triggerId, scopedModal(restoreModal(meta, early?.snapshot), { ...modalScope(deps), choices: [] }));
+  const viewId = await deps.out.openModal(triggerId, deps.views.scopedModal(deps.views.restoreModal(meta, early?.snapshot), { ...modalScope(deps), choices: [] }));
   if (early) return;
   deps.background(async () => {
     const late = await lookup;
     if ('err' in late) await replyPrivately(deps, inv, { text: `:x: ${late.err.message}` });
-    else if (viewId) await deps.out.updateModal(viewId, scopedModal(restoreModal(meta, late.snapshot), { ...modalScope(deps), choices: [] }));
+    else if (viewId) await deps.out.updateModal(viewId, deps.views.scopedModal(deps.views.restoreModal(meta, late.snapshot), { ...modalScope(deps), choices: [] }));
   });
 }

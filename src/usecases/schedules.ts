@@ -17,7 +17,6 @@ import {
   type LifecyclePolicy,
 } from '../core/schedules.js';
 import { TAG, nameTag } from '../core/types.js';
-import { scheduleCreatedMessage, schedulesMessage } from '../slack/views/backups.js';
 import { requestApproval } from './approvals.js';
 import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
 
@@ -65,7 +64,7 @@ export async function createSchedule(deps: Deps, inv: Invocation, spec: Schedule
     }
     await auditBestEffort(deps, { resourceId: policyId, actor: inv.userId, event: 'created', detail: `schedule “${name}” for ${label}`, requestId });
     const policy = await deps.dlm.getPolicy(region, policyId).catch(() => undefined);
-    await announce(deps, inv, scheduleCreatedMessage({ policyId, name, spec, label, requesterId: inv.userId, policy, now: deps.now(), region, tagProblem }));
+    await announce(deps, inv, deps.views.scheduleCreatedMessage({ policyId, name, spec, label, requesterId: inv.userId, policy, now: deps.now(), region, tagProblem }));
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:${err instanceof Refusal ? 'no_entry' : 'x'}: No schedule was created: ${(err as Error).message}` });
   }
@@ -118,7 +117,7 @@ export async function listSchedules(deps: Deps, inv: Invocation): Promise<void> 
       deps.ec2.listVolumes(region),
       deps.ec2.listInstances(region).catch(() => []),
     ]);
-    await replyPrivately(deps, inv, schedulesMessage(policies, { volumes, instances, region, now: deps.now() }));
+    await replyPrivately(deps, inv, deps.views.schedulesMessage(policies, { volumes, instances, region, now: deps.now() }));
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not list the backup schedules in ${region}: ${(err as Error).message}` });
   }
@@ -165,7 +164,6 @@ async function resolvePolicy(deps: Deps, region: string, ref: string): Promise<L
   }
   return policy;
 }
-
 
 function hhmm(d: Date): string {
   return d.toISOString().slice(11, 16);

@@ -4,9 +4,9 @@ import type { CommandOf } from '../core/commands.js';
 import type { Snapshot } from '../core/types.js';
 import { TAG, nameTag } from '../core/types.js';
 import { expiryDay } from '../core/expiry.js';
-import { snapshotListing, snapshotListMessage } from '../slack/views/lists.js';
 import { auditBestEffort, creationTags, replyPrivately, type Deps, type Invocation } from './context.js';
 import { startOperation } from './operation.js';
+import { snapshotListing } from '../core/listing.js';
 
 /** What an EC2 answers for an action it does not implement. */
 const UNSUPPORTED = new Set(['InvalidAction', 'NotImplemented', 'UnsupportedOperation']);
@@ -91,7 +91,7 @@ export async function listSnapshots(deps: Deps, inv: Invocation, volumeId?: stri
   try {
     const listing = snapshotListing(deps.config.prices);
     await deps.ec2.forEachOwnSnapshotPage(region, { volumeId }, (page) => listing.add(page));
-    await replyPrivately(deps, inv, snapshotListMessage(listing.result(), { now: deps.now(), prices: deps.config.prices, region, volumeId }));
+    await replyPrivately(deps, inv, deps.views.snapshotListMessage(listing.result(), { now: deps.now(), prices: deps.config.prices, region, volumeId }));
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not list snapshots: ${(err as Error).message}` });
   }

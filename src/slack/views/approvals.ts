@@ -3,10 +3,10 @@
 import type { KnownBlock, View } from '@slack/types';
 import { describeAction, formatTime, whyApprovalNeeded, type ApprovalRequest } from '../../core/approvals.js';
 import { formatMonthlyUsd, formatUsd } from '../../core/cost.js';
-import type { Message } from '../out.js';
 import { LIMITS, section, truncateLines } from './blockkit.js';
 import { escapeMrkdwn, mention } from './format.js';
 import { MODAL } from './modals.js';
+import type { Message } from '../../usecases/ports.js';
 
 export const APPROVAL_ACTION = { approve: 'approval_approve', reject: 'approval_reject', withdraw: 'approval_withdraw' } as const;
 

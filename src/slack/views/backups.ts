@@ -14,10 +14,10 @@ import {
   type PolicySchedule,
 } from '../../core/schedules.js';
 import { TAG, nameTag, type Instance, type RecycleBinItem, type Volume } from '../../core/types.js';
-import type { Message } from '../out.js';
-import { modal, textInput, type ModalMetadata } from './modals.js';
+import { modal, textInput } from './modals.js';
 import { context, header, section, truncateLines } from './blockkit.js';
 import { formatAge } from './format.js';
+import { Message, type ModalMetadata } from '../../usecases/ports.js';
 
 export const SCHEDULE_MODAL = 'snapshot_schedule';
 

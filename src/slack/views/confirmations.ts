@@ -1,22 +1,10 @@
 // Questions snapbot asks privately before a disruptive action: today, whether to reboot a running instance for an AMI.
 import type { CommandOf } from '../../core/commands.js';
-import type { Message } from '../out.js';
 import { actions, button, escapeMrkdwn, section } from './blockkit.js';
+import type { Message } from '../../usecases/ports.js';
+import type { RebootChoice } from '../../usecases/ports.js';
 
 export const CONFIRM_ACTION = { reboot: 'ami_create_reboot', noReboot: 'ami_create_no_reboot' } as const;
-
-/** What the two buttons carry: the command as asked, and the one person who may answer. */
-export interface RebootChoice {
-  /** Unique per question: answering twice (a double click, a retry) creates one AMI. */
-  q: string;
-  u: string;
-  c: string;
-  i: string;
-  n: string;
-  d?: string;
-  /** Where it acts, when not snapbot's own account in the home region. */
-  w?: { account?: string; region?: string };
-}
 
 export function rebootQuestion(choice: RebootChoice, instanceName?: string): Message {
   const label = instanceName ? `${instanceName} (${choice.i})` : choice.i;

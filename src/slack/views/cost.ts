@@ -2,8 +2,8 @@
 import { formatBytes, type CostReport } from '../../core/blocks.js';
 import { formatGiB, formatMonthlyUsd, formatUsd, snapshotSizeGiB } from '../../core/cost.js';
 import { nameTag } from '../../core/types.js';
-import type { Message } from '../out.js';
 import { context, section } from './blockkit.js';
+import type { Message } from '../../usecases/ports.js';
 
 export function costMessage(r: CostReport): Message {
   const s = r.snapshot;

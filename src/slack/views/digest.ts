@@ -5,6 +5,7 @@ import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../co
 import { accountPart, compareFindings, savingUsd, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../core/digest.js';
 import type { Finding } from '../../core/staleness/types.js';
 import type { View } from '@slack/types';
+import type { BlockMessage, DigestMessageOptions, ReminderOptions } from '../../usecases/ports.js';
 import {
   actions,
   button,
@@ -18,12 +19,6 @@ import {
   userMention,
   type KnownBlock,
 } from './blockkit.js';
-
-export interface SlackMessage {
-  /** Notification and fallback text, with the totals. */
-  text: string;
-  blocks: KnownBlock[];
-}
 
 export const DIGEST_ACTIONS = {
   requestDeletion: 'digest_request_deletion',
@@ -94,18 +89,6 @@ export const DEFAULT_MAX_ITEMS = 15;
 /** Each shown item is a section and an actions block. */
 const BLOCKS_PER_ITEM = 2;
 
-export interface DigestMessageOptions {
-  title?: string;
-  /** At most this many items are shown (fewer when Slack's 50-block limit says so). */
-  maxItems?: number;
-  /** The name of the CSV attached alongside, mentioned when not everything fits. */
-  csvFileName?: string;
-  /** What the account-share check covered this run, per region. */
-  shareChecks?: readonly { calls: number; total: number; fullCycleDays: number }[];
-  /** The accounts covered: with more than one, each gets its line and every item says which it is in. */
-  accounts?: readonly DigestAccountRef[];
-}
-
 /** How items name their account where the digest covers several (undefined: it covers one, so nothing to say). */
 type AccountNamer = ((accountId: string | undefined) => string) | undefined;
 
@@ -145,7 +128,7 @@ function shareCheckLine(checks: DigestMessageOptions['shareChecks']): string | u
   return `Account shares: ${groupThousands(calls)} of ${groupThousands(total)} snapshots and AMIs checked this run (${every}).`;
 }
 
-export function digestMessage(summary: DigestSummary, options: DigestMessageOptions = {}): SlackMessage {
+export function digestMessage(summary: DigestSummary, options: DigestMessageOptions = {}): BlockMessage {
   const title = options.title ?? DEFAULT_TITLE;
   const { totals } = summary;
   const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
@@ -299,12 +282,8 @@ function chooseShown(summary: DigestSummary, budget: number, maxItems: number): 
   return shown;
 }
 
-export interface ReminderOptions {
-  maxItems?: number;
-}
-
 /** The owner's direct message: their own outdated resources, largest cost first, with the digest's buttons. */
-export function reminderMessage(ownerUserId: string, findings: readonly Finding[], options: ReminderOptions = {}): SlackMessage {
+export function reminderMessage(ownerUserId: string, findings: readonly Finding[], options: ReminderOptions = {}): BlockMessage {
   const sorted = [...findings].sort(compareFindings);
   let saving = 0;
   for (const f of sorted) saving += savingUsd(f);

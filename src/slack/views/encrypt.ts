@@ -1,40 +1,13 @@
 // /snapshot encrypt: the one message that follows every step, the question before a disk swap, and the form.
 import type { KnownBlock, View } from '@slack/types';
-import type { Message } from '../out.js';
 import { actions, button, context, escapeMrkdwn, section } from './blockkit.js';
 import { formatDuration, mention, progressBar } from './format.js';
-import { modal, PICKER, textInput, type ModalMetadata } from './modals.js';
+import { modal, PICKER, textInput } from './modals.js';
+import { Message, type ModalMetadata } from '../../usecases/ports.js';
+import type { EncryptStep, EncryptView, ReplaceChoice } from '../../usecases/ports.js';
 
 export const ENCRYPT_MODAL = 'snapshot_encrypt';
 export const ENCRYPT_ACTION = { replace: 'encrypt_replace_yes', cancel: 'encrypt_replace_no' } as const;
-
-export type EncryptStep = 'snapshot' | 'volume' | 'detach' | 'attach' | 'done' | 'failed';
-
-/** What the message shows: the steps so far, and what is left behind when one failed. */
-export interface EncryptView {
-  volumeId: string;
-  volumeName?: string;
-  requesterId: string;
-  where: string;
-  replace: boolean;
-  step: EncryptStep;
-  snapshotId?: string;
-  snapshotPercent?: number;
-  newVolumeId?: string;
-  newVolumeState?: string;
-  instanceId?: string;
-  device?: string;
-  /** The snapshot was taken from a volume in use on a running instance. */
-  crashConsistent?: boolean;
-  kmsKeyId?: string;
-  elapsedMs?: number;
-  /** Set when failed: the step it failed at, the reason, and what it left behind (or put back). */
-  failedAt?: EncryptStep;
-  failure?: string;
-  leftBehind?: string;
-  /** Done: what to do next. */
-  next?: string;
-}
 
 const STEPS: { step: EncryptStep; label: (v: EncryptView) => string; replaceOnly?: true }[] = [
   { step: 'snapshot', label: (v) => `Snapshot of \`${v.volumeId}\`${v.snapshotId ? ` → \`${v.snapshotId}\`` : ''}` },
@@ -78,18 +51,6 @@ export function encryptMessage(v: EncryptView): Message {
   blocks.push(context(notes.join(' ')));
   const text = `Encrypting ${subject} — ${status}${v.newVolumeId ? `: ${v.newVolumeId}` : ''}${v.failure ? `: ${v.failure}` : ''}`;
   return { text, blocks };
-}
-
-/** What the buttons of the swap question carry: the command, and the one person who may answer. */
-export interface ReplaceChoice {
-  /** Unique per question: answering twice starts one encryption. */
-  q: string;
-  u: string;
-  c: string;
-  v: string;
-  k?: string;
-  /** Where it acts, when not snapbot's own account in the home region. */
-  w?: { account?: string; region?: string };
 }
 
 export function replaceQuestion(choice: ReplaceChoice, o: { instanceId: string; instanceName?: string; device: string }): Message {

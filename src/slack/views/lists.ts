@@ -3,44 +3,13 @@ import type { KnownBlock } from '@slack/types';
 import { formatGiB, formatMonthlyUsd, formatUsd, imageMonthlyUsd, imageSizeGiB, snapshotMonthlyUsd, snapshotSizeGiB, type Prices } from '../../core/cost.js';
 import type { Image, Sharing, Snapshot } from '../../core/types.js';
 import { imageSnapshotIds, isInstanceStore, nameTag } from '../../core/types.js';
-import type { Message } from '../out.js';
+import type { ImageListEntry, Message } from '../../usecases/ports.js';
+import { LISTING_MAX_SHOWN, type SnapshotListing } from '../../core/listing.js';
 import { LIMITS, truncateLines } from './blockkit.js';
 import { escapeMrkdwn, formatAge, mention } from './format.js';
 
 const LINES_PER_SECTION = 10;
-const MAX_SHOWN = 200;
-
-/** What `/snapshot list` shows: how many there are, what they cost in all, and the newest few. */
-export interface SnapshotListing {
-  count: number;
-  monthlyUsd: number;
-  /** Newest first, at most MAX_SHOWN. */
-  newest: Snapshot[];
-}
-
-/**
- * Builds a SnapshotListing while pages of snapshots stream in, holding only the newest MAX_SHOWN between pages:
- * an account of 100 000 snapshots is counted and priced, never kept.
- */
-export function snapshotListing(prices: Prices) {
-  const byNewest = (a: Snapshot, b: Snapshot) => b.startTime.getTime() - a.startTime.getTime();
-  let kept: Snapshot[] = [];
-  let count = 0;
-  let monthlyUsd = 0;
-  return {
-    add(page: readonly Snapshot[]): void {
-      for (const s of page) {
-        count++;
-        monthlyUsd += snapshotMonthlyUsd(s, prices);
-        kept.push(s);
-      }
-      if (kept.length > 2 * MAX_SHOWN) kept = kept.sort(byNewest).slice(0, MAX_SHOWN);
-    },
-    result(): SnapshotListing {
-      return { count, monthlyUsd, newest: kept.sort(byNewest).slice(0, MAX_SHOWN) };
-    },
-  };
-}
+const MAX_SHOWN = LISTING_MAX_SHOWN;
 
 export function snapshotListMessage(
   list: SnapshotListing,
@@ -73,11 +42,6 @@ export function snapshotListMessage(
     text: `${list.count} snapshots ${scope} in ${o.region}: ${lines.slice(0, 5).join('; ').replace(/`/g, '')}`,
     blocks: sectioned(header, lines, list.count),
   };
-}
-
-export interface ImageListEntry {
-  image: Image;
-  sharing?: Sharing;
 }
 
 export function imageListMessage(

@@ -4,6 +4,8 @@ import type { KnownBlock, View } from '@slack/types';
 import { VOLUME_TYPES } from '../../core/commands.js';
 import type { Snapshot } from '../../core/types.js';
 import { formatGiB } from '../../core/cost.js';
+import type { AccountChoice, ModalMetadata } from '../../usecases/ports.js';
+import { OWN_ACCOUNT } from '../../core/accounts.js';
 
 export const MODAL = {
   snapshot: 'snapshot_create',
@@ -19,23 +21,6 @@ export const PICKER = {
   az: 'az_pick',
 } as const;
 
-/** What the modal needs to remember between open and submit: where it was opened, and where it acts. */
-export interface ModalMetadata {
-  channelId: string;
-  responseUrl?: string;
-  resourceId?: string;
-  /** The managed account it acts in (absent: snapbot's own), unless its account picker says otherwise. */
-  account?: string;
-  /** The region it acts in, when not the home region. */
-  region?: string;
-}
-
-/** A choice of the account picker: a managed account's ID, or OWN_ACCOUNT. */
-export interface AccountChoice {
-  value: string;
-  label: string;
-}
-export const OWN_ACCOUNT = 'own';
 export const ACCOUNT_BLOCK = 'account';
 
 /**

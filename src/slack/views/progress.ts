@@ -1,34 +1,8 @@
 // The one message that follows a long AWS operation (snapshot, AMI, copy, volume) from start to finish.
 import type { KnownBlock } from '@slack/types';
-import type { Message } from '../out.js';
 import { LIMITS, truncateLines } from './blockkit.js';
 import { escapeMrkdwn, formatDuration, mention, progressBar } from './format.js';
-
-export interface ProgressItem {
-  id: string;
-  /** e.g. "of vol-… (web-1-root)" */
-  label?: string;
-  state: string;
-  percent?: number;
-  sizeGiB?: number;
-  error?: string;
-}
-
-export type ProgressPhase = 'starting' | 'running' | 'done' | 'failed' | 'timeout';
-
-export interface ProgressView {
-  /** "Snapshot of vol-0abc… (web-1-root)" */
-  title: string;
-  requesterId: string;
-  phase: ProgressPhase;
-  items: ProgressItem[];
-  elapsedMs?: number;
-  /** Set when phase is failed: the AWS reason in plain words. */
-  failure?: string;
-  /** What to do next: "Restore it with `/restore snap-…`". */
-  hint?: string;
-  region?: string;
-}
+import type { Message, ProgressItem, ProgressPhase, ProgressView } from '../../usecases/ports.js';
 
 const ICON: Record<ProgressPhase, string> = {
   starting: ':hourglass_flowing_sand:',

@@ -4,9 +4,10 @@ import type { ApprovalRequest } from '../../../src/core/approvals.js';
 import type { Image, Snapshot } from '../../../src/core/types.js';
 import { approvalRequestMessage, rejectModal } from '../../../src/slack/views/approvals.js';
 import { assertWithinBlockKitLimits, blockKitViolations } from '../../../src/slack/views/blockkit.js';
-import { imageListMessage, snapshotListing, snapshotListMessage } from '../../../src/slack/views/lists.js';
+import { imageListMessage, snapshotListMessage } from '../../../src/slack/views/lists.js';
 import { amiModal, restoreModal, shareModal, snapshotModal } from '../../../src/slack/views/modals.js';
 import { progressMessage } from '../../../src/slack/views/progress.js';
+import { snapshotListing } from '../../../src/core/listing.js';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const prices = { snapshotGbMonth: 0.05, archiveGbMonth: 0.0125 };

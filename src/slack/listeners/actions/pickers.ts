@@ -2,8 +2,9 @@
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
 import { nameTag } from '../../../core/types.js';
 import { modalDeps, type Deps } from '../../../usecases/context.js';
-import { ACCOUNT_BLOCK, type ModalMetadata } from '../../views/modals.js';
+import { ACCOUNT_BLOCK } from '../../views/modals.js';
 import { viewMetadata } from '../views/common.js';
+import { type ModalMetadata } from '../../../usecases/ports.js';
 
 type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 type Option = { text: { type: 'plain_text'; text: string }; value: string };

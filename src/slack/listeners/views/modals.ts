@@ -10,9 +10,10 @@ import { askBeforeReboot, createImage } from '../../../usecases/images.js';
 import { share } from '../../../usecases/sharing.js';
 import { createSchedule } from '../../../usecases/schedules.js';
 import { askBeforeReplace, encryptVolume } from '../../../usecases/encrypt.js';
-import { ACCOUNT_BLOCK, type ModalMetadata } from '../../views/modals.js';
+import { ACCOUNT_BLOCK } from '../../views/modals.js';
 import { runChecked } from '../commands/common.js';
 import { submitter, viewMetadata } from './common.js';
+import { type ModalMetadata } from '../../../usecases/ports.js';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 type Values = ViewOutput['state']['values'];

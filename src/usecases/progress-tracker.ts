@@ -4,9 +4,8 @@ import { AwsActionError } from '../aws/errors.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { Ec2Gateway } from '../aws/ec2.js';
 import type { Image, Snapshot, Volume } from '../core/types.js';
-import type { PostedMessage, SlackOut } from '../slack/out.js';
 import type { OperationRepository } from '../store/index.js';
-import { progressMessage, type ProgressItem, type ProgressPhase } from '../slack/views/progress.js';
+import type { Message, Outbox, PostedMessage, ProgressItem, ProgressPhase, ProgressView } from './ports.js';
 
 export type OperationKind = 'snapshot' | 'image' | 'volume' | 'copy-snapshot' | 'copy-image';
 
@@ -43,7 +42,9 @@ interface Reading {
 export interface ProgressTrackerOptions {
   /** The EC2 gateway of an account: a member account's ID, or undefined for snapbot's own. */
   ec2For: (account: string | undefined) => Ec2Gateway;
-  out: SlackOut;
+  out: Outbox;
+  /** Turns a reading into the message (slack/views' progressMessage). */
+  render: (v: ProgressView) => Message;
   log: { warn(msg: string): void; info(msg: string): void };
   operations?: OperationLog;
   pollSeconds: number;
@@ -60,7 +61,7 @@ interface Followed {
   /** What the message shows now (its text and blocks), so an unchanged reading sends nothing. */
   shown: string;
   /** The update waiting for the Slack budget, if any: only the newest is kept. */
-  pending?: { msg: ReturnType<typeof progressMessage>; final: boolean };
+  pending?: { msg: Message; final: boolean };
   /** Ticks seen: polling slows as an operation ages. */
   ticks: number;
 }
@@ -223,7 +224,7 @@ export class ProgressTracker {
       phase = 'timeout';
       failure = `EC2 still reports it as in progress after ${Math.round(elapsedMs / 60_000)} min. It may still finish: check with ${checkCommand(op)}.`;
     }
-    const msg = progressMessage({
+    const msg = this.o.render({
       title: op.title,
       requesterId: op.requesterId,
       phase,
@@ -284,7 +285,6 @@ export class ProgressTracker {
 function groupOf(op: TrackedOperation): string {
   return `${op.account ?? 'own'}/${op.region}`;
 }
-
 
 /** EC2's reads are eventually consistent: what was made this long ago may not be listed yet. */
 const LISTING_DELAY_MS = 60_000;

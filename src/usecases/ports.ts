@@ -1,0 +1,233 @@
+// What use cases need from the outside world besides AWS and the store, as interfaces: the outbox that carries
+// messages to people (src/slack/out.ts implements it for Slack) and the views that turn facts into words
+// (src/slack/views/index.ts). Use cases return facts and outcomes and hand them to these; they never import slack/.
+import type { KnownBlock, View } from '@slack/types';
+import type { ApprovalRequest, AuditEntry } from '../core/approvals.js';
+import type { CostReport } from '../core/blocks.js';
+import type { ScheduleSpec } from '../core/commands.js';
+import type { Prices } from '../core/cost.js';
+import type { DigestAccountRef, DigestSummary } from '../core/digest.js';
+import type { SnapshotListing } from '../core/listing.js';
+import type { SlackPerson } from '../core/policy.js';
+import type { LifecyclePolicy } from '../core/schedules.js';
+import type { Finding } from '../core/staleness/types.js';
+import type { Image, Instance, RecycleBinItem, Sharing, Snapshot, Volume } from '../core/types.js';
+import type { RecycleBinRule } from '../core/recycle-bin.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Messages and where they go.
+
+export interface Message {
+  /** The notification/fallback text; always set, Slack shows it where blocks cannot be shown. */
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+/** A message that always has blocks (the digest, a reminder). */
+export type BlockMessage = Message & { blocks: KnownBlock[] };
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+}
+
+/** Where a private answer goes: the user in the channel they typed in, with Slack's response_url as a fallback. */
+export interface PrivateTarget {
+  channel: string;
+  user: string;
+  responseUrl?: string;
+}
+
+/** The workspace (and Enterprise Grid organization) the bot is installed in, from auth.test. */
+export interface Installation {
+  teamId?: string;
+  enterpriseId?: string;
+}
+
+/** Everything snapbot says to people goes through one outbox (Slack's Web API in production). */
+export interface Outbox {
+  post(channel: string, msg: Message, threadTs?: string): Promise<PostedMessage>;
+  update(at: PostedMessage, msg: Message): Promise<void>;
+  /** Updates and never throws: a message that cannot be edited must not stop the work behind it. */
+  tryUpdate(at: PostedMessage, msg: Message): Promise<void>;
+  /** A message only the user sees. */
+  private(to: PrivateTarget, msg: Message): Promise<void>;
+  /** Replaces the message a button was clicked on; never throws. */
+  replaceOriginal(responseUrl: string, msg: Message): Promise<void>;
+  dm(userId: string, msg: Message): Promise<PostedMessage>;
+  openModal(triggerId: string, view: View): Promise<string | undefined>;
+  updateModal(viewId: string, view: View): Promise<void>;
+  publishHome(userId: string, view: View): Promise<void>;
+  uploadCsv(channel: string, threadTs: string | undefined, filename: string, content: string, title: string): Promise<void>;
+  userGroupMembers(groupId: string, now?: number): Promise<string[]>;
+  user(userId: string, now?: number): Promise<SlackPerson>;
+  installation(): Promise<Installation | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The facts views are made of.
+
+export interface ProgressItem {
+  id: string;
+  /** e.g. "of vol-… (web-1-root)" */
+  label?: string;
+  state: string;
+  percent?: number;
+  sizeGiB?: number;
+  error?: string;
+}
+
+export type ProgressPhase = 'starting' | 'running' | 'done' | 'failed' | 'timeout';
+
+export interface ProgressView {
+  /** "Snapshot of vol-0abc… (web-1-root)" */
+  title: string;
+  requesterId: string;
+  phase: ProgressPhase;
+  items: ProgressItem[];
+  elapsedMs?: number;
+  /** Set when phase is failed: the AWS reason in plain words. */
+  failure?: string;
+  /** What to do next: "Restore it with `/restore snap-…`". */
+  hint?: string;
+  region?: string;
+}
+
+export type EncryptStep = 'snapshot' | 'volume' | 'detach' | 'attach' | 'done' | 'failed';
+
+/** What the message shows: the steps so far, and what is left behind when one failed. */
+export interface EncryptView {
+  volumeId: string;
+  volumeName?: string;
+  requesterId: string;
+  where: string;
+  replace: boolean;
+  step: EncryptStep;
+  snapshotId?: string;
+  snapshotPercent?: number;
+  newVolumeId?: string;
+  newVolumeState?: string;
+  instanceId?: string;
+  device?: string;
+  /** The snapshot was taken from a volume in use on a running instance. */
+  crashConsistent?: boolean;
+  kmsKeyId?: string;
+  elapsedMs?: number;
+  /** Set when failed: the step it failed at, the reason, and what it left behind (or put back). */
+  failedAt?: EncryptStep;
+  failure?: string;
+  leftBehind?: string;
+  /** Done: what to do next. */
+  next?: string;
+}
+
+/** What the buttons of the swap question carry: the command, and the one person who may answer. */
+export interface ReplaceChoice {
+  /** Unique per question: answering twice starts one encryption. */
+  q: string;
+  u: string;
+  c: string;
+  v: string;
+  k?: string;
+  /** Where it acts, when not snapbot's own account in the home region. */
+  w?: { account?: string; region?: string };
+}
+
+/** What the two buttons carry: the command as asked, and the one person who may answer. */
+export interface RebootChoice {
+  /** Unique per question: answering twice (a double click, a retry) creates one AMI. */
+  q: string;
+  u: string;
+  c: string;
+  i: string;
+  n: string;
+  d?: string;
+  /** Where it acts, when not snapbot's own account in the home region. */
+  w?: { account?: string; region?: string };
+}
+
+/** What the modal needs to remember between open and submit: where it was opened, and where it acts. */
+export interface ModalMetadata {
+  channelId: string;
+  responseUrl?: string;
+  resourceId?: string;
+  /** The managed account it acts in (absent: snapbot's own), unless its account picker says otherwise. */
+  account?: string;
+  /** The region it acts in, when not the home region. */
+  region?: string;
+}
+
+/** A choice of the account picker: a managed account's ID, or OWN_ACCOUNT. */
+export interface AccountChoice {
+  value: string;
+  label: string;
+}
+
+export interface ImageListEntry {
+  image: Image;
+  sharing?: Sharing;
+}
+
+export interface DigestMessageOptions {
+  title?: string;
+  /** At most this many items are shown (fewer when Slack's 50-block limit says so). */
+  maxItems?: number;
+  /** The name of the CSV attached alongside, mentioned when not everything fits. */
+  csvFileName?: string;
+  /** What the account-share check covered this run, per region. */
+  shareChecks?: readonly { calls: number; total: number; fullCycleDays: number }[];
+  /** The accounts covered: with more than one, each gets its line and every item says which it is in. */
+  accounts?: readonly DigestAccountRef[];
+}
+
+export interface ReminderOptions {
+  maxItems?: number;
+}
+
+/** A new backup schedule, as its confirmation shows it. */
+export interface ScheduleCreated {
+  policyId: string;
+  name: string;
+  spec: ScheduleSpec;
+  label: string;
+  requesterId: string;
+  policy?: LifecyclePolicy;
+  now: Date;
+  region: string;
+  tagProblem?: string;
+}
+
+/** The App Home tab's facts: what the user may decide, and what they asked for. */
+export interface HomeFacts {
+  /** Undefined when the user is not an approver (they are not shown what to decide). */
+  decidable?: ApprovalRequest[];
+  mine: ApprovalRequest[];
+  /** Why the requests could not be read, when they could not. */
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The views use cases hand their facts to (slack/views/index.ts builds this object; tests may replace it).
+
+export interface Views {
+  approvalRequestMessage(r: ApprovalRequest): Message;
+  requestedNotice(r: ApprovalRequest, approvalChannel: string, ttlHours: number): Message;
+  requesterNotice(r: ApprovalRequest): Message;
+  auditMessage(resourceId: string, entries: readonly AuditEntry[]): Message;
+  homeView(facts: HomeFacts): View;
+  costMessage(r: CostReport): Message;
+  digestMessage(summary: DigestSummary, options?: DigestMessageOptions): BlockMessage;
+  reminderMessage(ownerUserId: string, findings: readonly Finding[], options?: ReminderOptions): BlockMessage;
+  digestCsv(findings: readonly Finding[], backups?: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>>): string;
+  encryptMessage(v: EncryptView): Message;
+  replaceQuestion(choice: ReplaceChoice, o: { instanceId: string; instanceName?: string; device: string }): Message;
+  imageListMessage(entries: ImageListEntry[], o: { now: Date; prices: Prices; region: string; snapshotsById: ReadonlyMap<string, Snapshot> }): Message;
+  snapshotListMessage(list: SnapshotListing, o: { now: Date; prices: Prices; region: string; volumeId?: string }): Message;
+  rebootQuestion(choice: RebootChoice, instanceName?: string): Message;
+  progressMessage(v: ProgressView): Message;
+  recycleBinMessage(items: RecycleBinItem[], rules: { rules: RecycleBinRule[] } | { error: string }, o: { region: string; now: Date }): Message;
+  restoreModal(meta: ModalMetadata & { resourceId: string }, snapshot?: Snapshot): View;
+  scopedModal(view: View, where: { account?: string; region?: string; choices: readonly AccountChoice[] }): View;
+  scheduleCreatedMessage(p: ScheduleCreated): Message;
+  schedulesMessage(policies: LifecyclePolicy[], o: { volumes: Volume[]; instances: Instance[]; region: string; now: Date }): Message;
+}
