@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Command, type SlashCommandName, UsageError, VOLUME_TYPES } from '../../src/core/commands.js';
-import { MAX_DESCRIPTION_LENGTH, MAX_REASON_LENGTH, USAGE, parseCommand } from '../../src/core/grammar.js';
+import { MAX_DESCRIPTION_LENGTH, MAX_REASON_LENGTH, USAGE, parseCommand } from '../../src/core/grammar/index.js';
 import { ID_PATTERNS } from '../../src/core/ids.js';
 
 const COMMANDS: SlashCommandName[] = ['/snapshot', '/restore', '/ami', '/share'];

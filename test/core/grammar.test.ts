@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Command, type SlashCommandName, UsageError } from '../../src/core/commands.js';
-import { USAGE, helpText, parseCommand } from '../../src/core/grammar.js';
+import { USAGE, helpText, parseCommand } from '../../src/core/grammar/index.js';
 import { ID_PATTERNS, resourceKindOf } from '../../src/core/ids.js';
 
 const V = 'vol-0abc1234def567890';

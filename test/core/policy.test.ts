@@ -1,7 +1,7 @@
 // The access policy as a table: every command and button × every kind of person × every kind of channel.
 import { describe, expect, it } from 'vitest';
 import type { Command, CommandKind } from '../../src/core/commands.js';
-import { parseCommand } from '../../src/core/grammar.js';
+import { parseCommand } from '../../src/core/grammar/index.js';
 import {
   BUTTON_POLICY,
   COMMAND_POLICY,

@@ -1,6 +1,6 @@
 // /ami — create (asks before rebooting), from-snapshot, list, launch (approval outside the allowed types), copy,
 // deregister (approval), help; no text opens the modal.
-import { helpText } from '../../../core/grammar.js';
+import { helpText } from '../../../core/grammar/index.js';
 import { requestApproval } from '../../../usecases/approvals.js';
 import { modalScope, type Deps } from '../../../usecases/context.js';
 import { askBeforeReboot, copyImage, createImage, createImageFromSnapshot, launchImage, listImages } from '../../../usecases/images.js';

@@ -1,7 +1,7 @@
 // What every slash-command listener does first: parse, answer bad input privately in the ack, drop replays.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
-import { parseCommand } from '../../../core/grammar.js';
+import { parseCommand } from '../../../core/grammar/index.js';
 import { resolveScope } from '../../../core/accounts.js';
 import type { Facts, Verdict } from '../../../core/policy.js';
 import { accountSettings, check } from '../../../usecases/access.js';

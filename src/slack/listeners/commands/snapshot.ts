@@ -1,7 +1,7 @@
 // /snapshot — create, instance, list, copy, delete (approval), digest, audit, withdraw, help; no text opens the modal.
 // Schedules, the Recycle Bin, locks and the archive, and encryption have listeners of their own (schedule.ts,
 // recycle-bin.ts, safety.ts, encrypt.ts).
-import { helpText } from '../../../core/grammar.js';
+import { helpText } from '../../../core/grammar/index.js';
 import { requestApproval, withdrawRequest } from '../../../usecases/approvals.js';
 import { showAudit } from '../../../usecases/audit.js';
 import { modalScope, type Deps } from '../../../usecases/context.js';

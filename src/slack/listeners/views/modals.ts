@@ -2,7 +2,7 @@
 // so a modal can never accept what the command would refuse; problems come back next to the field.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput } from '@slack/bolt';
 import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
-import { parseCommand } from '../../../core/grammar.js';
+import { parseCommand } from '../../../core/grammar/index.js';
 import { checkRestore, restoreVolume } from '../../../usecases/restore.js';
 import { modalDeps, type Deps, type Invocation } from '../../../usecases/context.js';
 import { createSnapshot } from '../../../usecases/snapshots.js';
