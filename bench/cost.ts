@@ -3,7 +3,7 @@
 // the bot's own measureSnapshot (pairs kept in DynamoDB Local) against the sandbox's direct APIs.
 import pino from 'pino';
 import { EbsGateway } from '../src/aws/ebs.js';
-import { Ec2Gateway } from '../src/aws/ec2.js';
+import { Ec2Gateway } from '../src/aws/ec2/index.js';
 import { AccountIdentity } from '../src/aws/sts.js';
 import { loadConfig } from '../src/config.js';
 import { startSandboxEc2 } from '../src/sandbox/ec2/index.js';

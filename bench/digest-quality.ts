@@ -3,7 +3,7 @@
 // The baseline beside them, from the same run: the age filter most tools (and snapbot's first rules) apply, "older
 // than STALE_AFTER_DAYS and used by no AMI" for snapshots and "not launched for STALE_AFTER_DAYS" for AMIs.
 import { scoreDeletions } from './demo-labels.js';
-import { Ec2Gateway } from '../src/aws/ec2.js';
+import { Ec2Gateway } from '../src/aws/ec2/index.js';
 import { loadConfig } from '../src/config.js';
 import { DEMO, startSandboxEc2 } from '../src/sandbox/ec2/index.js';
 import { buildDigest } from '../src/usecases/digest.js';

@@ -1,6 +1,6 @@
 // One digest scan in a process of its own, so its peak RSS is the scan's: the bot's own buildDigest (every
 // region, paginated, over HTTP through the SDK) plus what /snapshot digest renders from it (message and CSV).
-import { Ec2Gateway } from '../src/aws/ec2.js';
+import { Ec2Gateway } from '../src/aws/ec2/index.js';
 import { loadConfig } from '../src/config.js';
 import { tuneRuntime } from '../src/runtime.js';
 import { digestCsv, digestMessage } from '../src/slack/views/digest.js';

@@ -1,6 +1,6 @@
 // Progress tracking at load: 200 snapshots followed at once in one region (as when many people snapshot before a
 // change window). Each tick should read them all with one DescribeSnapshots (an ID filter), not one call each.
-import { Ec2Gateway } from '../src/aws/ec2.js';
+import { Ec2Gateway } from '../src/aws/ec2/index.js';
 import { ProgressTracker } from '../src/usecases/progress-tracker.js';
 import { startSandboxEc2 } from '../src/sandbox/ec2/index.js';
 import { VIEWS } from '../src/slack/views/index.js';

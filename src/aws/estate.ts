@@ -8,7 +8,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { accountLabel, type ManagedAccount } from '../core/accounts.js';
 import { DlmGateway } from './dlm.js';
 import { EbsGateway } from './ebs.js';
-import { Ec2Gateway } from './ec2.js';
+import { Ec2Gateway } from './ec2/index.js';
 import { AwsActionError } from './errors.js';
 import { RecycleBinGateway } from './rbin.js';
 import type { Instrumentable } from './regional.js';

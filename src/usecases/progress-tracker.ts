@@ -2,7 +2,7 @@
 // Operations are recorded in the store first, so a restarted bot resumes them instead of leaving a message spinning.
 import { AwsActionError } from '../aws/errors.js';
 import { TokenBucket } from '../core/token-bucket.js';
-import type { Ec2Gateway } from '../aws/ec2.js';
+import type { Ec2Gateway } from '../aws/ec2/index.js';
 import type { Image, Snapshot, Volume } from '../core/types.js';
 import type { OperationRepository } from '../store/index.js';
 import type { Message, Outbox, PostedMessage, ProgressItem, ProgressPhase, ProgressView } from './ports.js';

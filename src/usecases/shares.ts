@@ -1,7 +1,7 @@
 // The digest's account-share check for one region: what the last runs saw (the store), a bounded round-robin of
 // attribute calls this run, and what changed. See src/core/shares.ts for the budget and the order.
 import { shareKey } from '../core/accounts.js';
-import type { Ec2Gateway } from '../aws/ec2.js';
+import type { Ec2Gateway } from '../aws/ec2/index.js';
 import { outsideAccounts, RoundRobinPicker, shareCheckBudget, SHARE_RECHECK_DAYS } from '../core/shares.js';
 import type { Image, Snapshot } from '../core/types.js';
 import type { ShareRepository, ShareState } from '../store/index.js';

@@ -4,7 +4,7 @@
 import { CreateImageCommand, DescribeImagesCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Ec2Gateway } from '../../src/aws/ec2.js';
+import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 
 const ec2 = mockClient(EC2Client);
 afterEach(() => ec2.reset());

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Ec2Gateway } from '../../src/aws/ec2.js';
+import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 import { AwsActionError, translateAwsError } from '../../src/aws/errors.js';
 import type { Snapshot } from '../../src/core/types.js';
 

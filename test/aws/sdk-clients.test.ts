@@ -1,6 +1,6 @@
 // How snapbot configures the AWS SDK clients it makes: quiet, without the per-call log copy (src/aws/sdk-logger.ts).
 import { describe, expect, it } from 'vitest';
-import { Ec2Gateway } from '../../src/aws/ec2.js';
+import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 import { createDynamoClient } from '../../src/store/index.js';
 
 describe('AWS SDK clients', () => {

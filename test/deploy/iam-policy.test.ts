@@ -6,12 +6,14 @@ import { describe, expect, it } from 'vitest';
 const policy = JSON.parse(readFileSync('iam-policy.json', 'utf8')) as { Statement: { Action: string | string[] }[] };
 const granted = new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 
-/** src/aws/<file> → the IAM prefix of the service it calls. */
-const SERVICE_OF_FILE: Record<string, string> = { 'ec2.ts': 'ec2', 'dlm.ts': 'dlm', 'rbin.ts': 'rbin', 'ebs.ts': 'ebs' };
+/** src/aws/<file or folder> → the IAM prefix of the service it calls. */
+const SERVICE_OF_FILE: Record<string, string> = { ec2: 'ec2', 'dlm.ts': 'dlm', 'rbin.ts': 'rbin', 'ebs.ts': 'ebs' };
 
 /** Every `service:Action` the gateways call (STS's GetCallerIdentity needs no permission: IAM cannot deny it). */
 function awsActions(): string[] {
-  return Object.entries(SERVICE_OF_FILE).flatMap(([file, prefix]) => commandsUsedIn('src/aws', file).map((c) => `${prefix}:${c}`));
+  return Object.entries(SERVICE_OF_FILE).flatMap(([file, prefix]) =>
+    (file.endsWith('.ts') ? commandsUsedIn('src/aws', file) : commandsUsedIn(join('src/aws', file))).map((c) => `${prefix}:${c}`),
+  );
 }
 
 function commandsUsedIn(dir: string, only?: string): string[] {

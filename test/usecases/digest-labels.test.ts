@@ -3,7 +3,7 @@
 // The real SDK and the streaming scan against the sandbox EC2 serving the demo seed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LABELS, scoreDeletions } from '../../bench/demo-labels.js';
-import { Ec2Gateway } from '../../src/aws/ec2.js';
+import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 import { loadConfig } from '../../src/config.js';
 import { allFindings } from '../../src/core/digest.js';
 import { DEMO, startSandboxEc2, type SandboxEc2 } from '../../src/sandbox/ec2/index.js';

@@ -1,7 +1,7 @@
 // buildDigest over the real SDK against the sandbox EC2: the streaming scan judges AMIs before their snapshots
 // have been read, so these check that what it keeps in the meantime still prices and labels everything right.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ec2Gateway } from '../../src/aws/ec2.js';
+import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 import { loadConfig } from '../../src/config.js';
 import { BYTES_PER_GIB } from '../../src/core/cost.js';
 import { startSandboxEc2, type SandboxEc2 } from '../../src/sandbox/ec2/index.js';
