@@ -3,7 +3,7 @@
 import { AwsEstate } from '../src/aws/estate.js';
 import { loadConfig } from '../src/config.js';
 import { tuneRuntime } from '../src/runtime.js';
-import { digestMessage } from '../src/slack/views/digest.js';
+import { digestMessage } from '../src/slack/views/digest/index.js';
 import type { ShareState, Store } from '../src/store/index.js';
 import { buildDigest } from '../src/usecases/digest.js';
 import { FAKE_CREDENTIALS } from './common.js';

@@ -3,7 +3,7 @@
 import { Ec2Gateway } from '../src/aws/ec2/index.js';
 import { loadConfig } from '../src/config.js';
 import { tuneRuntime } from '../src/runtime.js';
-import { digestCsv, digestMessage } from '../src/slack/views/digest.js';
+import { digestCsv, digestMessage } from '../src/slack/views/digest/index.js';
 import type { ShareState, Store } from '../src/store/index.js';
 import { buildDigest } from '../src/usecases/digest.js';
 import { DlmGateway } from '../src/aws/dlm.js';

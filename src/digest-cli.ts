@@ -5,7 +5,7 @@ import { AwsEstate } from './aws/estate.js';
 import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
 import { buildDigest } from './usecases/digest.js';
 import { allFindings } from './core/digest.js';
-import { digestCsv, digestText } from './slack/views/digest.js';
+import { digestCsv, digestText } from './slack/views/digest/index.js';
 import { tuneRuntime } from './runtime.js';
 
 const USAGE = 'usage: npm run digest -- --print [--csv]\n  --print  the digest as plain text on stdout\n  --csv    the full list of findings as CSV instead';

@@ -7,7 +7,7 @@ import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 import { loadConfig } from '../../src/config.js';
 import { allFindings } from '../../src/core/digest.js';
 import { DEMO, startSandboxEc2, type SandboxEc2 } from '../../src/sandbox/ec2/index.js';
-import { digestCsv, digestMessage } from '../../src/slack/views/digest.js';
+import { digestCsv, digestMessage } from '../../src/slack/views/digest/index.js';
 import { buildDigest } from '../../src/usecases/digest.js';
 
 let sandbox: SandboxEc2;

@@ -5,7 +5,7 @@ import { auditMessage } from './audit.js';
 import { recycleBinMessage, scheduleCreatedMessage, schedulesMessage } from './backups.js';
 import { rebootQuestion } from './confirmations.js';
 import { costMessage } from './cost.js';
-import { digestCsv, digestMessage, reminderMessage } from './digest.js';
+import { digestCsv, digestMessage, reminderMessage } from './digest/index.js';
 import { encryptMessage, replaceQuestion } from './encrypt.js';
 import { homeView } from './home.js';
 import { imageListMessage, snapshotListMessage } from './lists.js';

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../usecases/context.js';
 import { APPROVAL_ACTION } from '../../views/approvals.js';
-import { DIGEST_ACTIONS } from '../../views/digest.js';
+import { DIGEST_ACTIONS } from '../../views/digest/index.js';
 import { PICKER } from '../../views/modals.js';
 import { CONFIRM_ACTION } from '../../views/confirmations.js';
 import { approveClicked, rejectClicked, withdrawClicked } from './approval.js';

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../usecases/context.js';
-import { KEEP_SHARED_MODAL } from '../../views/digest.js';
+import { KEEP_SHARED_MODAL } from '../../views/digest/index.js';
 import { MODAL } from '../../views/modals.js';
 import { keepSharedSubmitted } from './keep-shared.js';
 import { rejectSubmitted } from './reject.js';

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { check } from '../../../usecases/access.js';
 import { inItemScope, requestKeepShared } from '../../../usecases/cleanup.js';
 import type { Deps } from '../../../usecases/context.js';
-import { parseFindingButtonValue } from '../../views/digest.js';
+import { parseFindingButtonValue } from '../../views/digest/index.js';
 import { submitter, viewMetadata } from './common.js';
 
 export function keepSharedSubmitted(deps: Deps) {

@@ -1,0 +1,103 @@
+// The digest's buttons: what each carries, how a click is read back, the note that replaces an item's buttons, the Keep shared form.
+import type { Finding } from '../../../core/staleness/types.js';
+import type { View } from '@slack/types';
+import { actions, button, context, escapeMrkdwn, section, truncate, type KnownBlock } from '../blockkit.js';
+
+export const DIGEST_ACTIONS = {
+  requestDeletion: 'digest_request_deletion',
+  snooze: 'digest_snooze',
+  keep: 'digest_keep',
+  makePrivate: 'digest_make_private',
+  keepShared: 'digest_keep_shared',
+  disableFastRestore: 'digest_disable_fast_restore',
+  scheduleBackups: 'digest_schedule_backups',
+  archive: 'digest_archive',
+  encryptVolume: 'digest_encrypt_volume',
+} as const;
+
+/** The modal that asks why an exposure should stay, before the Keep shared request goes to an approver. */
+export const KEEP_SHARED_MODAL = 'digest_keep_shared_reason';
+
+/** What every digest button carries, as JSON in its value. */
+interface DigestButtonValue {
+  id: string;
+  region: string;
+  /** The account that holds it, when the digest knew (EC2's OwnerId; the scanned account for volumes). */
+  account?: string;
+  /** volume: a backup gap (Schedule daily backups). */
+  kind: Finding['kind'] | 'volume';
+  /** Request deletion only: the digest's reason, carried onto the approval card. */
+  why?: string;
+}
+
+export function digestButtonValue(
+  f: Pick<DigestButtonValue, 'id' | 'region' | 'kind' | 'account'> & { reasons?: Finding['reasons'] },
+  opts: { why?: boolean } = {},
+): string {
+  const value: DigestButtonValue = { id: f.id, region: f.region, kind: f.kind, ...(f.account ? { account: f.account } : {}) };
+  if (opts.why && f.reasons) value.why = truncate(f.reasons.map((r) => r.text).join('; '), 400);
+  return JSON.stringify(value);
+}
+
+/** A button about a snapshot or an AMI (every cleanup and exposure button), or undefined. */
+export function parseFindingButtonValue(value: string | undefined): (DigestButtonValue & { kind: 'snapshot' | 'image' }) | undefined {
+  const v = parseDigestButtonValue(value);
+  return v && v.kind !== 'volume' ? (v as DigestButtonValue & { kind: 'snapshot' | 'image' }) : undefined;
+}
+
+/** The button value back, or undefined when it is not one of ours. */
+export function parseDigestButtonValue(value: string | undefined): DigestButtonValue | undefined {
+  if (!value) return undefined;
+  try {
+    const v = JSON.parse(value) as Partial<DigestButtonValue>;
+    if (typeof v.id === 'string' && typeof v.region === 'string' && (v.kind === 'snapshot' || v.kind === 'image' || v.kind === 'volume')) {
+      return {
+        id: v.id,
+        region: v.region,
+        kind: v.kind,
+        ...(typeof v.account === 'string' && /^\d{12}$/.test(v.account) ? { account: v.account } : {}),
+        ...(typeof v.why === 'string' && v.why ? { why: v.why.slice(0, 400) } : {}),
+      };
+    }
+  } catch {
+    // not JSON: not ours
+  }
+  return undefined;
+}
+
+/**
+ * The digest (or reminder) as it was, with the clicked item's buttons replaced by what happened, so the channel sees
+ * it. `blocks` are the message's own, as Slack sent them with the click.
+ */
+export function withItemNote(blocks: readonly KnownBlock[], itemId: string, note: string): KnownBlock[] {
+  const ours = (e: unknown) => {
+    const v = (e as { value?: unknown } | undefined)?.value;
+    return typeof v === 'string' && parseDigestButtonValue(v)?.id === itemId;
+  };
+  return blocks.map((b) => {
+    if (b.type === 'actions' && b.elements.some(ours)) return context(note);
+    // Backup gaps and archive suggestions carry their button beside the text: the note takes its place.
+    if (b.type === 'section' && ours(b.accessory) && b.text) return section(`${b.text.text}\n_${note}_`);
+    return b;
+  });
+}
+
+export function keepSharedModal(item: DigestButtonValue, channelId: string): View {
+  return {
+    type: 'modal',
+    callback_id: KEEP_SHARED_MODAL,
+    title: { type: 'plain_text', text: 'Keep shared' },
+    submit: { type: 'plain_text', text: 'Ask an approver' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: JSON.stringify({ item, channelId }),
+    blocks: [
+      section(`\`${item.id}\` (${escapeMrkdwn(item.region)}) is exposed: public, or shared outside the allowed accounts. An approver decides whether it stays that way; if so, the digest lists it in one line for 90 days.`),
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: { type: 'plain_text', text: 'Why should it stay shared?' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
+      },
+    ],
+  };
+}

@@ -1,0 +1,70 @@
+// The digest's CSV: one row per resource, the contract's columns.
+import { formatUsd } from '../../../core/cost.js';
+import { type DigestSummary } from '../../../core/digest.js';
+import type { Finding } from '../../../core/staleness/types.js';
+import { header } from '../blockkit.js';
+
+export const CSV_COLUMNS = [
+  'kind',
+  'account',
+  'region',
+  'id',
+  'name',
+  'reasons',
+  'age_days',
+  'size_gib',
+  'usd_month',
+  'deletable',
+  'managed_by',
+  'owner',
+] as const;
+
+/** RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
+export function digestCsv(
+  findings: readonly Finding[],
+  backups: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>> = {},
+): string {
+  const rows = [CSV_COLUMNS.join(',')];
+  const plain = (cells: string[]) => rows.push(cells.map(csvField).join(','));
+  for (const f of findings) {
+    rows.push(
+      [
+        f.kind,
+        f.account ?? '',
+        f.region,
+        f.id,
+        textCell(f.name ?? ''),
+        textCell(f.reasons.map((r) => r.text).join('; ')),
+        String(f.ageDays),
+        f.sizeGiB.toFixed(2),
+        f.monthlyUsd.toFixed(4),
+        f.deletable ? 'true' : 'false',
+        f.managedBy ?? '',
+        textCell(f.ownerUserId ?? ''),
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  // Not findings, but resources the digest names: snapshots cheaper archived, then volumes nobody backs up.
+  for (const a of backups.archiveSuggestions ?? []) {
+    plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${a.keptUntil.toISOString().slice(0, 10)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
+  }
+  for (const g of backups.backupGaps ?? []) {
+    const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`;
+    plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup gap: in use, ${last}, no lifecycle policy, no recent AWS Backup`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '']);
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * Free text from tags goes to spreadsheets: a leading = + - @ would be run as a formula, so it gets a leading
+ * apostrophe (OWASP's advice for CSV injection).
+ */
+function textCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

@@ -1,0 +1,135 @@
+// Words the digest message and its printed form share: accounts, totals, a finding's facts, cost by age.
+import { formatBytes } from '../../../core/blocks.js';
+import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../../core/cost.js';
+import { accountPart, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
+import type { Finding } from '../../../core/staleness/types.js';
+import type { DigestMessageOptions } from '../../../usecases/ports.js';
+import { section } from '../blockkit.js';
+
+/** How items name their account where the digest covers several (undefined: it covers one, so nothing to say). */
+export type AccountNamer = ((accountId: string | undefined) => string) | undefined;
+
+export function accountNamer(accounts: readonly DigestAccountRef[] | undefined): AccountNamer {
+  if (!accounts || accounts.length < 2) return undefined;
+  const byId = new Map(accounts.flatMap((a) => (a.id ? [[a.id, a.label] as const] : [])));
+  const own = accounts.find((a) => a.id === undefined)?.label ?? "snapbot's own account";
+  return (id) => (id !== undefined && byId.get(id)) || own;
+}
+
+/** One line per account: what it holds of each part. */
+export function accountLines(summary: DigestSummary, accounts: readonly DigestAccountRef[]): string[] {
+  const managed = new Set(accounts.flatMap((a) => a.id ?? []));
+  return accounts.map((a) => {
+    const part = accountPart(summary, a, managed);
+    const bits = [
+      ...(part.exposures.length ? [`${groupThousands(part.exposures.length)} exposed`] : []),
+      part.totals.count ? `${groupThousands(part.totals.count)} to clean up, up to ${formatUsd(part.totals.monthlyUsd)}/month` : 'nothing to clean up',
+      ...(part.backupGaps.length ? [`${groupThousands(part.backupGaps.length)} backup ${part.backupGaps.length === 1 ? 'gap' : 'gaps'}`] : []),
+    ];
+    return `${a.label}: ${bits.join(' · ')}`;
+  });
+}
+
+/** "Account shares: 230 of 12 000 snapshots and AMIs checked this run; each is re-checked within 30 days." */
+export function shareCheckLine(checks: DigestMessageOptions['shareChecks']): string | undefined {
+  if (!checks?.length) return undefined;
+  let calls = 0;
+  let total = 0;
+  let days = 0;
+  for (const c of checks) {
+    calls += c.calls;
+    total += c.total;
+    days = Math.max(days, c.fullCycleDays);
+  }
+  const every = calls >= total ? 'all of them, every run' : `each is re-checked within ${days} ${days === 1 ? 'day' : 'days'}`;
+  return `Account shares: ${groupThousands(calls)} of ${groupThousands(total)} snapshots and AMIs checked this run (${every}).`;
+}
+
+
+export function gapsLine(summary: DigestSummary): string {
+  const n = summary.backupGaps.length;
+  return n > 0 ? `; ${groupThousands(n)} in-use ${n === 1 ? 'volume has' : 'volumes have'} no backup` : '';
+}
+
+export function exposureLine(summary: DigestSummary): string {
+  const n = summary.exposures.length;
+  return n > 0 ? `${groupThousands(n)} exposed (public or shared outside the allowed accounts); ` : '';
+}
+
+/** Old and unneeded, but left to the service that manages them: one line, never items. */
+export function notOfferedLine(summary: DigestSummary): string | undefined {
+  const n = summary.notOffered.length;
+  if (n === 0) return undefined;
+  let gib = 0;
+  for (const f of summary.notOffered) gib += f.sizeGiB;
+  return `${resources(n)} (${formatGiB(gib)}) old enough to go but not offered: managed by AWS Backup or Data Lifecycle Manager, which delete them on their own schedule. The CSV lists them.`;
+}
+
+/** Age, size, cost, owner, managed label: the same facts in Slack and in the terminal. */
+export function facts(f: Finding, owner: ((id: string) => string) | undefined, emphasise: (s: string) => string = (s) => s): string[] {
+  // The same number and label as the deletion card: the data stored when EC2 said, else the volume's size.
+  const size = f.sizeBasis ? `${formatGiB(f.sizeGiB)} ${f.sizeBasis}` : formatGiB(f.sizeGiB);
+  const out = f.unpriced
+    ? [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, `not priced: ${f.unpriced}`]
+    : [`${groupThousands(f.ageDays)} ${f.ageDays === 1 ? 'day' : 'days'} old`, size, formatMonthlyUsd(f.monthlyUsd)];
+  if (f.measured) out.push(emphasise(`really frees ${formatBytes(f.measured.freedBytes)} (${formatUsd(f.measured.usd)}/month, measured)`));
+  if (f.tier === 'archive') out.push('archive tier');
+  if (owner && f.ownerUserId) out.push(`owner ${owner(f.ownerUserId)}`);
+  if (f.managedBy) out.push(emphasise(`managed by ${f.managedBy}`));
+  return out;
+}
+
+export function kindLabel(f: Finding): string {
+  return f.kind === 'image' ? 'AMI' : 'Snapshot';
+}
+
+export function resources(n: number): string {
+  return `${groupThousands(n)} ${n === 1 ? 'resource' : 'resources'}`;
+}
+
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export function totalsLine(summary: DigestSummary): string {
+  const t = summary.totals;
+  return `${resources(t.count)} flagged for cleanup, ${formatGiB(t.sizeGiB)}, up to ${formatUsd(t.monthlyUsd)}/month cleanup would save`;
+}
+
+export function totalsMrkdwn(summary: DigestSummary): string {
+  const t = summary.totals;
+  return [
+    `*Cleanup: ${resources(t.count)} old and no longer needed* · *${formatGiB(t.sizeGiB)}* · *up to ${formatUsd(t.monthlyUsd)}/month* deleting them would save`,
+    '_Estimates are upper bounds: snapshots are billed incrementally._',
+  ].join('\n');
+}
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/**
+ * Cost by age as text bars, one line per bucket, amounts aligned:
+ * `0–30 d     ▏                    $0.00` … `over 365 d ████████             $41.20`.
+ */
+export function costByAgeChart(byAge: readonly AgeBucketTotal[], width = 20): string {
+  const max = Math.max(0, ...byAge.map((b) => b.monthlyUsd));
+  const labelWidth = Math.max(0, ...byAge.map((b) => b.bucket.length));
+  const amounts = byAge.map((b) => formatUsd(b.monthlyUsd));
+  const amountWidth = Math.max(0, ...amounts.map((a) => a.length));
+  return byAge
+    .map((b, i) => `${b.bucket.padEnd(labelWidth)} ${bar(b.monthlyUsd, max, width).padEnd(width)} ${amounts[i].padStart(amountWidth)}`)
+    .join('\n');
+}
+
+function bar(value: number, max: number, width: number): string {
+  if (max <= 0 || value <= 0) return '▏';
+  const eighths = Math.round((value / max) * width * 8);
+  const s = '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+  return s || '▏';
+}
+
+/** What cleaning up a section would save; a section of resources snapbot may not delete says so instead of "$0.00". */
+export function sectionSaving(s: { findings: readonly Finding[]; monthlyUsd: number }): string {
+  if (!s.findings.some((f) => f.deletable)) return 'none offered for deletion (in use or managed elsewhere)';
+  const unpriced = s.findings.filter((f) => f.unpriced).length;
+  return `${formatUsd(s.monthlyUsd)}/month to save${unpriced ? ` (${unpriced} not priced: ${unpriced === 1 ? 'its cost is' : 'their costs are'} outside EC2)` : ''}`;
+}
