@@ -110,6 +110,8 @@ export class UsageError extends Error {
   constructor(
     readonly problem: string,
     readonly usage: string,
+    /** The flag (`--every`) or argument (`<vol-id>`) the problem is about, when it is about one. */
+    readonly about?: string,
   ) {
     super(`${problem}\n${usage}`);
     this.name = 'UsageError';

@@ -4,7 +4,7 @@ import { type Command, type SlashCommandName, UsageError } from '../commands.js'
 import { resourceKindOf } from '../ids.js';
 import { KIND_LABEL, orList, SCOPE_FLAGS } from './checks.js';
 import { HELP_WORDS, USAGE } from './help.js';
-import { asFlag, Bad, bad, clean, closersFor, Lexer, MAX_TEXT_LENGTH, q, type Token } from './lexer.js';
+import { asFlag, Bad, bad, checking, clean, closersFor, Lexer, MAX_TEXT_LENGTH, q, type Token } from './lexer.js';
 import { opt, str, type CommandSpec, type FlagSpec, type Form } from './spec.js';
 import { SPECS } from './specs/index.js';
 
@@ -17,7 +17,7 @@ export function parseCommand(command: SlashCommandName, text: string): Command {
     if (raw.length > MAX_TEXT_LENGTH) bad(`too long: ${raw.length} characters; a command may have at most ${MAX_TEXT_LENGTH}`);
     return parseWith(command, spec, new Lexer(clean(raw)));
   } catch (e) {
-    if (e instanceof Bad) throw new UsageError(e.message, usage);
+    if (e instanceof Bad) throw new UsageError(e.message, usage, e.about);
     throw e;
   }
 }
@@ -66,9 +66,9 @@ function parseForm(form: Form, lexer: Lexer): Command {
 
   const args = (form.args ?? []).map((arg) => {
     const token = lexer.peek();
-    if (token === undefined || isFlag(token)) bad(`${form.title} needs ${arg.name}`);
+    if (token === undefined || isFlag(token)) bad(`${form.title} needs ${arg.name}`, arg.name);
     lexer.next();
-    return arg.check(arg.words ? words(token.value) : token.value);
+    return checking(arg.name, () => arg.check(arg.words ? words(token.value) : token.value));
   });
 
   const flags: Record<string, string | true> = {};
@@ -76,15 +76,19 @@ function parseForm(form: Form, lexer: Lexer): Command {
   if (form.optional?.rawRest) {
     // Flags may come before free text (`/snapshot vol-… --expires-in 7d before the upgrade`), never after it.
     while (isFlag(lexer.peek()) && Object.hasOwn(flagSpecs, asFlag(lexer.peek()!)!.name)) readFlag(lexer.next()!);
-    optional = freeTextRest(lexer.rest(), form);
+    optional = checking(form.optional.name, () => freeTextRest(lexer.rest(), form));
   } else if (form.optional) {
     const token = lexer.peek();
-    if (token !== undefined && !isFlag(token)) optional = form.optional.check(lexer.next()!.value);
+    if (token !== undefined && !isFlag(token)) optional = checking(form.optional.name, () => form.optional!.check(lexer.next()!.value));
   }
 
   function readFlag(token: Token): void {
     const flag = asFlag(token);
     if (!flag) bad(strayWord(token.value, form));
+    checking(`--${flag.name}`, () => readFlagValue(flag));
+  }
+
+  function readFlagValue(flag: { name: string; inline?: string }): void {
     const spec = Object.hasOwn(flagSpecs, flag.name) ? flagSpecs[flag.name] : undefined;
     if (!spec) bad(unknownFlag(flag.name, form, Object.keys(flagSpecs)));
     if (Object.hasOwn(flags, flag.name)) bad(`--${flag.name} is given twice; give it once`);

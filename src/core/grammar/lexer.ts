@@ -5,10 +5,30 @@ export const MAX_TEXT_LENGTH = 3000;
 export const MAX_DESCRIPTION_LENGTH = 255;
 export const MAX_REASON_LENGTH = 500;
 
-/** A problem with the text; parseCommand attaches the usage lines and turns it into a UsageError. */
-export class Bad extends Error {}
-export function bad(problem: string): never {
-  throw new Bad(problem);
+/**
+ * A problem with the text; parseCommand attaches the usage lines and turns it into a UsageError. `about` is the flag
+ * (`--every`) or argument (`<vol-id>`) it is about, when it is about one: forms put the problem next to that field.
+ */
+export class Bad extends Error {
+  constructor(
+    message: string,
+    readonly about?: string,
+  ) {
+    super(message);
+  }
+}
+export function bad(problem: string, about?: string): never {
+  throw new Bad(problem, about);
+}
+
+/** Runs a check of `about` (a flag or an argument), so a problem it finds says which one it is about. */
+export function checking<T>(about: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof Bad && e.about === undefined) throw new Bad(e.message, about);
+    throw e;
+  }
 }
 
 // ───────────────────────────── text clean-up and tokens ─────────────────────────────

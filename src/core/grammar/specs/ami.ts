@@ -82,7 +82,7 @@ export const AMI: CommandSpec = {
       build: ([imageId], _, f) => ({
         kind: 'ami.copy',
         imageId,
-        toRegion: str(f, 'to-region') ?? bad(`--to-region is required: where should ${imageId} be copied to? e.g. --to-region eu-west-1`),
+        toRegion: str(f, 'to-region') ?? bad(`--to-region is required: where should ${imageId} be copied to? e.g. --to-region eu-west-1`, '--to-region'),
         encrypt: f.encrypt === true || f['kms-key'] !== undefined,
         ...opt('kmsKeyId', str(f, 'kms-key')),
       }),

@@ -31,10 +31,10 @@ function share([resourceId]: string[], target: string | undefined, f: FlagValues
     bad(`give the account either after the ID (to share) or after --revoke (to stop sharing), not both`);
   }
   if (revoke !== undefined) {
-    if (why !== undefined) bad('--reason goes with sharing; --revoke takes effect at once and needs none');
+    if (why !== undefined) bad('--reason goes with sharing; --revoke takes effect at once and needs none', '--reason');
     return { kind: 'share.revoke', resourceId, target: toShareTarget(revoke) };
   }
   if (target !== undefined) return { kind: 'share.add', resourceId, target: toShareTarget(target), ...opt('reason', why) };
-  if (why !== undefined) bad(`who should ${resourceId} be shared with? Put a 12-digit account ID or public before --reason`);
+  if (why !== undefined) bad(`who should ${resourceId} be shared with? Put a 12-digit account ID or public before --reason`, '<account-id|public>');
   return { kind: 'share.modal', resourceId };
 }

@@ -93,7 +93,7 @@ export const SNAPSHOT: CommandSpec = {
       flags: { 'kms-key': { value: 'K', check: kmsKey }, replace: {} },
       build: (_, volume, f) => {
         if (volume === undefined && f['kms-key'] === undefined && f.replace === undefined) return { kind: 'snapshot.encrypt.modal' };
-        if (volume === undefined) bad('/snapshot encrypt needs the volume first: /snapshot encrypt vol-0abc1234def567890 [--kms-key K] [--replace]');
+        if (volume === undefined) bad('/snapshot encrypt needs the volume first: /snapshot encrypt vol-0abc1234def567890 [--kms-key K] [--replace]', '<vol-id>');
         return { kind: 'snapshot.encrypt', volumeId: volume, ...opt('kmsKeyId', str(f, 'kms-key')), replace: f.replace === true };
       },
     },
@@ -176,7 +176,7 @@ export const SNAPSHOT: CommandSpec = {
       build: ([snapshotId], _, f) => ({
         kind: 'snapshot.lock',
         snapshotId,
-        days: numberFlag(f, 'days') ?? bad(`--days is required: how long should ${snapshotId} stay locked? e.g. --days 30`),
+        days: numberFlag(f, 'days') ?? bad(`--days is required: how long should ${snapshotId} stay locked? e.g. --days 30`, '--days'),
         compliance: f.compliance === true,
         ...opt('reason', str(f, 'reason')),
       }),
@@ -218,12 +218,12 @@ export const SNAPSHOT: CommandSpec = {
 
 function schedule(_: string[], target: string | undefined, f: FlagValues): Command {
   if (target === undefined && Object.keys(f).length === 0) return { kind: 'snapshot.schedule.modal' };
-  if (target === undefined) bad('/snapshot schedule needs a target first: a volume (vol-…), an instance (i-…) or tag:Key=Value');
-  const everyHours = numberFlag(f, 'every') ?? bad('--every is required: how often, e.g. --every 24h (1, 2, 3, 4, 6, 8, 12 or 24 hours)');
+  if (target === undefined) bad('/snapshot schedule needs a target first: a volume (vol-…), an instance (i-…) or tag:Key=Value', '<vol-id|i-id|tag:Key=Value>');
+  const everyHours = numberFlag(f, 'every') ?? bad('--every is required: how often, e.g. --every 24h (1, 2, 3, 4, 6, 8, 12 or 24 hours)', '--every');
   const keep = numberFlag(f, 'keep');
   const keepDays = numberFlag(f, 'keep-days');
-  if (keep !== undefined && keepDays !== undefined) bad('give --keep N (that many snapshots) or --keep-days N (that many days), not both');
-  if (keep === undefined && keepDays === undefined) bad('say how long to keep them: --keep N (the newest N snapshots) or --keep-days N');
+  if (keep !== undefined && keepDays !== undefined) bad('give --keep N (that many snapshots) or --keep-days N (that many days), not both', '--keep');
+  if (keep === undefined && keepDays === undefined) bad('say how long to keep them: --keep N (the newest N snapshots) or --keep-days N', '--keep');
   const retention: Retention = keep !== undefined ? { count: keep } : { days: keepDays! };
   return {
     kind: 'snapshot.schedule',

@@ -38,10 +38,9 @@ function metadata(view: ViewOutput): Partial<ModalMetadata> {
   return viewMetadata<ModalMetadata>(view);
 }
 
-/** Which input a grammar problem is about, by the flag or word it names. */
-function blockFor(problem: string, fields: Record<string, string>, fallback: string): string {
-  for (const [needle, block] of Object.entries(fields)) if (problem.includes(needle)) return block;
-  return fallback;
+/** Which input a grammar problem is about: the field of the flag or argument it names, else `fallback`. */
+function blockFor(err: UsageError, fields: Record<string, string>, fallback: string): string {
+  return (err.about !== undefined && Object.hasOwn(fields, err.about) ? fields[err.about] : undefined) ?? fallback;
 }
 
 async function parseModal(
@@ -55,7 +54,7 @@ async function parseModal(
     return parseCommand(command, text);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    await args.ack({ response_action: 'errors', errors: { [blockFor(err.problem, fields, fallback)]: err.problem.slice(0, 150) } });
+    await args.ack({ response_action: 'errors', errors: { [blockFor(err, fields, fallback)]: err.problem.slice(0, 150) } });
     return undefined;
   }
 }
@@ -87,7 +86,7 @@ export function snapshotSubmitted(base: Deps) {
     const description = value(v, 'description');
     const expires = value(v, 'expires');
     const text = `${volumeId}${expires ? ` --expires-in ${expires}d` : ''}${description ? ` ${quote(description)}` : ''}`;
-    const cmd = await parseModal(args, '/snapshot', text, { vol: 'volume', escription: 'description', 'expires-in': 'expires' }, 'volume');
+    const cmd = await parseModal(args, '/snapshot', text, { '<vol-id>': 'volume', '[description…]': 'description', '--expires-in': 'expires' }, 'volume');
     if (!cmd) return;
     if (cmd.kind !== 'snapshot.create') {
       await args.ack({ response_action: 'errors', errors: { volume: 'Pick a volume to snapshot.' } });
@@ -111,7 +110,7 @@ export function amiSubmitted(base: Deps) {
     const reboot = value(v, 'reboot') ?? (checked(v, 'options', 'no-reboot') ? 'no-reboot' : undefined);
     const flag = reboot === 'no-reboot' ? ' --no-reboot' : reboot === 'reboot' ? ' --reboot' : '';
     const text = `create ${instanceId} ${quote(name)}${flag}${description ? ` --description ${quote(description)}` : ''}`;
-    const cmd = await parseModal(args, '/ami', text, { 'i-': 'instance', instance: 'instance', name: 'name', escription: 'description' }, 'name');
+    const cmd = await parseModal(args, '/ami', text, { '<i-id>': 'instance', '<name>': 'name', '--description': 'description' }, 'name');
     if (!cmd || cmd.kind !== 'ami.create') return;
     await args.ack();
     const inv = invocation(args);
@@ -143,7 +142,7 @@ export function restoreSubmitted(base: Deps) {
       args,
       '/restore',
       parts.join(' '),
-      { '--az': 'az', zone: 'az', '--type': 'type', '--size': 'size', '--iops': 'iops', IOPS: 'iops', '--throughput': 'throughput', '--attach': 'instance', '--device': 'device' },
+      { '--az': 'az', '--type': 'type', '--size': 'size', '--iops': 'iops', '--throughput': 'throughput', '--attach': 'instance', '--device': 'device' },
       'az',
     );
     if (!cmd || cmd.kind !== 'restore.create') return;
@@ -176,7 +175,7 @@ export function shareSubmitted(base: Deps) {
     const meta = metadata(args.view);
     const reason = value(v, 'reason');
     const text = `${meta.resourceId ?? ''} ${value(v, 'target') ?? ''}${reason ? ` --reason ${quote(reason)}` : ''}`;
-    const cmd = await parseModal(args, '/share', text, { account: 'target', public: 'target', reason: 'reason' }, 'target');
+    const cmd = await parseModal(args, '/share', text, { '<account-id|public>': 'target', '--reason': 'reason' }, 'target');
     if (!cmd) return;
     if (cmd.kind !== 'share.add') {
       await args.ack({ response_action: 'errors', errors: { target: 'Enter a 12-digit account ID or the word public.' } });
@@ -200,7 +199,7 @@ export function scheduleSubmitted(base: Deps) {
     const name = value(v, 'name');
     if (copy) parts.push('--copy-to', copy);
     if (name) parts.push('--name', quote(name));
-    const fields = { target: 'target', 'tag:': 'target', 'vol-': 'target', 'i-': 'target', '--every': 'every', '--at': 'at', 'time of day': 'at', '--keep': 'keep', '--copy-to': 'copy', region: 'copy', name: 'name' };
+    const fields = { '<vol-id|i-id|tag:Key=Value>': 'target', '--every': 'every', '--at': 'at', '--keep': 'keep', '--keep-days': 'keep', '--copy-to': 'copy', '--name': 'name' };
     const cmd = await parseModal(args, '/snapshot', parts.join(' '), fields, 'target');
     if (!cmd) return;
     if (cmd.kind !== 'snapshot.schedule') {
@@ -221,7 +220,7 @@ export function encryptSubmitted(base: Deps) {
     const v = args.view.state.values;
     const kms = value(v, 'kms');
     const text = `encrypt ${value(v, 'volume') ?? ''}${kms ? ` --kms-key ${kms}` : ''}${checked(v, 'replace', 'replace') ? ' --replace' : ''}`;
-    const cmd = await parseModal(args, '/snapshot', text, { vol: 'volume', volume: 'volume', 'KMS key': 'kms', '--kms-key': 'kms' }, 'volume');
+    const cmd = await parseModal(args, '/snapshot', text, { '<vol-id>': 'volume', '--kms-key': 'kms' }, 'volume');
     if (!cmd) return;
     if (cmd.kind !== 'snapshot.encrypt') {
       await args.ack({ response_action: 'errors', errors: { volume: 'Pick the volume to encrypt.' } });

@@ -3,7 +3,8 @@ import { formatGiB, formatUsd, groupThousands } from '../../../core/cost.js';
 import { compareFindings, savingUsd, type DigestSummary } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import type { BlockMessage, DigestMessageOptions, ReminderOptions } from '../../../usecases/ports.js';
-import { actions, button, context, divider, escapeMrkdwn, header, LIMITS, section, truncate, userMention, type KnownBlock } from '../blockkit.js';
+import { actions, button, context, divider, escapeMrkdwn, header, LIMITS, section, truncate, type KnownBlock } from '../blockkit.js';
+import { mention } from '../format.js';
 import { DIGEST_ACTIONS, digestButtonValue } from './actions.js';
 import { AccountNamer, accountLines, accountNamer, costByAgeChart, exposureLine, facts, gapsLine, kindLabel, notOfferedLine, oneLine, resources, sectionSaving, shareCheckLine, totalsLine, totalsMrkdwn } from './words.js';
 
@@ -163,7 +164,7 @@ export function reminderMessage(ownerUserId: string, findings: readonly Finding[
     blocks.push(section('Nothing of yours looks outdated.'));
     return { text, blocks };
   }
-  blocks.push(section(`${userMention(ownerUserId)}, ${summaryLine}. Request deletion, snooze for 30 days, or keep:`));
+  blocks.push(section(`${mention(ownerUserId)}, ${summaryLine}. Request deletion, snooze for 30 days, or keep:`));
   blocks.push(divider());
 
   const budget = LIMITS.messageBlocks - blocks.length - 1;
@@ -182,7 +183,7 @@ function itemBlocks(f: Finding, opts: { showOwner: boolean; where?: AccountNamer
     `*${kindLabel(f)} \`${f.id}\`*${f.name ? ` “${escapeMrkdwn(truncate(oneLine(f.name), 100))}”` : ''} · ${opts.where ? `${escapeMrkdwn(opts.where(f.account))} · ` : ''}${escapeMrkdwn(f.region)}`,
     `Why: ${escapeMrkdwn(f.reasons.map((r) => r.text).join('; '))}`,
     ...(f.facts?.length ? [`Also: ${escapeMrkdwn(f.facts.join('; '))}`] : []),
-    facts(f, opts.showOwner ? (id) => userMention(id) : undefined, (s) => `_${s}_`).join(' · '),
+    facts(f, opts.showOwner ? (id) => mention(id) : undefined, (s) => `_${s}_`).join(' · '),
   ];
   if (!f.deletable && f.notDeletableBecause) lines.push(`:no_entry: Not offered for deletion: ${escapeMrkdwn(f.notDeletableBecause)}`);
   if (f.warning) lines.push(`:warning: ${escapeMrkdwn(f.warning)}`);
