@@ -19,6 +19,7 @@ import { register as registerEvents } from './slack/listeners/events/index.js';
 import { register as registerViews } from './slack/listeners/views/index.js';
 import { createDocumentClient, createDynamoClient, createStore, ensureTable, type Store } from './store/index.js';
 import type { Deps } from './usecases/context.js';
+import { WorkQueue } from './work-queue.js';
 
 /** How many acknowledged commands do their AWS and Slack work at once; the rest queue, in order. */
 const BACKGROUND_CONCURRENCY = 8;
@@ -79,27 +80,13 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   });
   tracking = () => tracker.activeCount;
 
-  const inFlight = new Set<Promise<void>>();
   let stopping = false;
-  // After-ack work waits its turn behind the acks: it starts a few at a time, in arrival order, once no Slack
-  // request has arrived for a moment, so a burst is acknowledged before its AWS and Slack work competes for the one
-  // thread. It never waits longer than BACKGROUND_MAX_DEFER_MS, so a steady stream cannot starve it.
-  const waiting: { start: () => void; queuedAt: number }[] = [];
-  let running = 0;
-  let lastRequestAt = 0;
-  let pumpTimer: NodeJS.Timeout | undefined;
-  const pump = () => {
-    pumpTimer = undefined;
-    while (running < BACKGROUND_CONCURRENCY && waiting.length > 0) {
-      const now = Date.now();
-      const quietFor = now - lastRequestAt;
-      if (quietFor < BACKGROUND_QUIET_MS && now - waiting[0].queuedAt < BACKGROUND_MAX_DEFER_MS) {
-        pumpTimer ??= setTimeout(pump, BACKGROUND_QUIET_MS - quietFor);
-        return;
-      }
-      waiting.shift()!.start();
-    }
-  };
+  const work = new WorkQueue({
+    concurrency: BACKGROUND_CONCURRENCY,
+    quietMs: BACKGROUND_QUIET_MS,
+    maxDeferMs: BACKGROUND_MAX_DEFER_MS,
+    log,
+  });
   const deps: Deps = {
     config,
     scope: { region: config.awsRegion },
@@ -116,30 +103,9 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     log,
     metrics,
     now,
-    background(work) {
-      const p = new Promise<void>((resolve) => {
-        waiting.push({ queuedAt: Date.now(), start: () => {
-          running++;
-          work()
-            .catch((err) => log.error({ err }, 'background work failed'))
-            .finally(() => {
-              running--;
-              resolve();
-              setImmediate(pump);
-            });
-        } });
-      });
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
-      setImmediate(pump);
-    },
+    background: (w) => work.background(w),
+    detach: (w) => work.detach(w),
     stopping: () => stopping,
-    detach(work) {
-      const p: Promise<void> = work()
-        .catch((err) => log.error({ err }, 'detached work failed'))
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
-    },
   };
 
   // GET /metrics and GET /healthz, served beside POST /slack/events (HTTP), or on their own (Socket Mode).
@@ -163,7 +129,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       path: '/healthz',
       handler: (_req, res) => {
         res.writeHead(stopping ? 503 : 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: !stopping, mode: config.mode, transport: socketMode ? 'socket' : 'http', inFlight: inFlight.size, tracking: tracker.activeCount }));
+        res.end(JSON.stringify({ ok: !stopping, mode: config.mode, transport: socketMode ? 'socket' : 'http', inFlight: work.size, tracking: tracker.activeCount }));
       },
     },
   ];
@@ -191,9 +157,9 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     clientOptions: config.slack.apiUrl ? { slackApiUrl: out.client.slackApiUrl } : undefined,
     logger: slackLogger(log),
   });
-  // Every Slack request marks the moment, so queued work can wait for a quiet one (see pump above).
+  // Every Slack request marks the moment, so queued work can wait for a quiet one (src/work-queue.ts).
   app.use(async ({ next }) => {
-    lastRequestAt = Date.now();
+    work.requestArrived();
     await next();
   });
   if (receiver instanceof SocketModeReceiver) {
@@ -283,8 +249,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       bot.jobs?.stop();
       tracker.stop();
       // Let acked work finish (bounded), so a deploy never cuts an AWS call off halfway.
-      const deadline = new Promise((r) => setTimeout(r, 25_000).unref());
-      await Promise.race([Promise.allSettled([...inFlight]), deadline]);
+      await work.drain(25_000);
       await app.stop().catch(() => undefined);
       if (socketMode) await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
       estate.destroy();
