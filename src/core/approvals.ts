@@ -2,6 +2,7 @@
 // are allowed, and which actions need a second person at all. Pure: no I/O, no clock, no randomness.
 import { approvalActionSpec, type ApprovalAction } from './approval-actions.js';
 import type { Requester } from './types.js';
+import { hoursAfter } from './time.js';
 
 export type { ApprovalAction, ApprovalActionType } from './approval-actions.js';
 
@@ -221,5 +222,5 @@ export function describeAction(action: ApprovalAction): string {
 
 /** The deadline for a request created at `now` with APPROVAL_TTL_HOURS = ttlHours. */
 export function approvalDeadline(now: Date, ttlHours: number): Date {
-  return new Date(now.getTime() + ttlHours * 3_600_000);
+  return hoursAfter(now, ttlHours);
 }

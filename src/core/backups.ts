@@ -3,8 +3,8 @@
 import { ARCHIVE_MINIMUM_DAYS, snapshotBillableGb, snapshotSizeGiB, type Prices } from './cost.js';
 import { policyCovers, type LifecyclePolicy } from './schedules.js';
 import { TAG, nameTag, type Snapshot, type Tags, type Volume } from './types.js';
+import { daysAfter, wholeDaysSince } from './time.js';
 
-const DAY = 86_400_000;
 
 /** An in-use volume with no recent snapshot that no lifecycle policy targets and AWS Backup has not backed up lately. */
 export interface BackupGap {
@@ -31,7 +31,7 @@ export interface VolumeBackupFacts {
 
 export function findBackupGaps(volumes: readonly Volume[], facts: VolumeBackupFacts, o: { now: Date; staleAfterDays: number }): BackupGap[] {
   if (!facts.policies) return [];
-  const freshSince = o.now.getTime() - o.staleAfterDays * DAY;
+  const freshSince = daysAfter(o.now, -o.staleAfterDays).getTime();
   const gaps: BackupGap[] = [];
   for (const v of volumes) {
     const attachment = v.attachments[0];
@@ -46,7 +46,7 @@ export function findBackupGaps(volumes: readonly Volume[], facts: VolumeBackupFa
       name: nameTag(v.tags),
       sizeGiB: v.sizeGiB,
       instanceId: attachment?.instanceId,
-      lastSnapshotDays: newest === undefined ? undefined : Math.floor((o.now.getTime() - newest) / DAY),
+      lastSnapshotDays: newest === undefined ? undefined : wholeDaysSince(new Date(newest), o.now),
     });
   }
   // Never backed up first, then the longest without one, then the biggest.
@@ -84,7 +84,7 @@ export function archiveSuggestion(
   if (s.state !== 'completed' || s.storageTier !== 'standard' || !o.onlyOfItsVolume || o.usedByImage || o.fastRestore) return undefined;
   if (s.tags[TAG.backupSource] || s.tags[TAG.dlmPolicy]) return undefined;
   // Kept on purpose, and for longer than the archive bills at least: otherwise archiving costs more than it saves.
-  if (!o.keptUntil || o.keptUntil.getTime() - o.now.getTime() < ARCHIVE_MINIMUM_DAYS * DAY) return undefined;
+  if (!o.keptUntil || o.keptUntil < daysAfter(o.now, ARCHIVE_MINIMUM_DAYS)) return undefined;
   const fullGb = snapshotBillableGb(s);
   // The only snapshot of its volume shares no blocks: what it holds now is its full size.
   const standardUsd = fullGb * o.prices.snapshotGbMonth;

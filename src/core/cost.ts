@@ -6,6 +6,7 @@
 // Either way the figure is "up to": EBS snapshots are incremental, and blocks shared with older or newer snapshots
 // of the same volume are billed once, so deleting one snapshot may free less than its full size.
 import type { Image, Snapshot, StorageTier } from './types.js';
+import { daysSince } from './time.js';
 
 export interface Prices {
   /** USD per GB-month in the standard tier (SNAPSHOT_PRICE_GB_MONTH). */
@@ -18,7 +19,6 @@ export const BYTES_PER_GB = 1e9;
 export const BYTES_PER_GIB = 2 ** 30;
 /** Archived snapshots are billed for at least this many days after archiving. */
 export const ARCHIVE_MINIMUM_DAYS = 90;
-const DAY_MS = 86_400_000;
 /** AWS pro-rates a GB-month over the month; 30 days keeps the estimate on the high side. */
 const DAYS_PER_MONTH = 30;
 
@@ -98,7 +98,7 @@ export function archiveEarlyDeletionWarning(
 ): string | undefined {
   if (snapshot.storageTier !== 'archive') return undefined;
   const since = options.archivedAt ?? snapshot.completionTime ?? snapshot.startTime;
-  const daysArchived = Math.max(0, (now.getTime() - since.getTime()) / DAY_MS);
+  const daysArchived = daysSince(since, now);
   if (daysArchived >= ARCHIVE_MINIMUM_DAYS) return undefined;
   const daysLeft = Math.ceil(ARCHIVE_MINIMUM_DAYS - daysArchived);
   const charge = options.prices

@@ -1,6 +1,7 @@
 // Whether a deletion can be undone: which Recycle Bin retention rule would keep the snapshot or AMI, until when.
 // Pure: the rules are read by src/aws/rbin.ts.
 import type { Tags } from './types.js';
+import { daysAfter, isoDay } from './time.js';
 
 export interface RecycleBinRule {
   id: string;
@@ -33,13 +34,13 @@ export function recoverability(kind: 'snapshot' | 'image', tags: Tags, rules: Re
     return { recoverable: false, why: `permanent: no Recycle Bin rule covers it` };
   }
   const rule = matching.reduce((a, b) => (b.retentionDays > a.retentionDays ? b : a));
-  return { recoverable: true, until: new Date(now.getTime() + rule.retentionDays * 86_400_000), rule };
+  return { recoverable: true, until: daysAfter(now, rule.retentionDays), rule };
 }
 
 /** "recoverable from the Recycle Bin until 2026-12-08 (rule abc123, locked)" or "permanent: no Recycle Bin rule covers it". */
 export function recoverabilityText(r: Recoverability): string {
   if (!r.recoverable) return r.why;
-  return `recoverable from the Recycle Bin until ${r.until.toISOString().slice(0, 10)} (rule ${ruleLabel(r.rule)})`;
+  return `recoverable from the Recycle Bin until ${isoDay(r.until)} (rule ${ruleLabel(r.rule)})`;
 }
 
 export function ruleLabel(rule: RecycleBinRule): string {

@@ -2,6 +2,8 @@
 // next runs, how long it keeps snapshots, and what a new schedule of snapbot's is called. Pure: no I/O, no clock.
 import type { Retention, ScheduleSpec, ScheduleTarget } from './commands.js';
 import { TAG, type Tags } from './types.js';
+import { millisecondsInHour } from 'date-fns/constants';
+import { hoursAfter } from './time.js';
 
 /** Data Lifecycle Manager's default quota of lifecycle policies per region. */
 export const POLICY_LIMIT = 100;
@@ -103,11 +105,11 @@ export function nextRunWindow(s: PolicySchedule, now: Date): { from: Date; to: D
   if (s.everyHours === undefined || s.cron) return undefined;
   const [hh, mm] = (s.times[0] ?? '00:00').split(':').map(Number);
   const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const step = s.everyHours * 3_600_000;
+  const step = s.everyHours * millisecondsInHour;
   // Planned runs: at HH:MM, then every N hours, every day; the first one whose window has not closed yet.
   let t = dayStart + ((hh * 60 + mm) % (s.everyHours * 60)) * 60_000;
-  while (t + 3_600_000 <= now.getTime()) t += step;
-  return { from: new Date(t), to: new Date(t + 3_600_000) };
+  while (t + millisecondsInHour <= now.getTime()) t += step;
+  return { from: new Date(t), to: hoursAfter(new Date(t), 1) };
 }
 
 /** Whether a policy of this kind would snapshot a volume with these tags (or attached to an instance with those). */

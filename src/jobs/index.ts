@@ -7,6 +7,8 @@ import { resumeEncryptions } from '../usecases/encrypt.js';
 import type { Deps } from '../usecases/context.js';
 import { runScheduledDigest } from '../usecases/digest.js';
 import { requestExpiredDeletions } from '../usecases/expiring.js';
+import { millisecondsInHour } from 'date-fns/constants';
+import { daysAfter, hoursAfter } from '../core/time.js';
 
 export interface Jobs {
   stop(): void;
@@ -19,7 +21,7 @@ const OWNER = `${hostname()}:${process.pid}`;
 /** The most recent scheduled time at or before `now`, looking back at most two days. */
 export function lastScheduledRun(schedule: string, timezone: string, now: Date): Date | undefined {
   const cron = new Cron(schedule, { timezone, paused: true });
-  let t = cron.nextRun(new Date(now.getTime() - 2 * 86_400_000));
+  let t = cron.nextRun(daysAfter(now, -2));
   let last: Date | undefined;
   while (t && t.getTime() <= now.getTime()) {
     last = t;
@@ -59,10 +61,10 @@ export function startJobs(deps: Deps): Jobs {
     const installed = await deps.store.leases.holder('installed', 'v1');
     const last = lastScheduledRun(config.digestSchedule, config.timezone, deps.now());
     if (!installed || !last || last.getTime() <= installed.acquiredAt.getTime()) return;
-    if (deps.now().getTime() - last.getTime() < 20 * 3_600_000) await runDigestOnce(last);
+    if (deps.now() < hoursAfter(last, 20)) await runDigestOnce(last);
   };
 
-  const sweepMs = Math.min(60_000, Math.max(1_000, (config.approvalTtlHours * 3_600_000) / 10));
+  const sweepMs = Math.min(60_000, Math.max(1_000, (config.approvalTtlHours * millisecondsInHour) / 10));
   const sweep = setInterval(() => {
     expireOverdue(deps).catch((err) => log.warn({ err }, 'approval expiry sweep failed'));
   }, sweepMs);

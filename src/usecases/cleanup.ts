@@ -6,8 +6,8 @@ import { TAG } from '../core/types.js';
 import { requestApproval } from './approvals.js';
 import { rememberSharing } from './shares.js';
 import { auditBestEffort, inScope, replyPrivately, type Deps, type Invocation } from './context.js';
+import { daysAfter, isoDay } from '../core/time.js';
 
-const DAY = 86_400_000;
 export const SNOOZE_DAYS = 30;
 export const KEEP_DAYS = 365;
 
@@ -67,7 +67,7 @@ async function refusedBecauseExposed(deps: Deps, inv: Invocation, item: DigestIt
 
 export async function snooze(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
   if (await refusedBecauseExposed(deps, inv, item, 'snoozing it')) return undefined;
-  const until = new Date(deps.now().getTime() + SNOOZE_DAYS * DAY).toISOString().slice(0, 10);
+  const until = isoDay(daysAfter(deps.now(), SNOOZE_DAYS));
   try {
     await deps.store.snoozes.put(item.id, new Date(`${until}T23:59:59Z`), inv.userId, 'snooze');
     await replyPrivately(deps, inv, { text: `:zzz: \`${item.id}\` is snoozed until ${until}: the digest leaves it out until then.` });
@@ -81,7 +81,7 @@ export async function snooze(deps: Deps, inv: Invocation, item: DigestItemRef): 
 /** Keep writes the tag on the resource itself, so it holds for anyone looking at the account, not only snapbot. */
 export async function keep(deps: Deps, inv: Invocation, item: DigestItemRef): Promise<DigestNote> {
   if (await refusedBecauseExposed(deps, inv, item, 'keeping it')) return undefined;
-  const until = new Date(deps.now().getTime() + KEEP_DAYS * DAY).toISOString().slice(0, 10);
+  const until = isoDay(daysAfter(deps.now(), KEEP_DAYS));
   try {
     await deps.ec2.tag(item.region, item.id, { [TAG.keepUntil]: until });
     await deps.store.snoozes.put(item.id, new Date(`${until}T23:59:59Z`), inv.userId, 'keep').catch(() => undefined);

@@ -24,6 +24,7 @@ import type { ShareRepository, Store } from '../store/index.js';
 import { RegionShareCheck, type ShareCheckReport } from './shares.js';
 import { archiveWhereItPays, measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
+import { isoDay } from '../core/time.js';
 
 /**
  * Account-regions scanned at once. Each is one sequential paginated scan (EC2 throttles per account and region, so
@@ -375,7 +376,7 @@ export async function postDigest(deps: Deps, channel: string, result: DigestResu
   // A kept snapshot that shares blocks: archived it is stored in full; worth it only where what it alone holds costs more.
   for (const a of await archiveWhereItPays(deps, result.toMeasureForArchive).catch(() => [])) result.summary.archiveSuggestions.push(a);
   result.summary.archiveSuggestions.sort((x, y) => y.standardUsd - y.archiveUsd - (x.standardUsd - x.archiveUsd));
-  const day = deps.now().toISOString().slice(0, 10);
+  const day = isoDay(deps.now());
   const csvName = `snapbot-digest-${day}.csv`;
   const msg = deps.views.digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts });
   const posted = await deps.out.post(channel, msg);

@@ -6,6 +6,7 @@ import { BOT_ACTOR } from '../core/approvals.js';
 import { TAG, type Snapshot } from '../core/types.js';
 import { requestApproval } from './approvals.js';
 import { inScope, type Deps } from './context.js';
+import { millisecondsInDay } from 'date-fns/constants';
 
 /**
  * Opens the deletion requests that are due, in every account × REGIONS (as the digest covers them); returns how
@@ -56,5 +57,5 @@ async function askKey(deps: Deps, snap: Snapshot): Promise<string | undefined> {
   if (!last || last.action.type !== 'snapshot.delete') return `expiry:${snap.id}:${snap.tags[TAG.expires]}`;
   if (last.status !== 'expired') return undefined;
   const age = deps.now().getTime() - Date.parse(last.createdAt);
-  return age >= EXPIRY_ASK_AGAIN_DAYS * 86_400_000 ? `expiry:${snap.id}:after:${last.id}` : undefined;
+  return age >= EXPIRY_ASK_AGAIN_DAYS * millisecondsInDay ? `expiry:${snap.id}:after:${last.id}` : undefined;
 }

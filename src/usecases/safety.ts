@@ -7,6 +7,7 @@ import { nameTag } from '../core/types.js';
 import { lockText } from './approval-actions/index.js';
 import { requestApproval } from './approvals.js';
 import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
+import { isoDay } from '../core/time.js';
 
 /** AWS's retrieval price for archived snapshots, USD per GB restored. */
 export const ARCHIVE_RETRIEVAL_USD_PER_GB = 0.03;
@@ -26,7 +27,7 @@ export async function lockSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'
     const lock = await deps.ec2.lockSnapshot(region, snap.id, 'governance', cmd.days);
     await auditBestEffort(deps, { resourceId: snap.id, actor: inv.userId, event: 'locked', detail: `governance mode, ${cmd.days} days` });
     await announce(deps, inv, {
-      text: `:lock: <@${inv.userId}> locked ${snap.id}${nameTag(snap.tags) ? ` (“${nameTag(snap.tags)}”)` : ''} in governance mode for ${cmd.days} days${lock.expiresOn ? `, until ${lock.expiresOn.toISOString().slice(0, 10)}` : ''}: nobody can delete it until then unless it is unlocked first (an approval request).`,
+      text: `:lock: <@${inv.userId}> locked ${snap.id}${nameTag(snap.tags) ? ` (“${nameTag(snap.tags)}”)` : ''} in governance mode for ${cmd.days} days${lock.expiresOn ? `, until ${isoDay(lock.expiresOn)}` : ''}: nobody can delete it until then unless it is unlocked first (an approval request).`,
     });
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: ${cmd.snapshotId} was not locked: ${(err as Error).message}` });

@@ -19,6 +19,7 @@ import {
 import { TAG, nameTag } from '../core/types.js';
 import { requestApproval } from './approvals.js';
 import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
+import { isoDay } from '../core/time.js';
 
 /** A problem to tell the person, privately, before anything changes. */
 class Refusal extends Error {}
@@ -148,7 +149,7 @@ export async function resumeSchedule(deps: Deps, inv: Invocation, ref: string): 
     await auditBestEffort(deps, { resourceId: policy.id, actor: inv.userId, event: 'resumed' });
     const next = policy.schedules.map((s) => nextRunWindow(s, deps.now())).find(Boolean);
     await announce(deps, inv, {
-      text: `:arrow_forward: <@${inv.userId}> resumed the backup schedule ${policyLabel(policy)}.${next ? ` Next run between ${hhmm(next.from)} and ${hhmm(next.to)} UTC on ${next.from.toISOString().slice(0, 10)}.` : ''}`,
+      text: `:arrow_forward: <@${inv.userId}> resumed the backup schedule ${policyLabel(policy)}.${next ? ` Next run between ${hhmm(next.from)} and ${hhmm(next.to)} UTC on ${isoDay(next.from)}.` : ''}`,
     });
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: Could not resume ${ref}: ${(err as Error).message}` });

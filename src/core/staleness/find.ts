@@ -12,6 +12,7 @@ import {
 import { imageSnapshotIds, isInstanceStore, nameTag, TAG, type Image, type Snapshot, type Tags } from '../types.js';
 import { ageInDays, boundedCache, compactReasons, imageReasons, imageRules, ruleRole, RULES, snapshotReasons, snapshotRules } from './rules.js';
 import type { Finding, ImageRule, ManagedBy, NewestOfVolume, Reason, Rule, ScanContext, SnapshotRule } from './types.js';
+import { isoDay } from '../time.js';
 
 /** What the region's scan found besides the snapshots and images themselves. */
 export type RegionUsage = Pick<
@@ -119,7 +120,7 @@ export function keepUntil(tags: Tags): string | undefined {
   const m = value ? DATE_ONLY.exec(value) : null;
   if (!m || !value) return undefined;
   const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value ? value : undefined;
+  return !Number.isNaN(d.getTime()) && isoDay(d) === value ? value : undefined;
 }
 
 /**
@@ -130,7 +131,7 @@ export function isHidden(id: string, tags: Tags, ctx: Pick<ScanContext, 'now' | 
   const until = ctx.hiddenUntil.get(id);
   if (until && until.getTime() > ctx.now.getTime()) return true;
   const keep = keepUntil(tags);
-  return keep !== undefined && keep >= ctx.now.toISOString().slice(0, 10);
+  return keep !== undefined && keep >= isoDay(ctx.now);
 }
 
 export function managedBy(tags: Tags): ManagedBy | undefined {

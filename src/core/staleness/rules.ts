@@ -4,17 +4,16 @@
 import { fastRestoreMonthlyUsd, formatUsd } from '../cost.js';
 import type { Image, Snapshot } from '../types.js';
 import type { ImageRule, Reason, Rule, ScanContext, SnapshotRule } from './types.js';
-
-const DAY_MS = 86_400_000;
+import { olderThanDays, wholeDaysSince } from '../time.js';
 
 /** Whole days from `since` to `now`, never negative. */
 export function ageInDays(since: Date, now: Date): number {
-  return Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY_MS));
+  return wholeDaysSince(since, now);
 }
 
 /** Strictly older than `days` days: exactly STALE_AFTER_DAYS old is not yet stale. */
 function olderThan(since: Date, now: Date, days: number): boolean {
-  return now.getTime() - since.getTime() > days * DAY_MS;
+  return olderThanDays(since, now, days);
 }
 
 /**

@@ -18,10 +18,11 @@ import { modal, textInput } from './modals.js';
 import { context, header, section, truncateLines } from './blockkit.js';
 import { formatAge } from './format.js';
 import { Message, type ModalMetadata } from '../../usecases/ports.js';
+import { isoDay } from '../../core/time.js';
 
 export const SCHEDULE_MODAL = 'snapshot_schedule';
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+const day = isoDay;
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 
 /** "between 09:00 and 10:00 UTC on 2026-12-02": DLM starts a run within an hour of its planned time. */

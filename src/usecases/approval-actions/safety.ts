@@ -6,9 +6,10 @@ import { formatGiB, formatMonthlyUsd, snapshotMonthlyUsd } from '../../core/cost
 import { nameTag, type SnapshotLock } from '../../core/types.js';
 import type { Deps } from '../context.js';
 import type { ApprovalRunner } from './types.js';
+import { isoDay } from '../../core/time.js';
 
 export function lockText(lock: SnapshotLock): string {
-  const until = lock.expiresOn ? ` until ${lock.expiresOn.toISOString().slice(0, 10)}` : '';
+  const until = lock.expiresOn ? ` until ${isoDay(lock.expiresOn)}` : '';
   const mode = lock.state === 'governance' ? 'governance mode' : lock.state === 'compliance-cooloff' ? 'compliance mode (still in its cooling-off period)' : 'compliance mode';
   return `locked in ${mode}${until}`;
 }

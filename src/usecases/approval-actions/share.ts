@@ -5,6 +5,7 @@ import { outsideAccounts } from '../../core/shares.js';
 import { rememberSharing } from '../shares.js';
 import { Refusal, type ApprovalRunner } from './types.js';
 import type { ApprovalAction } from '../../core/approvals.js';
+import { daysAfter, isoDay } from '../../core/time.js';
 
 type ShareAction = Extract<ApprovalAction, { type: 'share.public' | 'share.account' }>;
 
@@ -72,8 +73,8 @@ export const keepShared: ApprovalRunner<Extract<ApprovalAction, { type: 'share.k
   },
 
   async run(deps, r, a) {
-    const until = new Date(deps.now().getTime() + KEEP_SHARED_DAYS * 86_400_000);
+    const until = daysAfter(deps.now(), KEEP_SHARED_DAYS);
     await deps.store.snoozes.put(a.resourceId, until, r.decidedBy ?? r.requester.userId, 'keep-shared');
-    return `${a.resourceId} stays shared; the digest lists it in one line until ${until.toISOString().slice(0, 10)}.`;
+    return `${a.resourceId} stays shared; the digest lists it in one line until ${isoDay(until)}.`;
   },
 };

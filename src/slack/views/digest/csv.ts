@@ -3,6 +3,7 @@ import { formatUsd } from '../../../core/cost.js';
 import { type DigestSummary } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import { header } from '../blockkit.js';
+import { isoDay } from '../../../core/time.js';
 
 export const CSV_COLUMNS = [
   'kind',
@@ -48,7 +49,7 @@ export function digestCsv(
   }
   // Not findings, but resources the digest names: snapshots cheaper archived, then volumes nobody backs up.
   for (const a of backups.archiveSuggestions ?? []) {
-    plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${a.keptUntil.toISOString().slice(0, 10)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
+    plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${isoDay(a.keptUntil)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
   }
   for (const g of backups.backupGaps ?? []) {
     const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`;

@@ -7,6 +7,7 @@ import { actions, button, context, divider, escapeMrkdwn, header, LIMITS, sectio
 import { mention } from '../format.js';
 import { DIGEST_ACTIONS, digestButtonValue } from './actions.js';
 import { AccountNamer, accountLines, accountNamer, costByAgeChart, exposureLine, facts, gapsLine, kindLabel, notOfferedLine, oneLine, resources, sectionSaving, shareCheckLine, totalsLine, totalsMrkdwn } from './words.js';
+import { isoDay } from '../../../core/time.js';
 
 export const DEFAULT_TITLE = 'Cost-cleanup digest';
 /** Enough to act on over coffee; the CSV has the rest. */
@@ -101,7 +102,7 @@ function backupBlocks(summary: DigestSummary, csv: string): KnownBlock[] {
     for (const a of archive) saving += a.standardUsd - a.archiveUsd;
     out.push(divider(), section(`*:file_cabinet: Cheaper in the archive* — ${resources(archive.length)} kept on purpose that cost less archived (stored in full) than what they alone hold now: about ${formatUsd(saving)}/month less (billed 90 days at least; restoring takes 24–72 h and costs $0.03/GB). Not cleanup: they stay.`));
     for (const a of archive.slice(0, MAX_ARCHIVE_SHOWN)) {
-      const text = `*Snapshot \`${a.snapshotId}\`*${a.name ? ` “${escapeMrkdwn(truncate(oneLine(a.name), 80))}”` : ''} · ${escapeMrkdwn(a.region)}\n${formatGiB(a.fullGiB)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatUsd(a.standardUsd)}/month now, ${formatUsd(a.archiveUsd)}/month archived`;
+      const text = `*Snapshot \`${a.snapshotId}\`*${a.name ? ` “${escapeMrkdwn(truncate(oneLine(a.name), 80))}”` : ''} · ${escapeMrkdwn(a.region)}\n${formatGiB(a.fullGiB)} kept until ${isoDay(a.keptUntil)}: ${formatUsd(a.standardUsd)}/month now, ${formatUsd(a.archiveUsd)}/month archived`;
       out.push(accessorySection(text, button('Archive', DIGEST_ACTIONS.archive, digestButtonValue({ id: a.snapshotId, region: a.region, account: a.account, kind: 'snapshot' }))));
     }
     if (archive.length > MAX_ARCHIVE_SHOWN) out.push(context(`…and ${groupThousands(archive.length - MAX_ARCHIVE_SHOWN)} more; \`/snapshot archive <snap-id>\` archives one.`));

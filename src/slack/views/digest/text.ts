@@ -6,6 +6,7 @@ import type { DigestMessageOptions } from '../../../usecases/ports.js';
 import { section } from '../blockkit.js';
 import { accountLines, costByAgeChart, exposureLine, facts, kindLabel, notOfferedLine, oneLine, resources, sectionSaving, shareCheckLine, totalsLine } from './words.js';
 import { DEFAULT_TITLE } from './message.js';
+import { isoDay } from '../../../core/time.js';
 
 /**
  * The whole digest for a terminal (`npm run digest -- --print`): every finding, nothing truncated. Covering several
@@ -74,7 +75,7 @@ function textBody(summary: DigestSummary, out: string[], coverage?: string): voi
   if (summary.archiveSuggestions.length > 0) {
     out.push('', `Cheaper in the archive — ${resources(summary.archiveSuggestions.length)} kept on purpose that cost less archived than what they alone hold now`);
     for (const a of summary.archiveSuggestions) {
-      out.push(`  snapshot ${a.snapshotId}${a.name ? ` "${oneLine(a.name)}"` : ''}  ${a.region}`, `    ${formatGiB(a.fullGb)} kept until ${a.keptUntil.toISOString().slice(0, 10)}: ${formatUsd(a.standardUsd)}/month now, ${formatUsd(a.archiveUsd)}/month archived`);
+      out.push(`  snapshot ${a.snapshotId}${a.name ? ` "${oneLine(a.name)}"` : ''}  ${a.region}`, `    ${formatGiB(a.fullGb)} kept until ${isoDay(a.keptUntil)}: ${formatUsd(a.standardUsd)}/month now, ${formatUsd(a.archiveUsd)}/month archived`);
     }
   }
   if (summary.backupGaps.length > 0) {
