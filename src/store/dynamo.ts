@@ -23,6 +23,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { SDK_LOGGER } from '../aws/sdk-logger.js';
 import { StoreUnavailableError } from './errors.js';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 export interface StoreMetrics {
   /** GetItem, Query (per page), BatchGetItem requests. */
@@ -225,31 +227,16 @@ function cancellationReasons(err: unknown): CancellationReason[] | undefined {
 }
 
 // ReturnValuesOnConditionCheckFailure items arrive on the exception still in DynamoDB JSON: the document client
-// only translates results, not errors. This covers the attribute types the store writes.
+// only translates results, not errors, so the SDK's own unmarshall does it.
 function nativeItem(item: Record<string, unknown>): Item {
   const looksMarshalled = Object.values(item).every((v) => isAttributeValue(v));
-  if (!looksMarshalled) return item;
-  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, fromAttributeValue(v as AttributeValue)]));
+  return looksMarshalled ? unmarshall(item as Record<string, AttributeValue>) : item;
 }
-
-type AttributeValue = { S?: string; N?: string; BOOL?: boolean; NULL?: boolean; M?: Record<string, AttributeValue>; L?: AttributeValue[]; SS?: string[]; NS?: string[] };
 
 function isAttributeValue(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;
   const keys = Object.keys(v);
   return keys.length === 1 && ['S', 'N', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'B', 'BS'].includes(keys[0]);
-}
-
-function fromAttributeValue(v: AttributeValue): unknown {
-  if (v.S !== undefined) return v.S;
-  if (v.N !== undefined) return Number(v.N);
-  if (v.BOOL !== undefined) return v.BOOL;
-  if (v.NULL !== undefined) return null;
-  if (v.M !== undefined) return Object.fromEntries(Object.entries(v.M).map(([k, x]) => [k, fromAttributeValue(x)]));
-  if (v.L !== undefined) return v.L.map(fromAttributeValue);
-  if (v.SS !== undefined) return new Set(v.SS);
-  if (v.NS !== undefined) return new Set(v.NS.map(Number));
-  return undefined;
 }
 
 function sleep(ms: number): Promise<void> {
