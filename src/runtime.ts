@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
  * at 2× and 369 MB at 1.5×, no slower. The flag also replaces the smaller factor V8 would pick near its heap
  * limit; the limit itself still holds (V8 never places the next collection past halfway to it).
  */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 export function tuneRuntime(): void {
   // A V8 flag read at every full collection, so setting it at start-up (rather than on the command line) works,

@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-ec2';
 import type { Image, ImageState, Instance, Snapshot, SnapshotLock, SnapshotState, Tags, Volume, VolumeState } from '../core/types.js';
 
-export function tagsOf(tags: Tag[] | undefined): Tags {
+function tagsOf(tags: Tag[] | undefined): Tags {
   const out: Tags = {};
   for (const t of tags ?? []) if (t.Key) out[t.Key] = t.Value ?? '';
   return out;

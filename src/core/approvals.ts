@@ -124,9 +124,6 @@ export const TRANSITIONS: Readonly<Record<ApprovalTransition, TransitionRule>> =
   fail: { from: ['executing'], to: 'failed', event: 'failed' },
 };
 
-/** Statuses a crash can leave behind with work still to do. */
-export const IN_FLIGHT_STATUSES: readonly ApprovalStatus[] = ['approved', 'executing'];
-export const FINAL_STATUSES: readonly ApprovalStatus[] = ['rejected', 'expired', 'withdrawn', 'done', 'failed'];
 
 export function canTransition(from: ApprovalStatus, transition: ApprovalTransition): boolean {
   return TRANSITIONS[transition].from.includes(from);
@@ -155,7 +152,7 @@ export function mayDecide(request: ApprovalRequest, userId: string, policy: Deci
 }
 
 /** Why nobody can decide this request any more, or undefined while it is open. */
-export function whyClosed(request: ApprovalRequest, now: Date): string | undefined {
+function whyClosed(request: ApprovalRequest, now: Date): string | undefined {
   switch (request.status) {
     case 'pending':
       if (Date.parse(request.decideBy) <= now.getTime()) {

@@ -129,7 +129,7 @@ function childrenOf(l: Lineage): Map<string, string[]> {
 }
 
 /** The block versions a snapshot introduced (stored itself): a root's blocks, or what changed with data on its edge. */
-export function introducedBy(l: Lineage, id: string): BlockSet | undefined {
+function introducedBy(l: Lineage, id: string): BlockSet | undefined {
   const parent = l.parentOf.get(id);
   if (parent === undefined) return l.rootBlocks.get(id);
   return l.edges.get(edgeKey(parent, id))?.childHas;

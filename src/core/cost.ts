@@ -25,7 +25,7 @@ const DAYS_PER_MONTH = 30;
 type SizedSnapshot = Pick<Snapshot, 'fullSizeBytes' | 'volumeSizeGiB'>;
 type PricedSnapshot = SizedSnapshot & Pick<Snapshot, 'storageTier'>;
 
-export function pricePerGbMonth(tier: StorageTier, prices: Prices): number {
+function pricePerGbMonth(tier: StorageTier, prices: Prices): number {
   return tier === 'archive' ? prices.archiveGbMonth : prices.snapshotGbMonth;
 }
 
@@ -136,7 +136,7 @@ export function formatGiB(gib: number): string {
 }
 
 /** Fast snapshot restore: USD per snapshot per zone-hour (US East, 2026), billed whether or not it is used. */
-export const FAST_RESTORE_USD_PER_ZONE_HOUR = 0.75;
+const FAST_RESTORE_USD_PER_ZONE_HOUR = 0.75;
 const HOURS_PER_MONTH = 730;
 
 export function fastRestoreMonthlyUsd(zones: number): number {

@@ -3,7 +3,7 @@ import type { ArchiveSuggestion, BackupGap } from './backups.js';
 import { ruleRank, ruleTitle } from './staleness/rules.js';
 import type { Finding } from './staleness/types.js';
 
-export const AGE_BUCKETS = ['0–30 d', '30–90 d', '90–180 d', '180–365 d', 'over 365 d'] as const;
+const AGE_BUCKETS = ['0–30 d', '30–90 d', '90–180 d', '180–365 d', 'over 365 d'] as const;
 export type AgeBucket = (typeof AGE_BUCKETS)[number];
 
 export function ageBucket(ageDays: number): AgeBucket {

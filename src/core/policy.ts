@@ -220,10 +220,6 @@ export function changesAws(act: Act): boolean {
   return rowOf(act).access === 'operator';
 }
 
-export function accessOf(act: Act): Access {
-  return rowOf(act).access;
-}
-
 function rowOf(act: Act): Row<never> {
   return (act.type === 'command' ? COMMAND_POLICY[act.command.kind] : BUTTON_POLICY[act.button]) as Row<never>;
 }
@@ -294,7 +290,7 @@ export function burstRefusal(limit: number, retryAt: Date, now: Date): Verdict {
 }
 
 /** A running instance is rebooted by CreateImage unless told not to; ask unless the person already said. */
-export function needsRebootQuestion(c: CommandOf<'ami.create'>, facts: Facts): boolean {
+function needsRebootQuestion(c: CommandOf<'ami.create'>, facts: Facts): boolean {
   if (c.noReboot || c.reboot) return false;
   // Unknown state: ask. A stopped (or stopping) instance is not rebooted, so there is nothing to ask.
   return facts.instance === undefined || facts.instance.state === 'running' || facts.instance.state === 'pending';

@@ -2,7 +2,7 @@
 // date and scope, because a wrong price is worse than none: any type or region not listed gets no price.
 // Source: the AWS EC2 On-Demand pricing page, Linux, shared tenancy, US East (N. Virginia), as of 2026-11.
 
-export const PRICE_TABLE_DATE = '2026-11';
+const PRICE_TABLE_DATE = '2026-11';
 const PRICED_REGION = 'us-east-1';
 
 /** USD per hour. */

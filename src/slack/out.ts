@@ -10,7 +10,7 @@ import type { Installation, Message, Outbox, PostedMessage, PrivateTarget } from
 export type SlackUser = SlackPerson;
 
 /** How long what Slack said about a person or a user group is trusted: a change of rights takes effect within it. */
-export const PEOPLE_CACHE_SECONDS = 300;
+const PEOPLE_CACHE_SECONDS = 300;
 const PEOPLE_CACHE_ENTRIES = 5_000;
 
 /** A small map whose entries lapse after `ttlMs` and whose oldest go first once it holds `max`. */

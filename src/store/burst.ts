@@ -5,7 +5,7 @@
 import type { Dynamo } from './dynamo.js';
 import { epochSeconds, key } from './keys.js';
 
-export const BURST_WINDOW_MS = 10 * 60_000;
+const BURST_WINDOW_MS = 10 * 60_000;
 
 export type BurstTake = { ok: true } | { ok: false; retryAt: Date };
 

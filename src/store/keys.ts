@@ -42,7 +42,7 @@ export const INDEX_PENDING = 'PENDING';
 export const INDEX_IN_FLIGHT = 'INFLIGHT';
 
 /** Requests and audit entries are kept this long, then DynamoDB's TTL removes them. */
-export const RETENTION_DAYS = 400;
+const RETENTION_DAYS = 400;
 /** A progress tracker nobody removed (the bot was gone for days) is dropped after this. */
 export const OPERATION_RETENTION_DAYS = 7;
 

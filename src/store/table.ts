@@ -13,7 +13,7 @@ import { asUnavailable, errorName } from './dynamo.js';
 import { StoreError } from './errors.js';
 
 export const GSI1 = 'gsi1';
-export const TTL_ATTRIBUTE = 'expiresAt';
+const TTL_ATTRIBUTE = 'expiresAt';
 
 export interface EnsureTableOptions {
   /** Longest wait for the table to become ACTIVE, in seconds. Default 120. */

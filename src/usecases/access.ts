@@ -18,7 +18,7 @@ import { allowedShareAccounts, knownAccounts, type AccountSettings } from '../co
 import { nameTag } from '../core/types.js';
 import { auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
-export function policySettings(deps: Deps): PolicySettings {
+function policySettings(deps: Deps): PolicySettings {
   const c = deps.config;
   return {
     operators: c.access.operators,
@@ -93,7 +93,7 @@ export async function whoIs(deps: Deps, inv: Pick<Invocation, 'userId' | 'teamId
 }
 
 /** The command's resource IDs, for the log line and the audit of a refusal. */
-export function resourcesOf(command: Command): string[] {
+function resourcesOf(command: Command): string[] {
   const ids: string[] = [];
   for (const field of ['volumeId', 'snapshotId', 'imageId', 'instanceId', 'resourceId'] as const) {
     const v = (command as Partial<Record<typeof field, unknown>>)[field];
@@ -177,7 +177,3 @@ export async function check(
   return { verdict, facts };
 }
 
-/** One JSON line with how an allowed action ended, beside the decision line that `check` wrote. */
-export function logOutcome(deps: Deps, inv: Invocation, name: string, outcome: 'done' | 'failed' | 'requested' | 'asked', resources: string[] = []): void {
-  deps.log.info({ user: inv.userId, channel: inv.channelId, command: name, resources, outcome }, `${name}: ${outcome}`);
-}

@@ -141,7 +141,7 @@ export async function withdrawRequest(deps: Deps, inv: Invocation, requestId: st
 }
 
 /** approved → executing → done|failed, exactly once across clicks, retries and replicas (a conditional write). */
-export async function execute(deps: Deps, requestId: string, opts: { resume?: boolean } = {}): Promise<void> {
+async function execute(deps: Deps, requestId: string, opts: { resume?: boolean } = {}): Promise<void> {
   const started = opts.resume
     ? await deps.store.approvals.resumeExecution(requestId, { staleBefore: new Date(deps.now().getTime() - 120_000), now: deps.now() })
     : await deps.store.approvals.startExecution(requestId, { now: deps.now() });

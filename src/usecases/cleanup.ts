@@ -8,8 +8,8 @@ import { rememberSharing } from './shares.js';
 import { auditBestEffort, inScope, replyPrivately, type Deps, type Invocation } from './context.js';
 import { daysAfter, isoDay } from '../core/time.js';
 
-export const SNOOZE_DAYS = 30;
-export const KEEP_DAYS = 365;
+const SNOOZE_DAYS = 30;
+const KEEP_DAYS = 365;
 
 export interface DigestItemRef {
   id: string;

@@ -64,7 +64,7 @@ export interface ScopeNote {
   region?: string;
 }
 
-export function scopeNote(deps: Deps): ScopeNote {
+function scopeNote(deps: Deps): ScopeNote {
   return {
     ...(deps.scope.account ? { account: deps.scope.account.id } : {}),
     ...(deps.scope.region !== deps.config.awsRegion ? { region: deps.scope.region } : {}),

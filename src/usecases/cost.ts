@@ -10,7 +10,7 @@ import type { Snapshot } from '../core/types.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 
 /** Direct-API pages one measurement may spend (each billed): a 16 TiB root needs 3 200, a day's changes one or two. */
-export const COST_CALL_BUDGET = 400;
+const COST_CALL_BUDGET = 400;
 
 /** What deleting the snapshot alone frees, measured, or why it could not be. */
 export async function measureSnapshot(deps: Deps, region: string, snapshotId: string): Promise<CostReport> {
@@ -198,8 +198,8 @@ export async function freedLine(deps: Deps, region: string, snapshotId: string):
 }
 
 /** How many of the digest's snapshot candidates are measured per run, and the direct-API pages that may take. */
-export const DIGEST_MEASURED_ITEMS = 15;
-export const DIGEST_CALL_BUDGET = 1_500;
+const DIGEST_MEASURED_ITEMS = 15;
+const DIGEST_CALL_BUDGET = 1_500;
 
 /**
  * The digest's largest snapshot candidates, measured (cached pairs cost nothing), within a per-run call budget:
@@ -219,7 +219,7 @@ export async function measureFindings(deps: Deps, findings: readonly Finding[]):
 }
 
 /** How many kept snapshots that share blocks are measured per digest for an archive suggestion. */
-export const ARCHIVE_MEASURED_ITEMS = 10;
+const ARCHIVE_MEASURED_ITEMS = 10;
 
 /**
  * Kept snapshots that share blocks with their neighbours: archived, one is stored in full at the archive price, and

@@ -370,7 +370,7 @@ export async function buildDigest(o: {
 }
 
 /** Posts the digest in `channel`, with the full list as CSV in its thread when not everything fits. */
-export async function postDigest(deps: Deps, channel: string, result: DigestResult): Promise<void> {
+async function postDigest(deps: Deps, channel: string, result: DigestResult): Promise<void> {
   // The largest snapshot candidates get what deleting them really frees (EBS direct APIs, within a budget).
   await measureFindings(deps, result.summary.findings).catch((err) => deps.log.warn({ err }, 'measuring digest candidates failed'));
   // A kept snapshot that shares blocks: archived it is stored in full; worth it only where what it alone holds costs more.
@@ -390,7 +390,7 @@ export async function postDigest(deps: Deps, channel: string, result: DigestResu
 }
 
 /** One direct message per owner (snapbot:requested-by) listing their own outdated resources. */
-export async function sendReminders(deps: Deps, findings: Finding[]): Promise<number> {
+async function sendReminders(deps: Deps, findings: Finding[]): Promise<number> {
   let sent = 0;
   for (const [owner, own] of findingsByOwner(findings)) {
     try {

@@ -10,7 +10,7 @@ import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation }
 import { isoDay } from '../core/time.js';
 
 /** AWS's retrieval price for archived snapshots, USD per GB restored. */
-export const ARCHIVE_RETRIEVAL_USD_PER_GB = 0.03;
+const ARCHIVE_RETRIEVAL_USD_PER_GB = 0.03;
 
 export async function lockSnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'snapshot.lock'>): Promise<void> {
   const region = deps.scope.region;
@@ -78,7 +78,7 @@ export async function requestUnprotect(deps: Deps, inv: Invocation, imageId: str
 }
 
 /** What archiving means for the bill, in the words the answer and the digest use. */
-export function archiveEconomics(snap: Parameters<typeof snapshotMonthlyUsd>[0], prices: Deps['config']['prices']) {
+function archiveEconomics(snap: Parameters<typeof snapshotMonthlyUsd>[0], prices: Deps['config']['prices']) {
   const fullGb = snapshotBillableGb(snap);
   const standardUsd = snapshotMonthlyUsd({ ...snap, storageTier: 'standard' }, prices);
   const archiveUsd = fullGb * prices.archiveGbMonth;

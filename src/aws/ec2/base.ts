@@ -55,9 +55,9 @@ export interface LaunchTemplateUsage {
 
 export const PAGE = 1000;
 /** How long the pickers' lookups are remembered. */
-export const REMEMBER_MS = 60_000;
+const REMEMBER_MS = 60_000;
 /** Values EC2 accepts in one filter. */
-export const FILTER_VALUES = 200;
+const FILTER_VALUES = 200;
 
 export class Ec2Base {
   protected readonly clients: RegionalClients<EC2Client>;
@@ -255,7 +255,7 @@ export function notFound(code: string, id: string, region: string): Error {
 }
 
 /** How createOnce may retry a failed attempt (the SDK's own classification), or undefined: not at all. */
-export function retryKind(err: unknown): RetryErrorType | undefined {
+function retryKind(err: unknown): RetryErrorType | undefined {
   const e = err as SdkError;
   if (isThrottlingError(e)) return 'THROTTLING';
   if (isTransientError(e)) return 'TRANSIENT';

@@ -42,7 +42,7 @@ export function resourceId(kinds: ResourceKind[], hint: Partial<Record<ResourceK
   };
 }
 
-export function pattern(re: RegExp, what: string, expected: string, normalise: (v: string) => string = (v) => v): Check {
+function pattern(re: RegExp, what: string, expected: string, normalise: (v: string) => string = (v) => v): Check {
   return (value) => {
     const v = normalise(value);
     if (re.test(v)) return v;
@@ -105,7 +105,7 @@ export const volumeType: Check = (value) => {
   return bad(`${q(value)} is not a volume type: use one of ${VOLUME_TYPES.join(', ')}`);
 };
 
-export const ARCHITECTURES: Record<string, 'x86_64' | 'arm64'> = {
+const ARCHITECTURES: Record<string, 'x86_64' | 'arm64'> = {
   x86_64: 'x86_64',
   'x86-64': 'x86_64',
   amd64: 'x86_64',
@@ -126,7 +126,7 @@ export const amiName: Check = (value) => {
   return value;
 };
 
-export function freeText(what: string, max: number, limitOwner: string): Check {
+function freeText(what: string, max: number, limitOwner: string): Check {
   return (value) => {
     const n = length(value);
     if (n > max) bad(`the ${what} ${q(value)} is ${n} characters long; ${limitOwner} allows at most ${max}`);
@@ -208,7 +208,7 @@ export const policyRef: Check = (value) => {
 export const expiresIn = wholeNumber('--expires-in', 1, 365, ' days (e.g. --expires-in 7d)', /\s*d(?:ays?)?$/i);
 
 /** `--account`: an alias from the managed accounts, or a 12-digit ID (which one it means is resolved later). */
-export const accountRef: Check = (value) => {
+const accountRef: Check = (value) => {
   if (ID_PATTERNS.account.test(value)) return value;
   if (/^\d{4}-\d{4}-\d{4}$/.test(value)) return value.replace(/-/g, '');
   if (ACCOUNT_ALIAS.test(value)) return value;

@@ -6,7 +6,7 @@ import { SPECS } from './specs/index.js';
 export const HELP_WORDS = new Set(['help', '--help', '-h', '?']);
 
 /** In the contract's order: the bare form, the command alone, then the subcommands. */
-export function usageLines(spec: CommandSpec): Array<[string, string]> {
+function usageLines(spec: CommandSpec): Array<[string, string]> {
   return [
     ...(spec.bare?.lines ?? []),
     ...(spec.empty ? [spec.empty.line] : []),

@@ -124,7 +124,7 @@ export function asFlag(token: Token): { name: string; inline?: string } | undefi
   return { name: m[1].toLowerCase(), ...(m[2] !== undefined ? { inline: m[2] } : {}) };
 }
 
-export function excerpt(value: string, max = 60): string {
+function excerpt(value: string, max = 60): string {
   const chars = [...value];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
 }

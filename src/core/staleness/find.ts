@@ -115,7 +115,7 @@ export function indexImagesBySnapshotId(images: Iterable<Pick<Image, 'id' | 'blo
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The `snapbot:keep-until` tag when it is a real YYYY-MM-DD date; anything else is not honoured. */
-export function keepUntil(tags: Tags): string | undefined {
+function keepUntil(tags: Tags): string | undefined {
   const value = tags[TAG.keepUntil]?.trim();
   const m = value ? DATE_ONLY.exec(value) : null;
   if (!m || !value) return undefined;
@@ -134,7 +134,7 @@ export function isHidden(id: string, tags: Tags, ctx: Pick<ScanContext, 'now' | 
   return keep !== undefined && keep >= isoDay(ctx.now);
 }
 
-export function managedBy(tags: Tags): ManagedBy | undefined {
+function managedBy(tags: Tags): ManagedBy | undefined {
   if (tags[TAG.backupSource] !== undefined) return 'AWS Backup';
   if (tags[TAG.dlmPolicy] !== undefined) return 'Data Lifecycle Manager';
   return undefined;

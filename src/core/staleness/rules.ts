@@ -44,7 +44,7 @@ function sharedReasons(rule: string): (key: string | number, text: () => string)
 }
 
 /** CopySnapshot and RegisterImage give snapshots this placeholder volume ID; it never named a real volume. */
-export const PLACEHOLDER_VOLUME_ID = 'vol-ffffffff';
+const PLACEHOLDER_VOLUME_ID = 'vol-ffffffff';
 
 // Three kinds of rule, each entry saying which it is:
 // - exposure: public (or shared outside the allowed accounts), whatever the age; listed first, never for deletion
@@ -79,7 +79,7 @@ function sharedOutsideReason(id: string, ctx: ScanContext): Reason | undefined {
   return { rule: 'shared-outside', text: `shared with ${shown}${accounts.length > 5 ? ` and ${accounts.length - 5} more` : ''}, outside the allowed accounts` };
 }
 
-export const sharedOutsideSnapshot: SnapshotRule = {
+const sharedOutsideSnapshot: SnapshotRule = {
   id: 'shared-outside',
   title: 'Shared outside the allowed accounts',
   role: 'exposure',
@@ -87,7 +87,7 @@ export const sharedOutsideSnapshot: SnapshotRule = {
   check: (s, ctx) => sharedOutsideReason(s.id, ctx),
 };
 
-export const sharedOutsideImage: ImageRule = {
+const sharedOutsideImage: ImageRule = {
   id: 'shared-outside',
   title: 'Shared outside the allowed accounts',
   role: 'exposure',

@@ -114,7 +114,7 @@ export function approvalRequestMessage(r: ApprovalRequest): Message {
   return { text: `${status}: ${what}, requested by ${mention(r.requester.userId)}`, blocks };
 }
 
-export function decisionText(r: ApprovalRequest): string {
+function decisionText(r: ApprovalRequest): string {
   const lines = [STATUS_LINE[r.status]];
   if (r.decidedBy && r.status !== 'expired' && r.status !== 'withdrawn') lines[0] += ` by ${mention(r.decidedBy)}${r.decidedAt ? ` at ${formatTime(r.decidedAt)}` : ''}`;
   if (r.status === 'expired') lines[0] += ` (deadline ${formatTime(r.decideBy)})`;

@@ -26,7 +26,7 @@ const day = isoDay;
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 
 /** "between 09:00 and 10:00 UTC on 2026-12-02": DLM starts a run within an hour of its planned time. */
-export function runWindowText(s: PolicySchedule, now: Date): string | undefined {
+function runWindowText(s: PolicySchedule, now: Date): string | undefined {
   const w = nextRunWindow(s, now);
   return w ? `between ${hhmm(w.from)} and ${hhmm(w.to)} UTC on ${day(w.from)}` : undefined;
 }

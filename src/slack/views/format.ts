@@ -8,10 +8,6 @@ export function mention(userId: string | undefined): string {
   return userId ? userMention(userId) : 'someone';
 }
 
-export function channelLink(channelId: string): string {
-  return `<#${channelId}>`;
-}
-
 /** "just now", "5 min", "3 h", "12 days", "1 y 2 mo" — what a person scanning a list wants. */
 export function formatAge(from: Date | undefined, now: Date): string {
   if (!from) return 'unknown age';
@@ -41,6 +37,3 @@ export function progressBar(percent: number, cells = 20): string {
   return `${'█'.repeat(full)}${'░'.repeat(cells - full)} ${p}%`;
 }
 
-export function formatDate(d: Date | undefined): string {
-  return d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—';
-}

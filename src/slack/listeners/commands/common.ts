@@ -28,7 +28,7 @@ export function firstDelivery(triggerId: string, now = Date.now()): boolean {
   return true;
 }
 
-export function invocationOf(command: CommandArgs['command']): Invocation {
+function invocationOf(command: CommandArgs['command']): Invocation {
   return {
     userId: command.user_id,
     channelId: command.channel_id,
@@ -38,7 +38,7 @@ export function invocationOf(command: CommandArgs['command']): Invocation {
   };
 }
 
-export function usageReply(err: UsageError): { response_type: 'ephemeral'; text: string } {
+function usageReply(err: UsageError): { response_type: 'ephemeral'; text: string } {
   return { response_type: 'ephemeral', text: `:warning: ${err.problem}\n\`\`\`\n${err.usage}\n\`\`\`` };
 }
 
