@@ -1,7 +1,7 @@
 // The only user of the EBS direct APIs: which 512 KiB blocks a snapshot holds, and which differ between two
 // snapshots of one lineage. Billed per call and throttled, so every call is counted (the caller keeps a budget).
 import { EBSClient, paginateListChangedBlocks, paginateListSnapshotBlocks } from '@aws-sdk/client-ebs';
-import { BlockSet, type EdgeDiff } from '../core/blocks.js';
+import { BlockSet, type EdgeDiff } from '../core/lineage.js';
 import { translateAwsError } from './errors.js';
 import { RegionalClients, type RegionalOptions } from './regional.js';
 

@@ -10,7 +10,7 @@ import { DlmGateway } from './dlm.js';
 import { EbsGateway } from './ebs.js';
 import { Ec2Gateway } from './ec2/index.js';
 import { AwsActionError } from './errors.js';
-import { RecycleBinGateway } from './rbin.js';
+import { RecycleBinGateway } from './recycle-bin.js';
 import type { Instrumentable } from './regional.js';
 import { AccountIdentity } from './sts.js';
 

@@ -2,7 +2,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalRepository, type ApprovalRepository } from './approvals.js';
 import { auditRepository, type AuditRepository } from './audit.js';
-import { blockRepository, type BlockRepository } from './blocks.js';
+import { blockRepository, type BlockRepository } from './lineage.js';
 import { burstRepository, type BurstRepository } from './burst.js';
 import { shareRepository, type ShareRepository } from './shares.js';
 import {

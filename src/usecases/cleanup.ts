@@ -1,10 +1,10 @@
 // The digest's buttons: Request deletion (the approvals flow), Snooze 30 days, Keep (tag snapbot:keep-until); on an
 // exposure finding, Make private (at once) and Keep shared (an approval request with a reason).
 import { allowedShareAccounts } from '../core/accounts.js';
-import { outsideAccounts } from '../core/shares.js';
+import { outsideAccounts } from '../core/share-check.js';
 import { TAG } from '../core/types.js';
 import { requestApproval } from './approvals.js';
-import { rememberSharing } from './shares.js';
+import { rememberSharing } from './share-check.js';
 import { auditBestEffort, inScope, replyPrivately, type Deps, type Invocation } from './context.js';
 import { daysAfter, isoDay } from '../core/time.js';
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { DlmGateway } from '../aws/dlm.js';
 import type { EbsGateway } from '../aws/ebs.js';
 import type { Ec2Gateway } from '../aws/ec2/index.js';
-import type { RecycleBinGateway } from '../aws/rbin.js';
+import type { RecycleBinGateway } from '../aws/recycle-bin.js';
 import type { AwsEstate } from '../aws/estate.js';
 import type { AccountIdentity } from '../aws/sts.js';
 import { accountLabel, OWN_ACCOUNT, sameScope, scopeLabel, scopeOfRecord, type Scope } from '../core/accounts.js';

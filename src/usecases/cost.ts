@@ -2,7 +2,7 @@
 // changed blocks between them (EBS direct APIs, each pair measured once and kept in DynamoDB), and the model in
 // core/blocks. Lazy: only what a person looks at is measured, within a call budget.
 import { AwsActionError } from '../aws/errors.js';
-import { edgeKey, formatBytes, snapshotCost, type CostReport, type EdgeDiff, type Lineage } from '../core/blocks.js';
+import { edgeKey, formatBytes, snapshotCost, type CostReport, type EdgeDiff, type Lineage } from '../core/lineage.js';
 import { BYTES_PER_GB, formatUsd, snapshotMonthlyUsd } from '../core/cost.js';
 import type { ArchiveSuggestion } from '../core/backups.js';
 import type { Finding } from '../core/staleness/types.js';

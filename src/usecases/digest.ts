@@ -21,7 +21,7 @@ import {
 import { nameTag, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { ShareRepository, Store } from '../store/index.js';
-import { RegionShareCheck, type ShareCheckReport } from './shares.js';
+import { RegionShareCheck, type ShareCheckReport } from './share-check.js';
 import { archiveWhereItPays, measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 import { isoDay } from '../core/time.js';

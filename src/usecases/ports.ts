@@ -3,7 +3,7 @@
 // (src/slack/views/index.ts). Use cases return facts and outcomes and hand them to these; they never import slack/.
 import type { KnownBlock, View } from '@slack/types';
 import type { ApprovalRequest, AuditEntry } from '../core/approvals.js';
-import type { CostReport } from '../core/blocks.js';
+import type { CostReport } from '../core/lineage.js';
 import type { ScheduleSpec } from '../core/commands.js';
 import type { Prices } from '../core/cost.js';
 import type { DigestAccountRef, DigestSummary } from '../core/digest.js';

@@ -2,7 +2,7 @@
 import type { ApprovalAction } from '../core/approvals.js';
 import type { CommandOf, ShareTarget } from '../core/commands.js';
 import { requestApproval } from './approvals.js';
-import { rememberSharing } from './shares.js';
+import { rememberSharing } from './share-check.js';
 import { announce, auditBestEffort, replyPrivately, type Deps, type Invocation } from './context.js';
 
 function targetText(t: ShareTarget): string {

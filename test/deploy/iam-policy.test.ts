@@ -7,7 +7,7 @@ const policy = JSON.parse(readFileSync('iam-policy.json', 'utf8')) as { Statemen
 const granted = new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 
 /** src/aws/<file or folder> → the IAM prefix of the service it calls. */
-const SERVICE_OF_FILE: Record<string, string> = { ec2: 'ec2', 'dlm.ts': 'dlm', 'rbin.ts': 'rbin', 'ebs.ts': 'ebs' };
+const SERVICE_OF_FILE: Record<string, string> = { ec2: 'ec2', 'dlm.ts': 'dlm', 'recycle-bin.ts': 'rbin', 'ebs.ts': 'ebs' };
 
 /** Every `service:Action` the gateways call (STS's GetCallerIdentity needs no permission: IAM cannot deny it). */
 function awsActions(): string[] {

@@ -9,7 +9,7 @@ import type { Ec2State } from './state.js';
 import { errorXml, escapeXml, responseXml } from './xml.js';
 import { SandboxDlm, type DlmOptions } from '../dlm.js';
 import { JsonApiError, jsonError } from '../json-api.js';
-import { SandboxRecycleBin } from '../rbin.js';
+import { SandboxRecycleBin } from '../recycle-bin.js';
 import { SandboxEbs } from '../ebs.js';
 
 export interface SandboxCall {

@@ -1,5 +1,5 @@
 // `/snapshot cost`: what deleting one snapshot really frees, who keeps the rest, and when it was measured.
-import { formatBytes, type CostReport } from '../../core/blocks.js';
+import { formatBytes, type CostReport } from '../../core/lineage.js';
 import { formatGiB, formatMonthlyUsd, formatUsd, snapshotSizeGiB } from '../../core/cost.js';
 import { nameTag } from '../../core/types.js';
 import { context, section } from './blockkit.js';

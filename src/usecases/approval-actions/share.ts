@@ -1,8 +1,8 @@
 // Sharing a snapshot or AMI publicly or with an account outside the allowed ones, and keeping an exposure as it is.
 import { allowedShareAccounts } from '../../core/accounts.js';
 import { KEEP_SHARED_DAYS, type RiskSummary } from '../../core/approvals.js';
-import { outsideAccounts } from '../../core/shares.js';
-import { rememberSharing } from '../shares.js';
+import { outsideAccounts } from '../../core/share-check.js';
+import { rememberSharing } from '../share-check.js';
 import { Refusal, type ApprovalRunner } from './types.js';
 import type { ApprovalAction } from '../../core/approvals.js';
 import { daysAfter, isoDay } from '../../core/time.js';

@@ -1,5 +1,5 @@
 // Words the digest message and its printed form share: accounts, totals, a finding's facts, cost by age.
-import { formatBytes } from '../../../core/blocks.js';
+import { formatBytes } from '../../../core/lineage.js';
 import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../../core/cost.js';
 import { accountPart, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';

@@ -1,7 +1,7 @@
 // What the EBS direct APIs said, kept: the changed blocks between two snapshots (and a root's blocks) never change,
 // so each pair is measured once. Stored compactly (base-36 ranges); a pair larger than one item (DynamoDB's 400 KB)
 // is split into parts under one partition and read back with one Query.
-import { decodeBlocks, encodeBlocks, type BlockSet, type EdgeDiff } from '../core/blocks.js';
+import { decodeBlocks, encodeBlocks, type BlockSet, type EdgeDiff } from '../core/lineage.js';
 import type { Dynamo } from './dynamo.js';
 import { key } from './keys.js';
 

@@ -2,7 +2,7 @@
 // attribute calls this run, and what changed. See src/core/shares.ts for the budget and the order.
 import { shareKey } from '../core/accounts.js';
 import type { Ec2Gateway } from '../aws/ec2/index.js';
-import { outsideAccounts, RoundRobinPicker, shareCheckBudget, SHARE_RECHECK_DAYS } from '../core/shares.js';
+import { outsideAccounts, RoundRobinPicker, shareCheckBudget, SHARE_RECHECK_DAYS } from '../core/share-check.js';
 import type { Image, Snapshot } from '../core/types.js';
 import type { ShareRepository, ShareState } from '../store/index.js';
 import type { Deps } from './context.js';
