@@ -17,7 +17,7 @@ import { TAG, nameTag, type Instance, type RecycleBinItem, type Volume } from '.
 import { modal, textInput } from './modals.js';
 import { context, header, section, truncateLines } from './blockkit.js';
 import { formatAge } from './format.js';
-import { Message, type ModalMetadata } from '../../usecases/ports.js';
+import type { Message, ModalMetadata, ScheduleCreated } from '../../usecases/ports.js';
 import { isoDay } from '../../core/time.js';
 
 export const SCHEDULE_MODAL = 'snapshot_schedule';
@@ -31,17 +31,7 @@ function runWindowText(s: PolicySchedule, now: Date): string | undefined {
   return w ? `between ${hhmm(w.from)} and ${hhmm(w.to)} UTC on ${day(w.from)}` : undefined;
 }
 
-export function scheduleCreatedMessage(p: {
-  policyId: string;
-  name: string;
-  spec: ScheduleSpec;
-  label: string;
-  requesterId: string;
-  policy?: LifecyclePolicy;
-  now: Date;
-  region: string;
-  tagProblem?: string;
-}): Message {
+export function scheduleCreatedMessage(p: ScheduleCreated): Message {
   const s: PolicySchedule = p.policy?.schedules[0] ?? {
     name: p.name,
     everyHours: p.spec.everyHours,

@@ -3,7 +3,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { actions, button, context, escapeMrkdwn, section } from './blockkit.js';
 import { formatDuration, mention, progressBar } from './format.js';
 import { modal, PICKER, textInput } from './modals.js';
-import { Message, type ModalMetadata } from '../../usecases/ports.js';
+import type { Message, ModalMetadata } from '../../usecases/ports.js';
 import type { EncryptStep, EncryptView, ReplaceChoice } from '../../usecases/ports.js';
 
 export const ENCRYPT_MODAL = 'snapshot_encrypt';
