@@ -8,7 +8,17 @@ import type {
   Tag,
   Volume as SdkVolume,
 } from '@aws-sdk/client-ec2';
-import type { Image, ImageState, Instance, Snapshot, SnapshotLock, SnapshotState, Tags, Volume, VolumeState } from '../core/types.js';
+import type {
+  Image,
+  ImageState,
+  Instance,
+  Snapshot,
+  SnapshotLock,
+  SnapshotState,
+  Tags,
+  Volume,
+  VolumeState,
+} from '../core/types.js';
 
 function tagsOf(tags: Tag[] | undefined): Tags {
   const out: Tags = {};

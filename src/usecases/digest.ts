@@ -3,7 +3,14 @@
 import { accountLabel, allowedShareAccounts, shareKey, type ManagedAccount } from '../core/accounts.js';
 import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2/index.js';
-import { archiveSuggestion, backupSourceVolume, findBackupGaps, keepUntilOf, type ArchiveSuggestion, type BackupGap } from '../core/backups.js';
+import {
+  archiveSuggestion,
+  backupSourceVolume,
+  findBackupGaps,
+  keepUntilOf,
+  type ArchiveSuggestion,
+  type BackupGap,
+} from '../core/backups.js';
 import { policyCovers, type LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
 import { allFindings, findingsByOwner, summarise, type DigestAccountRef, type DigestSummary } from '../core/digest.js';

@@ -8,7 +8,18 @@
 import { AwsActionError } from '../aws/errors.js';
 import type { CommandOf } from '../core/commands.js';
 import { nameTag, type Instance, type Tags, type Volume } from '../core/types.js';
-import { announce, auditBestEffort, creationTags, depsAt, newId, replyPrivately, whereLabel, whereNote, type Deps, type Invocation } from './context.js';
+import {
+  announce,
+  auditBestEffort,
+  creationTags,
+  depsAt,
+  newId,
+  replyPrivately,
+  whereLabel,
+  whereNote,
+  type Deps,
+  type Invocation,
+} from './context.js';
 import type { EncryptStep, EncryptView, PostedMessage } from './ports.js';
 
 type EncryptCommand = CommandOf<'snapshot.encrypt'>;

@@ -3,7 +3,16 @@ import type { CommandOf } from '../core/commands.js';
 import type { Image, Sharing, Snapshot } from '../core/types.js';
 import { imageSnapshotIds, isInstanceStore, nameTag } from '../core/types.js';
 import type { Facts } from '../core/policy.js';
-import { announce, auditBestEffort, creationTags, newId, replyPrivately, whereNote, type Deps, type Invocation } from './context.js';
+import {
+  announce,
+  auditBestEffort,
+  creationTags,
+  newId,
+  replyPrivately,
+  whereNote,
+  type Deps,
+  type Invocation,
+} from './context.js';
 import { startOperation } from './operation.js';
 
 export async function createImage(deps: Deps, inv: Invocation, cmd: CommandOf<'ami.create'>): Promise<void> {

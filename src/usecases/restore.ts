@@ -1,6 +1,16 @@
 // /restore: a volume from a snapshot, optionally attached to an instance in the same zone.
 import type { CommandOf } from '../core/commands.js';
-import { announce, auditBestEffort, creationTags, modalScope, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
+import {
+  announce,
+  auditBestEffort,
+  creationTags,
+  modalScope,
+  newId,
+  replyPrivately,
+  whereLabel,
+  type Deps,
+  type Invocation,
+} from './context.js';
 import { type ProgressItem } from './ports.js';
 
 export type RestoreRequest = Omit<CommandOf<'restore.create'>, 'kind'>;

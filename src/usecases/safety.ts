@@ -1,7 +1,14 @@
 // Locks, deregistration protection and the archive tier: /snapshot lock|unlock|archive|unarchive, /ami
 // protect|unprotect. What makes a resource safer happens at once (governance lock, protection on, archive); what
 // makes it deletable again, or can never be undone (compliance lock), goes to a second person.
-import { ARCHIVE_MINIMUM_DAYS, formatGiB, formatMonthlyUsd, formatUsd, snapshotBillableGb, snapshotMonthlyUsd } from '../core/cost.js';
+import {
+  ARCHIVE_MINIMUM_DAYS,
+  formatGiB,
+  formatMonthlyUsd,
+  formatUsd,
+  snapshotBillableGb,
+  snapshotMonthlyUsd,
+} from '../core/cost.js';
 import type { CommandOf } from '../core/commands.js';
 import { nameTag } from '../core/types.js';
 import { lockText } from './approval-actions/index.js';

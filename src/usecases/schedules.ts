@@ -18,7 +18,15 @@ import {
 } from '../core/schedules.js';
 import { TAG, nameTag } from '../core/types.js';
 import { requestApproval } from './approvals.js';
-import { announce, auditBestEffort, creationTags, newId, replyPrivately, type Deps, type Invocation } from './context.js';
+import {
+  announce,
+  auditBestEffort,
+  creationTags,
+  newId,
+  replyPrivately,
+  type Deps,
+  type Invocation,
+} from './context.js';
 import { isoDay } from '../core/time.js';
 
 /** A problem to tell the person, privately, before anything changes. */

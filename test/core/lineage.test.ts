@@ -2,7 +2,17 @@
 // deletions, and the seeds' own example (A holds 10 GiB, B the 4 GiB that changed, C the 2 GiB added).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_BYTES, BlockSet, decodeBlocks, edgeKey, encodeBlocks, freedBytes, snapshotCost, type EdgeDiff, type Lineage } from '../../src/core/lineage.js';
+import {
+  BLOCK_BYTES,
+  BlockSet,
+  decodeBlocks,
+  edgeKey,
+  encodeBlocks,
+  freedBytes,
+  snapshotCost,
+  type EdgeDiff,
+  type Lineage,
+} from '../../src/core/lineage.js';
 
 type BlockMap = Map<number, string>;
 

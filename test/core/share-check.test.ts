@@ -1,6 +1,12 @@
 // The account-share check's order and budget: a bounded round-robin over IDs seen one at a time.
 import { describe, expect, it } from 'vitest';
-import { MIN_SHARE_CHECKS_PER_RUN, RoundRobinPicker, SHARE_RECHECK_DAYS, outsideAccounts, shareCheckBudget } from '../../src/core/share-check.js';
+import {
+  MIN_SHARE_CHECKS_PER_RUN,
+  RoundRobinPicker,
+  SHARE_RECHECK_DAYS,
+  outsideAccounts,
+  shareCheckBudget,
+} from '../../src/core/share-check.js';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `snap-${String(i).padStart(5, '0')}`);
 

@@ -1,6 +1,15 @@
 // The EC2 gateway's plumbing: one client per region, the SDK's retry strategy, calls translated into words,
 // create calls that never run twice, short-lived memory of pickers' reads, lookups by ID filter.
-import { DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client, paginateDescribeImages, paginateDescribeSnapshots, paginateDescribeVolumes, type Filter, type ResourceType } from '@aws-sdk/client-ec2';
+import {
+  DescribeImagesCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+  paginateDescribeImages,
+  paginateDescribeSnapshots,
+  paginateDescribeVolumes,
+  type Filter,
+  type ResourceType,
+} from '@aws-sdk/client-ec2';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorType, SdkError } from '@smithy/types';
 import { StandardRetryStrategy } from '@smithy/util-retry';

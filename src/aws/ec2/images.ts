@@ -1,12 +1,32 @@
 // AMIs: read, create, register, copy, deregister, share, launch-template use, and tags.
-import { CopyImageCommand, CreateImageCommand, CreateTagsCommand, DeregisterImageCommand, DescribeImageAttributeCommand, DescribeImagesCommand, GetImageBlockPublicAccessStateCommand, ModifyImageAttributeCommand, RegisterImageCommand, paginateDescribeImages, paginateDescribeLaunchTemplateVersions } from '@aws-sdk/client-ec2';
+import {
+  CopyImageCommand,
+  CreateImageCommand,
+  CreateTagsCommand,
+  DeregisterImageCommand,
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  GetImageBlockPublicAccessStateCommand,
+  ModifyImageAttributeCommand,
+  RegisterImageCommand,
+  paginateDescribeImages,
+  paginateDescribeLaunchTemplateVersions,
+} from '@aws-sdk/client-ec2';
 import type { ShareTarget } from '../../core/commands.js';
 import type { Image, Sharing, Snapshot, Tags } from '../../core/types.js';
 import { imageSnapshotIds, TAG } from '../../core/types.js';
 import { AwsActionError } from '../errors.js';
 import { toImage, toTagList } from '../mappers.js';
 import { Ec2Safety } from './safety.js';
-import { clientToken, notFound, tagSpecs, PAGE, type BlockPublicAccessState, type CopyParams, type LaunchTemplateUsage } from './base.js';
+import {
+  clientToken,
+  notFound,
+  tagSpecs,
+  PAGE,
+  type BlockPublicAccessState,
+  type CopyParams,
+  type LaunchTemplateUsage,
+} from './base.js';
 
 export class Ec2Images extends Ec2Safety {
 

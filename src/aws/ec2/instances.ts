@@ -1,5 +1,12 @@
 // Instances, instance types and availability zones.
-import { DescribeAvailabilityZonesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, RunInstancesCommand, paginateDescribeInstances, type Filter } from '@aws-sdk/client-ec2';
+import {
+  DescribeAvailabilityZonesCommand,
+  DescribeInstancesCommand,
+  DescribeInstanceTypesCommand,
+  RunInstancesCommand,
+  paginateDescribeInstances,
+  type Filter,
+} from '@aws-sdk/client-ec2';
 import type { Instance, Tags } from '../../core/types.js';
 import { AwsActionError } from '../errors.js';
 import { toInstance } from '../mappers.js';

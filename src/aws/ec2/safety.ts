@@ -1,5 +1,17 @@
 // What keeps snapshots and AMIs safe or cheap: locks, the archive tier, the Recycle Bin, deregistration protection.
-import { DescribeLockedSnapshotsCommand, DisableImageDeregistrationProtectionCommand, EnableImageDeregistrationProtectionCommand, LockSnapshotCommand, ModifySnapshotTierCommand, RestoreImageFromRecycleBinCommand, RestoreSnapshotFromRecycleBinCommand, RestoreSnapshotTierCommand, UnlockSnapshotCommand, paginateListImagesInRecycleBin, paginateListSnapshotsInRecycleBin } from '@aws-sdk/client-ec2';
+import {
+  DescribeLockedSnapshotsCommand,
+  DisableImageDeregistrationProtectionCommand,
+  EnableImageDeregistrationProtectionCommand,
+  LockSnapshotCommand,
+  ModifySnapshotTierCommand,
+  RestoreImageFromRecycleBinCommand,
+  RestoreSnapshotFromRecycleBinCommand,
+  RestoreSnapshotTierCommand,
+  UnlockSnapshotCommand,
+  paginateListImagesInRecycleBin,
+  paginateListSnapshotsInRecycleBin,
+} from '@aws-sdk/client-ec2';
 import type { RecycleBinItem, SnapshotLock } from '../../core/types.js';
 import { toLock } from '../mappers.js';
 import { Ec2Snapshots } from './snapshots.js';

@@ -1,5 +1,20 @@
 // Snapshots: create, read, page through, copy, delete, share, fast restores and block public access.
-import { CopySnapshotCommand, CreateSnapshotCommand, CreateSnapshotsCommand, DeleteSnapshotCommand, DescribeSnapshotAttributeCommand, DescribeSnapshotsCommand, GetSnapshotBlockPublicAccessStateCommand, ModifySnapshotAttributeCommand, DisableFastSnapshotRestoresCommand, paginateDescribeFastSnapshotRestores, paginateDescribeSnapshots, type DescribeSnapshotsCommandInput, type Filter, type Snapshot as SdkSnapshot } from '@aws-sdk/client-ec2';
+import {
+  CopySnapshotCommand,
+  CreateSnapshotCommand,
+  CreateSnapshotsCommand,
+  DeleteSnapshotCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
+  GetSnapshotBlockPublicAccessStateCommand,
+  ModifySnapshotAttributeCommand,
+  DisableFastSnapshotRestoresCommand,
+  paginateDescribeFastSnapshotRestores,
+  paginateDescribeSnapshots,
+  type DescribeSnapshotsCommandInput,
+  type Filter,
+  type Snapshot as SdkSnapshot,
+} from '@aws-sdk/client-ec2';
 import type { ShareTarget } from '../../core/commands.js';
 import type { Sharing, Snapshot, Tags } from '../../core/types.js';
 import { TAG } from '../../core/types.js';

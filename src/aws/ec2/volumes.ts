@@ -1,5 +1,18 @@
 // Volumes: read, search, create from a snapshot, attach and detach, and the waits between.
-import { AttachVolumeCommand, CreateVolumeCommand, DescribeVolumesCommand, DetachVolumeCommand, ModifyInstanceAttributeCommand, paginateDescribeInstances, paginateDescribeVolumes, waitUntilInstanceRunning, waitUntilVolumeAvailable, waitUntilVolumeInUse, type Filter, type VolumeType as SdkVolumeType } from '@aws-sdk/client-ec2';
+import {
+  AttachVolumeCommand,
+  CreateVolumeCommand,
+  DescribeVolumesCommand,
+  DetachVolumeCommand,
+  ModifyInstanceAttributeCommand,
+  paginateDescribeInstances,
+  paginateDescribeVolumes,
+  waitUntilInstanceRunning,
+  waitUntilVolumeAvailable,
+  waitUntilVolumeInUse,
+  type Filter,
+  type VolumeType as SdkVolumeType,
+} from '@aws-sdk/client-ec2';
 import type { Instance, Volume } from '../../core/types.js';
 import { AwsActionError } from '../errors.js';
 import { toInstance, toVolume } from '../mappers.js';

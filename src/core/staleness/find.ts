@@ -10,8 +10,27 @@ import {
   snapshotSizeGiB,
 } from '../cost.js';
 import { imageSnapshotIds, isInstanceStore, nameTag, TAG, type Image, type Snapshot, type Tags } from '../types.js';
-import { ageInDays, boundedCache, compactReasons, imageReasons, imageRules, ruleRole, RULES, snapshotReasons, snapshotRules } from './rules.js';
-import type { Finding, ImageRule, ManagedBy, NewestOfVolume, Reason, Rule, ScanContext, SnapshotRule } from './types.js';
+import {
+  ageInDays,
+  boundedCache,
+  compactReasons,
+  imageReasons,
+  imageRules,
+  ruleRole,
+  RULES,
+  snapshotReasons,
+  snapshotRules,
+} from './rules.js';
+import type {
+  Finding,
+  ImageRule,
+  ManagedBy,
+  NewestOfVolume,
+  Reason,
+  Rule,
+  ScanContext,
+  SnapshotRule,
+} from './types.js';
 import { isoDay } from '../time.js';
 
 /** What the region's scan found besides the snapshots and images themselves. */

@@ -1,6 +1,15 @@
 // `/snapshot list` and `/ami list`: compact, newest first, with what each one costs.
 import type { KnownBlock } from '@slack/types';
-import { formatGiB, formatMonthlyUsd, formatUsd, imageMonthlyUsd, imageSizeGiB, snapshotMonthlyUsd, snapshotSizeGiB, type Prices } from '../../core/cost.js';
+import {
+  formatGiB,
+  formatMonthlyUsd,
+  formatUsd,
+  imageMonthlyUsd,
+  imageSizeGiB,
+  snapshotMonthlyUsd,
+  snapshotSizeGiB,
+  type Prices,
+} from '../../core/cost.js';
 import type { Image, Sharing, Snapshot } from '../../core/types.js';
 import { imageSnapshotIds, isInstanceStore, nameTag } from '../../core/types.js';
 import type { ImageListEntry, Message } from '../../usecases/ports.js';

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { summarise } from '../../../src/core/digest.js';
 import { emptyUsage, findOutdated, type Finding } from '../../../src/core/staleness/index.js';
 import { assertWithinBlockKitLimits, blockKitViolations, type KnownBlock } from '../../../src/slack/views/blockkit.js';
-import { costByAgeChart, digestCsv, digestMessage, digestText, parseDigestButtonValue, reminderMessage } from '../../../src/slack/views/digest/index.js';
+import {
+  costByAgeChart,
+  digestCsv,
+  digestMessage,
+  digestText,
+  parseDigestButtonValue,
+  reminderMessage,
+} from '../../../src/slack/views/digest/index.js';
 import { ACCOUNT, daysAgo, finding, image, NOW, PRICES, snap } from '../../core/staleness/fixtures.js';
 
 const RULE_TEXTS: Record<string, string> = {

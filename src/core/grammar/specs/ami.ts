@@ -1,7 +1,21 @@
 // /ami: its forms, flags and how they become a Command.
 import { type Command } from '../../commands.js';
 import { bad } from '../lexer.js';
-import { region, instanceType, subnet, keyPairName, architecture, amiName, description, reason, encryptedCopy, reasonFlag, snapshotId, imageId, instanceId } from '../checks.js';
+import {
+  region,
+  instanceType,
+  subnet,
+  keyPairName,
+  architecture,
+  amiName,
+  description,
+  reason,
+  encryptedCopy,
+  reasonFlag,
+  snapshotId,
+  imageId,
+  instanceId,
+} from '../checks.js';
 import { opt, noArgs, str, type CommandSpec } from '../spec.js';
 
 export const AMI: CommandSpec = {

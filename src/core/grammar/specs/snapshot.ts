@@ -2,7 +2,27 @@
 import { type Command, type Retention } from '../../commands.js';
 import { intendedKindOf } from '../../ids.js';
 import { bad } from '../lexer.js';
-import { resourceId, region, kmsKey, requestId, description, reason, wholeNumber, scheduleTarget, toScheduleTarget, every, timeOfDay, scheduleName, policyRef, expiresIn, encryptedCopy, reasonFlag, volumeId, snapshotId, instanceId } from '../checks.js';
+import {
+  resourceId,
+  region,
+  kmsKey,
+  requestId,
+  description,
+  reason,
+  wholeNumber,
+  scheduleTarget,
+  toScheduleTarget,
+  every,
+  timeOfDay,
+  scheduleName,
+  policyRef,
+  expiresIn,
+  encryptedCopy,
+  reasonFlag,
+  volumeId,
+  snapshotId,
+  instanceId,
+} from '../checks.js';
 import { opt, noArgs, numberFlag, str, type CommandSpec, type FlagValues } from '../spec.js';
 
 export const SNAPSHOT: CommandSpec = {

@@ -17,7 +17,12 @@ import {
 import { modalScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 import { archiveSnapshot } from '../../../usecases/safety.js';
 import { scheduleModal } from '../../views/backups.js';
-import { keepSharedModal, parseDigestButtonValue, parseFindingButtonValue, withItemNote } from '../../views/digest/index.js';
+import {
+  keepSharedModal,
+  parseDigestButtonValue,
+  parseFindingButtonValue,
+  withItemNote,
+} from '../../views/digest/index.js';
 import { encryptModal } from '../../views/encrypt.js';
 import { scopedModal } from '../../views/modals.js';
 import { clicker } from './common.js';

@@ -3,7 +3,14 @@
 import { helpText } from '../../../core/grammar/index.js';
 import { requestApproval } from '../../../usecases/approvals.js';
 import { modalScope, type Deps } from '../../../usecases/context.js';
-import { askBeforeReboot, copyImage, createImage, createImageFromSnapshot, launchImage, listImages } from '../../../usecases/images.js';
+import {
+  askBeforeReboot,
+  copyImage,
+  createImage,
+  createImageFromSnapshot,
+  launchImage,
+  listImages,
+} from '../../../usecases/images.js';
 import { amiModal, scopedModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 import { recycleBinCommand } from './recycle-bin.js';

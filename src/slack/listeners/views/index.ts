@@ -6,7 +6,14 @@ import { keepSharedSubmitted } from './keep-shared.js';
 import { rejectSubmitted } from './reject.js';
 import { SCHEDULE_MODAL } from '../../views/backups.js';
 import { ENCRYPT_MODAL } from '../../views/encrypt.js';
-import { amiSubmitted, encryptSubmitted, restoreSubmitted, scheduleSubmitted, shareSubmitted, snapshotSubmitted } from './modals.js';
+import {
+  amiSubmitted,
+  encryptSubmitted,
+  restoreSubmitted,
+  scheduleSubmitted,
+  shareSubmitted,
+  snapshotSubmitted,
+} from './modals.js';
 
 export function register(app: App, deps: Deps): void {
   app.view(MODAL.snapshot, snapshotSubmitted(deps));

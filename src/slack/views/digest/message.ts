@@ -3,10 +3,37 @@ import { formatGiB, formatUsd, groupThousands } from '../../../core/cost.js';
 import { compareFindings, savingUsd, type DigestSummary } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import type { BlockMessage, DigestMessageOptions, ReminderOptions } from '../../../usecases/ports.js';
-import { actions, button, context, divider, escapeMrkdwn, header, LIMITS, section, truncate, type KnownBlock } from '../blockkit.js';
+import {
+  actions,
+  button,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  LIMITS,
+  section,
+  truncate,
+  type KnownBlock,
+} from '../blockkit.js';
 import { mention } from '../format.js';
 import { DIGEST_ACTIONS, digestButtonValue } from './actions.js';
-import { AccountNamer, accountLines, accountNamer, costByAgeChart, exposureLine, facts, gapsLine, kindLabel, notOfferedLine, oneLine, resources, sectionSaving, shareCheckLine, totalsLine, totalsMrkdwn } from './words.js';
+import {
+  AccountNamer,
+  accountLines,
+  accountNamer,
+  costByAgeChart,
+  exposureLine,
+  facts,
+  gapsLine,
+  kindLabel,
+  notOfferedLine,
+  oneLine,
+  resources,
+  sectionSaving,
+  shareCheckLine,
+  totalsLine,
+  totalsMrkdwn,
+} from './words.js';
 import { isoDay } from '../../../core/time.js';
 
 export const DEFAULT_TITLE = 'Cost-cleanup digest';

@@ -4,7 +4,19 @@ import { accountPart, type DigestAccountRef, type DigestSummary } from '../../..
 import type { Finding } from '../../../core/staleness/types.js';
 import type { DigestMessageOptions } from '../../../usecases/ports.js';
 import { section } from '../blockkit.js';
-import { accountLines, costByAgeChart, exposureLine, facts, kindLabel, notOfferedLine, oneLine, resources, sectionSaving, shareCheckLine, totalsLine } from './words.js';
+import {
+  accountLines,
+  costByAgeChart,
+  exposureLine,
+  facts,
+  kindLabel,
+  notOfferedLine,
+  oneLine,
+  resources,
+  sectionSaving,
+  shareCheckLine,
+  totalsLine,
+} from './words.js';
 import { DEFAULT_TITLE } from './message.js';
 import { isoDay } from '../../../core/time.js';
 
