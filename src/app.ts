@@ -17,9 +17,19 @@ import { register as registerActions } from './slack/listeners/actions/index.js'
 import { register as registerCommands } from './slack/listeners/commands/index.js';
 import { register as registerEvents } from './slack/listeners/events/index.js';
 import { register as registerViews } from './slack/listeners/views/index.js';
+import { register as registerReplayGuard } from './slack/listeners/replays.js';
 import { createDocumentClient, createDynamoClient, createStore, ensureTable, type Store } from './store/index.js';
 import type { Deps } from './usecases/context.js';
 import { WorkQueue } from './work-queue.js';
+
+/** How far a signed request's timestamp may be from now, either way (Slack's own figure). */
+const REQUEST_TIMESTAMP_TOLERANCE_S = 5 * 60;
+
+/** Whether Slack's X-Slack-Request-Timestamp (Unix seconds) is within the tolerance of `nowMs`. */
+export function freshTimestamp(header: string | string[] | undefined, nowMs: number): boolean {
+  const ts = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isFinite(ts) && Math.abs(nowMs / 1000 - ts) <= REQUEST_TIMESTAMP_TOLERANCE_S;
+}
 
 /** How many acknowledged commands do their AWS and Slack work at once; the rest queue, in order. */
 const BACKGROUND_CONCURRENCY = 8;
@@ -189,6 +199,14 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     const listen = receiver.requestListener;
     receiver.requestListener = (req, res) => {
       if (req.method === 'POST' && req.url?.startsWith('/slack/events')) {
+        // Slack's guidance: refuse a request whose timestamp is more than five minutes from now, either way. Bolt
+        // refuses only old ones; a request dated ahead would stay replayable for as long as it is dated.
+        if (!freshTimestamp(req.headers['x-slack-request-timestamp'], Date.now())) {
+          log.warn({ timestamp: req.headers['x-slack-request-timestamp'] }, 'refused a Slack request dated more than 5 minutes from now');
+          res.writeHead(401, { 'content-type': 'text/plain' });
+          res.end('stale or future request timestamp\n');
+          return;
+        }
         const started = performance.now();
         res.once('finish', () => metrics.ackSeconds.observe((performance.now() - started) / 1000));
       }
@@ -199,6 +217,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     log.error({ err }, 'unhandled error in a Slack listener');
   });
 
+  registerReplayGuard(app, deps);
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);

@@ -1,4 +1,5 @@
-// What every slash-command listener does first: parse, answer bad input privately in the ack, drop replays.
+// What every slash-command listener does first: parse, answer bad input privately in the ack. (Replays never
+// get here: ../replays.ts drops them before any listener.)
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { UsageError, type Command, type SlashCommandName } from '../../../core/commands.js';
 import { parseCommand } from '../../../core/grammar/index.js';
@@ -8,25 +9,6 @@ import { accountSettings, check } from '../../../usecases/access.js';
 import { inScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-
-/** Slack sends each slash command once, with a unique trigger_id; a second delivery is a replay or a retry. */
-const seenTriggers = new Map<string, number>();
-const SEEN_LIMIT = 20_000;
-
-export function firstDelivery(triggerId: string, now = Date.now()): boolean {
-  if (!triggerId) return true;
-  if (seenTriggers.has(triggerId)) return false;
-  seenTriggers.set(triggerId, now);
-  if (seenTriggers.size > SEEN_LIMIT) {
-    // Maps iterate in insertion order: drop the oldest tenth.
-    let n = SEEN_LIMIT / 10;
-    for (const k of seenTriggers.keys()) {
-      seenTriggers.delete(k);
-      if (--n <= 0) break;
-    }
-  }
-  return true;
-}
 
 function invocationOf(command: CommandArgs['command']): Invocation {
   return {
@@ -66,10 +48,6 @@ export async function parseOrAnswer(
   const where = resolveScope(accountSettings(base), cmd.where ?? {}, command.channel_id);
   if ('problem' in where) {
     await ack({ response_type: 'ephemeral', text: `:warning: ${where.problem}` });
-    return undefined;
-  }
-  if (!firstDelivery(command.trigger_id)) {
-    await ack();
     return undefined;
   }
   const inv = invocationOf(command);
