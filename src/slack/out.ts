@@ -39,6 +39,21 @@ class TtlCache<V> {
   }
 }
 
+/** Broadcasts snapbot never sends on purpose: whatever text carries one (from AWS, say), it reaches Slack as words. */
+const BROADCAST = /<!(channel|here|everyone)(?:\|[^<>]*)?>/g;
+
+function quiet<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(BROADCAST, '@$1') as T;
+  if (Array.isArray(value)) return value.map(quiet) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, quiet(v)])) as T;
+  return value;
+}
+
+/** The last guard before Slack: no message snapbot sends can notify a whole channel. */
+export function withoutBroadcasts(msg: Message): Message {
+  return quiet(msg);
+}
+
 export class SlackOut implements Outbox {
   readonly client: WebClient;
   private readonly identityClient: WebClient;
@@ -58,12 +73,14 @@ export class SlackOut implements Outbox {
     this.identityClient = new WebClient(token, { ...base, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 }, timeout: 4_000, rejectRateLimitedCalls: true });
   }
 
-  async post(channel: string, msg: Message, threadTs?: string): Promise<PostedMessage> {
+  async post(channel: string, message: Message, threadTs?: string): Promise<PostedMessage> {
+    const msg = withoutBroadcasts(message);
     const res = await this.client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, thread_ts: threadTs, unfurl_links: false });
     return { channel: res.channel ?? channel, ts: res.ts ?? '' };
   }
 
-  async update(at: PostedMessage, msg: Message): Promise<void> {
+  async update(at: PostedMessage, message: Message): Promise<void> {
+    const msg = withoutBroadcasts(message);
     await this.client.chat.update({ channel: at.channel, ts: at.ts, text: msg.text, blocks: msg.blocks ?? [] });
   }
 
@@ -77,7 +94,8 @@ export class SlackOut implements Outbox {
   }
 
   /** A message only the user sees. Falls back to response_url where the bot cannot post ephemerally. */
-  async private(to: PrivateTarget, msg: Message): Promise<void> {
+  async private(to: PrivateTarget, message: Message): Promise<void> {
+    const msg = withoutBroadcasts(message);
     try {
       await this.client.chat.postEphemeral({ channel: to.channel, user: to.user, text: msg.text, blocks: msg.blocks });
       return;
@@ -94,7 +112,8 @@ export class SlackOut implements Outbox {
   }
 
   /** Replaces the message a button was clicked on (an ephemeral one too) through its response_url; never throws. */
-  async replaceOriginal(responseUrl: string, msg: Message): Promise<void> {
+  async replaceOriginal(responseUrl: string, message: Message): Promise<void> {
+    const msg = withoutBroadcasts(message);
     try {
       const res = await fetch(responseUrl, {
         method: 'POST',

@@ -1,4 +1,5 @@
 // The words of a slash command: Slack's escapes undone, quotes honoured, flags told apart. Problems are Bad.
+import { withoutSlackMarkup } from '../user-text.js';
 
 export const MAX_TEXT_LENGTH = 3000;
 /** EC2's limit for snapshot and AMI descriptions. */
@@ -33,9 +34,12 @@ export function checking<T>(about: string, check: () => T): T {
 
 // ───────────────────────────── text clean-up and tokens ─────────────────────────────
 
-/** Slack sends links as <url|label>, escapes &, < and >, and people paste odd whitespace and invisible characters. */
+/**
+ * Slack sends links as <url|label>, escapes &, < and >, and people paste odd whitespace and invisible characters.
+ * What is left is the words: no Slack markup survives (core/user-text.ts), not even one typed as &lt;!channel&gt;.
+ */
 export function clean(text: string): string {
-  return text
+  const words = text
     .replace(/[\t\n\r\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g, ' ')
     .replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
@@ -45,6 +49,7 @@ export function clean(text: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+  return withoutSlackMarkup(words);
 }
 
 // Phones and Slack turn "…" into “…” and '…' into ‘…’; accept either curl (or the straight quote) as the closer.

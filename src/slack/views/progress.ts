@@ -35,7 +35,7 @@ export function progressMessage(v: ProgressView): Message {
   if (v.failure) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Why:* ${escapeMrkdwn(v.failure)}`) } });
   if (v.hint) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(v.hint) }] });
   const ids = v.items.map((i) => i.id).filter(Boolean).join(', ');
-  const text = `${v.title} — ${PHASE_TEXT[v.phase]}${ids ? ` (${ids})` : ''}${v.failure ? `: ${v.failure}` : ''}`;
+  const text = `${escapeMrkdwn(v.title)} — ${PHASE_TEXT[v.phase]}${ids ? ` (${ids})` : ''}${v.failure ? `: ${escapeMrkdwn(v.failure)}` : ''}`;
   return { text, blocks };
 }
 

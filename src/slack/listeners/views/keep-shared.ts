@@ -5,10 +5,11 @@ import { inItemScope, requestKeepShared } from '../../../usecases/cleanup.js';
 import type { Deps } from '../../../usecases/context.js';
 import { parseFindingButtonValue } from '../../views/digest/index.js';
 import { submitter, viewMetadata } from './common.js';
+import { withoutSlackMarkup } from '../../../core/user-text.js';
 
 export function keepSharedSubmitted(deps: Deps) {
   return async (args: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    const reason = args.view.state.values.reason?.value?.value?.trim();
+    const reason = withoutSlackMarkup(args.view.state.values.reason?.value?.value ?? '').trim() || undefined;
     if (!reason) {
       await args.ack({ response_action: 'errors', errors: { reason: 'Say why, so the approver can weigh it.' } });
       return;

@@ -3,10 +3,11 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { decide } from '../../../usecases/approvals.js';
 import type { Deps } from '../../../usecases/context.js';
 import { submitter, viewMetadata } from './common.js';
+import { withoutSlackMarkup } from '../../../core/user-text.js';
 
 export function rejectSubmitted(deps: Deps) {
   return async (args: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    const reason = args.view.state.values.reason?.value?.value?.trim();
+    const reason = withoutSlackMarkup(args.view.state.values.reason?.value?.value ?? '').trim() || undefined;
     if (!reason) {
       await args.ack({ response_action: 'errors', errors: { reason: 'Say why, so the requester knows what to change.' } });
       return;
