@@ -6,7 +6,7 @@ const app = new App();
 const ctx = (key: string) => app.node.tryGetContext(key) as string | undefined;
 const mode = ctx('mode') === 'socket' ? 'socket' : 'http';
 const environment: Record<string, string> = {};
-for (const key of ['APPROVAL_CHANNEL', 'DIGEST_CHANNEL', 'APPROVERS', 'OPERATORS', 'COMMAND_CHANNELS', 'REGIONS', 'SHARE_ALLOWED_ACCOUNTS', 'DIGEST_SCHEDULE', 'TZ']) {
+for (const key of ['APPROVAL_CHANNEL', 'DIGEST_CHANNEL', 'APPROVERS', 'OPERATORS', 'COMMAND_CHANNELS', 'REGIONS', 'SHARE_ALLOWED_ACCOUNTS', 'DIGEST_SCHEDULE', 'TZ', 'ACCOUNTS', 'ASSUME_ROLE_NAME', 'ASSUME_ROLE_EXTERNAL_ID', 'CHANNEL_ACCOUNTS']) {
   const v = ctx(key);
   if (v) environment[key] = v;
 }

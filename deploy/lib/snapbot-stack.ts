@@ -9,6 +9,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -34,6 +35,9 @@ export interface SnapbotStackProps extends StackProps {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** What the load balancer forwards: Slack's requests and the health check, nothing else (not /metrics). */
+export const PUBLIC_PATHS = ['/slack/events', '/healthz'];
 
 export class SnapbotStack extends Stack {
   readonly table: dynamodb.Table;
@@ -63,7 +67,9 @@ export class SnapbotStack extends Stack {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'snapbot: the least-privilege policy of iam-policy.json',
     });
-    taskRole.attachInlinePolicy(new iam.Policy(this, 'SnapbotPolicy', { document: iam.PolicyDocument.fromJson(policyFor(tableName)) }));
+    taskRole.attachInlinePolicy(
+      new iam.Policy(this, 'SnapbotPolicy', { document: iam.PolicyDocument.fromJson(policyFor(tableName, props.environment)) }),
+    );
 
     const secret = secretsmanager.Secret.fromSecretNameV2(this, 'SlackSecret', props.slackSecretName);
     const secrets: Record<string, ecs.Secret> = {
@@ -82,7 +88,8 @@ export class SnapbotStack extends Stack {
     task.addContainer('snapbot', {
       image,
       logging: ecs.LogDriver.awsLogs({ logGroup, streamPrefix: 'snapbot' }),
-      environment: { ...props.environment, DYNAMODB_TABLE: tableName, PORT: '3000', AWS_REGION: Stack.of(this).region },
+      // /metrics on a port of its own, which nothing outside the task reaches (the load balancer forwards to 3000).
+      environment: { ...props.environment, DYNAMODB_TABLE: tableName, PORT: '3000', METRICS_PORT: '9100', AWS_REGION: Stack.of(this).region },
       secrets,
       portMappings: [{ containerPort: 3000 }],
       healthCheck: {
@@ -106,6 +113,16 @@ export class SnapbotStack extends Stack {
           : {}),
       });
       web.targetGroup.configureHealthCheck({ path: '/healthz', healthyHttpCodes: '200' });
+      // The internet reaches two paths: Slack's requests and the health check. Anything else is answered 404 by the
+      // load balancer itself and never reaches the container.
+      web.listener.addAction('SlackAndHealthOnly', {
+        priority: 10,
+        conditions: [elbv2.ListenerCondition.pathPatterns(PUBLIC_PATHS)],
+        action: elbv2.ListenerAction.forward([web.targetGroup]),
+      });
+      (web.listener.node.defaultChild as elbv2.CfnListener).defaultActions = [
+        { type: 'fixed-response', fixedResponseConfig: { statusCode: '404', contentType: 'text/plain', messageBody: 'not found' } },
+      ];
       this.service = web.service;
       new CfnOutput(this, 'SlackRequestUrl', { value: `${props.certificateArn ? 'https' : 'http'}://${web.loadBalancer.loadBalancerDnsName}/slack/events`, description: 'Put this in manifest.yml for every url' });
     } else {
@@ -116,8 +133,21 @@ export class SnapbotStack extends Stack {
   }
 }
 
-/** iam-policy.json, with its DynamoDB statement pointed at this table. */
-export function policyFor(tableName: string): Record<string, unknown> {
+/**
+ * iam-policy.json, with its DynamoDB statement pointed at this table and its AssumeRole statement naming exactly the
+ * member accounts' roles (ACCOUNTS, ASSUME_ROLE_NAME) — or no AssumeRole at all where snapbot manages one account.
+ */
+export function policyFor(tableName: string, environment: Record<string, string> = {}): Record<string, unknown> {
   const text = readFileSync(new URL('../../iam-policy.json', import.meta.url), 'utf8');
-  return JSON.parse(text.replaceAll('table/snapbot', `table/${tableName}`)) as Record<string, unknown>;
+  const doc = JSON.parse(text.replaceAll('table/snapbot', `table/${tableName}`)) as { Statement: { Sid?: string; Resource?: unknown }[] };
+  const roleName = environment.ASSUME_ROLE_NAME || 'snapbot';
+  const accounts = (environment.ACCOUNTS ?? '')
+    .split(',')
+    .map((entry) => entry.trim().split('=').pop()!.trim())
+    .filter((id) => /^\d{12}$/.test(id));
+  doc.Statement = doc.Statement.flatMap((st) => {
+    if (st.Sid !== 'AssumeTheMemberAccountsRole') return [st];
+    return accounts.length ? [{ ...st, Resource: accounts.map((id) => `arn:aws:iam::${id}:role/${roleName}`) }] : [];
+  });
+  return doc as unknown as Record<string, unknown>;
 }

@@ -41,6 +41,13 @@ describe('the snapbot stack', () => {
     const doc = Object.values(policies).find((p) => JSON.stringify(p).includes('ec2:CreateSnapshot'))!;
     const statements = (doc.Properties as { PolicyDocument: { Statement: { Sid: string }[] } }).PolicyDocument.Statement;
     expect(statements.map((s) => s.Sid)).toEqual((policyFor('snapbot').Statement as { Sid: string }[]).map((s) => s.Sid));
+    // One account: nothing to assume. Several: exactly their roles.
+    expect(statements.map((s) => s.Sid)).not.toContain('AssumeTheMemberAccountsRole');
+    const multi = policyFor('snapbot', { ACCOUNTS: 'dev=222233334444,555566667777', ASSUME_ROLE_NAME: 'snapbot-member' }).Statement as { Sid: string; Resource: unknown }[];
+    expect(multi.find((s) => s.Sid === 'AssumeTheMemberAccountsRole')?.Resource).toEqual([
+      'arn:aws:iam::222233334444:role/snapbot-member',
+      'arn:aws:iam::555566667777:role/snapbot-member',
+    ]);
     expect(JSON.stringify(policyFor('other-table'))).toContain('table/other-table');
     expect(JSON.stringify(policyFor('other-table'))).not.toContain('table/snapbot"');
   });
@@ -68,6 +75,19 @@ describe('the snapbot stack', () => {
     http.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
     http.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/healthz', Matcher: { HttpCode: '200' } });
     http.hasOutput('SlackRequestUrl', {});
+  });
+
+  it('HTTP mode: the load balancer forwards only /slack/events and /healthz; /metrics is on a port it never reaches', () => {
+    http.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/slack/events', '/healthz'] } }],
+      Actions: [Match.objectLike({ Type: 'forward' })],
+    });
+    http.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [Match.objectLike({ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '404' }) })],
+    });
+    http.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'METRICS_PORT', Value: '9100' }]) })],
+    });
   });
 
   it('Socket Mode: no load balancer, and the app token among the secrets', () => {
