@@ -21,6 +21,7 @@ import { register as registerReplayGuard } from './slack/listeners/replays.js';
 import { createDocumentClient, createDynamoClient, createStore, ensureTable, type Store } from './store/index.js';
 import type { Deps } from './usecases/context.js';
 import { WorkQueue } from './work-queue.js';
+import { Health } from './health.js';
 
 /** How far a signed request's timestamp may be from now, either way (Slack's own figure). */
 const REQUEST_TIMESTAMP_TOLERANCE_S = 5 * 60;
@@ -52,10 +53,22 @@ export interface Snapbot {
   app: App;
   /** The port actually listened on (PORT=0 picks a free one). */
   port: number;
+  /** Where /metrics is served when METRICS_PORT is set (0 picks a free one). */
+  metricsPort?: number;
   /** Set once started with jobs. */
   jobs?: Jobs;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): Promise<Snapbot> {
@@ -118,28 +131,43 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     stopping: () => stopping,
   };
 
-  // GET /metrics and GET /healthz, served beside POST /slack/events (HTTP), or on their own (Socket Mode).
-  const routes: { path: string; handler: (req: IncomingMessage, res: ServerResponse) => void }[] = [
-    {
-      path: '/metrics',
-      handler: (_req, res) => {
-        metrics.registry.metrics().then(
-          (body) => {
-            res.writeHead(200, { 'content-type': metrics.registry.contentType });
-            res.end(body);
-          },
-          (err: Error) => {
-            res.writeHead(500, { 'content-type': 'text/plain' });
-            res.end(err.message);
-          },
-        );
-      },
+  const health = new Health([
+    { name: 'dynamodb', run: () => store.ping() },
+    { name: 'slack', run: () => out.client.auth.test().then(() => undefined) },
+  ]);
+  // GET /metrics and GET /healthz, served beside POST /slack/events (HTTP), or on their own (Socket Mode). With
+  // METRICS_PORT, /metrics is served on that port alone (src/app.ts `start`), never beside Slack's requests.
+  const metricsRoute = {
+    path: '/metrics',
+    handler: (_req: IncomingMessage, res: ServerResponse) => {
+      metrics.registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(body);
+        },
+        (err: Error) => {
+          log.error({ err }, 'metrics could not be rendered');
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('metrics could not be rendered\n');
+        },
+      );
     },
+  };
+  const routes: { path: string; handler: (req: IncomingMessage, res: ServerResponse) => void }[] = [
+    ...(config.metricsPort === undefined ? [metricsRoute] : []),
     {
       path: '/healthz',
       handler: (_req, res) => {
-        res.writeHead(stopping ? 503 : 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: !stopping, mode: config.mode, transport: socketMode ? 'socket' : 'http', inFlight: work.size, tracking: tracker.activeCount }));
+        const base = { mode: config.mode, transport: socketMode ? 'socket' : 'http', inFlight: work.size, tracking: tracker.activeCount };
+        if (stopping) {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, status: 'stopping', ...base }));
+          return;
+        }
+        void health.report().then((report) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: true, ...report, ...base }));
+        });
       },
     },
   ];
@@ -224,6 +252,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
   registerEvents(app, deps);
 
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
   const bot: Snapbot = {
     deps,
     app,
@@ -243,7 +272,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       }
       if (socketMode) {
         // Socket Mode: Slack's requests come over the socket; PORT still serves /healthz and /metrics.
-        const health = createServer((req, res) => {
+        const healthServer = createServer((req, res) => {
           const route = req.method === 'GET' ? routes.find((r) => r.path === (req.url ?? '').split('?')[0]) : undefined;
           if (route) route.handler(req, res);
           else {
@@ -251,14 +280,22 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
             res.end('Socket Mode: Slack reaches snapbot over its socket; this port serves GET /healthz and GET /metrics.\n');
           }
         });
-        await new Promise<void>((resolve, reject) => {
-          health.once('error', reject);
-          health.listen(config.port, () => resolve());
-        });
-        server = health;
+        await listenOn(healthServer, config.port, config.host);
+        server = healthServer;
         await app.start();
       } else {
-        server = (await app.start(config.port)) as Server;
+        server = (await app.start({ port: config.port, host: config.host })) as Server;
+      }
+      if (config.metricsPort !== undefined) {
+        metricsServer = createServer((req, res) => {
+          if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') metricsRoute.handler(req, res);
+          else {
+            res.writeHead(404, { 'content-type': 'text/plain' });
+            res.end('this port serves GET /metrics only\n');
+          }
+        });
+        await listenOn(metricsServer, config.metricsPort, config.host);
+        bot.metricsPort = (metricsServer.address() as AddressInfo).port;
       }
       bot.port = (server.address() as AddressInfo).port;
       if (opts.jobs !== false) bot.jobs = startJobs(deps);
@@ -271,6 +308,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
       await work.drain(25_000);
       await app.stop().catch(() => undefined);
       if (socketMode) await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
+      await new Promise<void>((resolve) => metricsServer?.close(() => resolve()) ?? resolve());
       estate.destroy();
       dynamo.destroy();
     },

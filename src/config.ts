@@ -10,10 +10,24 @@ export interface Config {
   /** appToken (SLACK_APP_TOKEN, xapp-…): connect through Socket Mode instead of receiving HTTP. */
   slack: { botToken: string; signingSecret: string; apiUrl?: string; appToken?: string };
   port: number;
+  /** HOST: the address the HTTP server listens on (loopback in sandbox mode, every interface in production). */
+  host: string;
+  /** METRICS_PORT: when set, /metrics is served there only, and not on `port`. */
+  metricsPort?: number;
   awsRegion: string;
   regions: string[];
   /** Only set when the user set AWS_ENDPOINT_URL(_EC2|_DYNAMODB): never invent an endpoint. */
-  endpoints: { ec2?: string; dynamodb?: string; dlm?: string; rbin?: string; sts?: string; ebs?: string };
+  endpoints: {
+    ec2?: string;
+    dynamodb?: string;
+    dlm?: string;
+    rbin?: string;
+    sts?: string;
+    ebs?: string;
+    cloudtrail?: string;
+    autoScaling?: string;
+    serviceQuotas?: string;
+  };
   /** DLM_ROLE_NAME: the execution role lifecycle policies run as, in the policy's own account. */
   dlmRoleName: string;
   /** ACCOUNTS: the other accounts snapbot manages (assuming `assumeRole` in each); empty = its own account only. */
@@ -185,6 +199,19 @@ export const EnvSchema = z.object({
   SLACK_APP_TOKEN: patternVar(/^xapp-[\w-]+$/, 'an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)'),
   SLACK_API_URL: urlVar(),
   PORT: numberVar(3000, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a TCP port, 0–65535'),
+  HOST: patternVar(/^(?:[0-9.]+|[0-9a-fA-F:]+|[A-Za-z0-9.-]+)$/, 'an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::'),
+  METRICS_PORT: text().pipe(
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return undefined;
+        const n = Number(raw);
+        if (Number.isInteger(n) && n >= 0 && n <= 65535) return n;
+        ctx.addIssue({ code: 'custom', message: 'a TCP port, 0–65535, other than PORT' });
+        return z.NEVER;
+      }),
+  ),
   AWS_REGION: patternVar(REGION, 'an AWS region name such as us-east-1'),
   AWS_DEFAULT_REGION: text(),
   REGIONS: listVar(REGION, (r) => `a comma list of AWS region names; "${r}" is not one`),
@@ -195,6 +222,9 @@ export const EnvSchema = z.object({
   AWS_ENDPOINT_URL_RBIN: urlVar(),
   AWS_ENDPOINT_URL_STS: urlVar(),
   AWS_ENDPOINT_URL_EBS: urlVar(),
+  AWS_ENDPOINT_URL_CLOUDTRAIL: urlVar(),
+  AWS_ENDPOINT_URL_AUTO_SCALING: urlVar(),
+  AWS_ENDPOINT_URL_SERVICE_QUOTAS: urlVar(),
   DLM_ROLE_NAME: patternVar(/^[\w+=,.@/-]{1,512}$/, 'an IAM role name (or path/name) such as AWSDataLifecycleManagerDefaultRole'),
   DYNAMODB_TABLE: patternVar(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name: 3–255 letters, digits, "_", "-" or "."'),
   APPROVAL_CHANNEL: patternVar(CHANNEL, 'a Slack channel ID such as C0123ABCD (not a #name)'),
@@ -295,6 +325,9 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     }
     channelAccounts[channel] = ref;
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    problems.push(`METRICS_PORT="${e.METRICS_PORT}" is not valid: a TCP port other than PORT (${e.PORT}); unset it to serve /metrics on PORT`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const all = e.AWS_ENDPOINT_URL;
@@ -311,6 +344,8 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
       ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
     },
     port: e.PORT,
+    host: e.HOST ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
+    ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
     awsRegion,
     regions: regions.length > 0 ? [...new Set(regions)] : [awsRegion],
     endpoints: {
@@ -320,6 +355,9 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
       rbin: e.AWS_ENDPOINT_URL_RBIN ?? all,
       sts: e.AWS_ENDPOINT_URL_STS ?? all,
       ebs: e.AWS_ENDPOINT_URL_EBS ?? all,
+      cloudtrail: e.AWS_ENDPOINT_URL_CLOUDTRAIL ?? all,
+      autoScaling: e.AWS_ENDPOINT_URL_AUTO_SCALING ?? all,
+      serviceQuotas: e.AWS_ENDPOINT_URL_SERVICE_QUOTAS ?? all,
     },
     dlmRoleName: e.DLM_ROLE_NAME ?? 'AWSDataLifecycleManagerDefaultRole',
     accounts,

@@ -107,6 +107,9 @@ describe('config', () => {
       rbin: 'http://localhost:4566',
       sts: 'http://localhost:4566',
       ebs: 'http://localhost:4566',
+      cloudtrail: 'http://localhost:4566',
+      autoScaling: 'http://localhost:4566',
+      serviceQuotas: 'http://localhost:4566',
     });
     expect(loadConfig(PROD).endpoints).toEqual({});
     expect(loadConfig({ ...PROD, AWS_ENDPOINT_URL_DLM: 'http://dlm:1' }).endpoints).toEqual({ dlm: 'http://dlm:1' });

@@ -96,6 +96,8 @@ export async function startSandbox(env: Record<string, string | undefined>, opts
       banner,
       hints: demoHints(),
       port: consolePort,
+      // Loopback unless HOST says otherwise: the console signs requests as whichever person is picked.
+      host: config.host,
     });
     await web.start().catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
