@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { AwsEstate } from './aws/estate.js';
 import type { Instrumentable } from './aws/regional.js';
@@ -22,6 +22,7 @@ import { createDocumentClient, createDynamoClient, createStore, ensureTable, typ
 import type { Deps } from './usecases/context.js';
 import { WorkQueue } from './work-queue.js';
 import { Health } from './health.js';
+import { createLogger } from './log.js';
 
 /** How far a signed request's timestamp may be from now, either way (Slack's own figure). */
 const REQUEST_TIMESTAMP_TOLERANCE_S = 5 * 60;
@@ -72,7 +73,7 @@ function listenOn(server: Server, port: number, host: string): Promise<void> {
 }
 
 export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): Promise<Snapbot> {
-  const log = opts.logger ?? pino({ level: config.logLevel, base: { app: 'snapbot' } });
+  const log = opts.logger ?? createLogger(config.logLevel, { app: 'snapbot' });
   const now = opts.now ?? (() => new Date());
 
   let tracking = () => 0;

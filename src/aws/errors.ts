@@ -62,11 +62,47 @@ function idsIn(text: string): string[] {
   return [...new Set(text.match(/\b(?:vol|snap|ami|i|subnet|lt)-[0-9a-f]{8,17}\b/g) ?? [])];
 }
 
+/** What a low-level failure means, for a person: no host, port, URL, HTML or SDK class name. */
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was cut off',
+  ETIMEDOUT: 'the connection timed out',
+  ENOTFOUND: "the service's address could not be found",
+  EHOSTUNREACH: 'the service could not be reached',
+  EAI_AGAIN: "the service's address could not be looked up",
+  TimeoutError: 'no answer in time',
+  SyntaxError: 'an answer that was not an AWS response',
+};
+
+/**
+ * A raw error text (an SDK message, a socket error, an HTML page a proxy answered with) as words a person can read:
+ * addresses become "its endpoint", an HTML page or an unparsable answer is said to be one, class names are dropped.
+ * The raw text is for the log; this is for Slack.
+ */
+export function inWords(raw: string): string {
+  if (/<!doctype|<html|Deserialization error|Unexpected token|is not valid JSON|char \d+ in/i.test(raw)) {
+    return 'the service answered with something that is not an AWS API response (check that the service is offered in this region and that the endpoint is right)';
+  }
+  let text = raw;
+  for (const [code, words] of Object.entries(NETWORK_WORDS)) {
+    if (new RegExp(`\\b${code}\\b`).test(text)) return words;
+  }
+  text = text
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s)'"]+/gi, 'its endpoint')
+    .replace(/\[[0-9a-f:]+\](?::\d+)?/gi, 'its endpoint')
+    .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, 'its endpoint')
+    .replace(/\b(?:localhost|[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|internal|local|aws))(?::\d+)?\b/gi, 'its endpoint')
+    .replace(/\b(?:[A-Z][a-z]+)+(?:Error|Exception):\s*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text || 'an error with no description';
+}
+
 export function translateAwsError(err: unknown, ctx: AwsCallContext): AwsActionError {
   if (err instanceof AwsActionError) return err;
   const e = (err ?? {}) as AwsLikeError;
   const code = e.name && e.name !== 'Error' ? e.name : (e.Code ?? e.code ?? 'Unknown');
-  const raw = (e.message ?? String(err)).trim();
+  const raw = inWords((e.message ?? String(err)).trim());
   const where = ctx.region;
   const subject = ctx.resourceId ? describeId(ctx.resourceId) : 'the resource';
 
@@ -123,7 +159,9 @@ export function translateAwsError(err: unknown, ctx: AwsCallContext): AwsActionE
     (status !== undefined && status >= 500) ||
     /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|TimeoutError|EHOSTUNREACH|RequestTimeout|ServiceUnavailable|InternalError|Unavailable)$/.test(code)
   ) {
-    return new AwsActionError('unavailable', `${ctx.service?.name ?? 'EC2'} in ${where} did not answer (${code}). It may be a passing outage: try again shortly.`, code);
+    const why = NETWORK_WORDS[code] ?? (status !== undefined ? `it answered ${status}` : 'no answer');
+    return new AwsActionError('unavailable', `${ctx.service?.name ?? 'EC2'} in ${where} did not answer (${why}). It may be a passing outage: try again shortly.`, code);
   }
-  return new AwsActionError('unknown', `${ctx.action} on ${subject} in ${where} failed: ${code}${raw && raw !== code ? ` — ${raw}` : ''}`, code);
+  const shownCode = NETWORK_WORDS[code] ? '' : code;
+  return new AwsActionError('unknown', `${ctx.action} on ${subject} in ${where} failed${shownCode ? `: ${shownCode}` : ''}${raw && raw !== code ? ` — ${raw}` : ''}`, code);
 }

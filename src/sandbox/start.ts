@@ -1,7 +1,6 @@
 // Sandbox mode: the real bot against the sandbox EC2, DynamoDB Local and the Slack stand-in, with the console on
 // PORT playing Slack's part in a browser. Everything runs in this one process (DynamoDB Local as its child).
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { createSnapbot, type Snapbot } from '../app.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { SandboxConsole } from './console/server.js';
@@ -9,6 +8,7 @@ import { demoHints, sandboxBanner, SANDBOX_CHANNELS, SANDBOX_USERS, SANDBOX_WORK
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { DEMO, startSandboxEc2, type SandboxEc2 } from './ec2/index.js';
 import { FakeSlack } from './slack/webapi.js';
+import { createLogger } from '../log.js';
 
 export interface SandboxOptions {
   /** The console's port; default PORT from the environment, else 3000. 0 picks a free one. */
@@ -79,7 +79,7 @@ export async function startSandbox(env: Record<string, string | undefined>, opts
 
     const base = loadConfig(sandboxEnv(env, opts, { ec2: ec2.url, dynamodb: dynamodbEndpoint, slackApi: slack.apiUrl, secret }), 'sandbox');
     const config: Config = { ...base, port: opts.botPort ?? 0 };
-    const log = pino({ level: config.logLevel, base: { app: 'snapbot', mode: 'sandbox' } });
+    const log = createLogger(config.logLevel, { app: 'snapbot', mode: 'sandbox' });
 
     const bot = await createSnapbot(config, { logger: log, credentials: CREDENTIALS });
     await bot.start();

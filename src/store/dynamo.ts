@@ -21,6 +21,7 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { inWords } from '../aws/errors.js';
 import { SDK_LOGGER } from '../aws/sdk-logger.js';
 import { StoreUnavailableError } from './errors.js';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -187,7 +188,7 @@ export function asUnavailable(err: unknown, table: string): StoreUnavailableErro
   const name = errorName(err);
   const message = err instanceof Error ? err.message : String(err);
   const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
-  if (name === 'ResourceNotFoundException') return new StoreUnavailableError(table, 'missing', message, err);
+  if (name === 'ResourceNotFoundException') return new StoreUnavailableError(table, 'missing', inWords(message), err);
   if (
     [
       'AccessDeniedException',
@@ -198,16 +199,15 @@ export function asUnavailable(err: unknown, table: string): StoreUnavailableErro
       'CredentialsProviderError',
     ].includes(name)
   ) {
-    return new StoreUnavailableError(table, 'forbidden', message, err);
+    return new StoreUnavailableError(table, 'forbidden', inWords(message), err);
   }
   if (['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'].includes(name)) {
-    return new StoreUnavailableError(table, 'throttled', message, err);
+    return new StoreUnavailableError(table, 'throttled', inWords(message), err);
   }
   // No HTTP answer at all (refused, timed out, DNS) or the service failing: unreachable.
   if (status === undefined || status >= 500) {
     const code = (err as { code?: string } | undefined)?.code;
-    const detail = name === 'TimeoutError' ? `no answer in time (${message})` : code && !message.includes(code) ? `${code} ${message}` : message;
-    return new StoreUnavailableError(table, 'unreachable', detail, err);
+    return new StoreUnavailableError(table, 'unreachable', inWords(code && !message.includes(code) ? `${code} ${message}` : `${name} ${message}`), err);
   }
   return undefined;
 }
