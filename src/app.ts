@@ -23,6 +23,8 @@ import type { Deps } from './usecases/context.js';
 import { WorkQueue } from './work-queue.js';
 import { Health } from './health.js';
 import { createLogger } from './log.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 
 /** How far a signed request's timestamp may be from now, either way (Slack's own figure). */
 const REQUEST_TIMESTAMP_TOLERANCE_S = 5 * 60;
@@ -47,7 +49,14 @@ export interface SnapbotOptions {
   credentials?: AwsCredentialIdentity;
   /** Start the scheduler, expiry sweep and recovery (default true). */
   jobs?: boolean;
+  /** How often a replica renews the lease on an approved action it runs, and when another may take it over. */
+  lease?: { heartbeatMs: number; staleAfterMs: number };
 }
+
+/** A replica renews its lease on a running approved action this often… */
+const LEASE_HEARTBEAT_MS = 10_000;
+/** …and another takes it over only once the lease is this old (six missed renewals: a crash, not a slow call). */
+const LEASE_STALE_MS = 60_000;
 
 export interface Snapbot {
   deps: Deps;
@@ -127,6 +136,11 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     log,
     metrics,
     now,
+    replica: {
+      id: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+      heartbeatMs: opts.lease?.heartbeatMs ?? LEASE_HEARTBEAT_MS,
+      staleAfterMs: opts.lease?.staleAfterMs ?? LEASE_STALE_MS,
+    },
     background: (w) => work.background(w),
     detach: (w) => work.detach(w),
     stopping: () => stopping,

@@ -62,15 +62,23 @@ export interface ApprovalRepository {
    * AlreadyDecidedError, ExpiredError or NotFoundError; otherwise returns the withdrawn request.
    */
   withdraw(id: string, by: string, opts?: { reason?: string; now?: Date }): Promise<ApprovalRequest>;
-  /** approved → executing. True for exactly one caller; false when another already started it. */
-  startExecution(id: string, opts?: { now?: Date }): Promise<boolean>;
   /**
-   * Takes over an execution that a crash left `executing`: true for exactly one caller, and only when the last
-   * attempt started before `staleBefore` (so a replica that is still working is left alone).
+   * approved → executing, leased to `owner` (a replica) with a heartbeat. True for exactly one caller; false when
+   * another already started it.
    */
-  resumeExecution(id: string, opts: { staleBefore: Date; now?: Date }): Promise<boolean>;
-  /** executing → done (outcome.ok) or failed. Returns the finished request. */
-  finish(id: string, outcome: { ok: boolean; message: string }, opts?: { now?: Date }): Promise<ApprovalRequest>;
+  startExecution(id: string, opts?: { now?: Date; owner?: string }): Promise<boolean>;
+  /**
+   * Takes over an execution left `executing`: true for exactly one caller, and only when its heartbeat (or, for a
+   * request from before heartbeats, its start) is older than `staleBefore` — a replica still working keeps it.
+   */
+  resumeExecution(id: string, opts: { staleBefore: Date; now?: Date; owner?: string }): Promise<boolean>;
+  /** The owner is still working on it: renews the lease. False when the lease was lost (another replica took over). */
+  heartbeat(id: string, owner: string, opts?: { now?: Date }): Promise<boolean>;
+  /**
+   * executing → done (outcome.ok) or failed, by the lease's owner when one is given (a replica that lost the lease
+   * leaves the outcome to the one that took over). Returns the finished request.
+   */
+  finish(id: string, outcome: { ok: boolean; message: string }, opts?: { now?: Date; owner?: string }): Promise<ApprovalRequest>;
   /** Marks pending requests whose deadline has passed as expired; returns the ones this call expired. */
   expireDue(now?: Date): Promise<ApprovalRequest[]>;
   /** Requests left approved or executing: work a crash may have interrupted. */
@@ -296,7 +304,7 @@ export function approvalRepository(db: Dynamo, clock: () => Date): ApprovalRepos
       const at = now.toISOString();
       const result = await transition(id, 'start', {
         now,
-        set: { executionStartedAt: at },
+        set: { executionStartedAt: at, heartbeatAt: at, executionOwner: opts?.owner },
         audit: { actor: BOT_ACTOR },
       });
       if (result.ok) return true;
@@ -307,27 +315,43 @@ export function approvalRepository(db: Dynamo, clock: () => Date): ApprovalRepos
     async resumeExecution(id, opts) {
       const now = opts.now ?? clock();
       const at = now.toISOString();
-      // Same status on both sides: executing → executing, claimed by moving executionStartedAt forward.
-      const names = { '#status': 'status', '#executionStartedAt': 'executionStartedAt' };
+      // Same status on both sides: executing → executing, claimed by moving the heartbeat forward under a new owner.
+      const names = { '#status': 'status', '#started': 'executionStartedAt', '#hb': 'heartbeatAt', '#owner': 'executionOwner' };
       try {
         await db.transact([
           {
             Update: {
               Key: key.request(id),
-              UpdateExpression: 'SET #executionStartedAt = :at',
+              UpdateExpression: opts.owner ? 'SET #started = :at, #hb = :at, #owner = :owner' : 'SET #started = :at, #hb = :at REMOVE #owner',
               ConditionExpression:
-                '#status = :executing AND (attribute_not_exists(#executionStartedAt) OR #executionStartedAt < :stale)',
+                '#status = :executing AND ((attribute_not_exists(#hb) AND (attribute_not_exists(#started) OR #started < :stale)) OR #hb < :stale)',
               ExpressionAttributeNames: names,
-              ExpressionAttributeValues: { ':at': at, ':executing': 'executing', ':stale': opts.staleBefore.toISOString() },
+              ExpressionAttributeValues: {
+                ':at': at,
+                ':executing': 'executing',
+                ':stale': opts.staleBefore.toISOString(),
+                ...(opts.owner ? { ':owner': opts.owner } : {}),
+              },
             },
           },
-          requestAuditPut(id, { at, actor: BOT_ACTOR, event: 'executing', detail: 'resumed after a restart' }, now),
+          requestAuditPut(id, { at, actor: BOT_ACTOR, event: 'executing', detail: 'resumed: the replica running it stopped answering' }, now),
         ]);
         return true;
       } catch (err) {
         if (err instanceof ConditionFailed) return false;
         throw err;
       }
+    },
+
+    async heartbeat(id, owner, opts) {
+      const now = opts?.now ?? clock();
+      return db.update({
+        Key: key.request(id),
+        UpdateExpression: 'SET #hb = :at',
+        ConditionExpression: '#status = :executing AND #owner = :owner',
+        ExpressionAttributeNames: { '#status': 'status', '#hb': 'heartbeatAt', '#owner': 'executionOwner' },
+        ExpressionAttributeValues: { ':at': now.toISOString(), ':executing': 'executing', ':owner': owner },
+      });
     },
 
     async finish(id, outcome, opts) {
@@ -338,6 +362,9 @@ export function approvalRepository(db: Dynamo, clock: () => Date): ApprovalRepos
       const result = await transition(id, name, {
         now,
         set: { outcome: full },
+        ...(opts?.owner
+          ? { condition: '(attribute_not_exists(#executionOwner) OR #executionOwner = :owner)', names: { '#executionOwner': 'executionOwner' }, values: { ':owner': opts.owner } }
+          : {}),
         audit: { actor: BOT_ACTOR, outcome: { ok: outcome.ok, message: outcome.message } },
       });
       if (result.ok) return mustRead(id);

@@ -12,6 +12,7 @@ import {
 import {
   AlreadyDecidedError,
   ExpiredError,
+  InvalidTransitionError,
   NotFoundError,
   NotRequesterError,
   SelfDecisionError,
@@ -140,21 +141,49 @@ export async function withdrawRequest(deps: Deps, inv: Invocation, requestId: st
   await replyPrivately(deps, inv, { text: `:leftwards_arrow_with_hook: You withdrew the request to ${describeAction(request.action)} (\`${request.id}\`); nothing was changed in AWS.` });
 }
 
-/** approved → executing → done|failed, exactly once across clicks, retries and replicas (a conditional write). */
-async function execute(deps: Deps, requestId: string, opts: { resume?: boolean } = {}): Promise<void> {
+/**
+ * approved → executing → done|failed, exactly once across clicks, retries and replicas (a conditional write). The
+ * replica that starts it holds a lease it renews while the action runs, so a slow action (throttled retries, an AMI
+ * with many snapshots) is never taken over by another replica's recovery; one that crashed stops renewing, and its
+ * work is resumed once the lease is stale.
+ */
+export async function execute(deps: Deps, requestId: string, opts: { resume?: boolean } = {}): Promise<void> {
+  const owner = deps.replica.id;
   const started = opts.resume
-    ? await deps.store.approvals.resumeExecution(requestId, { staleBefore: new Date(deps.now().getTime() - 120_000), now: deps.now() })
-    : await deps.store.approvals.startExecution(requestId, { now: deps.now() });
+    ? await deps.store.approvals.resumeExecution(requestId, { staleBefore: new Date(deps.now().getTime() - deps.replica.staleAfterMs), now: deps.now(), owner })
+    : await deps.store.approvals.startExecution(requestId, { now: deps.now(), owner });
   if (!started) return;
   const request = await deps.store.approvals.get(requestId);
   if (!request) return;
+  let leaseLost = false;
+  const heartbeat = setInterval(() => {
+    deps.store.approvals.heartbeat(requestId, owner, { now: deps.now() }).then(
+      (held) => {
+        if (!held && !leaseLost) {
+          leaseLost = true;
+          deps.log.warn({ requestId }, 'approved action: another replica took it over; it reports the outcome');
+        }
+      },
+      (err: unknown) => deps.log.warn({ err, requestId }, 'approved action: the lease could not be renewed'),
+    );
+  }, deps.replica.heartbeatMs);
+  heartbeat.unref();
   let outcome: { ok: boolean; message: string };
   try {
     outcome = { ok: true, message: await runAction(deps, request) };
   } catch (err) {
     outcome = { ok: false, message: (err as Error).message };
+  } finally {
+    clearInterval(heartbeat);
   }
-  const finished = await deps.store.approvals.finish(requestId, outcome, { now: deps.now() });
+  let finished: ApprovalRequest;
+  try {
+    finished = await deps.store.approvals.finish(requestId, outcome, { now: deps.now(), owner });
+  } catch (err) {
+    if (!(err instanceof InvalidTransitionError)) throw err;
+    deps.log.warn({ requestId }, 'approved action finished here after another replica took it over; its outcome stands');
+    return;
+  }
   deps.metrics.approvals.inc({ state: finished.status, action: finished.action.type });
   await showOnRequest(deps, finished);
   await notifyRequester(deps, finished);

@@ -39,6 +39,11 @@ export interface Deps {
   /** Prometheus metrics (GET /metrics). */
   metrics: Metrics;
   now: () => Date;
+  /**
+   * This process among the replicas sharing the table: approved actions it runs are leased to `id`, renewed every
+   * `heartbeatMs`; another replica takes one over only once its heartbeat is `staleAfterMs` old.
+   */
+  replica: { id: string; heartbeatMs: number; staleAfterMs: number };
   /** Runs work after the ack, a few at a time in arrival order; a graceful shutdown waits for it. */
   background(work: () => Promise<void>): void;
   /** Runs long waiting (minutes) outside that queue, so it never holds up other commands; shutdown waits too. */

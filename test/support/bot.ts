@@ -36,6 +36,8 @@ export interface TestBotOptions {
   jobs?: boolean;
   /** Where the bot logs (default: nowhere). */
   logger?: Logger;
+  /** Lease timings for approved actions (default: the bot's own). */
+  lease?: { heartbeatMs: number; staleAfterMs: number };
 }
 
 export async function startTestBot(o: TestBotOptions = {}): Promise<TestBot> {
@@ -65,7 +67,7 @@ export async function startTestBot(o: TestBotOptions = {}): Promise<TestBot> {
     },
     'production',
   );
-  const bot = await createSnapbot(config, { credentials: FAKE_CREDENTIALS, logger: o.logger ?? pino({ level: 'silent' }), jobs: o.jobs ?? false });
+  const bot = await createSnapbot(config, { credentials: FAKE_CREDENTIALS, logger: o.logger ?? pino({ level: 'silent' }), jobs: o.jobs ?? false, ...(o.lease ? { lease: o.lease } : {}) });
   await bot.start();
   const sender = new SlackSender(`http://127.0.0.1:${bot.port}/slack/events`, SECRET, `${slack.url}/response/`);
   return {

@@ -132,19 +132,34 @@ export class Ec2Images extends Ec2Safety {
    * Deregisters an AMI and, when asked, deletes its snapshots afterwards. Snapshots that are already gone count
    * as deleted; ones still used by another AMI are reported, not forced.
    */
+  /**
+   * Deregisters the AMI and, with deleteSnapshots, deletes its snapshots, each at most once: one already gone counts
+   * as deleted. `knownSnapshotIds` (recorded when the request was made) lets a resumed run finish the snapshots even
+   * when the AMI itself went in the attempt a crash cut short.
+   */
   async deregisterImage(
     region: string,
     imageId: string,
     deleteSnapshots: boolean,
-  ): Promise<{ deletedSnapshots: string[]; keptSnapshots: { id: string; why: string }[] }> {
-    const image = await this.getImage(region, imageId);
-    await this.call({ action: 'DeregisterImage', region, resourceId: imageId }, (c) =>
-      c.send(new DeregisterImageCommand({ ImageId: imageId })),
-    );
+    knownSnapshotIds?: readonly string[],
+  ): Promise<{ deletedSnapshots: string[]; keptSnapshots: { id: string; why: string }[]; imageWasGone: boolean }> {
+    let snapshotIds: readonly string[] = knownSnapshotIds ?? [];
+    let imageWasGone = false;
+    try {
+      const image = await this.getImage(region, imageId);
+      snapshotIds = [...new Set([...snapshotIds, ...imageSnapshotIds(image)])];
+      await this.call({ action: 'DeregisterImage', region, resourceId: imageId }, (c) =>
+        c.send(new DeregisterImageCommand({ ImageId: imageId })),
+      );
+    } catch (err) {
+      const gone = err instanceof AwsActionError && err.kind === 'not-found';
+      if (!gone || !deleteSnapshots || !knownSnapshotIds?.length) throw err;
+      imageWasGone = true;
+    }
     const deletedSnapshots: string[] = [];
     const keptSnapshots: { id: string; why: string }[] = [];
     if (deleteSnapshots) {
-      for (const snapshotId of imageSnapshotIds(image)) {
+      for (const snapshotId of snapshotIds) {
         try {
           await this.deleteSnapshot(region, snapshotId);
           deletedSnapshots.push(snapshotId);
@@ -154,7 +169,7 @@ export class Ec2Images extends Ec2Safety {
         }
       }
     }
-    return { deletedSnapshots, keptSnapshots };
+    return { deletedSnapshots, keptSnapshots, imageWasGone };
   }
 
   async imageSharing(region: string, imageId: string): Promise<Sharing> {

@@ -63,8 +63,8 @@ export const deregister: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.der
   },
 
   run: (deps, r, a) =>
-    deps.ec2.deregisterImage(r.region, a.imageId, a.deleteSnapshots).then((res) => {
-      const parts = [`${a.imageId} deregistered.`];
+    deps.ec2.deregisterImage(r.region, a.imageId, a.deleteSnapshots, r.relatedIds).then((res) => {
+      const parts = [res.imageWasGone ? `${a.imageId} was already deregistered.` : `${a.imageId} deregistered.`];
       if (res.deletedSnapshots.length) parts.push(`Deleted ${res.deletedSnapshots.join(', ')}.`);
       for (const k of res.keptSnapshots) parts.push(`Kept ${k.id}: ${k.why}`);
       return parts.join(' ');
