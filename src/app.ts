@@ -96,7 +96,7 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
     instrument,
   });
-  const { ec2, dlm, rbin, ebs, identity } = estate.own;
+  const { ec2, dlm, rbin, ebs, autoScaling, cloudTrail, identity } = estate.own;
   const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, credentials: opts.credentials });
   const store: Store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable, now });
   const out = new SlackOut(config.slack.botToken, config.slack.apiUrl, log);
@@ -128,6 +128,8 @@ export async function createSnapbot(config: Config, opts: SnapbotOptions = {}): 
     dlm,
     rbin,
     ebs,
+    autoScaling,
+    cloudTrail,
     identity,
     out,
     views: VIEWS,

@@ -33,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       ...(ownAccountId ? { ownAccountId } : {}),
       ec2: estate.own.ec2,
       dlm: estate.own.dlm,
+      autoScaling: estate.own.autoScaling,
+      cloudTrail: estate.own.cloudTrail,
       accounts: config.accounts.map((account) => ({ account, ...estate.of(account) })),
       store,
       now: new Date(),

@@ -41,7 +41,7 @@ export interface AwsCallContext {
   region: string;
   resourceId?: string;
   /** The service, when not EC2: its IAM prefix and its name in messages. */
-  service?: { iamPrefix: 'dlm' | 'rbin' | 'sts' | 'ebs'; name: string };
+  service?: { iamPrefix: 'dlm' | 'rbin' | 'sts' | 'ebs' | 'cloudtrail' | 'autoscaling'; name: string };
 }
 
 const KIND_BY_ID_PREFIX: Record<string, string> = {

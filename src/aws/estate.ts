@@ -6,6 +6,8 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { accountLabel, type ManagedAccount } from '../core/accounts.js';
+import { AutoScalingGateway } from './auto-scaling.js';
+import { CloudTrailGateway } from './cloudtrail.js';
 import { DlmGateway } from './dlm.js';
 import { EbsGateway } from './ebs.js';
 import { Ec2Gateway } from './ec2/index.js';
@@ -20,13 +22,17 @@ export interface AccountGateways {
   dlm: DlmGateway;
   rbin: RecycleBinGateway;
   ebs: EbsGateway;
+  /** Launch configurations: AMIs and snapshots they still use. */
+  autoScaling: AutoScalingGateway;
+  /** The event history: which resources' sharing changed lately. */
+  cloudTrail: CloudTrailGateway;
   /** Who snapbot is in that account (STS GetCallerIdentity, asked once). */
   identity: AccountIdentity;
 }
 
 export interface EstateOptions {
   homeRegion: string;
-  endpoints: { ec2?: string; dlm?: string; rbin?: string; ebs?: string; sts?: string };
+  endpoints: { ec2?: string; dlm?: string; rbin?: string; ebs?: string; sts?: string; cloudtrail?: string; autoScaling?: string };
   assumeRole: { name: string; externalId?: string };
   /** snapbot's own credentials; absent: the SDK's default chain. The sandbox and tests pass theirs. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -64,6 +70,8 @@ export class AwsEstate {
       g.dlm.destroy();
       g.rbin.destroy();
       g.ebs.destroy();
+      g.autoScaling.destroy();
+      g.cloudTrail.destroy();
       g.identity.destroy();
     }
     this.members.clear();
@@ -77,6 +85,8 @@ export class AwsEstate {
       dlm: new DlmGateway({ endpoint: endpoints.dlm, ...cred, instrument: instrument?.('dlm') }),
       rbin: new RecycleBinGateway({ endpoint: endpoints.rbin, ...cred, instrument: instrument?.('rbin') }),
       ebs: new EbsGateway({ endpoint: endpoints.ebs, ...cred, instrument: instrument?.('ebs') }),
+      autoScaling: new AutoScalingGateway({ endpoint: endpoints.autoScaling, ...cred, instrument: instrument?.('autoscaling') }),
+      cloudTrail: new CloudTrailGateway({ endpoint: endpoints.cloudtrail, ...cred, instrument: instrument?.('cloudtrail') }),
       identity: new AccountIdentity(homeRegion, { endpoint: endpoints.sts, ...cred }),
     };
   }

@@ -182,6 +182,8 @@ function sandboxEnv(
     AWS_ENDPOINT_URL_RBIN: urls.ec2,
     AWS_ENDPOINT_URL_STS: urls.ec2,
     AWS_ENDPOINT_URL_EBS: urls.ec2,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: urls.ec2,
+    AWS_ENDPOINT_URL_AUTO_SCALING: urls.ec2,
     AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
     APPROVAL_CHANNEL: SANDBOX_CHANNELS.approvals.id,
     DIGEST_CHANNEL: SANDBOX_CHANNELS.cost.id,

@@ -12,6 +12,8 @@ export interface ShareState {
   checkedAt?: string;
   /** How many snapshots and AMIs the region held then: sizes the next run's budget. */
   total?: number;
+  /** ISO time up to which CloudTrail's event history was read: the next run reads on from there. */
+  trailReadTo?: string;
 }
 
 /** DynamoDB items hold 400 KB; a region with more shared resources than this keeps the first ones. */
@@ -33,6 +35,7 @@ export function shareRepository(db: Dynamo): ShareRepository {
         shared: (item?.shared as Record<string, string[]> | undefined) ?? {},
         checkedAt: item?.checkedAt as string | undefined,
         total: typeof item?.total === 'number' ? item.total : undefined,
+        trailReadTo: item?.trailReadTo as string | undefined,
       };
     },
     async note(region, resourceId, accounts) {
@@ -55,6 +58,7 @@ export function shareRepository(db: Dynamo): ShareRepository {
           ...(state.cursor ? { cursor: state.cursor } : {}),
           ...(state.checkedAt ? { checkedAt: state.checkedAt } : {}),
           ...(state.total !== undefined ? { total: state.total } : {}),
+          ...(state.trailReadTo ? { trailReadTo: state.trailReadTo } : {}),
         },
       });
     },

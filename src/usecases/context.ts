@@ -1,5 +1,7 @@
 // What every use case receives: the composed dependencies and who asked, from where.
 import type { Logger } from 'pino';
+import type { AutoScalingGateway } from '../aws/auto-scaling.js';
+import type { CloudTrailGateway } from '../aws/cloudtrail.js';
 import type { DlmGateway } from '../aws/dlm.js';
 import type { EbsGateway } from '../aws/ebs.js';
 import type { Ec2Gateway } from '../aws/ec2/index.js';
@@ -27,6 +29,10 @@ export interface Deps {
   rbin: RecycleBinGateway;
   /** The EBS direct APIs: which blocks snapshots share. */
   ebs: EbsGateway;
+  /** Launch configurations that still use AMIs and snapshots. */
+  autoScaling: AutoScalingGateway;
+  /** CloudTrail's event history: sharing changed lately. */
+  cloudTrail: CloudTrailGateway;
   /** Who snapbot is in the scope's account. */
   identity: AccountIdentity;
   /** Where messages to people go (Slack's Web API in production). */

@@ -1,6 +1,8 @@
 // The cost-cleanup digest: scan every region (paginated, bounded concurrency), find what looks outdated, post it
 // with buttons and a CSV, and remind each owner of their own resources.
 import { accountLabel, allowedShareAccounts, shareKey, type ManagedAccount } from '../core/accounts.js';
+import type { AutoScalingGateway } from '../aws/auto-scaling.js';
+import type { CloudTrailGateway } from '../aws/cloudtrail.js';
 import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2/index.js';
 import {
@@ -44,6 +46,43 @@ export interface DigestAccount {
   account: ManagedAccount;
   ec2: Ec2Gateway;
   dlm?: DlmGateway;
+  /** Launch configurations (absent: not read). */
+  autoScaling?: AutoScalingGateway;
+  /** The event history that finds today's shares (absent: the rolling check alone). */
+  cloudTrail?: CloudTrailGateway;
+}
+
+/**
+ * What uses AMIs and snapshots in a region, across every account snapbot manages: an AMI shared with a member
+ * account that runs it is in use, whichever account owns it. Read once per account-region before the scans.
+ */
+interface RegionUse {
+  runningImageIds: Set<string>;
+  launchConfigurationImageIds: Set<string>;
+  launchConfigurationSnapshotIds: Set<string>;
+}
+
+async function readUseAcrossAccounts(
+  pairs: readonly { ec2: Ec2Gateway; autoScaling?: AutoScalingGateway; region: string; account?: ManagedAccount }[],
+  warn: (pair: { region: string; account?: ManagedAccount }, what: string, err: unknown) => void,
+): Promise<Map<string, RegionUse>> {
+  const byRegion = new Map<string, RegionUse>();
+  const of = (region: string) => {
+    let u = byRegion.get(region);
+    if (!u) byRegion.set(region, (u = { runningImageIds: new Set(), launchConfigurationImageIds: new Set(), launchConfigurationSnapshotIds: new Set() }));
+    return u;
+  };
+  await mapBounded(pairs, SCAN_CONCURRENCY, async (p) => {
+    const use = of(p.region);
+    const [running, configurations] = await Promise.all([
+      p.ec2.imageIdsInUseByInstances(p.region).catch((err: unknown) => void warn(p, 'running instances', err)),
+      p.autoScaling?.launchConfigurationUsage(p.region).catch((err: unknown) => void warn(p, 'launch configurations', err)),
+    ]);
+    for (const id of running ?? []) use.runningImageIds.add(id);
+    for (const id of configurations?.imageIds ?? []) use.launchConfigurationImageIds.add(id);
+    for (const id of configurations?.snapshotIds ?? []) use.launchConfigurationSnapshotIds.add(id);
+  });
+  return byRegion;
 }
 
 export interface DigestResult {
@@ -80,10 +119,13 @@ async function scanRegion(
   settings: ScanSettings,
   warnings: string[],
   shares: { repo?: ShareRepository; allowed: readonly string[]; now: Date; reports: ShareCheckReport[] },
-  account?: ManagedAccount,
+  account: ManagedAccount | undefined,
+  across: { use: RegionUse; cloudTrail?: CloudTrailGateway },
 ): Promise<RegionScan> {
   const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings, shareKey({ account, region }));
-  const { usage, imageFindings, flaggedImageDevices, gapCandidates, policies } = await readUsage(ec2, dlm, region, settings, warnings, check);
+  // The event history is read while the snapshots stream: its pacing (two calls a second) costs no wall time.
+  const trailRead = across.cloudTrail ? check.readTrail(across.cloudTrail, shares.now) : undefined;
+  const { usage, imageFindings, flaggedImageDevices, gapCandidates, policies } = await readUsage(ec2, dlm, region, settings, warnings, check, across.use);
   // Backups: the newest completed snapshot of each in-use volume, and how many snapshots each volume has (the
   // only one of its volume shares no blocks, so archiving it is a known saving).
   const inUse = new Set(gapCandidates.map((v) => v.id));
@@ -154,7 +196,7 @@ async function scanRegion(
   const archive = archivable.filter(only);
   const chained = archivable.filter((a) => !only(a));
   // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
-  const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings);
+  const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings, await trailRead);
   shares.reports.push(report);
   // Exposed snapshots are not suggestions of any kind but exposures.
   const exposed = (id: string) => usage.publicSnapshotIds.has(id) || foreign.has(id);
@@ -207,7 +249,7 @@ function settleSuperseded(f: Finding, s: Pick<Snapshot, 'id' | 'volumeId' | 'sta
  * volumes are essential; the other lookups are not, so an EC2 that cannot answer one yields a digest with a
  * warning. The AMIs themselves are not kept past this function: only the flagged ones' block devices.
  */
-async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: string, settings: ScanSettings, warnings: string[], check: RegionShareCheck) {
+async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: string, settings: ScanSettings, warnings: string[], check: RegionShareCheck, use: RegionUse) {
   const soft = <T>(what: string, p: Promise<T>, fallback: T, consequence = 'check before deleting'): Promise<T> =>
     p.catch((err: Error) => {
       warnings.push(`${region}: ${what} could not be read (${err.message}); ${consequence}.`);
@@ -247,11 +289,10 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
       }
     });
   });
-  const [images, , lt, runningImageIds, publicSnapshotIds, fastRestoreZones, policies] = await Promise.all([
+  const [images, , lt, publicSnapshotIds, fastRestoreZones, policies] = await Promise.all([
     ec2.listOwnImages(region),
     volumesRead,
     soft('launch templates', ec2.launchTemplateUsage(region), { snapshotIds: new Set<string>(), imageIds: new Set<string>() }),
-    soft('running instances', ec2.imageIdsInUseByInstances(region), new Set<string>()),
     soft('public snapshots', ec2.publicSnapshotIds(region), new Set<string>()),
     soft('fast snapshot restores', ec2.fastRestoreZones(region), new Map<string, string[]>()),
     policiesRead,
@@ -261,7 +302,9 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
     imageIdsBySnapshotId: indexImagesBySnapshotId(images),
     launchTemplateSnapshotIds: lt.snapshotIds,
     launchTemplateImageIds: lt.imageIds,
-    runningImageIds,
+    launchConfigurationSnapshotIds: use.launchConfigurationSnapshotIds,
+    launchConfigurationImageIds: use.launchConfigurationImageIds,
+    runningImageIds: use.runningImageIds,
     publicSnapshotIds,
     foreignShares: check.foreign(),
     fastRestoreZones,
@@ -302,6 +345,9 @@ export async function buildDigest(o: {
   /** snapbot's own account ID, when STS said: the digest names that account by it. */
   ownAccountId?: string;
   store?: Pick<Store, 'snoozes' | 'shares'>;
+  /** snapbot's own account's launch configurations and event history (absent: not read). */
+  autoScaling?: AutoScalingGateway;
+  cloudTrail?: CloudTrailGateway;
   now: Date;
 }): Promise<DigestResult> {
   let active = { hidden: new Map<string, Date>(), keptShared: new Map<string, Date>() };
@@ -326,8 +372,8 @@ export async function buildDigest(o: {
   };
   const shareChecks: ShareCheckReport[] = [];
   const shares = { repo: storeReachable ? o.store?.shares : undefined, allowed: allowedShareAccounts(o.config), now: o.now, reports: shareChecks };
-  const targets: Array<{ account?: ManagedAccount; ec2: Ec2Gateway; dlm?: DlmGateway }> = [
-    ...(o.ownAccount === false ? [] : [{ ec2: o.ec2, dlm: o.dlm }]),
+  const targets: Array<{ account?: ManagedAccount; ec2: Ec2Gateway; dlm?: DlmGateway; autoScaling?: AutoScalingGateway; cloudTrail?: CloudTrailGateway }> = [
+    ...(o.ownAccount === false ? [] : [{ ec2: o.ec2, dlm: o.dlm, autoScaling: o.autoScaling, cloudTrail: o.cloudTrail }]),
     ...(o.accounts ?? []),
   ];
   const many = (o.accounts?.length ?? 0) > 0 || o.config.accounts.length > 0;
@@ -337,10 +383,14 @@ export async function buildDigest(o: {
   const sizes = await Promise.all(pairs.map((p) => (shares.repo ? shares.repo.get(shareKey(p)).then((s) => s.total ?? 0, () => 0) : Promise.resolve(0))));
   const order = pairs.map((p, i) => ({ p, size: sizes[i] })).sort((a, b) => b.size - a.size).map((x) => x.p);
   const failures = new Map<string, { region: string; message: string }[]>();
+  // What uses AMIs and snapshots, in every account: read first, so each account's scan knows the others' instances.
+  const use = await readUseAcrossAccounts(pairs, (p, what, err) =>
+    warnings.push(`${many ? `${label(p.account)} · ` : ''}${p.region}: ${what} could not be read (${(err as Error).message}); what they use may be offered.`),
+  );
   const perRegion = await mapBounded(order, SCAN_CONCURRENCY, async (p) => {
     const scanWarnings: string[] = [];
     try {
-      const scan = await scanRegion(p.ec2, p.dlm, p.region, settings, scanWarnings, shares, p.account);
+      const scan = await scanRegion(p.ec2, p.dlm, p.region, settings, scanWarnings, shares, p.account, { use: use.get(p.region)!, cloudTrail: p.cloudTrail });
       for (const w of scanWarnings) warnings.push(many ? `${label(p.account)} · ${w}` : w);
       return scan;
     } catch (err) {
@@ -422,6 +472,8 @@ async function digestNow(deps: Deps, only?: ManagedAccount | 'own'): Promise<Dig
     config: deps.config,
     ec2: own.ec2,
     dlm: own.dlm,
+    autoScaling: own.autoScaling,
+    cloudTrail: own.cloudTrail,
     accounts: members.map((account) => ({ account, ...deps.estate.of(account) })),
     ownAccount: only === undefined || only === 'own',
     ...(await ownAccountId(deps)),

@@ -175,7 +175,13 @@ export interface DigestMessageOptions {
   /** The name of the CSV attached alongside, mentioned when not everything fits. */
   csvFileName?: string;
   /** What the account-share check covered this run, per region. */
-  shareChecks?: readonly { calls: number; total: number; fullCycleDays: number }[];
+  shareChecks?: readonly {
+    calls: number;
+    total: number;
+    fullCycleDays: number;
+    /** CloudTrail's part of the check: from when the event history was read, and what it found; or why not. */
+    trail?: { since: string; events: number; resources: number } | { error: string };
+  }[];
   /** The accounts covered: with more than one, each gets its line and every item says which it is in. */
   accounts?: readonly DigestAccountRef[];
 }

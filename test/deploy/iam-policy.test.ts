@@ -7,7 +7,14 @@ const policy = JSON.parse(readFileSync('iam-policy.json', 'utf8')) as { Statemen
 const granted = new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 
 /** src/aws/<file or folder> → the IAM prefix of the service it calls. */
-const SERVICE_OF_FILE: Record<string, string> = { ec2: 'ec2', 'dlm.ts': 'dlm', 'recycle-bin.ts': 'rbin', 'ebs.ts': 'ebs' };
+const SERVICE_OF_FILE: Record<string, string> = {
+  ec2: 'ec2',
+  'dlm.ts': 'dlm',
+  'recycle-bin.ts': 'rbin',
+  'ebs.ts': 'ebs',
+  'auto-scaling.ts': 'autoscaling',
+  'cloudtrail.ts': 'cloudtrail',
+};
 
 /** Every `service:Action` the gateways call (STS's GetCallerIdentity needs no permission: IAM cannot deny it). */
 function awsActions(): string[] {
@@ -44,7 +51,7 @@ describe('iam-policy.json', () => {
 
   it('grants no EC2, DLM, Recycle Bin or EBS action src/aws never calls', () => {
     const used = new Set(awsActions());
-    expect([...granted].filter((a) => /^(ec2|dlm|rbin|ebs):/.test(a) && !used.has(a))).toEqual([]);
+    expect([...granted].filter((a) => /^(ec2|dlm|rbin|ebs|autoscaling|cloudtrail):/.test(a) && !used.has(a))).toEqual([]);
   });
 
   it("passes only the schedules' execution role, and only to Data Lifecycle Manager", () => {
@@ -76,7 +83,7 @@ describe('iam/member-role.json (the role snapbot assumes in each account of ACCO
   it('grants exactly the EC2, DLM, Recycle Bin and EBS actions src/aws calls, and nothing of DynamoDB (the table is in snapbot\'s own account)', () => {
     const used = new Set(awsActions());
     expect([...used].filter((a) => !memberGranted.has(a))).toEqual([]);
-    expect([...memberGranted].filter((a) => /^(ec2|dlm|rbin|ebs):/.test(a) && !used.has(a))).toEqual([]);
+    expect([...memberGranted].filter((a) => /^(ec2|dlm|rbin|ebs|autoscaling|cloudtrail):/.test(a) && !used.has(a))).toEqual([]);
     expect([...memberGranted].filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 

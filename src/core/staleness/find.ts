@@ -40,6 +40,8 @@ export type RegionUsage = Pick<
   | 'imageIdsBySnapshotId'
   | 'launchTemplateSnapshotIds'
   | 'launchTemplateImageIds'
+  | 'launchConfigurationSnapshotIds'
+  | 'launchConfigurationImageIds'
   | 'runningImageIds'
   | 'publicSnapshotIds'
   | 'foreignShares'
@@ -110,6 +112,8 @@ export function emptyUsage(): RegionUsage {
     imageIdsBySnapshotId: new Map(),
     launchTemplateSnapshotIds: new Set(),
     launchTemplateImageIds: new Set(),
+    launchConfigurationSnapshotIds: new Set(),
+    launchConfigurationImageIds: new Set(),
     runningImageIds: new Set(),
     publicSnapshotIds: new Set(),
     foreignShares: new Map(),
@@ -265,8 +269,9 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
   const exposed = exposure.length > 0;
   const amis = ctx.imageIdsBySnapshotId.get(s.id) ?? [];
   const inTemplate = ctx.launchTemplateSnapshotIds.has(s.id);
+  const inConfiguration = ctx.launchConfigurationSnapshotIds.has(s.id);
   // In use: never a candidate (the AMI is judged instead), and nothing to say unless it is exposed or costly.
-  const inUse = amis.length > 0 || inTemplate;
+  const inUse = amis.length > 0 || inTemplate || inConfiguration;
   const candidate = cleanup.length > 0 && !inUse;
   if (!exposed && !candidate && cost.length === 0) return undefined;
   if (hiddenFinding(s.id, s.tags, exposed, ctx)) return undefined;
@@ -275,6 +280,7 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
   const blockers: string[] = [];
   if (amis.length > 0) blockers.push(`used by ${amis.length === 1 ? 'AMI' : 'AMIs'} ${amis.join(', ')}`);
   if (inTemplate) blockers.push('used by a launch template');
+  if (inConfiguration) blockers.push('used by a launch configuration');
   if (managed) blockers.push(`managed by ${managed}; it follows that service's retention`);
   if (cleanup.length === 0) blockers.push(`younger than ${ctx.staleAfterDays} days or still needed`);
 
@@ -302,7 +308,7 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
   if (owner) f.ownerUserId = owner;
   if (managed) f.managedBy = managed;
   if (blockers.length > 0) f.notDeletableBecause = once(blockers.join('; '));
-  if (inUse) f.usedBy = inTemplate ? [...amis, 'a launch template'] : [...amis];
+  if (inUse) f.usedBy = [...amis, ...(inTemplate ? ['a launch template'] : []), ...(inConfiguration ? ['a launch configuration'] : [])];
   const warning = archiveEarlyDeletionWarning(s, ctx.now, { prices: ctx.prices });
   if (warning) f.warning = warning;
   return f;
@@ -324,10 +330,12 @@ function imageFinding(
 
   const running = ctx.runningImageIds.has(i.id);
   const inTemplate = ctx.launchTemplateImageIds.has(i.id);
+  const inConfiguration = ctx.launchConfigurationImageIds.has(i.id);
   const managed = managedBy(i.tags);
   const usedBy: string[] = [];
   if (running) usedBy.push('an instance');
   if (inTemplate) usedBy.push('a launch template');
+  if (inConfiguration) usedBy.push('a launch configuration');
   const blockers = usedBy.map((u) => `used by ${u}`);
   if (managed) blockers.push(`managed by ${managed}; it follows that service's retention`);
   if (cleanup.length === 0) blockers.push(`launched within ${ctx.staleAfterDays} days or still in use`);

@@ -170,11 +170,11 @@ export const amiNotLaunched: ImageRule = {
   check: (i, ctx) => {
     const since = i.lastLaunchedTime ?? i.creationDate;
     if (!since || !olderThan(since, ctx.now, ctx.staleAfterDays)) return undefined;
-    if (ctx.runningImageIds.has(i.id) || ctx.launchTemplateImageIds.has(i.id)) return undefined;
+    if (ctx.runningImageIds.has(i.id) || ctx.launchTemplateImageIds.has(i.id) || ctx.launchConfigurationImageIds.has(i.id)) return undefined;
     const days = ageInDays(since, ctx.now);
     return i.lastLaunchedTime
-      ? notLaunched(days, () => `not launched for ${days} days, and no instance or launch template uses it`)
-      : neverLaunched(days, () => `never launched in the ${days} days since it was created, and no instance or launch template uses it`);
+      ? notLaunched(days, () => `not launched for ${days} days, and no instance, launch template or launch configuration uses it`)
+      : neverLaunched(days, () => `never launched in the ${days} days since it was created, and no instance, launch template or launch configuration uses it`);
   },
 };
 const notLaunched = sharedReasons('ami-not-launched');
@@ -187,7 +187,7 @@ export const unusedByAmi: SnapshotRule = {
   role: 'fact',
   appliesTo: 'snapshot',
   check: (s, ctx) =>
-    (ctx.imageIdsBySnapshotId.get(s.id)?.length ?? 0) === 0 && !ctx.launchTemplateSnapshotIds.has(s.id)
+    (ctx.imageIdsBySnapshotId.get(s.id)?.length ?? 0) === 0 && !ctx.launchTemplateSnapshotIds.has(s.id) && !ctx.launchConfigurationSnapshotIds.has(s.id)
       ? UNUSED_BY_AMI
       : undefined,
 };

@@ -26,7 +26,10 @@ export interface ScanContext {
   launchTemplateSnapshotIds: ReadonlySet<string>;
   /** AMIs referenced by a launch template's default or latest version. */
   launchTemplateImageIds: ReadonlySet<string>;
-  /** AMIs that a running (or pending/stopped-but-present) instance was launched from. */
+  /** Snapshots and AMIs a launch configuration (Auto Scaling) uses: in use, like a launch template's. */
+  launchConfigurationSnapshotIds: ReadonlySet<string>;
+  launchConfigurationImageIds: ReadonlySet<string>;
+  /** AMIs that a running (or pending/stopped-but-present) instance was launched from, in any account snapbot manages. */
   runningImageIds: ReadonlySet<string>;
   /** Snapshots restorable by all (DescribeSnapshots with RestorableByUserIds ['all']). */
   publicSnapshotIds: ReadonlySet<string>;

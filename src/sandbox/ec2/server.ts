@@ -11,6 +11,8 @@ import { SandboxDlm, type DlmOptions } from '../dlm.js';
 import { JsonApiError, jsonError } from '../json-api.js';
 import { SandboxRecycleBin } from '../recycle-bin.js';
 import { SandboxEbs } from '../ebs.js';
+import { SandboxCloudTrail } from '../cloudtrail.js';
+import { SandboxAutoScaling } from '../auto-scaling.js';
 
 export interface SandboxCall {
   action: string;
@@ -72,6 +74,8 @@ interface AccountServices {
   dlm: SandboxDlm;
   rbin: SandboxRecycleBin;
   ebs: SandboxEbs;
+  cloudTrail: SandboxCloudTrail;
+  autoScaling: SandboxAutoScaling;
   /** Who may assume a role in it: the role's name and the external ID its trust policy asks for. */
   trust?: { roleName: string; externalId?: string };
 }
@@ -98,6 +102,8 @@ export class Ec2Service {
   readonly rbin: SandboxRecycleBin;
   /** The EBS direct APIs (read side) over the same snapshots. */
   readonly ebs: SandboxEbs;
+  readonly cloudTrail: SandboxCloudTrail;
+  readonly autoScaling: SandboxAutoScaling;
   /** Other accounts, reached with credentials from STS AssumeRole (as snapbot reaches the accounts of ACCOUNTS). */
   private readonly members = new Map<string, AccountServices>();
   /** Answer each EC2 and STS request after this many ms, or as long as the function says for its action (benchmarks: EC2's latency, so a scan is I/O-bound). */
@@ -112,6 +118,8 @@ export class Ec2Service {
     this.dlm = new SandboxDlm(state, opts.dlm);
     this.rbin = new SandboxRecycleBin(state);
     this.ebs = new SandboxEbs(state);
+    this.cloudTrail = new SandboxCloudTrail(state);
+    this.autoScaling = new SandboxAutoScaling(state);
   }
 
   /** Another account, whose role `trust.roleName` (default snapbot) the primary account's credentials may assume. */
@@ -121,6 +129,8 @@ export class Ec2Service {
       dlm: new SandboxDlm(state, this.opts.dlm),
       rbin: new SandboxRecycleBin(state),
       ebs: new SandboxEbs(state),
+      cloudTrail: new SandboxCloudTrail(state),
+      autoScaling: new SandboxAutoScaling(state),
       trust: { roleName: trust.roleName ?? 'snapbot', ...(trust.externalId ? { externalId: trust.externalId } : {}) },
     });
   }
@@ -131,7 +141,7 @@ export class Ec2Service {
   }
 
   private primary(): AccountServices {
-    return { state: this.state, dlm: this.dlm, rbin: this.rbin, ebs: this.ebs };
+    return { state: this.state, dlm: this.dlm, rbin: this.rbin, ebs: this.ebs, cloudTrail: this.cloudTrail, autoScaling: this.autoScaling };
   }
 
   /** The account a request's credentials belong to: an assumed role's, or the primary account's. */
@@ -161,13 +171,15 @@ export class Ec2Service {
       const service = serviceOf(req);
       const account = this.accountOf(req, {});
       if (service === 'dlm' || service === 'rbin' || service === 'ebs') return this.answerJson(service, account, req, Buffer.concat(chunks).toString('utf8'), res);
+      if (service === 'cloudtrail') return this.answerCloudTrail(account, req, Buffer.concat(chunks).toString('utf8'), res);
       const query = new URL(req.url ?? '/', 'http://sandbox').searchParams;
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       const params: Record<string, string> = {};
       for (const [k, v] of query) params[k] = v;
       for (const [k, v] of form) params[k] = v;
       const requestId = randomUUID();
-      const { status, body } = this.dispatch(req, this.accountOf(req, params), params, requestId);
+      const { status, body } =
+        service === 'autoscaling' ? this.answerAutoScaling(req, this.accountOf(req, params), params) : this.dispatch(req, this.accountOf(req, params), params, requestId);
       const answer = () => {
         res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
         res.end(body);
@@ -177,6 +189,49 @@ export class Ec2Service {
       else answer();
     });
   };
+
+  private answerAutoScaling(req: IncomingMessage, account: AccountServices, params: Record<string, string>): { status: number; body: string } {
+    const region = regionOf(req, params);
+    const { Action: action = '', Version: _version, ...rest } = params;
+    this.log({ action: `autoscaling:${action}`, region, params: rest, account: account.state.accountId });
+    if (this.deny.has('*') || this.deny.has(`autoscaling:${action}`)) {
+      return {
+        status: 403,
+        body: `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::${account.state.accountId}:user/sandbox is not authorized to perform: autoscaling:${action}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+      };
+    }
+    return account.autoScaling.handle(region, params);
+  }
+
+  private answerCloudTrail(account: AccountServices, req: IncomingMessage, text: string, res: ServerResponse): void {
+    const region = regionOf(req, {});
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const action = `cloudtrail:${target.split('.').pop() ?? ''}`;
+    let status = 200;
+    let body: string;
+    let headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1' };
+    try {
+      const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      this.log({ action, region, params: parsed as Record<string, string>, account: account.state.accountId });
+      if (this.deny.has('*') || this.deny.has(action) || this.deny.has('cloudtrail:*')) {
+        throw new JsonApiError('AccessDeniedException', `User: arn:aws:iam::${account.state.accountId}:user/sandbox is not authorized to perform: ${action}`, 400);
+      }
+      this.takeInjection(action);
+      body = JSON.stringify(account.cloudTrail.handle(target, region, parsed));
+    } catch (e) {
+      const err = e instanceof JsonApiError ? e : e instanceof Ec2Error ? new JsonApiError(e.code, e.message, e.status) : new JsonApiError('InternalFailure', (e as Error).message, 500);
+      status = err.status;
+      headers = { 'content-type': 'application/x-amz-json-1.1' };
+      body = JSON.stringify({ __type: err.code, message: err.message });
+    }
+    const answer = () => {
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+    const delay = typeof this.latencyMs === 'number' ? this.latencyMs : this.latencyMs(action);
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
+  }
 
   private answerJson(service: 'dlm' | 'rbin' | 'ebs', account: AccountServices, req: IncomingMessage, text: string, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://sandbox');

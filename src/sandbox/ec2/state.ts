@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Collection } from './collection.js';
 import { randomId } from './ids.js';
 import { availabilityZones } from './regions.js';
@@ -229,6 +230,26 @@ export interface LaunchTemplateRecord {
   tags: Tags;
 }
 
+/** An Auto Scaling launch configuration, as far as the digest reads one: its AMI and its block devices' snapshots. */
+export interface LaunchConfigurationRecord {
+  name: string;
+  imageId: string;
+  instanceType: string;
+  createMs: number;
+  snapshotIds: string[];
+}
+
+/** A management event in CloudTrail's event history (the sandbox records the sharing changes it makes). */
+export interface TrailEventRecord {
+  eventId: string;
+  eventName: string;
+  eventMs: number;
+  username: string;
+  accessKeyId: string;
+  resources: { type: string; name: string }[];
+  requestParameters: Record<string, unknown>;
+}
+
 export class RegionState {
   readonly snapshots = new Collection<SnapshotRecord>('snapshots');
   readonly volumes = new Collection<VolumeRecord>('volumes');
@@ -245,6 +266,9 @@ export class RegionState {
   readonly recycleBin = new Map<string, BinEntry>();
   readonly rbinRules = new Map<string, RbinRuleRecord>();
   readonly dlmPolicies = new Map<string, DlmPolicyRecord>();
+  readonly launchConfigurations: LaunchConfigurationRecord[] = [];
+  /** CloudTrail's event history, oldest first. */
+  readonly trail: TrailEventRecord[] = [];
 
   constructor(readonly name: string) {}
 }
@@ -675,6 +699,36 @@ export class Ec2State {
     const i = this.getInstance(region, v.attachment.instanceId);
     if (i) i.volumeIds = i.volumeIds.filter((id) => id !== volumeId);
     v.attachment = undefined;
+  }
+
+  addLaunchConfiguration(region: string, input: { name: string; imageId: string; instanceType?: string; snapshotIds?: string[]; createTime?: Date }): LaunchConfigurationRecord {
+    const lc: LaunchConfigurationRecord = {
+      name: input.name,
+      imageId: input.imageId,
+      instanceType: input.instanceType ?? 't3.micro',
+      createMs: (input.createTime ?? this.clock()).getTime(),
+      snapshotIds: [...(input.snapshotIds ?? [])],
+    };
+    this.region(region).launchConfigurations.push(lc);
+    return lc;
+  }
+
+  /** Records a management event as CloudTrail's event history would show it (at `at`, default now). */
+  recordEvent(region: string, e: Omit<TrailEventRecord, 'eventId' | 'eventMs' | 'username' | 'accessKeyId'> & { at?: Date; username?: string }): TrailEventRecord {
+    const record: TrailEventRecord = {
+      eventId: randomUUID(),
+      eventName: e.eventName,
+      eventMs: (e.at ?? this.clock()).getTime(),
+      username: e.username ?? 'sandbox',
+      accessKeyId: 'ASIASANDBOX',
+      resources: e.resources,
+      requestParameters: e.requestParameters,
+    };
+    const trail = this.region(region).trail;
+    trail.push(record);
+    // Kept in time order: an event recorded for the past goes where it belongs.
+    if (trail.length > 1 && trail[trail.length - 2].eventMs > record.eventMs) trail.sort((a, b) => a.eventMs - b.eventMs);
+    return record;
   }
 
   addLaunchTemplate(region: string, input: LaunchTemplateInput): LaunchTemplateRecord {

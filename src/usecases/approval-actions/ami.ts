@@ -4,7 +4,7 @@ import { archiveEarlyDeletionWarning, formatMonthlyUsd, snapshotMonthlyUsd } fro
 import { onDemandUsdPerHour } from '../../core/prices.js';
 import { ageInDays } from '../../core/staleness/index.js';
 import { imageSnapshotIds, isInstanceStore, type Snapshot } from '../../core/types.js';
-import { auditBestEffort, creationTags } from '../context.js';
+import { auditBestEffort, creationTags, type Deps } from '../context.js';
 import { recoveryLine } from '../recycle-bin.js';
 import { protectionRefusal } from './safety.js';
 import { alreadyGone, Refusal, type ApprovalRunner } from './types.js';
@@ -40,12 +40,15 @@ export const deregister: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.der
     if (action.deleteSnapshots && snaps.length) {
       lines.push(`Its snapshots: ${(await recoveryLine(deps, region, 'snapshot', snaps[0].tags)).text}`);
     }
-    const [instances, lt] = await Promise.all([
-      deps.ec2.imageIdsInUseByInstances(region).catch(() => new Set<string>()),
+    const [instances, lt, lc] = await Promise.all([
+      instancesRunningAnywhere(deps, region),
       deps.ec2.launchTemplateUsage(region).catch(() => undefined),
+      deps.autoScaling.launchConfigurationUsage(region).catch(() => undefined),
     ]);
     if (instances.has(image.id)) lines.push(`Instances still run from ${image.id}; they keep running, but cannot be relaunched from it.`);
     if (lt?.imageIds.has(image.id)) lines.push(`A launch template uses ${image.id}: launches from it will fail.`);
+    if (lc?.imageIds.has(image.id)) lines.push(`A launch configuration uses ${image.id}: its Auto Scaling group will fail to launch instances.`);
+    if (!lc) lines.push('Launch configurations could not be read: check none of them uses this AMI.');
     if (image.public) lines.push(`${image.id} is public: others may depend on it.`);
     if (action.deleteSnapshots) {
       lines.push(`Deletes ${snapIds.length} snapshot(s): ${snapIds.join(', ') || 'none'}.`);
@@ -57,7 +60,7 @@ export const deregister: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.der
       lines.push(`Its ${snapIds.length} snapshot(s) are kept and keep costing ${formatMonthlyUsd(usd)}.`);
     }
     return {
-      risk: { lines, monthlyUsdFreed: action.deleteSnapshots ? usd : 0, usedBy: lt?.imageIds.has(image.id) ? ['a launch template'] : undefined },
+      risk: { lines, monthlyUsdFreed: action.deleteSnapshots ? usd : 0, usedBy: usedBy(image.id, lt?.imageIds, lc?.imageIds) },
       relatedIds: action.deleteSnapshots ? snapIds : undefined,
     };
   },
@@ -70,6 +73,18 @@ export const deregister: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.der
       return parts.join(' ');
     }, alreadyGone(a.imageId)),
 };
+
+function usedBy(id: string, templates?: ReadonlySet<string>, configurations?: ReadonlySet<string>): string[] | undefined {
+  const users = [...(templates?.has(id) ? ['a launch template'] : []), ...(configurations?.has(id) ? ['a launch configuration'] : [])];
+  return users.length ? users : undefined;
+}
+
+/** AMIs instances run from in this region, in every account snapbot manages (an AMI shared with one it runs in is in use). */
+async function instancesRunningAnywhere(deps: Deps, region: string): Promise<Set<string>> {
+  const accounts = [undefined, ...deps.config.accounts];
+  const all = await Promise.all(accounts.map((a) => deps.estate.of(a).ec2.imageIdsInUseByInstances(region).catch(() => new Set<string>())));
+  return new Set(all.flatMap((ids) => [...ids]));
+}
 
 export const launch: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.launch' }>> = {
   async assess(deps, action) {

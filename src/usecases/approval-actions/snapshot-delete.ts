@@ -26,9 +26,15 @@ export const snapshotDelete: ApprovalRunner<Extract<ApprovalAction, { type: 'sna
       const named = users.map((i) => `${i.id}${i.name ? ` (“${i.name}”)` : ''}`);
       throw new Refusal(`${snap.id} is used by ${named.join(', ')}; AWS refuses to delete a snapshot an AMI uses. Deregister the AMI with its snapshots instead: \`/ami deregister ${ids[0]} --delete-snapshots\`.`);
     }
-    const lt = await deps.ec2.launchTemplateUsage(region).catch(() => undefined);
+    const [lt, lc] = await Promise.all([
+      deps.ec2.launchTemplateUsage(region).catch(() => undefined),
+      deps.autoScaling.launchConfigurationUsage(region).catch(() => undefined),
+    ]);
     if (lt?.snapshotIds.has(snap.id)) {
       throw new Refusal(`${snap.id} is used by a launch template's default or latest version; launches from it would fail. Update the launch template first.`);
+    }
+    if (lc?.snapshotIds.has(snap.id)) {
+      throw new Refusal(`${snap.id} is used by a launch configuration; its Auto Scaling group could not launch instances any more. Move the group to a new launch configuration or template first.`);
     }
     const risk = snapshotDeletionRisk(snap, deps.config.prices, deps.now());
     risk.lines.splice(1, 0, (await recoveryLine(deps, region, 'snapshot', snap.tags)).text);
@@ -41,6 +47,7 @@ export const snapshotDelete: ApprovalRunner<Extract<ApprovalAction, { type: 'sna
     }
     risk.lines.push(freed.text);
     if (!lt) risk.lines.push('Launch templates could not be read: check none of them uses this snapshot.');
+    if (!lc) risk.lines.push('Launch configurations could not be read: check none of them uses this snapshot.');
     return { risk };
   },
 

@@ -55,6 +55,8 @@ export function ctx(over: Partial<ScanContext> = {}): ScanContext {
     imageIdsBySnapshotId: new Map(),
     launchTemplateSnapshotIds: new Set(),
     launchTemplateImageIds: new Set(),
+    launchConfigurationSnapshotIds: new Set(),
+    launchConfigurationImageIds: new Set(),
     runningImageIds: new Set(),
     publicSnapshotIds: new Set(),
     foreignShares: new Map(),

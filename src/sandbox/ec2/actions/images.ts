@@ -5,7 +5,7 @@ import type { Params } from '../query.js';
 import { COPIED_VOLUME_ID, type BlockDeviceRecord, type ImageRecord, type RegionState } from '../state.js';
 import { tagSet, type XmlObject } from '../xml.js';
 import { checkId, iso, maxResults, mergeTags, tagsFor, type ActionContext, type ActionHandler } from './context.js';
-import { applySharing, estimateFullSize, findSnapshot, readPermissionChanges } from './snapshots.js';
+import { applySharing, estimateFullSize, findSnapshot, permissionParameters, readPermissionChanges, recordSharingEvent } from './snapshots.js';
 
 export function blockDeviceXml(d: BlockDeviceRecord): XmlObject {
   return {
@@ -315,6 +315,9 @@ const modifyImageAttribute: ActionHandler = (ctx) => {
     throw new Ec2Error('InvalidParameter', "Snapshots encrypted with the AWS Managed CMK can't be shared. Specify another snapshot.");
   }
   applySharing(i, changes);
+  if (changes.addAll || changes.removeAll || changes.addUsers.length || changes.removeUsers.length) {
+    recordSharingEvent(ctx, 'ModifyImageAttribute', 'AWS::EC2::Ami', i.id, { imageId: i.id, attributeType: 'launchPermission', launchPermission: permissionParameters(changes) });
+  }
   return { return: true };
 };
 

@@ -337,8 +337,23 @@ const modifySnapshotAttribute: ActionHandler = (ctx) => {
     throw new Ec2Error('OperationNotPermitted', 'Encrypted snapshots with EBS default key cannot be shared');
   }
   applySharing(s, changes);
+  recordSharingEvent(ctx, 'ModifySnapshotAttribute', 'AWS::EC2::Snapshot', s.id, { snapshotId: s.id, attributeType: 'CREATE_VOLUME_PERMISSION', createVolumePermission: permissionParameters(changes) });
   return { return: true };
 };
+
+/** What CloudTrail writes as a sharing event's `requestParameters`: the add and remove lists as EC2 received them. */
+export function permissionParameters(c: PermissionChanges): Record<string, unknown> {
+  const items = (all: boolean, users: string[]) => [...(all ? [{ group: 'all' }] : []), ...users.map((userId) => ({ userId }))];
+  const out: Record<string, unknown> = {};
+  if (c.addAll || c.addUsers.length) out.add = { items: items(c.addAll, c.addUsers) };
+  if (c.removeAll || c.removeUsers.length) out.remove = { items: items(c.removeAll, c.removeUsers) };
+  return out;
+}
+
+/** A sharing change reaches the account's CloudTrail event history, as EC2's do. */
+export function recordSharingEvent(ctx: ActionContext, eventName: string, type: string, id: string, requestParameters: Record<string, unknown>): void {
+  ctx.state.recordEvent(ctx.region, { eventName, at: new Date(ctx.now), resources: [{ type, name: id }], requestParameters });
+}
 
 const copySnapshot: ActionHandler = (ctx) => {
   const { p, state } = ctx;
