@@ -112,6 +112,8 @@ export class UsageError extends Error {
     readonly usage: string,
     /** The flag (`--every`) or argument (`<vol-id>`) the problem is about, when it is about one. */
     readonly about?: string,
+    /** What to show with the problem: the usage of the form that was being read (the whole command's when none was). */
+    readonly formUsage: string = usage,
   ) {
     super(`${problem}\n${usage}`);
     this.name = 'UsageError';

@@ -31,3 +31,34 @@ describe('UsageError.about', () => {
     expect(aboutOf(command, text)).toBe(about);
   });
 });
+
+function errorOf(command: SlashCommandName, text: string): UsageError {
+  try {
+    parseCommand(command, text);
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  throw new Error(`${command} ${text} parsed`);
+}
+
+describe('UsageError.formUsage: the usage a person is shown', () => {
+  it('is the usage of the form that was being read, not every form of the command', () => {
+    const e = errorOf('/snapshot', 'copy snap-bad');
+    expect(e.formUsage).toBe('/snapshot copy <snap-id> [--to-region R] [--encrypt] [--kms-key K]');
+    expect(e.formUsage).not.toContain('schedule');
+    expect(errorOf('/ami', 'launch').formUsage).toBe('/ami launch <ami-id> [--type t3.micro] [--subnet subnet-…] [--key name]');
+  });
+
+  it('is one line naming the forms when no form was recognised', () => {
+    const e = errorOf('/snapshot', 'lsit');
+    expect(e.formUsage.split('\n')).toHaveLength(1);
+    expect(e.formUsage).toContain('/snapshot help');
+  });
+
+  it('suggests the flag meant, before a description too', () => {
+    const e = errorOf('/snapshot', 'vol-0123456789abcdef0 --expire-in 7d');
+    expect(e.problem).toContain('did you mean --expires-in?');
+    expect(e.about).toBe('--expires-in');
+  });
+});

@@ -8,23 +8,37 @@ import { asFlag, Bad, bad, checking, clean, closersFor, Lexer, MAX_TEXT_LENGTH, 
 import { opt, str, type CommandSpec, type FlagSpec, type Form } from './spec.js';
 import { SPECS } from './specs/index.js';
 
+/** The form being read when a problem was found: its usage lines are the ones an error shows. */
+interface Reading {
+  form?: Form;
+}
+
 export function parseCommand(command: SlashCommandName, text: string): Command {
   const spec: CommandSpec | undefined = Object.hasOwn(SPECS, command) ? SPECS[command] : undefined;
   const usage = spec ? USAGE[command] : Object.values(USAGE).join('\n');
+  const reading: Reading = {};
   try {
     if (!spec) bad(`snapbot does not answer ${q(String(command))}`);
     const raw = typeof text === 'string' ? text : '';
     if (raw.length > MAX_TEXT_LENGTH) bad(`too long: ${raw.length} characters; a command may have at most ${MAX_TEXT_LENGTH}`);
-    return parseWith(command, spec, new Lexer(clean(raw)));
+    return parseWith(command, spec, new Lexer(clean(raw)), reading);
   } catch (e) {
-    if (e instanceof Bad) throw new UsageError(e.message, usage, e.about);
+    if (e instanceof Bad) throw new UsageError(e.message, usage, e.about, spec ? usageOf(command, spec, reading.form) : usage);
     throw e;
   }
 }
 
-function parseWith(command: SlashCommandName, spec: CommandSpec, lexer: Lexer): Command {
+/** What a usage error shows: the form's own usage lines, or (no form known yet) one line naming the subcommands. */
+function usageOf(command: SlashCommandName, spec: CommandSpec, form: Form | undefined): string {
+  if (form) return form.lines.map(([line]) => line).join('\n');
+  const forms = [...(spec.bare?.args?.[0] ? [spec.bare.args[0].name] : []), ...Object.keys(spec.subs)];
+  if (forms.length === 0) return USAGE[command];
+  return `${command} ${forms.join(' | ')} …    (${spec.subs.help ? `${command} help` : `${command} alone`} shows each form)`;
+}
+
+function parseWith(command: SlashCommandName, spec: CommandSpec, lexer: Lexer, reading: Reading): Command {
   const first = lexer.peek();
-  if (first === undefined) return spec.empty ? spec.empty.command : parseForm(spec.bare!, lexer);
+  if (first === undefined) return spec.empty ? spec.empty.command : parseForm(spec.bare!, lexer, reading);
   const word = first.value.toLowerCase();
   // Help is harmless, so whatever follows it is ignored.
   if (!first.quoted && HELP_WORDS.has(word)) {
@@ -33,9 +47,9 @@ function parseWith(command: SlashCommandName, spec: CommandSpec, lexer: Lexer): 
   }
   if (!first.quoted && Object.hasOwn(spec.subs, word)) {
     lexer.next();
-    return parseForm(spec.subs[word], lexer);
+    return parseForm(spec.subs[word], lexer, reading);
   }
-  if (spec.bare && spec.bareTakes?.(first.value)) return parseForm(spec.bare, lexer);
+  if (spec.bare && spec.bareTakes?.(first.value)) return parseForm(spec.bare, lexer, reading);
 
   const kind = resourceKindOf(first.value);
   const hint = kind !== undefined ? spec.idHint?.[kind]?.(first.value) : undefined;
@@ -48,13 +62,14 @@ function parseWith(command: SlashCommandName, spec: CommandSpec, lexer: Lexer): 
   );
 }
 
-function parseForm(form: Form, lexer: Lexer): Command {
+function parseForm(form: Form, lexer: Lexer, reading: Reading): Command {
+  reading.form = form;
   const flagSpecs: Record<string, FlagSpec> = form.unscoped ? (form.flags ?? {}) : { ...form.flags, ...SCOPE_FLAGS };
   const isFlag = (t: Token | undefined) => t !== undefined && asFlag(t) !== undefined;
   const next = lexer.peek();
   if (form.subs && next !== undefined && !next.quoted && Object.hasOwn(form.subs, next.value.toLowerCase())) {
     lexer.next();
-    return parseForm(form.subs[next.value.toLowerCase()], lexer);
+    return parseForm(form.subs[next.value.toLowerCase()], lexer, reading);
   }
 
   /** This word and the following ones up to the next flag, as one value. */
@@ -120,12 +135,15 @@ function freeTextRest(rest: string, form: Form): string | undefined {
     const only = sub.next()!;
     if (sub.next() === undefined) return only.value === '' ? undefined : check(only.value);
   }
-  if (asFlag({ value: rest.split(' ')[0], quoted: false })) {
+  const flag = asFlag({ value: rest.split(' ')[0], quoted: false });
+  if (flag) {
     const allowed = Object.keys(form.flags ?? {});
+    const guess = closest(flag.name, allowed);
     bad(
       allowed.length
-        ? `${form.title} takes only ${allowed.map((f) => `--${f}`).join(', ')} before the description: everything else after the ID is the description (quote it if it starts with --)`
+        ? `${guess ? `unknown flag --${flag.name} (did you mean --${guess}?): ` : ''}${form.title} takes only ${allowed.map((f) => `--${f}`).join(', ')} before the description: everything else after the ID is the description (quote it if it starts with --)`
         : `${form.title} takes no flags: everything after the ID is the description (quote it if it starts with --)`,
+      guess ? `--${guess}` : undefined,
     );
   }
   return check(rest.replace(/ +/g, ' '));

@@ -21,7 +21,7 @@ function invocationOf(command: CommandArgs['command']): Invocation {
 }
 
 function usageReply(err: UsageError): { response_type: 'ephemeral'; text: string } {
-  return { response_type: 'ephemeral', text: `:warning: ${err.problem}\n\`\`\`\n${err.usage}\n\`\`\`` };
+  return { response_type: 'ephemeral', text: `:warning: ${err.problem}\n\`\`\`\n${err.formUsage}\n\`\`\`` };
 }
 
 /**
