@@ -26,6 +26,11 @@ export async function checkRestore(deps: Deps, req: RestoreRequest): Promise<Rec
     // The snapshot is looked up where the command acts; a zone elsewhere means the region was left out.
     return { zone: `${req.availabilityZone} is not a zone of ${region}, where ${req.snapshotId} is looked up: add --region ${req.availabilityZone.replace(/[a-z]$/, '')} if the snapshot is there.` };
   }
+  // A zone that does not exist is answered here, from the region's list (read once a minute), not by CreateVolume.
+  const zones = await deps.ec2.availabilityZones(region).catch(() => undefined);
+  if (zones?.length && !zones.includes(req.availabilityZone)) {
+    return { zone: `${req.availabilityZone} is not an availability zone of ${region}: pick one of ${zones.join(', ')}.` };
+  }
   const snap = await deps.ec2.getSnapshot(region, req.snapshotId);
   if (snap.state !== 'completed') problems.snapshot = `${req.snapshotId} is ${snap.state} (${snap.progress}%); restore it once it has completed.`;
   if (req.sizeGiB !== undefined && req.sizeGiB < snap.volumeSizeGiB) {
@@ -49,6 +54,14 @@ export async function restoreVolume(deps: Deps, inv: Invocation, req: RestoreReq
   const started = deps.now();
   const title = `Volume from ${req.snapshotId} in ${req.availabilityZone}${req.attach ? `, attached to ${req.attach.instanceId} as ${req.attach.device}` : ''}`;
   const base = { title, requesterId: inv.userId, region: whereLabel(deps) };
+  // A zone that is not the region's is bad input: answered privately, before anything is posted or created.
+  const zones = await deps.ec2.availabilityZones(region).catch(() => undefined);
+  if (zones?.length && !zones.includes(req.availabilityZone)) {
+    const elsewhere = !req.availabilityZone.startsWith(region) ? ` (for a snapshot in another region, add --region ${req.availabilityZone.replace(/[a-z]$/, '')})` : '';
+    return replyPrivately(deps, inv, {
+      text: `:warning: Nothing was restored: ${req.availabilityZone} is not an availability zone of ${region}${elsewhere}. The zones of ${region}: ${zones.join(', ')}.`,
+    });
+  }
   const msg = await announce(deps, inv, deps.views.progressMessage({ ...base, phase: 'starting', items: [] }));
   const elapsed = () => deps.now().getTime() - started.getTime();
   try {

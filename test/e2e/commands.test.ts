@@ -138,6 +138,18 @@ describe('/restore', () => {
     expect(t.ec2.calls.filter((c) => c.action === 'CreateVolume').length).toBe(before);
   });
 
+  it('answers a zone that does not exist privately, listing the region\'s zones, before any changing EC2 call', async () => {
+    const before = t.ec2.calls.filter((c) => /^(Create|Attach|Run)/.test(c.action)).length;
+    const posted = t.slack.messages.filter((m) => !m.ephemeralFor).length;
+    await t.command('/restore', `${DEMO.snapshots.webRootDaily} --az us-east-1z`);
+    const m = await t.slack.waitFor((x) => x.ephemeralFor !== undefined && textOf(x).includes('us-east-1z'), 15_000, 'the private answer');
+    expect(textOf(m)).toMatch(/not an availability zone of us-east-1/);
+    expect(textOf(m)).toContain('us-east-1a');
+    expect(t.ec2.calls.filter((c) => /^(Create|Attach|Run)/.test(c.action)).length).toBe(before);
+    expect(t.slack.messages.filter((x) => !x.ephemeralFor && textOf(x).includes('us-east-1z'))).toEqual([]);
+    expect(t.slack.messages.filter((x) => !x.ephemeralFor).length).toBe(posted);
+  });
+
   it('opens the modal for /restore snap-… and fills in the snapshot size', async () => {
     const before = t.slack.callsOf('views.open').length;
     await t.command('/restore', DEMO.snapshots.webRootDaily);
