@@ -46,7 +46,9 @@ export const DEMO_LABELS: Readonly<Record<string, Label>> = {
   [I.publicBase]: us('image', false, 'launched 10 days ago; public, so an exposure', true),
   [I.oldBatch]: us('image', true, 'disabled, not launched for 400 days, no instance or launch template uses it'),
   [E.weeklySnapshot]: eu('snapshot', false, '15 days old'),
-  [E.copiedSnapshot]: eu('snapshot', true, 'a copy (placeholder volume), 200 days old, used by nothing'),
+  // Copies belong to their source's volume (the contract since 2026-12-03): the only copy in eu-west-1 of a snapshot
+  // of web-1-root, a live volume, is that volume's off-region backup.
+  [E.copiedSnapshot]: eu('snapshot', false, "a copy, 200 days old, of web-1-root's snapshot: the live volume's only copy in eu-west-1, its off-region backup"),
   [E.imageRoot]: eu('snapshot', false, 'used by an AMI'),
   [E.image]: eu('image', false, 'an instance runs from it'),
 };

@@ -16,6 +16,8 @@ export const TAG = {
   schedulePrefix: 'snapbot:schedule:',
   /** On a lifecycle policy: the schedule's name. */
   scheduleName: 'snapbot:schedule-name',
+  /** `<region>/<snap-id>`: a copy snapbot made, and its source. */
+  copyOf: 'snapbot:copy-of',
 } as const;
 
 export type SnapshotState = 'pending' | 'completed' | 'error' | 'recoverable' | 'recovering';

@@ -5,28 +5,11 @@ import type { AutoScalingGateway } from '../aws/auto-scaling.js';
 import type { CloudTrailGateway } from '../aws/cloudtrail.js';
 import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2/index.js';
-import {
-  archiveSuggestion,
-  backupSourceVolume,
-  findBackupGaps,
-  keepUntilOf,
-  type ArchiveSuggestion,
-  type BackupGap,
-} from '../core/backups.js';
+import { archiveSuggestion, backupSourceVolume, findBackupGaps, keepUntilOf, type ArchiveSuggestion, type BackupGap } from '../core/backups.js';
 import { policyCovers, type LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
 import { allFindings, findingsByOwner, summarise, type DigestAccountRef, type DigestSummary } from '../core/digest.js';
-import {
-  findOutdatedInRegion,
-  indexImagesBySnapshotId,
-  NewestPerVolume,
-  priceImageFinding,
-  superseded,
-  TENTATIVELY_SUPERSEDED,
-  type PricedSnapshot,
-  type RegionUsage,
-  type ScanSettings,
-} from '../core/staleness/index.js';
+import { findOutdatedInRegion, indexImagesBySnapshotId, NewestPerVolume, priceImageFinding, superseded, TENTATIVELY_SUPERSEDED, type PricedSnapshot, type RegionUsage, type ScanSettings } from '../core/staleness/index.js';
 import { nameTag, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { ShareRepository, Store } from '../store/index.js';
@@ -34,12 +17,8 @@ import { RegionShareCheck, type ShareCheckReport } from './share-check.js';
 import { archiveWhereItPays, measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 import { isoDay } from '../core/time.js';
-
-/**
- * Account-regions scanned at once. Each is one sequential paginated scan (EC2 throttles per account and region, so
- * one scan each keeps snapbot's share of every budget small); the cap bounds memory and sockets across them all.
- */
-const SCAN_CONCURRENCY = 8;
+import { copyOrigin, type CopyJudgement, type CopyRecord } from '../core/copies.js';
+import { applyCopyJudgements, judgeAccountCopies, mapBounded, readUseAcrossAccounts, SCAN_CONCURRENCY, type RegionUse } from './digest-across.js';
 
 /** A managed account the digest scans besides snapbot's own, with its gateways. */
 export interface DigestAccount {
@@ -50,39 +29,6 @@ export interface DigestAccount {
   autoScaling?: AutoScalingGateway;
   /** The event history that finds today's shares (absent: the rolling check alone). */
   cloudTrail?: CloudTrailGateway;
-}
-
-/**
- * What uses AMIs and snapshots in a region, across every account snapbot manages: an AMI shared with a member
- * account that runs it is in use, whichever account owns it. Read once per account-region before the scans.
- */
-interface RegionUse {
-  runningImageIds: Set<string>;
-  launchConfigurationImageIds: Set<string>;
-  launchConfigurationSnapshotIds: Set<string>;
-}
-
-async function readUseAcrossAccounts(
-  pairs: readonly { ec2: Ec2Gateway; autoScaling?: AutoScalingGateway; region: string; account?: ManagedAccount }[],
-  warn: (pair: { region: string; account?: ManagedAccount }, what: string, err: unknown) => void,
-): Promise<Map<string, RegionUse>> {
-  const byRegion = new Map<string, RegionUse>();
-  const of = (region: string) => {
-    let u = byRegion.get(region);
-    if (!u) byRegion.set(region, (u = { runningImageIds: new Set(), launchConfigurationImageIds: new Set(), launchConfigurationSnapshotIds: new Set() }));
-    return u;
-  };
-  await mapBounded(pairs, SCAN_CONCURRENCY, async (p) => {
-    const use = of(p.region);
-    const [running, configurations] = await Promise.all([
-      p.ec2.imageIdsInUseByInstances(p.region).catch((err: unknown) => void warn(p, 'running instances', err)),
-      p.autoScaling?.launchConfigurationUsage(p.region).catch((err: unknown) => void warn(p, 'launch configurations', err)),
-    ]);
-    for (const id of running ?? []) use.runningImageIds.add(id);
-    for (const id of configurations?.imageIds ?? []) use.launchConfigurationImageIds.add(id);
-    for (const id of configurations?.snapshotIds ?? []) use.launchConfigurationSnapshotIds.add(id);
-  });
-  return byRegion;
 }
 
 export interface DigestResult {
@@ -110,6 +56,8 @@ interface RegionScan {
   archive: ArchiveSuggestion[];
   /** Kept on purpose, one of several of their volume: a suggestion only once measured. */
   chained: ArchiveSuggestion[];
+  /** Copies whose source can be told, to judge against their source's volume once every region is scanned. */
+  copies: CopyRecord[];
 }
 
 async function scanRegion(
@@ -144,10 +92,13 @@ async function scanRegion(
   // taken as superseded and their volume and start time kept; once all pages are in, the newest are let go.
   const newest = new NewestPerVolume(settings.keepPerVolume);
   const tentative = new Map<Finding, Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>>();
+  const copies: CopyRecord[] = [];
   await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
     let byId: Map<string, Snapshot> | undefined;
     for (const s of page) {
       newest.see(s);
+      const origin = copyOrigin(s);
+      if (origin) copies.push({ id: s.id, region, startMs: s.startTime.getTime(), completed: s.state === 'completed', origin });
       check.picker.offer(s.id, null);
       if (s.state === 'completed') {
         noteBackup(s.volumeId, s.startTime.getTime());
@@ -202,6 +153,7 @@ async function scanRegion(
   const exposed = (id: string) => usage.publicSnapshotIds.has(id) || foreign.has(id);
   const scan = (findings: Finding[]): RegionScan => ({
     findings,
+    copies,
     gaps,
     archive: archive.filter((a) => !exposed(a.snapshotId)),
     chained: chained.filter((a) => !exposed(a.snapshotId)),
@@ -318,19 +270,6 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
   return { usage, imageFindings, flaggedImageDevices, gapCandidates, policies };
 }
 
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /**
  * Scans every account × region and returns the findings; usable without Slack (`npm run digest -- --print`).
  * `ec2`/`dlm` are snapbot's own account (left out with `ownAccount: false`); `accounts` the managed ones. An
@@ -396,7 +335,7 @@ export async function buildDigest(o: {
     } catch (err) {
       const key = p.account?.id ?? '';
       failures.set(key, [...(failures.get(key) ?? []), { region: p.region, message: (err as Error).message }]);
-      return { findings: [], gaps: [], archive: [], chained: [] } satisfies RegionScan;
+      return { findings: [], gaps: [], archive: [], chained: [], copies: [] } satisfies RegionScan;
     }
   });
   for (const t of targets) {
@@ -409,7 +348,19 @@ export async function buildDigest(o: {
       for (const f of failed) warnings.push(`${many ? `${label(t.account)} · ` : ''}${f.region}: not scanned — ${f.message}`);
     }
   }
-  const findings = perRegion.flatMap((r) => r.findings);
+  // Copies belong to their source's volume: each account's copies judged once every region of it is scanned.
+  const judged = await Promise.all(
+    targets.map((t) =>
+      judgeAccountCopies(t.ec2, order.flatMap((p, i) => (p.account?.id === t.account?.id ? perRegion[i].copies : [])), o.config.keepPerVolume).catch((err: Error) => {
+        warnings.push(`${many ? `${label(t.account)} · ` : ''}copies could not be traced to their volumes (${err.message}); they are judged by age.`);
+        return undefined;
+      }),
+    ),
+  );
+  const findings = applyCopyJudgements(
+    perRegion.flatMap((r) => r.findings),
+    judged.filter((j): j is CopyJudgement => j !== undefined),
+  );
   const summary = summarise(findings, o.now, {
     keptSharedCount: active.keptShared.size,
     backupGaps: perRegion.flatMap((r) => r.gaps),

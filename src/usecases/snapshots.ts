@@ -115,7 +115,8 @@ export async function copySnapshot(deps: Deps, inv: Invocation, cmd: CommandOf<'
         encrypted: encrypt,
         kmsKeyId: cmd.kmsKeyId,
         description: `snapbot: copy of ${cmd.snapshotId} from ${source}${snap.description ? ` — ${snap.description}` : ''}`.slice(0, 255),
-        tags: creationTags(inv, opId),
+        // The copy belongs to its source's volume: the digest keeps a live volume's newest copies in each region.
+        tags: { ...creationTags(inv, opId), [TAG.copyOf]: `${source}/${cmd.snapshotId}` },
       });
       await auditBestEffort(deps, { resourceId: cmd.snapshotId, actor: inv.userId, event: 'copied', detail: `to ${copyId} in ${dest}${encrypt ? ' (encrypted)' : ''}`, requestId: opId });
       await auditBestEffort(deps, { resourceId: copyId, actor: inv.userId, event: 'created', detail: `copy of ${cmd.snapshotId} from ${source}`, requestId: opId });

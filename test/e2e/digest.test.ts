@@ -162,8 +162,10 @@ describe('an EC2 that cannot answer a usage lookup', () => {
 
 describe('scheduled digest', () => {
   it('two replicas sharing DynamoDB post one digest per scheduled run, and owners get a reminder', async () => {
-    // An old copy someone made through snapbot: a candidate with an owner to remind.
-    t.ec2.state.getSnapshot(DEMO.otherRegion, DEMO.eu.copiedSnapshot)!.tags['snapbot:requested-by'] = DEMO.requesterUserId;
+    // An old snapshot someone made through snapbot, whose volume is gone: a candidate with an owner to remind. (The
+    // EU copy this used was a candidate until copies belonged to their source's volume: it is web-1-root's
+    // off-region backup now.)
+    t.ec2.state.getSnapshot(DEMO.region, DEMO.snapshots.legacyFinal)!.tags['snapbot:requested-by'] = DEMO.requesterUserId;
     const a = await startTestBot({ sharedEc2: t.ec2, env: { DIGEST_CHANNEL, DIGEST_SCHEDULE: '0 9 * * *', REGIONS: `${DEMO.region},${DEMO.otherRegion}` }, jobs: true });
     const b = await startTestBot({ sharedEc2: t.ec2, sharedSlack: a.slack, env: { DIGEST_CHANNEL, DYNAMODB_TABLE: a.config.dynamodbTable, REGIONS: `${DEMO.region},${DEMO.otherRegion}` }, jobs: true });
     try {

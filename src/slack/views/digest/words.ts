@@ -47,10 +47,9 @@ export function shareCheckLine(checks: DigestMessageOptions['shareChecks']): str
   if (trails.length === 0) return line;
   const read = trails.filter((t): t is { since: string; events: number; resources: number } => 'since' in t);
   const failed = trails.length - read.length;
-  const since = read.map((t) => t.since).sort()[0];
   const found = read.reduce((n, t) => n + t.resources, 0);
   const trail = read.length
-    ? ` CloudTrail: every sharing change since ${since ? `${since.slice(0, 16).replace('T', ' ')} UTC` : 'the last run'} checked (${groupThousands(found)} ${found === 1 ? 'resource' : 'resources'}).`
+    ? ` CloudTrail: every sharing change up to this run checked (${groupThousands(found)} ${found === 1 ? 'resource' : 'resources'} with changed sharing).`
     : '';
   const missing = failed ? ` CloudTrail could not be read in ${failed} of ${trails.length} ${trails.length === 1 ? 'place' : 'places'}: there, new shares wait for the rolling check.` : '';
   return `${line}${trail}${missing}`;
