@@ -7,6 +7,8 @@ import { digestCsv, digestMessage } from '../src/slack/views/digest/index.js';
 import type { ShareState, Store } from '../src/store/index.js';
 import { buildDigest } from '../src/usecases/digest.js';
 import { DlmGateway } from '../src/aws/dlm.js';
+import { AutoScalingGateway } from '../src/aws/auto-scaling.js';
+import { CloudTrailGateway } from '../src/aws/cloudtrail.js';
 import { FAKE_CREDENTIALS } from './common.js';
 
 export interface ScanResult {
@@ -27,6 +29,8 @@ export interface ScanResult {
   gatewayCalls: number;
   /** The account-share checks: attribute calls made, the run's budget, days to check every resource once. */
   shareChecks: { calls: number; budget: number; total: number; fullCycleDays: number };
+  /** Resources CloudTrail's event history said changed sharing, all checked this run. */
+  trailResources: number;
 }
 
 /**
@@ -56,6 +60,9 @@ async function main(): Promise<void> {
   const ec2 = new Ec2Gateway({ endpoint: config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
   // The bot's path whole: lifecycle policies too (the sandbox answers DLM on the EC2 endpoint), for backup gaps.
   const dlm = new DlmGateway({ endpoint: config.endpoints.dlm ?? config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
+  // And CloudTrail's event history and launch configurations, which the sandbox answers on the same endpoint.
+  const cloudTrail = new CloudTrailGateway({ endpoint: config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
+  const autoScaling = new AutoScalingGateway({ endpoint: config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
   const mb = (bytes: number) => bytes / 1024 / 1024;
   if (global.gc) global.gc();
   const baselineRssMb = mb(process.memoryUsage().rss);
@@ -72,7 +79,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const now = new Date();
   const total = Number(process.env.BENCH_RESOURCES ?? 0);
-  const result = await buildDigest({ config, ec2, dlm, now, store: steadyShareStore(total) });
+  const result = await buildDigest({ config, ec2, dlm, cloudTrail, autoScaling, now, store: steadyShareStore(total) });
   const message = digestMessage(result.summary, { csvFileName: 'digest.csv' });
   const csv = digestCsv(result.findings);
   const wallMs = performance.now() - t0;
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
     findings: result.findings.length,
     csvBytes: Buffer.byteLength(csv),
     gatewayCalls: ec2.calls,
+    trailResources: result.shareChecks.reduce((n, r) => n + (r.trail && 'resources' in r.trail ? r.trail.resources : 0), 0),
     shareChecks: result.shareChecks.reduce(
       (a, r) => ({ calls: a.calls + r.calls, budget: a.budget + r.budget, total: a.total + r.total, fullCycleDays: Math.max(a.fullCycleDays, r.fullCycleDays) }),
       { calls: 0, budget: 0, total: 0, fullCycleDays: 0 },
@@ -100,6 +108,8 @@ async function main(): Promise<void> {
   };
   ec2.destroy();
   dlm.destroy();
+  cloudTrail.destroy();
+  autoScaling.destroy();
   process.send!(out, () => process.exit(0));
 }
 

@@ -6,6 +6,9 @@ import { defaultRuntime, emit, forkChild, nextMessage, note, round, stopChild, t
 import type { ScanResult } from './digest-scan.js';
 
 const REGION = 'us-east-1';
+/** Sharing changes seeded into the event history for the first run to read. */
+const TRAIL_EVENTS = 120;
+
 export const SHARE_CHECK_ACTIONS = new Set(['DescribeSnapshotAttribute', 'DescribeImageAttribute']);
 
 /** The most an EC2 describe call returns per page (DescribeVolumes stops at 500; the others at 1000 or 200). */
@@ -31,6 +34,11 @@ interface Measured extends ScanResult {
   ec2CallsByAction: Record<string, number>;
   /** Data Lifecycle Manager calls (another service on the same sandbox endpoint). */
   dlmCalls: number;
+  /** CloudTrail LookupEvents pages, and the fewest the seeded events take. */
+  trailCalls: number;
+  trailMinimum: number;
+  /** DescribeLaunchConfigurations pages. */
+  autoScalingCalls: number;
   minimumCalls: number;
   minimumByListing: Record<string, number>;
 }
@@ -66,6 +74,17 @@ async function measure(size: DigestSize, runtime: Runtime, v8Defaults = false): 
   note(`digest: seeding ${size.snapshots} snapshots, ${size.images} AMIs, ${size.volumes} volumes`);
   const ec2 = await startSandboxEc2({ seed: { ...size, regions: [REGION] } });
   try {
+    // A month of sharing changes in CloudTrail's event history (a first run reads all 90 days of it).
+    const ids = [...ec2.state.region(REGION).snapshots.values()].map((s) => s.id);
+    for (let i = 0; i < TRAIL_EVENTS; i++) {
+      const id = ids[(i * 7919) % ids.length];
+      ec2.state.recordEvent(REGION, {
+        eventName: 'ModifySnapshotAttribute',
+        at: new Date(Date.now() - ((i * 6 * 3_600_000) % (30 * 86_400_000))),
+        resources: [{ type: 'AWS::EC2::Snapshot', name: id }],
+        requestParameters: { snapshotId: id, attributeType: 'CREATE_VOLUME_PERMISSION', createVolumePermission: { add: { items: [{ userId: '999988887777' }] } } },
+      });
+    }
     const minimumByListing = minimumCalls(ec2.state);
     const before = ec2.calls.length;
     note(`digest: scanning ${size.snapshots} snapshots in a child process (${runtime}${v8Defaults ? ', V8 default heap growth' : ''})`);
@@ -80,8 +99,11 @@ async function measure(size: DigestSize, runtime: Runtime, v8Defaults = false): 
     // Listing calls against their minimum; the per-resource share checks are their own figure, against their budget.
     // Data Lifecycle Manager answers on the same sandbox endpoint (its calls are logged as dlm:…): counted apart.
     const all = ec2.calls.slice(before);
-    const calls = all.filter((c) => !SHARE_CHECK_ACTIONS.has(c.action) && !c.action.startsWith('dlm:'));
+    const apart = /^(dlm|cloudtrail|autoscaling):/;
+    const calls = all.filter((c) => !SHARE_CHECK_ACTIONS.has(c.action) && !apart.test(c.action));
     const dlmCalls = all.filter((c) => c.action.startsWith('dlm:')).length;
+    const trailCalls = all.filter((c) => c.action.startsWith('cloudtrail:')).length;
+    const autoScalingCalls = all.filter((c) => c.action.startsWith('autoscaling:')).length;
     const byAction: Record<string, number> = {};
     for (const c of calls) byAction[c.action] = (byAction[c.action] ?? 0) + 1;
     return {
@@ -91,6 +113,10 @@ async function measure(size: DigestSize, runtime: Runtime, v8Defaults = false): 
       ec2Calls: calls.length,
       ec2CallsByAction: byAction,
       dlmCalls,
+      trailCalls,
+      autoScalingCalls,
+      // LookupEvents pages: one per sharing event name at least, 50 events a page.
+      trailMinimum: Math.max(1, Math.ceil(TRAIL_EVENTS / 50)) + 1,
       minimumCalls: Object.values(minimumByListing).reduce((a, b) => a + b, 0),
       minimumByListing,
     };
@@ -125,6 +151,18 @@ function figures(m: Measured): Figure[] {
       minimum_by_listing: m.minimumByListing,
       // One GetLifecyclePolicies per region (plus one GetLifecyclePolicy per policy) for the backup gaps.
       dlm_calls: m.dlmCalls,
+      ...common,
+    },
+    {
+      name: `digest.${at}.cloudtrail_calls`,
+      value: m.trailCalls,
+      unit: 'calls',
+      // The event pages: ModifySnapshotAttribute's events 50 a page, and ModifyImageAttribute's (none) one page.
+      baseline: m.trailMinimum,
+      ratio: round(m.trailCalls / m.trailMinimum, 3),
+      events: TRAIL_EVENTS,
+      resources_checked: m.trailResources,
+      launch_configuration_calls: m.autoScalingCalls,
       ...common,
     },
     {
