@@ -1,3 +1,4 @@
+import { article } from './words.js';
 // Every kind of action a second person must approve, one entry each — the way COMMAND_POLICY keeps commands and the
 // staleness RULES keep findings. An entry says what the action is in words, why it needs approval, which resource it
 // names and which IAM actions running it needs. How it is assessed and run is its twin in
@@ -43,7 +44,7 @@ function scheduleLabel(a: { policyId: string; name?: string }): string {
   return a.name ? `“${a.name}” (${a.policyId})` : a.policyId;
 }
 
-const RECYCLE_BIN = 'unless the Recycle Bin keeps it (the card says)';
+const RECYCLE_BIN = 'unless a Recycle Bin rule keeps it; the card says whether one does';
 
 export const APPROVAL_ACTIONS: ApprovalActionRegistry = {
   'share.public': {
@@ -74,13 +75,13 @@ export const APPROVAL_ACTIONS: ApprovalActionRegistry = {
     describe: (a) => `deregister ${a.imageId}${a.deleteSnapshots ? ' and delete its snapshots' : ''}`,
     why: (a) =>
       a.deleteSnapshots
-        ? 'Deregistering an AMI and deleting its snapshots cannot be undone unless the Recycle Bin keeps them (the card says).'
+        ? 'Deregistering an AMI and deleting its snapshots cannot be undone unless Recycle Bin rules keep them; the card says whether they do.'
         : `Deregistering an AMI cannot be undone ${RECYCLE_BIN}.`,
     resourceId: (a) => a.imageId,
     iam: ['ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
   },
   'ami.launch': {
-    describe: (a) => `launch a ${a.instanceType} instance from ${a.imageId}`,
+    describe: (a) => `launch ${article(a.instanceType)} ${a.instanceType} instance from ${a.imageId}`,
     why: (a) => `${a.instanceType} is not among the instance types anyone may launch at once.`,
     resourceId: (a) => a.imageId,
     iam: ['ec2:RunInstances', 'ec2:CreateTags'],

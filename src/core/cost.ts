@@ -122,14 +122,14 @@ export function formatMonthlyUsd(usd: number): string {
   return `up to ${formatUsd(usd)}/mo`;
 }
 
-/** "9 812": whole numbers grouped by thousands with a space. */
+/** "9,812": whole numbers grouped by thousands with a comma, as US dollars are written. */
 export function groupThousands(n: number): string {
   const s = String(Math.round(Math.abs(n)));
-  const grouped = s.replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  const grouped = s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return n < 0 ? `-${grouped}` : grouped;
 }
 
-/** "0.4 GiB", "12 GiB", "1 234 GiB": one decimal only below 10 GiB. */
+/** "0.4 GiB", "12 GiB", "1,234 GiB": one decimal only below 10 GiB. */
 export function formatGiB(gib: number): string {
   if (gib > 0 && gib < 10 && !Number.isInteger(Math.round(gib * 10) / 10)) return `${(Math.round(gib * 10) / 10).toFixed(1)} GiB`;
   return `${groupThousands(gib)} GiB`;

@@ -9,6 +9,7 @@ import { runScheduledDigest } from '../usecases/digest.js';
 import { requestExpiredDeletions } from '../usecases/expiring.js';
 import { millisecondsInHour } from 'date-fns/constants';
 import { daysAfter, hoursAfter } from '../core/time.js';
+import { count } from '../core/words.js';
 
 export interface Jobs {
   stop(): void;
@@ -46,7 +47,7 @@ export function startJobs(deps: Deps): Jobs {
       log.warn({ err }, 'requesting the deletion of expired temporary snapshots failed');
       return 0;
     });
-    if (opened) log.info(`requested the deletion of ${opened} expired temporary snapshot(s)`);
+    if (opened) log.info(`requested the deletion of ${count(opened, 'expired temporary snapshot')}`);
     return true;
   };
 
@@ -78,9 +79,9 @@ export function startJobs(deps: Deps): Jobs {
   deps.background(async () => {
     await recoverInFlight(deps).catch((err) => log.warn({ err }, 'recovery of approved requests failed'));
     const resumed = await deps.tracker.resume().catch(() => 0);
-    if (resumed) log.info(`resumed progress tracking of ${resumed} operation(s)`);
+    if (resumed) log.info(`resumed progress tracking of ${count(resumed, 'operation')}`);
     const encryptions = await resumeEncryptions(deps).catch((err) => (log.warn({ err }, 'resuming encryptions failed'), 0));
-    if (encryptions) log.info(`resumed ${encryptions} volume encryption(s)`);
+    if (encryptions) log.info(`resumed ${count(encryptions, 'volume encryption')}`);
     await catchUp().catch((err) => log.warn({ err }, 'digest catch-up failed'));
   });
 

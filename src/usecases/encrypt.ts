@@ -21,6 +21,7 @@ import {
   type Invocation,
 } from './context.js';
 import type { EncryptStep, EncryptView, PostedMessage } from './ports.js';
+import { count } from '../core/words.js';
 
 type EncryptCommand = CommandOf<'snapshot.encrypt'>;
 
@@ -63,7 +64,7 @@ async function preflight(deps: Deps, cmd: EncryptCommand): Promise<{ volume: Vol
   }
   if (volume.multiAttachEnabled) {
     return {
-      problem: `${volume.id} is a Multi-Attach volume (attached to ${volume.attachments.length} instance(s) at once): swapping it would cut every one of them off, so snapbot does not encrypt it. Create an encrypted Multi-Attach volume from a snapshot of it yourself, and move each instance over in its own window.`,
+      problem: `${volume.id} is a Multi-Attach volume (attached to ${count(volume.attachments.length, 'instance')} at once): swapping it would cut every one of them off, so snapbot does not encrypt it. Create an encrypted Multi-Attach volume from a snapshot of it yourself, and move each instance over in its own window.`,
     };
   }
   if (volume.state !== 'available' && volume.state !== 'in-use') return { problem: `${volume.id} is ${volume.state}: try again once it is available or in use.` };

@@ -60,16 +60,16 @@ describe('formatting', () => {
   it('says dollars with cents and "up to"', () => {
     expect(formatUsd(12.5)).toBe('$12.50');
     expect(formatUsd(0)).toBe('$0.00');
-    expect(formatUsd(1234.5)).toBe('$1 234.50');
+    expect(formatUsd(1234.5)).toBe('$1,234.50');
     expect(formatUsd(0.005)).toBe('$0.01');
     expect(formatMonthlyUsd(12.5)).toBe('up to $12.50/mo');
   });
 
   it('groups thousands and sizes', () => {
-    expect(groupThousands(9812)).toBe('9 812');
-    expect(groupThousands(1234567)).toBe('1 234 567');
+    expect(groupThousands(9812)).toBe('9,812');
+    expect(groupThousands(1234567)).toBe('1,234,567');
     expect(groupThousands(999)).toBe('999');
-    expect(formatGiB(1234)).toBe('1 234 GiB');
+    expect(formatGiB(1234)).toBe('1,234 GiB');
     expect(formatGiB(2.54)).toBe('2.5 GiB');
     expect(formatGiB(8)).toBe('8 GiB');
   });

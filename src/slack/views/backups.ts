@@ -19,6 +19,7 @@ import { context, header, section, truncateLines } from './blockkit.js';
 import { formatAge } from './format.js';
 import type { Message, ModalMetadata, ScheduleCreated } from '../../usecases/ports.js';
 import { isoDay } from '../../core/time.js';
+import { count } from '../../core/words.js';
 
 export const SCHEDULE_MODAL = 'snapshot_schedule';
 
@@ -78,7 +79,7 @@ export function schedulesMessage(policies: LifecyclePolicy[], o: { volumes: Volu
     const name = policyName(p);
     const state = p.state === 'ENABLED' ? ':large_green_circle: running' : p.state === 'DISABLED' ? ':double_vertical_bar: paused' : `:red_circle: error${p.statusMessage ? ` (${p.statusMessage})` : ''}`;
     const lines = [
-      `*${name ?? p.description ?? p.id}* \`${p.id}\` — ${state}${name ? ' · snapbot' : ` · not snapbot's${p.description ? `: ${p.description}` : ''}`}`,
+      `*${name ?? p.description ?? p.id}* \`${p.id}\` — ${state}${name ? ' · snapbot' : " · not snapbot's"}`,
       `Backs up ${targetsText(p, o.volumes, o.instances)}`,
       ...p.schedules.map((s) => {
         const next = p.state === 'ENABLED' ? runWindowText(s, o.now) : undefined;
@@ -117,7 +118,7 @@ export function recycleBinMessage(
     const until = i.exitsAt ? `, restorable until ${i.exitsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
     return `• ${what}${i.description ? ` — ${i.description.slice(0, 80)}` : ''}: ${deleted}${until} · \`/${i.kind === 'snapshot' ? 'snapshot' : 'ami'} undelete ${i.id}\``;
   });
-  const head = items.length ? `The Recycle Bin in ${o.region} holds ${items.length} item(s):` : `The Recycle Bin in ${o.region} is empty.`;
+  const head = items.length ? `The Recycle Bin in ${o.region} holds ${count(items.length, 'item')}:` : `The Recycle Bin in ${o.region} is empty.`;
   // The notification text puts the (few) rules before the (many) items, so a cut never drops the rules.
   const text = [head, ...ruleLines.map((l) => `Rule: ${l.replace(/^• /, '')}`), ...itemLines].join('\n');
   const blocks: KnownBlock[] = [section(truncateLines([head, ...itemLines].join('\n'), 2900)), section(truncateLines(['*Retention rules*', ...ruleLines].join('\n'), 2900))];

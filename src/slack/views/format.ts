@@ -22,6 +22,12 @@ export function formatAge(from: Date | undefined, now: Date): string {
   return months ? `${years} y ${months} mo` : `${years} y`;
 }
 
+/** "5 min ago", "3 days ago", or "just now" (never "just now ago"). */
+export function ago(from: Date | undefined, now: Date): string {
+  const age = formatAge(from, now);
+  return age === 'just now' || age === 'unknown age' ? age : `${age} ago`;
+}
+
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;

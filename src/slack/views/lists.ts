@@ -15,7 +15,7 @@ import { imageSnapshotIds, isInstanceStore, nameTag } from '../../core/types.js'
 import type { ImageListEntry, Message } from '../../usecases/ports.js';
 import { LISTING_MAX_SHOWN, type SnapshotListing } from '../../core/listing.js';
 import { LIMITS, truncateLines } from './blockkit.js';
-import { escapeMrkdwn, formatAge, mention } from './format.js';
+import { ago, escapeMrkdwn, formatAge, mention } from './format.js';
 
 const LINES_PER_SECTION = 10;
 const MAX_SHOWN = LISTING_MAX_SHOWN;
@@ -65,12 +65,12 @@ export function imageListMessage(
     const usd = imageMonthlyUsd(image, o.snapshotsById, o.prices);
     total += usd;
     const shared = sharing?.public || image.public ? ':globe_with_meridians: public' : sharing?.accounts.length ? `shared with ${sharing.accounts.join(', ')}` : 'private';
-    const launched = image.lastLaunchedTime ? `launched ${formatAge(image.lastLaunchedTime, o.now)} ago` : 'never launched';
+    const launched = image.lastLaunchedTime ? `launched ${ago(image.lastLaunchedTime, o.now)}` : 'never launched';
     const snaps = imageSnapshotIds(image);
     return [
       `\`${image.id}\` ${escapeMrkdwn(image.name)}`,
       image.state === 'available' ? '' : image.state,
-      `created ${formatAge(image.creationDate, o.now)} ago`,
+      `created ${ago(image.creationDate, o.now)}`,
       launched,
       shared,
       isInstanceStore(image)

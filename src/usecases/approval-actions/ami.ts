@@ -1,6 +1,6 @@
 // AMIs: deregistering one (with or without its snapshots), and launching an instance type outside the allowed ones.
 import type { ApprovalAction } from '../../core/approvals.js';
-import { archiveEarlyDeletionWarning, formatMonthlyUsd, snapshotMonthlyUsd } from '../../core/cost.js';
+import { archiveEarlyDeletionWarning, formatMonthlyUsd, formatUsd, snapshotMonthlyUsd } from '../../core/cost.js';
 import { onDemandUsdPerHour } from '../../core/prices.js';
 import { ageInDays } from '../../core/staleness/index.js';
 import { imageSnapshotIds, isInstanceStore, type Snapshot } from '../../core/types.js';
@@ -8,6 +8,7 @@ import { auditBestEffort, creationTags, type Deps } from '../context.js';
 import { recoveryLine } from '../recycle-bin.js';
 import { protectionRefusal } from './safety.js';
 import { alreadyGone, Refusal, type ApprovalRunner } from './types.js';
+import { count } from '../../core/words.js';
 
 export const deregister: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.deregister' }>> = {
   async assess(deps, action) {
@@ -28,7 +29,7 @@ export const deregister: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.der
     const usd = snaps.reduce((a, s) => a + snapshotMonthlyUsd(s, prices), 0);
     const since = image.lastLaunchedTime ? `last launched ${ageInDays(image.lastLaunchedTime, now)} days ago` : 'never launched';
     const lines: string[] = [
-      `“${image.name}” ${image.id}: created ${image.creationDate ? `${ageInDays(image.creationDate, now)} days ago` : 'at an unknown date'}, ${since}, ${isInstanceStore(image) ? 'instance store-backed' : `${snapIds.length} snapshot(s)`}.`,
+      `“${image.name}” ${image.id}: created ${image.creationDate ? `${ageInDays(image.creationDate, now)} days ago` : 'at an unknown date'}, ${since}, ${isInstanceStore(image) ? 'instance store-backed' : count(snapIds.length, 'snapshot')}.`,
       `The AMI: ${(await recoveryLine(deps, region, 'image', image.tags)).text}`,
     ];
     if (isInstanceStore(image)) {
@@ -51,13 +52,13 @@ export const deregister: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.der
     if (!lc) lines.push('Launch configurations could not be read: check none of them uses this AMI.');
     if (image.public) lines.push(`${image.id} is public: others may depend on it.`);
     if (action.deleteSnapshots) {
-      lines.push(`Deletes ${snapIds.length} snapshot(s): ${snapIds.join(', ') || 'none'}.`);
+      lines.push(`Deletes ${count(snapIds.length, 'snapshot')}: ${snapIds.join(', ') || 'none'}.`);
       for (const s of snaps) {
         const warn = archiveEarlyDeletionWarning(s, now, { prices });
         if (warn) lines.push(`${s.id} is ${warn}.`);
       }
     } else if (snapIds.length) {
-      lines.push(`Its ${snapIds.length} snapshot(s) are kept and keep costing ${formatMonthlyUsd(usd)}.`);
+      lines.push(`Its ${count(snapIds.length, 'snapshot')} ${snapIds.length === 1 ? 'is' : 'are'} kept and keep${snapIds.length === 1 ? 's' : ''} costing ${formatMonthlyUsd(usd)}.`);
     }
     return {
       risk: { lines, monthlyUsdFreed: action.deleteSnapshots ? usd : 0, usedBy: usedBy(image.id, lt?.imageIds, lc?.imageIds) },
@@ -95,7 +96,7 @@ export const launch: ApprovalRunner<Extract<ApprovalAction, { type: 'ami.launch'
     const lines = [
       `Launches one ${action.instanceType} instance from "${image.name}" (${image.id})${action.subnetId ? ` in ${action.subnetId}` : " in the region's default subnet"}${action.keyName ? `, key pair ${action.keyName}` : ''}.`,
       price
-        ? `On-demand price: $${price.usdPerHour.toFixed(4)}/hour, about ${formatMonthlyUsd(price.usdPerHour * 730)} running all month (${price.source}).`
+        ? `On-demand price: $${price.usdPerHour.toFixed(4)}/hour, about ${formatUsd(price.usdPerHour * 730)}/month running all month (${price.source}).`
         : `snapbot has no price for ${action.instanceType} in ${region}; check the EC2 pricing page.`,
       'It runs until someone stops or terminates it: snapbot does not manage instances.',
     ];

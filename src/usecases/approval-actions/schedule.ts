@@ -4,6 +4,7 @@ import type { ApprovalAction } from '../../core/approvals.js';
 import { policyCovers, policyLabel } from '../../core/schedules.js';
 import { nameTag } from '../../core/types.js';
 import type { ApprovalRunner } from './types.js';
+import { count } from '../../core/words.js';
 
 type ScheduleChange = Extract<ApprovalAction, { type: 'schedule.pause' | 'schedule.delete' }>;
 
@@ -17,11 +18,11 @@ export const scheduleChange: ApprovalRunner<ScheduleChange> = {
     const tagsOfInstance = new Map(instances.map((i) => [i.id, i.tags]));
     const covered = volumes?.filter((v) => policyCovers({ ...policy, state: 'ENABLED' }, v.tags, tagsOfInstance.get(v.attachments[0]?.instanceId ?? '')));
     const lines = [
-      `${policyLabel(policy)}: ${policy.state.toLowerCase()}, ${policy.schedules.length} schedule(s).`,
+      `${policyLabel(policy)}: ${policy.state.toLowerCase()}, ${count(policy.schedules.length, 'schedule')}.`,
       covered === undefined
         ? 'The volumes it backs up could not be read.'
         : covered.length
-          ? `It backs up ${covered.length} volume(s): ${covered.slice(0, 8).map((v) => `${v.id}${nameTag(v.tags) ? ` (${nameTag(v.tags)})` : ''}`).join(', ')}${covered.length > 8 ? ', …' : ''}. They get no new snapshots from it.`
+          ? `It backs up ${count(covered.length, 'volume')}: ${covered.slice(0, 8).map((v) => `${v.id}${nameTag(v.tags) ? ` (${nameTag(v.tags)})` : ''}`).join(', ')}${covered.length > 8 ? ', …' : ''}. They get no new snapshots from it.`
           : 'It backs up no volume right now.',
       action.type === 'schedule.delete'
         ? 'The snapshots it made are kept, but nothing deletes them on schedule any more: the digest will show them once they are old.'

@@ -87,7 +87,7 @@ describe('fast-restore', () => {
     const s = snap({ startTime: daysAgo(2) });
     expect(fastRestoreOn.check(s, ctx({ fastRestoreZones: new Map([[s.id, ['us-east-1a', 'us-east-1b']]]) }))).toEqual({
       rule: 'fast-restore',
-      text: 'fast snapshot restore is on in us-east-1a, us-east-1b: about $1 095.00/month whether or not anyone restores',
+      text: 'fast snapshot restore is on in us-east-1a, us-east-1b: about $1,095.00/month whether or not anyone restores',
     });
     expect(fastRestoreOn.check(s, ctx())).toBeUndefined();
     expect(RULES.find((r) => r.id === 'fast-restore')?.role).toBe('cost');

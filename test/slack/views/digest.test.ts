@@ -59,10 +59,10 @@ describe('digestMessage', () => {
     // One actions block per item shown.
     const shown = loose(message.blocks).filter((b) => b.type === 'actions').length;
     expect(shown).toBeGreaterThan(0);
-    expect(JSON.stringify(last)).toContain(`and ${(summary.findings.length - shown).toLocaleString('en').replace(/,/g, ' ')} more`);
+    expect(JSON.stringify(last)).toContain(`and ${(summary.findings.length - shown).toLocaleString('en')} more`);
     // What is not offered (managed) is one line, not items.
     expect(JSON.stringify(message.blocks.at(-1))).toMatch(/not offered: managed by AWS Backup or Data Lifecycle Manager/);
-    expect(JSON.stringify(last)).toMatch(/\$[\d ]+\.\d\d\/month — full list in the attached CSV \(snapbot-digest-2025-06-01.csv\)/);
+    expect(JSON.stringify(last)).toMatch(/\$[\d,]+\.\d\d\/month — full list in the attached CSV \(snapbot-digest-2025-06-01.csv\)/);
   });
 
   it('stays within the limits whatever maxItems asks for', () => {
@@ -74,8 +74,8 @@ describe('digestMessage', () => {
     const summary = summarise(many(10_000), NOW);
     const message = digestMessage(summary);
     const saving = summary.totals.monthlyUsd;
-    const usd = `$${Math.floor(saving).toLocaleString('en').replace(/,/g, ' ')}.${String(Math.round(saving * 100) % 100).padStart(2, '0')}`;
-    expect(message.text).toContain(`${summary.totals.count.toLocaleString('en').replace(/,/g, ' ')} resources flagged for cleanup`);
+    const usd = `$${Math.floor(saving).toLocaleString('en')}.${String(Math.round(saving * 100) % 100).padStart(2, '0')}`;
+    expect(message.text).toContain(`${summary.totals.count.toLocaleString('en')} resources flagged for cleanup`);
     expect(summary.totals.count).toBe(summary.findings.length);
     expect(message.text).toContain(`up to ${usd}/month cleanup would save`);
     expect(allText(message.blocks)).toContain(`up to ${usd}/month`);
@@ -84,7 +84,7 @@ describe('digestMessage', () => {
 
   it('shows a bar chart of cost by age in a code block', () => {
     const text = allText(digestMessage(summarise(many(1000), NOW)).blocks);
-    expect(text).toMatch(/```\n0–30 d +[█-▏]+ +\$[\d ]+\.\d\d\n/);
+    expect(text).toMatch(/```\n0–30 d +[█-▏]+ +\$[\d,]+\.\d\d\n/);
     expect(text).toMatch(/over 365 d █+/);
   });
 
@@ -93,7 +93,7 @@ describe('digestMessage', () => {
     const text = allText(digestMessage(summary).blocks);
     for (const section of summary.byReason) expect(text).toContain(`*${section.title}*`);
     expect(text).toMatch(/Why: .+; .+/);
-    expect(text).toMatch(/\d+ days old · [\d .]+ GiB · up to \$[\d ]+\.\d\d\/mo/);
+    expect(text).toMatch(/\d+ days old · [\d .]+ GiB · up to \$[\d,]+\.\d\d\/mo/);
     expect(text).toContain('<@U0123ABCD>');
     expect(text).toContain('managed by AWS Backup');
     expect(text).not.toContain('<!channel>'); // tag text is escaped
@@ -166,8 +166,8 @@ describe('reminderMessage', () => {
     assertWithinBlockKitLimits(message);
     const text = allText(message.blocks);
     expect(text).toContain('<@U0123ABCD>');
-    expect(text).toMatch(/…and [\d ]+ more, up to \$[\d ]+\.\d\d\/month/);
-    expect(message.text).toMatch(/3 000 resources you created through snapbot look outdated: up to \$/);
+    expect(text).toMatch(/…and [\d,]+ more, up to \$[\d,]+\.\d\d\/month/);
+    expect(message.text).toMatch(/3,000 resources you created through snapbot look outdated: up to \$/);
     const ids = new Set(buttons(message.blocks).map((b) => b.action_id));
     expect(ids).toEqual(new Set(['digest_request_deletion', 'digest_snooze', 'digest_keep']));
   });
@@ -219,7 +219,7 @@ describe('digestText', () => {
     const summary = summarise(findings, NOW);
     const text = digestText(summary);
     expect(text).toContain(`${summary.totals.count} resources flagged for cleanup`);
-    expect(text).toMatch(/up to \$[\d ]+\.\d\d\/month cleanup would save/);
+    expect(text).toMatch(/up to \$[\d,]+\.\d\d\/month cleanup would save/);
     expect(text).toContain('Cost by age');
     expect(text).toMatch(/over 365 d █+/);
     for (const f of findings) expect(text).toContain(f.id);

@@ -19,6 +19,7 @@ import {
 } from './words.js';
 import { DEFAULT_TITLE } from './message.js';
 import { isoDay } from '../../../core/time.js';
+import { count } from '../../../core/words.js';
 
 /**
  * The whole digest for a terminal (`npm run digest -- --print`): every finding, nothing truncated. Covering several
@@ -91,7 +92,7 @@ function textBody(summary: DigestSummary, out: string[], coverage?: string): voi
     }
   }
   if (summary.backupGaps.length > 0) {
-    out.push('', `Backup gaps — ${summary.backupGaps.length} in-use volume(s) with no recent snapshot, no lifecycle policy and no recent AWS Backup`);
+    out.push('', `Backup gaps — ${count(summary.backupGaps.length, 'in-use volume')} with no recent snapshot, no lifecycle policy and no recent AWS Backup`);
     for (const g of summary.backupGaps) {
       out.push(`  volume ${g.volumeId}${g.name ? ` "${oneLine(g.name)}"` : ''}  ${g.account ? `${g.account} ` : ''}${g.region}`, `    ${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`}`);
     }
