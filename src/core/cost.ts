@@ -110,6 +110,14 @@ export function archiveEarlyDeletionWarning(
 }
 
 /** "$12.50", "$1 234.50": cents, thousands grouped with a space. */
+/**
+ * An amount as it is shown, to the cent. Totals add these, not the unrounded amounts, so a total is always the sum
+ * of the rows a reader sees (a figure that is not a sum, such as what deleting several frees together, is exempt).
+ */
+export function roundCents(usd: number): number {
+  return Math.round(Math.max(0, usd) * 100) / 100;
+}
+
 export function formatUsd(usd: number): string {
   const cents = Math.round(Math.max(0, usd) * 100);
   const whole = Math.floor(cents / 100);

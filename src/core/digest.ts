@@ -2,6 +2,7 @@
 import type { ArchiveSuggestion, BackupGap } from './backups.js';
 import { ruleRank, ruleTitle } from './staleness/rules.js';
 import type { Finding } from './staleness/types.js';
+import { roundCents } from './cost.js';
 
 const AGE_BUCKETS = ['0–30 d', '30–90 d', '90–180 d', '180–365 d', 'over 365 d'] as const;
 export type AgeBucket = (typeof AGE_BUCKETS)[number];
@@ -75,7 +76,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** The cost cleanup would save: 0 for what snapbot will not offer for deletion. */
 export function savingUsd(f: Finding): number {
-  return f.deletable ? f.monthlyUsd : 0;
+  return f.deletable ? roundCents(f.monthlyUsd) : 0;
 }
 
 /** Every row the CSV has: exposures first, then candidates, then what is not offered. */

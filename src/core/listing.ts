@@ -1,5 +1,5 @@
 // `/snapshot list` over an account of any size: counted and priced page by page, only the newest few kept.
-import { snapshotMonthlyUsd, type Prices } from './cost.js';
+import { roundCents, snapshotMonthlyUsd, type Prices } from './cost.js';
 import type { Snapshot } from './types.js';
 
 /** How many snapshots a listing keeps to show, newest first. */
@@ -27,7 +27,7 @@ export function snapshotListing(prices: Prices) {
     add(page: readonly Snapshot[]): void {
       for (const s of page) {
         count++;
-        monthlyUsd += snapshotMonthlyUsd(s, prices);
+        monthlyUsd += roundCents(snapshotMonthlyUsd(s, prices));
         kept.push(s);
       }
       if (kept.length > 2 * MAX_SHOWN) kept = kept.sort(byNewest).slice(0, MAX_SHOWN);

@@ -7,6 +7,7 @@ import {
   imageMonthlyUsd,
   imageSizeGiB,
   snapshotMonthlyUsd,
+  roundCents,
   snapshotSizeGiB,
   type Prices,
 } from '../../core/cost.js';
@@ -63,7 +64,7 @@ export function imageListMessage(
   let total = 0;
   const lines = entries.slice(0, MAX_SHOWN).map(({ image, sharing }) => {
     const usd = imageMonthlyUsd(image, o.snapshotsById, o.prices);
-    total += usd;
+    total += roundCents(usd);
     const shared = sharing?.public || image.public ? ':globe_with_meridians: public' : sharing?.accounts.length ? `shared with ${sharing.accounts.join(', ')}` : 'private';
     const launched = image.lastLaunchedTime ? `launched ${ago(image.lastLaunchedTime, o.now)}` : 'never launched';
     const snaps = imageSnapshotIds(image);

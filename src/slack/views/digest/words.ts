@@ -23,11 +23,22 @@ export function accountLines(summary: DigestSummary, accounts: readonly DigestAc
     const part = accountPart(summary, a, managed);
     const bits = [
       ...(part.exposures.length ? [`${groupThousands(part.exposures.length)} exposed`] : []),
-      part.totals.count ? `${groupThousands(part.totals.count)} to clean up, up to ${formatUsd(part.totals.monthlyUsd)}/month` : 'nothing to clean up',
+      part.totals.count ? `${groupThousands(part.totals.count)} to clean up, ${saving(part.findings, part.totals.monthlyUsd)}` : 'nothing to clean up',
       ...(part.backupGaps.length ? [`${groupThousands(part.backupGaps.length)} backup ${part.backupGaps.length === 1 ? 'gap' : 'gaps'}`] : []),
     ];
     return `${a.label}: ${bits.join(' · ')}`;
   });
+}
+
+/**
+ * What cleaning up saves a month, as much as is known: "up to $12.50/month", "up to $12.50/month, 1 more not priced",
+ * or "not priced" when every candidate's cost is outside EC2 (an instance store-backed AMI's S3 bundle) — never
+ * "$0.00" for something that costs money.
+ */
+export function saving(findings: readonly Finding[], monthlyUsd: number): string {
+  const unpriced = findings.filter((f) => f.unpriced).length;
+  if (unpriced > 0 && unpriced === findings.length) return `not priced (${unpriced === 1 ? 'its cost is' : 'their costs are'} outside EC2)`;
+  return `up to ${formatUsd(monthlyUsd)}/month${unpriced ? `, ${groupThousands(unpriced)} more not priced` : ''}`;
 }
 
 /** "Account shares: 230 of 12 000 snapshots and AMIs checked this run; each is re-checked within 30 days." */
@@ -103,13 +114,14 @@ export function oneLine(s: string): string {
 
 export function totalsLine(summary: DigestSummary): string {
   const t = summary.totals;
-  return `${resources(t.count)} flagged for cleanup, ${formatGiB(t.sizeGiB)}, up to ${formatUsd(t.monthlyUsd)}/month cleanup would save`;
+  const said = saving(summary.findings, t.monthlyUsd);
+  return `${resources(t.count)} flagged for cleanup, ${formatGiB(t.sizeGiB)}, ${said.startsWith('up to') ? `${said} cleanup would save` : said}`;
 }
 
 export function totalsMrkdwn(summary: DigestSummary): string {
   const t = summary.totals;
   return [
-    `*Cleanup: ${resources(t.count)} old and no longer needed* · *${formatGiB(t.sizeGiB)}* · *up to ${formatUsd(t.monthlyUsd)}/month* deleting them would save`,
+    `*Cleanup: ${resources(t.count)} old and no longer needed* · *${formatGiB(t.sizeGiB)}* · *${saving(summary.findings, t.monthlyUsd)}*${summary.findings.some((f) => !f.unpriced) ? ' deleting them would save' : ''}`,
     '_Estimates are upper bounds: snapshots are billed incrementally._',
   ].join('\n');
 }
@@ -141,5 +153,6 @@ function bar(value: number, max: number, width: number): string {
 export function sectionSaving(s: { findings: readonly Finding[]; monthlyUsd: number }): string {
   if (!s.findings.some((f) => f.deletable)) return 'none offered for deletion (in use or managed elsewhere)';
   const unpriced = s.findings.filter((f) => f.unpriced).length;
+  if (unpriced === s.findings.length) return saving(s.findings, s.monthlyUsd);
   return `${formatUsd(s.monthlyUsd)}/month to save${unpriced ? ` (${unpriced} not priced: ${unpriced === 1 ? 'its cost is' : 'their costs are'} outside EC2)` : ''}`;
 }
