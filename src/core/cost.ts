@@ -41,6 +41,17 @@ export function snapshotSizeGiB(snapshot: SizedSnapshot): number {
   return typeof full === 'number' && Number.isFinite(full) && full >= 0 ? full / BYTES_PER_GIB : snapshot.volumeSizeGiB;
 }
 
+/**
+ * A snapshot's size, always saying which size it is: "7.6 GiB stored" (the data EC2 says it holds) or "20 GiB volume
+ * size" (all EC2 said). Every message that sizes a snapshot uses this, so the list, the cards and the digest agree.
+ */
+export function snapshotSizeText(snapshot: SizedSnapshot): string {
+  const full = snapshot.fullSizeBytes;
+  return typeof full === 'number' && Number.isFinite(full) && full >= 0
+    ? `${formatGiB(full / BYTES_PER_GIB)} stored`
+    : `${formatGiB(snapshot.volumeSizeGiB)} volume size`;
+}
+
 export function snapshotMonthlyUsd(snapshot: PricedSnapshot, prices: Prices): number {
   return snapshotBillableGb(snapshot) * pricePerGbMonth(snapshot.storageTier, prices);
 }

@@ -1,17 +1,7 @@
 // `/snapshot list` and `/ami list`: compact, newest first, with what each one costs.
 import type { KnownBlock } from '@slack/types';
-import {
-  formatGiB,
-  formatMonthlyUsd,
-  formatUsd,
-  imageMonthlyUsd,
-  imageSizeGiB,
-  snapshotMonthlyUsd,
-  roundCents,
-  snapshotSizeGiB,
-  type Prices,
-} from '../../core/cost.js';
-import type { Image, Sharing, Snapshot } from '../../core/types.js';
+import { formatGiB, formatMonthlyUsd, formatUsd, imageMonthlyUsd, imageSizeGiB, snapshotMonthlyUsd, roundCents, type Prices, snapshotSizeText } from '../../core/cost.js';
+import type { Snapshot } from '../../core/types.js';
 import { imageSnapshotIds, isInstanceStore, nameTag } from '../../core/types.js';
 import type { ImageListEntry, Message } from '../../usecases/ports.js';
 import { LISTING_MAX_SHOWN, type SnapshotListing } from '../../core/listing.js';
@@ -36,7 +26,7 @@ export function snapshotListMessage(
       `\`${s.id}\`${name ? ` ${escapeMrkdwn(name)}` : ''}`,
       s.volumeId ?? 'no source volume',
       formatAge(s.startTime, o.now),
-      formatGiB(snapshotSizeGiB(s)),
+      snapshotSizeText(s),
       s.storageTier,
       formatMonthlyUsd(snapshotMonthlyUsd(s, o.prices)),
       state + (s.encrypted ? ' · encrypted' : ''),

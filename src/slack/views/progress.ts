@@ -42,7 +42,7 @@ export function progressMessage(v: ProgressView): Message {
 function itemLine(i: ProgressItem, phase: ProgressPhase): string {
   const id = i.id ? `\`${i.id}\`` : '';
   const label = i.label ? ` ${escapeMrkdwn(i.label)}` : '';
-  const size = i.sizeGiB ? ` · ${i.sizeGiB} GiB` : '';
+  const size = i.sizeGiB ? ` · ${i.sizeGiB} GiB volume size` : '';
   if (i.error) return `${id}${label} — ${i.state}: ${escapeMrkdwn(i.error)}`;
   if (i.percent !== undefined && phase !== 'done') return `${id}${label}\n\`${progressBar(i.percent)}\` ${i.state}${size}`;
   return `${id}${label} — ${i.state}${size}`;

@@ -2,7 +2,7 @@
 // deregistration protection off. The checks that refuse a deletion a lock or protection would block live here too.
 import { AwsActionError } from '../../aws/errors.js';
 import type { ApprovalAction } from '../../core/approvals.js';
-import { formatGiB, formatMonthlyUsd, snapshotMonthlyUsd } from '../../core/cost.js';
+import { formatMonthlyUsd, snapshotMonthlyUsd, snapshotSizeText } from '../../core/cost.js';
 import { nameTag, type SnapshotLock } from '../../core/types.js';
 import type { Deps } from '../context.js';
 import type { ApprovalRunner } from './types.js';
@@ -39,7 +39,7 @@ export const complianceLock: ApprovalRunner<Extract<ApprovalAction, { type: 'sna
     return {
       risk: {
         lines: [
-          `${name}${snap.id} (${formatGiB(snap.volumeSizeGiB)}): for ${action.days} days nobody — not snapbot, not an admin, not the account's root — can delete it or shorten the lock.`,
+          `${name}${snap.id} (${snapshotSizeText(snap)}): for ${action.days} days nobody — not snapbot, not an admin, not the account's root — can delete it or shorten the lock.`,
           `It keeps costing up to ${formatMonthlyUsd(snapshotMonthlyUsd(snap, deps.config.prices))} all that time.`,
         ],
       },

@@ -1,6 +1,7 @@
 // Sharing a snapshot or AMI publicly or with an account outside the allowed ones, and keeping an exposure as it is.
 import { allowedShareAccounts } from '../../core/accounts.js';
 import { KEEP_SHARED_DAYS, type RiskSummary } from '../../core/approvals.js';
+import { formatGiB, snapshotSizeText } from '../../core/cost.js';
 import { outsideAccounts } from '../../core/share-check.js';
 import { rememberSharing } from '../share-check.js';
 import { Refusal, type ApprovalRunner } from './types.js';
@@ -26,9 +27,9 @@ export const share: ApprovalRunner<ShareAction> = {
           throw new Refusal(`block public access for snapshots is on in ${region} (${state}), so AWS would refuse to make ${snap.id} public. An account admin must turn it off first, or share with an account instead.`);
         }
         bpa = state === 'unknown' ? 'unknown' : 'unblocked';
-        lines.push(`Anyone with an AWS account could create a volume from ${snap.id} and read all ${snap.volumeSizeGiB} GiB of its data.`);
+        lines.push(`Anyone with an AWS account could create a volume from ${snap.id} and read all of its data (${snapshotSizeText(snap)}, a ${formatGiB(snap.volumeSizeGiB)} volume).`);
       }
-      if (action.type === 'share.account') lines.push(`Account ${action.accountId} could create volumes from ${snap.id} (${snap.volumeSizeGiB} GiB).`);
+      if (action.type === 'share.account') lines.push(`Account ${action.accountId} could create volumes from ${snap.id} and read its data (${snapshotSizeText(snap)}, a ${formatGiB(snap.volumeSizeGiB)} volume).`);
     } else {
       const image = await deps.ec2.getImage(region, action.resourceId);
       if (isPublic && image.blockDevices.some((b) => b.encrypted)) {

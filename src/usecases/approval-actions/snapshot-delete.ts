@@ -1,7 +1,7 @@
 // Deleting a snapshot: refused up front when AWS would refuse (a lock, an AMI using it, AWS Backup owning it); the
 // card says what it really frees and whether the Recycle Bin would keep it.
 import type { ApprovalAction, RiskSummary } from '../../core/approvals.js';
-import { archiveEarlyDeletionWarning, formatGiB, snapshotMonthlyUsd, snapshotSizeGiB } from '../../core/cost.js';
+import { archiveEarlyDeletionWarning, snapshotMonthlyUsd, snapshotSizeText } from '../../core/cost.js';
 import { ageInDays } from '../../core/staleness/index.js';
 import { TAG, imageSnapshotIds, nameTag, type Snapshot } from '../../core/types.js';
 import type { Deps } from '../context.js';
@@ -56,7 +56,7 @@ export const snapshotDelete: ApprovalRunner<Extract<ApprovalAction, { type: 'sna
 
 function snapshotDeletionRisk(snap: Snapshot, prices: Deps['config']['prices'], now: Date): RiskSummary {
   const name = nameTag(snap.tags);
-  const size = snap.fullSizeBytes !== undefined ? `${formatGiB(snapshotSizeGiB(snap))} of data stored` : `${formatGiB(snap.volumeSizeGiB)} volume size`;
+  const size = snapshotSizeText(snap);
   const lines = [
     `${name ? `“${name}” ` : ''}${snap.id}: ${ageInDays(snap.startTime, now)} days old, ${size}, ${snap.storageTier} tier, from ${snap.volumeId ?? 'a copy (no source volume)'}${snap.description ? ` — ${snap.description.slice(0, 120)}` : ''}.`,
   ];
