@@ -9,6 +9,7 @@ import {
   creationTags,
   newId,
   replyPrivately,
+  whereLabel,
   whereNote,
   type Deps,
   type Invocation,
@@ -114,7 +115,7 @@ export async function launchImage(deps: Deps, inv: Invocation, cmd: CommandOf<'a
   const region = deps.scope.region;
   const opId = newId(deps.now());
   const title = `Instance from ${cmd.imageId} (${cmd.instanceType})`;
-  const base = { title, requesterId: inv.userId, region };
+  const base = { title, requesterId: inv.userId, region: whereLabel(deps) };
   const msg = await announce(deps, inv, deps.views.progressMessage({ ...base, phase: 'starting', items: [] }));
   try {
     const image = await deps.ec2.getImage(region, cmd.imageId);

@@ -201,6 +201,8 @@ export interface ScheduleCreated {
   now: Date;
   region: string;
   tagProblem?: string;
+  /** The sandbox: its lifecycle policies run sped up, so the first run comes within minutes, not at the hour. */
+  spedUp?: boolean;
 }
 
 /** The App Home tab's facts: what the user may decide, and what they asked for. */

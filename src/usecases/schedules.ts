@@ -73,7 +73,7 @@ export async function createSchedule(deps: Deps, inv: Invocation, spec: Schedule
     }
     await auditBestEffort(deps, { resourceId: policyId, actor: inv.userId, event: 'created', detail: `schedule “${name}” for ${label}`, requestId });
     const policy = await deps.dlm.getPolicy(region, policyId).catch(() => undefined);
-    await announce(deps, inv, deps.views.scheduleCreatedMessage({ policyId, name, spec, label, requesterId: inv.userId, policy, now: deps.now(), region, tagProblem }));
+    await announce(deps, inv, deps.views.scheduleCreatedMessage({ policyId, name, spec, label, requesterId: inv.userId, policy, now: deps.now(), region, tagProblem, ...(deps.config.mode === 'sandbox' ? { spedUp: true } : {}) }));
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:${err instanceof Refusal ? 'no_entry' : 'x'}: No schedule was created: ${(err as Error).message}` });
   }
