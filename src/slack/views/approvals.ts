@@ -103,7 +103,9 @@ export function approvalRequestMessage(r: ApprovalRequest): Message {
   if (risk.length) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Risk:*\n${risk.map((l) => `• ${escapeMrkdwn(l)}`).join('\n')}`) } });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Request \`${r.id}\` · decide by ${formatTime(r.decideBy)}` }] });
+  // The deadline matters while someone can still decide; after that the card says who decided, and when.
+  const when = r.status === 'pending' ? `decide by ${formatTime(r.decideBy)}` : r.decidedAt ? `decided ${formatTime(r.decidedAt)}` : r.status;
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Request \`${r.id}\` · ${when}` }] });
   if (r.status === 'pending') {
     blocks.push({ type: 'actions', block_id: `approval:${r.id}`, elements: pendingButtons(r, { withdraw: true }) });
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Only an approver other than ${mention(r.requester.userId)} can decide; ${mention(r.requester.userId)} can withdraw it from the ⋯ menu.` }] });

@@ -30,3 +30,13 @@ describe('digest figures', () => {
     expect(JSON.stringify(message)).toContain('not priced');
   });
 });
+
+describe('a digest after Make private', () => {
+  it('says one exposure fewer, in the Exposure heading and in each account line', async () => {
+    const { oneFewerExposed } = await import('../../../src/slack/views/digest/index.js');
+    expect(oneFewerExposed('*:rotating_light: Exposure* — 3 resources public or shared')).toBe('*:rotating_light: Exposure* — 2 resources public or shared');
+    expect(oneFewerExposed('*:rotating_light: Exposure* — 2 resources public')).toBe('*:rotating_light: Exposure* — 1 resource public');
+    expect(oneFewerExposed('dev (222233334444): 3 exposed · nothing to clean up')).toBe('dev (222233334444): 2 exposed · nothing to clean up');
+    expect(oneFewerExposed('Cost-cleanup digest: 1,001 exposed (public or shared outside the allowed accounts); …')).toBe('Cost-cleanup digest: 1,000 exposed (public or shared outside the allowed accounts); …');
+  });
+});

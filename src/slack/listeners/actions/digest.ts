@@ -19,6 +19,7 @@ import { archiveSnapshot } from '../../../usecases/safety.js';
 import { scheduleModal } from '../../views/backups.js';
 import {
   keepSharedModal,
+  oneFewerExposed,
   parseDigestButtonValue,
   parseFindingButtonValue,
   withItemNote,
@@ -38,7 +39,12 @@ async function ackItem(deps: Deps, args: ButtonArgs): Promise<{ inv: Invocation;
   return { inv, item };
 }
 
-function handler(deps: Deps, button: ButtonName, run: (deps: Deps, inv: Invocation, item: DigestItemRef) => Promise<DigestNote>) {
+function handler(
+  deps: Deps,
+  button: ButtonName,
+  run: (deps: Deps, inv: Invocation, item: DigestItemRef) => Promise<DigestNote>,
+  o: { fixesExposure?: boolean } = {},
+) {
   return async (args: ButtonArgs): Promise<void> => {
     const { inv, item } = await ackItem(deps, args);
     if (!item) return;
@@ -49,7 +55,12 @@ function handler(deps: Deps, button: ButtonName, run: (deps: Deps, inv: Invocati
       const note = await run(inItemScope(deps, item), inv, item);
       // The digest shows what happened, in place: "snoozed by @Sam until …".
       if (note && message?.ts && message.blocks && channel) {
-        await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note) });
+        const fixed = o.fixesExposure === true && !/^:lock: Already private/.test(note);
+        const text = message.text ?? 'Cost-cleanup digest';
+        await deps.out.tryUpdate(
+          { channel, ts: message.ts },
+          { text: fixed ? oneFewerExposed(text) : text, blocks: withItemNote(message.blocks, item.id, note, { exposureFixed: fixed }) },
+        );
       }
     });
   };
@@ -58,7 +69,7 @@ function handler(deps: Deps, button: ButtonName, run: (deps: Deps, inv: Invocati
 export const requestDeletionClicked = (deps: Deps) => handler(deps, 'digest.requestDeletion', requestDeletionFromDigest);
 export const snoozeClicked = (deps: Deps) => handler(deps, 'digest.snooze', snooze);
 export const keepClicked = (deps: Deps) => handler(deps, 'digest.keep', keep);
-export const makePrivateClicked = (deps: Deps) => handler(deps, 'digest.makePrivate', makePrivate);
+export const makePrivateClicked = (deps: Deps) => handler(deps, 'digest.makePrivate', makePrivate, { fixesExposure: true });
 export const disableFastRestoreClicked = (deps: Deps) => handler(deps, 'digest.disableFastRestore', disableFastRestore);
 export const archiveClicked = (deps: Deps) => handler(deps, 'digest.archive', (d, inv, item) => archiveSnapshot(d, inv, item.id, item.region));
 

@@ -1,6 +1,7 @@
 // The digest's buttons: what each carries, how a click is read back, the note that replaces an item's buttons, the Keep shared form.
 import type { Finding } from '../../../core/staleness/types.js';
 import type { View } from '@slack/types';
+import { groupThousands } from '../../../core/cost.js';
 import { actions, button, context, escapeMrkdwn, section, truncate, type KnownBlock } from '../blockkit.js';
 
 export const DIGEST_ACTIONS = {
@@ -69,7 +70,7 @@ export function parseDigestButtonValue(value: string | undefined): DigestButtonV
  * The digest (or reminder) as it was, with the clicked item's buttons replaced by what happened, so the channel sees
  * it. `blocks` are the message's own, as Slack sent them with the click.
  */
-export function withItemNote(blocks: readonly KnownBlock[], itemId: string, note: string): KnownBlock[] {
+export function withItemNote(blocks: readonly KnownBlock[], itemId: string, note: string, o: { exposureFixed?: boolean } = {}): KnownBlock[] {
   const ours = (e: unknown) => {
     const v = (e as { value?: unknown } | undefined)?.value;
     return typeof v === 'string' && parseDigestButtonValue(v)?.id === itemId;
@@ -78,7 +79,24 @@ export function withItemNote(blocks: readonly KnownBlock[], itemId: string, note
     if (b.type === 'actions' && b.elements.some(ours)) return context(note);
     // Backup gaps and archive suggestions carry their button beside the text: the note takes its place.
     if (b.type === 'section' && ours(b.accessory) && b.text) return section(`${b.text.text}\n_${note}_`);
+    // An exposure made private: the counts above the items say one fewer.
+    if (o.exposureFixed && b.type === 'section' && b.text && EXPOSED_COUNT.test(b.text.text)) return { ...b, text: { ...b.text, text: oneFewerExposed(b.text.text) } };
     return b;
+  });
+}
+
+/** The digest's exposure counts: its Exposure part's heading, and each account's "N exposed". */
+const EXPOSED_COUNT = /(\*:rotating_light: Exposure\* — )([\d,]+)( resources?)|\b([\d,]+)( exposed)\b/;
+
+/** The same text with each exposure count one lower: what the digest says once one exposure is fixed. */
+export function oneFewerExposed(text: string): string {
+  const less = (n: string) => Math.max(0, Number(n.replace(/,/g, '')) - 1);
+  return text.replace(new RegExp(EXPOSED_COUNT.source, 'g'), (_m, head?: string, n?: string, noun?: string, m?: string, tail?: string) => {
+    if (head !== undefined) {
+      const left = less(n!);
+      return `${head}${groupThousands(left)} ${left === 1 ? noun!.trim().replace(/s$/, '') : noun!.trim().replace(/([^s])$/, '$1s')}`;
+    }
+    return `${groupThousands(less(m!))}${tail}`;
   });
 }
 
