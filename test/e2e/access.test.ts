@@ -230,7 +230,7 @@ describe('launch guardrail', () => {
     const run = t.ec2.calls.filter((c) => c.action === 'RunInstances').at(-1)!;
     expect(run.params.InstanceType).toBe('m5.24xlarge');
     // The requester hears it in a direct message.
-    await t.slack.waitFor((m) => m.channel === REQUESTER && /launch a m5\.24xlarge instance/.test(textOf(m)), 10_000, 'the DM');
+    await t.slack.waitFor((m) => m.channel === REQUESTER && /launch an m5\.24xlarge instance/.test(textOf(m)), 10_000, 'the DM');
   });
 
   it('a t3 launch runs at once', async () => {
