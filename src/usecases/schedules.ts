@@ -177,3 +177,16 @@ async function resolvePolicy(deps: Deps, region: string, ref: string): Promise<L
 function hhmm(d: Date): string {
   return d.toISOString().slice(11, 16);
 }
+
+/** Why a schedule's volume or instance target does not exist in the modal's region, or undefined (it does, or EC2 did not say). */
+export async function scheduleTargetMissing(deps: Deps, target: ScheduleSpec['target']): Promise<string | undefined> {
+  const region = deps.scope.region;
+  try {
+    if (target.type === 'volume') await deps.ec2.getVolume(region, target.volumeId);
+    else if (target.type === 'instance') await deps.ec2.getInstance(region, target.instanceId);
+    return undefined;
+  } catch (err) {
+    if (err instanceof AwsActionError && err.kind === 'not-found') return err.message.slice(0, 150);
+    return undefined;
+  }
+}

@@ -204,6 +204,18 @@ describe('modal submissions', () => {
     expect(Object.keys(res.json?.errors as object)).toEqual(['throughput']);
   });
 
+  it('schedule: a volume that does not exist is answered next to the field, and the form stays open', async () => {
+    const res = await t.sender.submitView({
+      userId: REQUESTER,
+      callbackId: 'snapshot_schedule',
+      privateMetadata: meta(),
+      values: { target: text('vol-0123456789abcdef0'), every: text('24'), at: text('09:00'), keep: text('7') },
+    });
+    expect(res.json?.response_action).toBe('errors');
+    expect(Object.keys(res.json?.errors as object)).toEqual(['target']);
+    expect(String((res.json?.errors as Record<string, string>).target)).toMatch(/vol-0123456789abcdef0 does not exist in us-east-1/);
+  });
+
   it('ami: a bad name is refused next to the name field; a good one creates the AMI', async () => {
     const bad = await t.sender.submitView({
       userId: REQUESTER,

@@ -8,7 +8,7 @@ import { modalDeps, type Deps, type Invocation } from '../../../usecases/context
 import { createSnapshot } from '../../../usecases/snapshots.js';
 import { askBeforeReboot, createImage } from '../../../usecases/images.js';
 import { share } from '../../../usecases/sharing.js';
-import { createSchedule } from '../../../usecases/schedules.js';
+import { createSchedule, scheduleTargetMissing } from '../../../usecases/schedules.js';
 import { askBeforeReplace, encryptVolume } from '../../../usecases/encrypt.js';
 import { ACCOUNT_BLOCK } from '../../views/modals.js';
 import { runChecked } from '../commands/common.js';
@@ -204,6 +204,15 @@ export function scheduleSubmitted(base: Deps) {
     if (!cmd) return;
     if (cmd.kind !== 'snapshot.schedule') {
       await args.ack({ response_action: 'errors', errors: { target: 'Say what to back up: vol-…, i-… or tag:Key=Value.' } });
+      return;
+    }
+    // A well-formed volume or instance that does not exist is answered beside the field, so nothing typed is lost.
+    const missing = await Promise.race([
+      scheduleTargetMissing(deps, cmd.target),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 2_000)),
+    ]);
+    if (missing) {
+      await args.ack({ response_action: 'errors', errors: { target: missing } });
       return;
     }
     await args.ack();
