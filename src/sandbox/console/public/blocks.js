@@ -19,6 +19,8 @@ export const EMOJI = {
   question: '❓', exclamation: '❗', heavy_plus_sign: '➕', heavy_minus_sign: '➖', speech_balloon: '💬', ok: '🆗',
   new: '🆕', point_right: '👉', snowflake: '❄️', ice_cube: '🧊', hourglass_done: '⌛', rotating_light: '🚨',
   label: '🏷️', bust_in_silhouette: '👤', busts_in_silhouette: '👥', earth_americas: '🌎', earth_africa: '🌍',
+  zap: '⚡', white_small_square: '▫️', black_small_square: '▪️', leftwards_arrow_with_hook: '↩️', arrow_forward: '▶️',
+  double_vertical_bar: '⏸️', arrow_backward: '◀️', heavy_multiplication_x: '✖️', stop_sign: '🛑',
 };
 
 const IMAGE_ICON = '<svg class="icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><rect x="3" y="4" width="18" height="16" rx="2"/><circle cx="9" cy="10" r="2"/><path d="m21 16-5-5-9 9"/></svg>';
