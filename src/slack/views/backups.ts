@@ -45,7 +45,7 @@ export function scheduleCreatedMessage(p: ScheduleCreated): Message {
     `:calendar: <@${p.requesterId}> scheduled backups of ${p.label} in ${p.region}: *${p.name}* (\`${p.policyId}\`).`,
     `• ${scheduleText(s)}, keeping ${retentionText(p.spec.retention)} snapshot${'count' in p.spec.retention ? 's' : 's for that long'}`,
     ...(p.spec.copyTo ? [`• an encrypted copy in ${p.spec.copyTo}, kept ${copyRetentionDays(p.spec)} days (as long as the source's retention)`] : []),
-    ...(next ? [p.spedUp ? `• next run within minutes: the sandbox runs lifecycle policies sped up (on AWS: ${next})` : `• next run ${next}`] : []),
+    ...(next ? [p.spedUp ? `• next run ${next} on AWS; the sandbox runs lifecycle policies sped up, so here it comes within minutes` : `• next run ${next}`] : []),
     ...(p.tagProblem ? [`:warning: ${p.tagProblem}`] : []),
   ];
   const text = lines.join('\n');
