@@ -286,8 +286,9 @@ export class SandboxConsole {
       });
       return { ok: false, error: 'unknown_command' };
     }
-    // Slack does not show the command itself; the console does, so the page reads as a conversation.
-    this.slack.addMessage({ channel: channelId, user: userId, text: text ? `${command} ${text}` : command });
+    // Slack shows nobody the command itself; the console shows it to the one who typed it (only), so their own page
+    // reads as a conversation while everyone else's stays as Slack's would.
+    this.slack.addMessage({ channel: channelId, user: userId, ephemeralFor: userId, text: text ? `${command} ${text}` : command });
     const triggerId = this.newTrigger({ userId, channelId });
     remember(this.responseUrls, `commands/${triggerId}`, { userId, channelId });
     const res = await this.sender!.command({ command, text, userId, channelId, triggerId });
