@@ -67,7 +67,7 @@ export interface AccessConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`snapbot cannot start: ${problems.length} configuration problem(s)\n- ${problems.join('\n- ')}`);
+    super(`snapbot cannot start: ${problems.length === 1 ? '1 configuration problem' : `${problems.length} configuration problems`}\n- ${problems.join('\n- ')}`);
     this.name = 'ConfigError';
   }
 }

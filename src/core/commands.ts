@@ -105,7 +105,7 @@ export type ShareTarget = { type: 'account'; accountId: string } | { type: 'publ
 export const VOLUME_TYPES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const;
 export type VolumeType = (typeof VOLUME_TYPES)[number];
 
-/** Bad input: what was wrong, and the usage line(s) of the command it was meant for. */
+/** Bad input: what was wrong, and the usage lines of the command it was meant for. */
 export class UsageError extends Error {
   constructor(
     readonly problem: string,

@@ -1,7 +1,7 @@
 // Small words every message needs right: "1 snapshot" / "2 snapshots", "a t3.micro" / "an m5.large".
 import { groupThousands } from './cost.js';
 
-/** "1 snapshot", "2 snapshots", "1,200 volumes": never "snapshot(s)". */
+/** "1 snapshot", "2 snapshots", "1,200 volumes": never a noun with "(s)" after it. */
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${groupThousands(n)} ${n === 1 ? noun : plural}`;
 }

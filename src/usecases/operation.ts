@@ -8,7 +8,7 @@ export interface OperationStart {
   title: string;
   /** Where the new resources live (a copy's destination region). */
   region: string;
-  /** Makes the create call(s), tagged with `opId`; returns what to follow and, optionally, a better title. */
+  /** Makes the create calls, tagged with `opId`; returns what to follow and, optionally, a better title. */
   run(opId: string): Promise<{ resourceIds: string[]; labels?: Record<string, string>; title?: string }>;
 }
 
