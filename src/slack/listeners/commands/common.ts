@@ -7,6 +7,7 @@ import { resolveScope } from '../../../core/accounts.js';
 import type { Facts, Verdict } from '../../../core/policy.js';
 import { accountSettings, check } from '../../../usecases/access.js';
 import { inScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
+import { usageReply } from '../../views/usage.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -20,9 +21,6 @@ function invocationOf(command: CommandArgs['command']): Invocation {
   };
 }
 
-function usageReply(err: UsageError): { response_type: 'ephemeral'; text: string } {
-  return { response_type: 'ephemeral', text: `:warning: ${err.problem}\n\`\`\`\n${err.formUsage}\n\`\`\`` };
-}
 
 /**
  * Parses the command text and resolves where it acts (--account, --region, the channel's account); on bad input
