@@ -4,6 +4,7 @@
 // timestamp check allows — is acknowledged and does nothing. Where the store cannot be reached, this process's
 // memory still refuses what it has seen. Approve and Reject are the exception: their first decision wins by a
 // conditional write of its own, so a second delivery runs nothing and is still told who decided.
+import { createHash } from 'node:crypto';
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { Deps } from '../../usecases/context.js';
 import { APPROVAL_ACTION } from '../views/approvals.js';
@@ -14,12 +15,18 @@ const SEEN_LIMIT = 20_000;
 const DECISIONS = new Set<string>([APPROVAL_ACTION.approve, APPROVAL_ACTION.reject]);
 const seen = new Map<string, number>();
 
-/** What makes a Slack request unique, when it has such an ID (option loads and a few others do not). */
+/**
+ * What makes a Slack delivery unique: an event's event_id, a slash command's trigger_id, and for an interaction (a
+ * click, a form) the whole payload — a replay or retry is the same bytes, while two clicks, even within one trigger,
+ * never are. Option loads (block_suggestion) are answered every time: they change nothing.
+ */
 export function deliveryKey(body: unknown): string | undefined {
-  const b = body as { trigger_id?: unknown; event_id?: unknown; type?: unknown; actions?: { action_id?: string }[] };
+  const b = body as { trigger_id?: unknown; event_id?: unknown; type?: unknown; command?: unknown; actions?: { action_id?: string }[] };
   if (typeof b?.event_id === 'string' && b.event_id) return `event:${b.event_id}`;
+  if (b?.type === 'block_suggestion') return undefined;
   if (b?.type === 'block_actions' && b.actions?.some((a) => DECISIONS.has(a.action_id ?? ''))) return undefined;
-  if (typeof b?.trigger_id === 'string' && b.trigger_id) return `trigger:${b.trigger_id}`;
+  if (typeof b?.command === 'string' && typeof b.trigger_id === 'string' && b.trigger_id) return `command:${b.trigger_id}`;
+  if (typeof b?.type === 'string' && b.type !== 'event_callback') return `interaction:${createHash('sha256').update(JSON.stringify(body)).digest('base64url')}`;
   return undefined;
 }
 
