@@ -24,8 +24,9 @@ const TIMEOUT_MS = 2_000;
 const KEEP_MS = 5_000;
 
 function briefly(err: unknown): string {
-  const e = err as { name?: string; code?: string; data?: { error?: string } };
-  return e?.data?.error ?? e?.code ?? e?.name ?? 'failed';
+  const e = err as { problem?: string; code?: string; data?: { error?: string } };
+  // The store says what kind of trouble (unreachable, missing, forbidden, throttled); Slack says its error code.
+  return e?.problem ?? e?.data?.error ?? e?.code ?? 'failed';
 }
 
 export class Health {

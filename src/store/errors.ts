@@ -11,7 +11,12 @@ export class StoreError extends Error {
 /** DynamoDB cannot be used right now (network, credentials, missing table, throttling after retries). */
 export class StoreUnavailableError extends StoreError {
   readonly table: string;
-  constructor(table: string, problem: 'unreachable' | 'missing' | 'forbidden' | 'throttled', detail: string, cause?: unknown) {
+  constructor(
+    table: string,
+    readonly problem: 'unreachable' | 'missing' | 'forbidden' | 'throttled',
+    detail: string,
+    cause?: unknown,
+  ) {
     const what = `The approvals database (DynamoDB table ${table})`;
     const text = {
       unreachable: `${what} is unreachable: ${detail}. Nothing was changed; try again in a minute.`,

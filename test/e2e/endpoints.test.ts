@@ -27,7 +27,8 @@ describe('GET /healthz', () => {
       expect(body.status).toBe('degraded');
       expect(body.checks.dynamodb.ok).toBe(false);
       expect(body.checks.slack.ok).toBe(true);
-      expect(text).not.toMatch(/127\.0\.0\.1|:9\b/);
+      expect(body.checks.dynamodb.error).toBe('unreachable');
+      expect(text).not.toMatch(/127\.0\.0\.1|localhost|http:|Error\b/);
     } finally {
       await t.stop();
     }
