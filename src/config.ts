@@ -45,6 +45,8 @@ export interface Config {
   staleAfterDays: number;
   /** KEEP_PER_VOLUME: the newest N completed snapshots of an existing volume are never cleanup candidates. */
   keepPerVolume: number;
+  /** BACKUP_RPO_HOURS: the recovery point objective an in-use volume's newest snapshot is held to. */
+  backupRpoHours: number;
   digestSchedule: string;
   timezone: string;
   prices: { snapshotGbMonth: number; archiveGbMonth: number };
@@ -241,6 +243,7 @@ export const EnvSchema = z.object({
     new RegExp(`^[CGD][A-Z0-9]{2,}=(?:\\d{12}|${ACCOUNT_ALIAS.source.slice(1, -1)})$`),
     (c) => `a comma list of channel=account pairs such as C0123ABCD=dev or C0123ABCD=222222222222; "${c}" is not one`,
   ),
+  BACKUP_RPO_HOURS: numberVar(24, (n) => n > 0 && n <= 24 * 365, 'a number of hours above 0, at most 8760 (a year)'),
   APPROVAL_TTL_HOURS: numberVar(24, (n) => n > 0 && n <= 24 * 30, 'a number of hours above 0, at most 720'),
   STALE_AFTER_DAYS: numberVar(90, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days, 1–3650'),
   KEEP_PER_VOLUME: numberVar(1, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number of snapshots, 1–1000'),
@@ -371,6 +374,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     approvalTtlHours: e.APPROVAL_TTL_HOURS,
     staleAfterDays: e.STALE_AFTER_DAYS,
     keepPerVolume: e.KEEP_PER_VOLUME,
+    backupRpoHours: e.BACKUP_RPO_HOURS,
     digestSchedule,
     timezone,
     prices: { snapshotGbMonth: e.SNAPSHOT_PRICE_GB_MONTH, archiveGbMonth: e.ARCHIVE_PRICE_GB_MONTH },

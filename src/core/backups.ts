@@ -1,12 +1,16 @@
-// The digest's two backup sections, decided here: volumes nobody backs up (Backup gaps), and snapshots kept on
+// The digest's two backup sections, decided here: recovery points of volumes in use (Backups), and snapshots kept on
 // purpose that would cost less in the archive tier (Archive to save). Pure: the scan gathers the facts.
 import { ARCHIVE_MINIMUM_DAYS, snapshotBillableGb, snapshotSizeGiB, type Prices } from './cost.js';
-import { policyCovers, type LifecyclePolicy } from './schedules.js';
-import { TAG, nameTag, type Snapshot, type Tags, type Volume } from './types.js';
+import { policyName, type LifecyclePolicy } from './schedules.js';
+import { TAG, nameTag, type Snapshot, type Tags } from './types.js';
 import { daysAfter, wholeDaysSince } from './time.js';
 
 
-/** An in-use volume with no recent snapshot that no lifecycle policy targets and AWS Backup has not backed up lately. */
+/**
+ * An in-use volume that missed its recovery point objective (BACKUP_RPO_HOURS): its newest completed snapshot, from
+ * any source, is older than the objective, or it has none. Where a lifecycle policy or AWS Backup is meant to cover
+ * it, the schedule is not producing, and the miss names it.
+ */
 export interface BackupGap {
   volumeId: string;
   region: string;
@@ -17,40 +21,96 @@ export interface BackupGap {
   instanceId?: string;
   /** Days since its newest completed snapshot; undefined: it has none. */
   lastSnapshotDays?: number;
+  /** Its newest completed snapshot, and how old, in hours. */
+  newestSnapshotId?: string;
+  newestAgeHours?: number;
+  /** The objective it missed, hours. */
+  rpoHours: number;
+  /** What is meant to back it up: lifecycle policies by name (else description) and ID, and/or AWS Backup. */
+  coveredBy: string[];
+  /** The policy meant to cover it that has not produced a snapshot within the objective: named, with its state. */
+  notProducing?: { policyId: string; label: string; state: string; statusMessage?: string };
 }
 
-/** What the scan learned about a volume's backups, beyond its tags. */
+/** One account-region's recovery points: volumes in use (older than the objective), and how many are within it. */
+export interface BackupPosture {
+  account?: string;
+  region: string;
+  inUse: number;
+  withinObjective: number;
+}
+
+/** An in-use volume as the digest's scan keeps it for the recovery-point check: few fields, and what covers it. */
+export interface VolumeBackupCandidate {
+  id: string;
+  region: string;
+  name?: string;
+  sizeGiB: number;
+  instanceId?: string;
+  createTime?: Date;
+  /** IDs of the lifecycle policies (enabled or not) whose targets include it. */
+  policyIds: string[];
+}
+
+/** What the scan learned about the volumes' snapshots. */
 export interface VolumeBackupFacts {
-  /** Start time (ms) of the newest completed snapshot of each volume, from any source (snapbot, AWS Backup, DLM, people). */
-  newestSnapshotMs: ReadonlyMap<string, number>;
-  /** Lifecycle policies in the region; undefined when they could not be read (then no gap is claimed). */
-  policies?: readonly LifecyclePolicy[];
-  /** Instance ID → tags, for policies that target instances. */
-  instanceTags: ReadonlyMap<string, Tags>;
+  /** Each volume's newest completed snapshot, from any source (snapbot, AWS Backup, DLM, people). */
+  newest: ReadonlyMap<string, { id: string; ms: number }>;
+  /** Volumes AWS Backup has snapshotted (its snapshots' aws:backup:source-resource). */
+  awsBackup: ReadonlySet<string>;
+  /** The region's lifecycle policies. */
+  policies: readonly LifecyclePolicy[];
 }
 
-export function findBackupGaps(volumes: readonly Volume[], facts: VolumeBackupFacts, o: { now: Date; staleAfterDays: number }): BackupGap[] {
-  if (!facts.policies) return [];
-  const freshSince = daysAfter(o.now, -o.staleAfterDays).getTime();
-  const gaps: BackupGap[] = [];
+/**
+ * The recovery points of a region's in-use volumes against the objective. A volume younger than the objective (made
+ * by /restore a minute ago, or just launched) is not judged yet; a drill's own volume never is.
+ */
+export function recoveryPoints(
+  volumes: readonly VolumeBackupCandidate[],
+  facts: VolumeBackupFacts,
+  o: { now: Date; rpoHours: number },
+): { misses: BackupGap[]; inUse: number; withinObjective: number } {
+  const objectiveMs = o.rpoHours * 3_600_000;
+  const since = o.now.getTime() - objectiveMs;
+  const policies = new Map(facts.policies.map((p) => [p.id, p]));
+  const misses: BackupGap[] = [];
+  let inUse = 0;
+  let withinObjective = 0;
   for (const v of volumes) {
-    const attachment = v.attachments[0];
-    if (v.state !== 'in-use' && !attachment) continue;
-    const newest = facts.newestSnapshotMs.get(v.id);
-    if (newest !== undefined && newest >= freshSince) continue;
-    const instanceTags = attachment ? facts.instanceTags.get(attachment.instanceId) : undefined;
-    if (facts.policies.some((p) => policyCovers(p, v.tags, instanceTags))) continue;
-    gaps.push({
+    if (v.createTime && v.createTime.getTime() > since) continue;
+    inUse++;
+    const newest = facts.newest.get(v.id);
+    if (newest && newest.ms >= since) {
+      withinObjective++;
+      continue;
+    }
+    const covering = v.policyIds.flatMap((id) => (policies.has(id) ? [policies.get(id)!] : []));
+    const coveredBy = [...covering.map(scheduleName), ...(facts.awsBackup.has(v.id) ? ['aws-backup'] : [])];
+    const stalled = covering[0];
+    misses.push({
       volumeId: v.id,
       region: v.region,
-      name: nameTag(v.tags),
+      ...(v.name ? { name: v.name } : {}),
       sizeGiB: v.sizeGiB,
-      instanceId: attachment?.instanceId,
-      lastSnapshotDays: newest === undefined ? undefined : wholeDaysSince(new Date(newest), o.now),
+      ...(v.instanceId ? { instanceId: v.instanceId } : {}),
+      lastSnapshotDays: newest ? wholeDaysSince(new Date(newest.ms), o.now) : undefined,
+      ...(newest ? { newestSnapshotId: newest.id, newestAgeHours: Math.floor((o.now.getTime() - newest.ms) / 3_600_000) } : {}),
+      rpoHours: o.rpoHours,
+      coveredBy,
+      ...(stalled
+        ? { notProducing: { policyId: stalled.id, label: scheduleName(stalled), state: stalled.state, ...(stalled.statusMessage ? { statusMessage: stalled.statusMessage } : {}) } }
+        : {}),
     });
   }
   // Never backed up first, then the longest without one, then the biggest.
-  return gaps.sort((a, b) => (b.lastSnapshotDays ?? Infinity) - (a.lastSnapshotDays ?? Infinity) || b.sizeGiB - a.sizeGiB || (a.volumeId < b.volumeId ? -1 : 1));
+  misses.sort((a, b) => (b.newestAgeHours ?? Infinity) - (a.newestAgeHours ?? Infinity) || b.sizeGiB - a.sizeGiB || (a.volumeId < b.volumeId ? -1 : 1));
+  return { misses, inUse, withinObjective };
+}
+
+/** A lifecycle policy as people know it: snapbot's name tag, else its DLM description, else its ID. */
+function scheduleName(p: LifecyclePolicy): string {
+  return policyName(p) ?? (p.description || p.id);
 }
 
 /** The volume an AWS Backup snapshot was taken of, from its aws:backup:source-resource tag (an ARN or an ID). */

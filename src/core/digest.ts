@@ -1,5 +1,5 @@
 // The digest's figures, decided once so that Slack, the terminal and the CSV all say the same thing.
-import type { ArchiveSuggestion, BackupGap } from './backups.js';
+import type { ArchiveSuggestion, BackupGap, BackupPosture } from './backups.js';
 import { ruleRank, ruleTitle } from './staleness/rules.js';
 import type { Finding } from './staleness/types.js';
 import { roundCents } from './cost.js';
@@ -58,9 +58,12 @@ export interface DigestSummary {
   /** Exposures an approver accepted (Keep shared), still in force: one line, not items. */
   keptSharedCount: number;
   /** In-use volumes nobody backs up: never backed up first. */
+  /** Backups: in-use volumes that missed the recovery point objective, worst first. */
   backupGaps: BackupGap[];
-  /** STALE_AFTER_DAYS, as the gaps were judged. */
-  backupGapDays?: number;
+  /** Per account-region: volumes in use and how many have a snapshot within the objective. */
+  backupPosture: BackupPosture[];
+  /** BACKUP_RPO_HOURS, as the recovery points were judged. */
+  rpoHours?: number;
   /** Snapshots kept on purpose that cost less archived: largest saving first. Never cleanup candidates. */
   archiveSuggestions: ArchiveSuggestion[];
   totals: DigestTotals;
@@ -98,7 +101,8 @@ export function accountPart(summary: DigestSummary, account: DigestAccountRef, m
     {
       keptSharedCount: 0,
       backupGaps: summary.backupGaps.filter((g) => mine(g.account)),
-      ...(summary.backupGapDays !== undefined ? { backupGapDays: summary.backupGapDays } : {}),
+      backupPosture: summary.backupPosture.filter((p) => mine(p.account)),
+      ...(summary.rpoHours !== undefined ? { rpoHours: summary.rpoHours } : {}),
       archiveSuggestions: summary.archiveSuggestions.filter((a) => mine(a.account)),
     },
   );
@@ -111,7 +115,7 @@ export function allFindings(summary: Pick<DigestSummary, 'exposures' | 'fastRest
 export function summarise(
   all: readonly Finding[],
   now: Date,
-  opts: { keptSharedCount?: number; backupGaps?: BackupGap[]; backupGapDays?: number; archiveSuggestions?: ArchiveSuggestion[] } = {},
+  opts: { keptSharedCount?: number; backupGaps?: BackupGap[]; backupPosture?: BackupPosture[]; rpoHours?: number; archiveSuggestions?: ArchiveSuggestion[] } = {},
 ): DigestSummary {
   const exposures: Finding[] = [];
   const fastRestores: Finding[] = [];
@@ -162,7 +166,8 @@ export function summarise(
     notOffered,
     keptSharedCount: opts.keptSharedCount ?? 0,
     backupGaps: opts.backupGaps ?? [],
-    backupGapDays: opts.backupGapDays,
+    backupPosture: opts.backupPosture ?? [],
+    rpoHours: opts.rpoHours,
     archiveSuggestions: [...(opts.archiveSuggestions ?? [])].sort((a, b) => b.standardUsd - b.archiveUsd - (a.standardUsd - a.archiveUsd)),
     totals,
     byAge: [...byAge.values()],

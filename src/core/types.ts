@@ -18,6 +18,8 @@ export const TAG = {
   scheduleName: 'snapbot:schedule-name',
   /** `<region>/<snap-id>`: a copy snapbot made, and its source. */
   copyOf: 'snapbot:copy-of',
+  /** On a volume a restore drill made (the drill's request ID): it is deleted when the drill ends. */
+  drill: 'snapbot:drill',
 } as const;
 
 export type SnapshotState = 'pending' | 'completed' | 'error' | 'recoverable' | 'recovering';

@@ -5,12 +5,21 @@ import type { AutoScalingGateway } from '../aws/auto-scaling.js';
 import type { CloudTrailGateway } from '../aws/cloudtrail.js';
 import type { DlmGateway } from '../aws/dlm.js';
 import type { Ec2Gateway } from '../aws/ec2/index.js';
-import { archiveSuggestion, backupSourceVolume, findBackupGaps, keepUntilOf, type ArchiveSuggestion, type BackupGap } from '../core/backups.js';
+import {
+  archiveSuggestion,
+  backupSourceVolume,
+  keepUntilOf,
+  recoveryPoints,
+  type ArchiveSuggestion,
+  type BackupGap,
+  type BackupPosture,
+  type VolumeBackupCandidate,
+} from '../core/backups.js';
 import { policyCovers, type LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
 import { allFindings, findingsByOwner, summarise, type DigestAccountRef, type DigestSummary } from '../core/digest.js';
 import { findOutdatedInRegion, indexImagesBySnapshotId, NewestPerVolume, priceImageFinding, superseded, TENTATIVELY_SUPERSEDED, type PricedSnapshot, type RegionUsage, type ScanSettings } from '../core/staleness/index.js';
-import { nameTag, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
+import { nameTag, TAG, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { ShareRepository, Store } from '../store/index.js';
 import { RegionShareCheck, type ShareCheckReport } from './share-check.js';
@@ -53,6 +62,8 @@ export interface DigestResult {
 interface RegionScan {
   findings: Finding[];
   gaps: BackupGap[];
+  /** The region's recovery points: volumes in use and how many are within the objective (undefined: not known). */
+  posture?: BackupPosture;
   archive: ArchiveSuggestion[];
   /** Kept on purpose, one of several of their volume: a suggestion only once measured. */
   chained: ArchiveSuggestion[];
@@ -68,7 +79,7 @@ async function scanRegion(
   warnings: string[],
   shares: { repo?: ShareRepository; allowed: readonly string[]; now: Date; reports: ShareCheckReport[] },
   account: ManagedAccount | undefined,
-  across: { use: RegionUse; cloudTrail?: CloudTrailGateway },
+  across: { use: RegionUse; cloudTrail?: CloudTrailGateway; rpoHours: number },
 ): Promise<RegionScan> {
   const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings, shareKey({ account, region }));
   // The event history is read while the snapshots stream: its pacing (two calls a second) costs no wall time.
@@ -77,12 +88,14 @@ async function scanRegion(
   // Backups: the newest completed snapshot of each in-use volume, and how many snapshots each volume has (the
   // only one of its volume shares no blocks, so archiving it is a known saving).
   const inUse = new Set(gapCandidates.map((v) => v.id));
-  const newestSnapshotMs = new Map<string, number>();
+  const newestSnapshot = new Map<string, { id: string; ms: number }>();
+  const awsBackup = new Set<string>();
   const snapshotsPerVolume = new Map<string, number>();
   /** Snapshots kept on purpose that would cost less archived, if they turn out to be their volume's only one. */
   const archivable: ArchiveSuggestion[] = [];
-  const noteBackup = (volumeId: string | undefined, ms: number) => {
-    if (volumeId && inUse.has(volumeId) && ms > (newestSnapshotMs.get(volumeId) ?? -Infinity)) newestSnapshotMs.set(volumeId, ms);
+  const noteBackup = (volumeId: string | undefined, s: Snapshot) => {
+    const ms = s.startTime.getTime();
+    if (volumeId && inUse.has(volumeId) && ms > (newestSnapshot.get(volumeId)?.ms ?? -Infinity)) newestSnapshot.set(volumeId, { id: s.id, ms });
   };
   const wanted = new Set<string>();
   for (const f of imageFindings) for (const id of f.snapshotIds ?? []) wanted.add(id);
@@ -101,8 +114,12 @@ async function scanRegion(
       if (origin) copies.push({ id: s.id, region, startMs: s.startTime.getTime(), completed: s.state === 'completed', origin });
       check.picker.offer(s.id, null);
       if (s.state === 'completed') {
-        noteBackup(s.volumeId, s.startTime.getTime());
-        noteBackup(backupSourceVolume(s.tags), s.startTime.getTime());
+        noteBackup(s.volumeId, s);
+        const backedUp = backupSourceVolume(s.tags);
+        if (backedUp) {
+          noteBackup(backedUp, s);
+          if (inUse.has(backedUp)) awsBackup.add(backedUp);
+        }
       }
       // A copy (no source volume) is a full snapshot of its own; only snapshots of a volume can share blocks.
       if (s.volumeId) snapshotsPerVolume.set(s.volumeId, Math.min(2, (snapshotsPerVolume.get(s.volumeId) ?? 0) + 1));
@@ -137,8 +154,13 @@ async function scanRegion(
     priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
     settled.push(f);
   }
-  // The candidates are already past the policies; what is left to know is whether they were snapshotted lately.
-  const gaps = policies ? findBackupGaps(gapCandidates, { newestSnapshotMs, policies: [], instanceTags: new Map() }, settings) : [];
+  // Recovery points: each in-use volume's newest snapshot against the objective (only where the policies were read:
+  // without them a "not producing" schedule could not be told from no schedule at all).
+  const points = policies ? recoveryPoints(gapCandidates, { newest: newestSnapshot, awsBackup, policies }, { now: settings.now, rpoHours: across.rpoHours }) : undefined;
+  const gaps = points?.misses ?? [];
+  const posture: BackupPosture | undefined = points
+    ? { ...(account ? { account: account.id } : {}), region, inUse: points.inUse, withinObjective: points.withinObjective }
+    : undefined;
   if (account) {
     for (const g of gaps) g.account = account.id;
     for (const a of archivable) a.account = account.id;
@@ -155,6 +177,7 @@ async function scanRegion(
     findings,
     copies,
     gaps,
+    ...(posture ? { posture } : {}),
     archive: archive.filter((a) => !exposed(a.snapshotId)),
     chained: chained.filter((a) => !exposed(a.snapshotId)),
   });
@@ -208,35 +231,36 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
       return fallback;
     });
   const policiesRead: Promise<LifecyclePolicy[] | undefined> = dlm
-    ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', within(dlm.listPolicies(region), 8_000, 'Data Lifecycle Manager'), undefined, 'backup gaps are not shown')
+    ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', within(dlm.listPolicies(region), 8_000, 'Data Lifecycle Manager'), undefined, 'recovery points are not shown')
     : Promise.resolve(undefined);
   // Of the volumes: the IDs of all (is a snapshot's source gone?), and — once the policies are known — the in-use
-  // ones no policy covers, as backup gap candidates (small: a few fields each; the pages themselves are not kept).
+  // ones, with the policies meant to cover them, for the recovery points (a few fields each; pages are not kept).
   const existingVolumeIds = new Set<string>();
-  const gapCandidates: Volume[] = [];
+  const gapCandidates: VolumeBackupCandidate[] = [];
   const volumesRead = policiesRead.then(async (policies) => {
     // Instance tags matter only to policies that target instances: one more paginated call, only then.
     const instances = policies?.some((p) => p.resourceTypes.includes('INSTANCE'))
-      ? await soft('instances', ec2.listInstances(region), [], 'backup gaps may miss instance schedules')
+      ? await soft('instances', ec2.listInstances(region), [], 'recovery points may miss instance schedules')
       : [];
     const instanceTags = new Map<string, Tags>(instances.map((i) => [i.id, i.tags]));
     await ec2.forEachVolumePage(region, (page) => {
       for (const v of page) {
         existingVolumeIds.add(v.id);
         const attachment = v.attachments[0];
-        if (!policies || (v.state !== 'in-use' && !attachment)) continue;
-        if (policies.some((p) => policyCovers(p, v.tags, attachment ? instanceTags.get(attachment.instanceId) : undefined))) continue;
+        // A drill's own volume is not a volume in use: it exists for minutes, to be read and deleted.
+        if (!policies || (v.state !== 'in-use' && !attachment) || v.tags[TAG.drill] !== undefined) continue;
+        const tagsOfInstance = attachment ? instanceTags.get(attachment.instanceId) : undefined;
+        // Every policy meant to cover it, enabled or not: a paused one is a schedule that is not producing.
+        const policyIds = policies.filter((p) => policyCovers({ ...p, state: 'ENABLED' }, v.tags, tagsOfInstance)).map((p) => p.id);
         const name = nameTag(v.tags);
         gapCandidates.push({
           id: v.id,
           region,
-          availabilityZone: v.availabilityZone,
+          ...(name ? { name } : {}),
           sizeGiB: v.sizeGiB,
-          type: v.type,
-          state: v.state,
-          encrypted: v.encrypted,
-          tags: name ? { Name: name } : {},
-          attachments: attachment ? [{ instanceId: attachment.instanceId, device: attachment.device, state: attachment.state }] : [],
+          ...(attachment ? { instanceId: attachment.instanceId } : {}),
+          ...(v.createTime ? { createTime: v.createTime } : {}),
+          policyIds,
         });
       }
     });
@@ -329,7 +353,7 @@ export async function buildDigest(o: {
   const perRegion = await mapBounded(order, SCAN_CONCURRENCY, async (p) => {
     const scanWarnings: string[] = [];
     try {
-      const scan = await scanRegion(p.ec2, p.dlm, p.region, settings, scanWarnings, shares, p.account, { use: use.get(p.region)!, cloudTrail: p.cloudTrail });
+      const scan = await scanRegion(p.ec2, p.dlm, p.region, settings, scanWarnings, shares, p.account, { use: use.get(p.region)!, cloudTrail: p.cloudTrail, rpoHours: o.config.backupRpoHours });
       for (const w of scanWarnings) warnings.push(many ? `${label(p.account)} · ${w}` : w);
       return scan;
     } catch (err) {
@@ -364,7 +388,8 @@ export async function buildDigest(o: {
   const summary = summarise(findings, o.now, {
     keptSharedCount: active.keptShared.size,
     backupGaps: perRegion.flatMap((r) => r.gaps),
-    backupGapDays: o.config.staleAfterDays,
+    backupPosture: perRegion.flatMap((r) => (r.posture ? [r.posture] : [])),
+    rpoHours: o.config.backupRpoHours,
     archiveSuggestions: perRegion.flatMap((r) => r.archive),
   });
   return {
@@ -392,7 +417,7 @@ async function postDigest(deps: Deps, channel: string, result: DigestResult): Pr
   const { backupGaps, archiveSuggestions } = result.summary;
   if (result.findings.length + backupGaps.length + archiveSuggestions.length > 0) {
     await deps.out
-      .uploadCsv(posted.channel, posted.ts, csvName, deps.views.digestCsv(allFindings(result.summary), result.summary), `All ${result.findings.length} findings, ${backupGaps.length} backup gaps`)
+      .uploadCsv(posted.channel, posted.ts, csvName, deps.views.digestCsv(allFindings(result.summary), result.summary), `All ${result.findings.length} findings, ${backupGaps.length} volumes that missed the backup objective`)
       .catch((err) => deps.log.warn({ err }, 'digest CSV upload failed'));
   }
 }

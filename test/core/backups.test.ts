@@ -2,7 +2,7 @@
 // gaps, which snapshots are cheaper archived, what day a temporary snapshot expires, and whether a deletion can be
 // undone.
 import { describe, expect, it } from 'vitest';
-import { archiveSuggestion, backupSourceVolume, findBackupGaps } from '../../src/core/backups.js';
+import { archiveSuggestion, backupSourceVolume, recoveryPoints, type VolumeBackupCandidate } from '../../src/core/backups.js';
 import { dayIn, expiryDay, isExpired } from '../../src/core/expiry.js';
 import { recoverability, recoverabilityText, type RecycleBinRule } from '../../src/core/recycle-bin.js';
 import { copyRetentionDays, defaultScheduleName, findPolicy, nextRunWindow, policyCovers, policyDescription, type LifecyclePolicy } from '../../src/core/schedules.js';
@@ -86,38 +86,54 @@ const volume = (id: string, o: Partial<Volume> = {}): Volume => ({
   ...o,
 });
 
-describe('backup gaps', () => {
-  const day = 86_400_000;
+describe('recovery points', () => {
+  const hour = 3_600_000;
+  const old = new Date(NOW.getTime() - 30 * 24 * hour);
+  const candidate = (id: string, o: Partial<VolumeBackupCandidate> = {}): VolumeBackupCandidate => ({ id, region: 'us-east-1', sizeGiB: 20, createTime: old, policyIds: [], ...o });
   const volumes = [
-    volume('vol-00000000000000001', { tags: { Name: 'never' } }),
-    volume('vol-00000000000000002'),
-    volume('vol-00000000000000003'),
-    volume('vol-00000000000000004', { tags: { Backup: 'daily' } }),
-    volume('vol-00000000000000005', { state: 'available', attachments: [] }),
-    volume('vol-00000000000000006'),
+    candidate('vol-00000000000000001', { name: 'never' }),
+    candidate('vol-00000000000000002'),
+    candidate('vol-00000000000000003'),
+    candidate('vol-00000000000000004', { policyIds: ['policy-0123456789abcdef0'] }),
+    candidate('vol-00000000000000005', { createTime: new Date(NOW.getTime() - 2 * 60_000) }),
+    candidate('vol-00000000000000006'),
   ];
   const facts = {
-    newestSnapshotMs: new Map([
-      ['vol-00000000000000002', NOW.getTime() - 10 * day],
-      ['vol-00000000000000003', NOW.getTime() - 200 * day],
-      ['vol-00000000000000006', NOW.getTime() - 100 * day],
+    newest: new Map([
+      ['vol-00000000000000002', { id: 'snap-00000000000000002', ms: NOW.getTime() - 10 * hour }],
+      ['vol-00000000000000003', { id: 'snap-00000000000000003', ms: NOW.getTime() - 200 * 24 * hour }],
+      ['vol-00000000000000004', { id: 'snap-00000000000000004', ms: NOW.getTime() - 30 * hour }],
+      ['vol-00000000000000006', { id: 'snap-00000000000000006', ms: NOW.getTime() - 30 * hour }],
     ]),
-    policies: [policy({})],
-    instanceTags: new Map(),
+    awsBackup: new Set(['vol-00000000000000006']),
+    policies: [policy({ state: 'DISABLED', statusMessage: 'Paused by an operator', tags: { 'snapbot:schedule-name': 'nightly' } })],
   };
+  const points = recoveryPoints(volumes, facts, { now: NOW, rpoHours: 24 });
 
-  it('are in-use volumes without a snapshot in STALE_AFTER_DAYS and no policy; never backed up first', () => {
-    const gaps = findBackupGaps(volumes, facts, { now: NOW, staleAfterDays: 90 });
-    expect(gaps.map((g) => [g.volumeId, g.lastSnapshotDays])).toEqual([
-      ['vol-00000000000000001', undefined],
-      ['vol-00000000000000003', 200],
-      ['vol-00000000000000006', 100],
-    ]);
-    expect(gaps[0].name).toBe('never');
+  it('holds every in-use volume older than the objective to it; a volume made minutes ago is not judged yet', () => {
+    expect(points.inUse).toBe(5);
+    expect(points.withinObjective).toBe(1);
+    expect(points.misses.map((m) => m.volumeId)).not.toContain('vol-00000000000000005');
+    expect(points.misses.map((m) => m.volumeId)).not.toContain('vol-00000000000000002');
   });
 
-  it('are not claimed when the policies could not be read', () => {
-    expect(findBackupGaps(volumes, { ...facts, policies: undefined }, { now: NOW, staleAfterDays: 90 })).toEqual([]);
+  it('lists never backed up first, then the oldest; names the newest snapshot and its age', () => {
+    expect(points.misses.map((m) => [m.volumeId, m.newestAgeHours])).toEqual([
+      ['vol-00000000000000001', undefined],
+      ['vol-00000000000000003', 200 * 24],
+      ['vol-00000000000000004', 30],
+      ['vol-00000000000000006', 30],
+    ]);
+    expect(points.misses[0].name).toBe('never');
+    expect(points.misses[1].newestSnapshotId).toBe('snap-00000000000000003');
+  });
+
+  it('says which schedule is not producing: its name, ID, state and status message; and AWS Backup where it covers', () => {
+    const paused = points.misses.find((m) => m.volumeId === 'vol-00000000000000004')!;
+    expect(paused.notProducing).toEqual({ policyId: 'policy-0123456789abcdef0', label: 'nightly', state: 'DISABLED', statusMessage: 'Paused by an operator' });
+    expect(paused.coveredBy).toEqual(['nightly']);
+    expect(points.misses.find((m) => m.volumeId === 'vol-00000000000000006')!.coveredBy).toEqual(['aws-backup']);
+    expect(points.misses.find((m) => m.volumeId === 'vol-00000000000000001')!.coveredBy).toEqual([]);
   });
 
   it('read AWS Backup snapshots by their source-resource tag', () => {

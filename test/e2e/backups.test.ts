@@ -275,22 +275,34 @@ describe('archive and temporary snapshots', () => {
   });
 });
 
-describe('the digest’s backup sections', () => {
-  it('lists in-use volumes nobody backs up, with Schedule daily backups that opens the form filled in', async () => {
-    // A data volume attached last week and never snapshotted.
-    const unprotected = t.ec2.state.addVolume(R, { sizeGiB: 50, availabilityZone: 'us-east-1b', tags: { Name: 'web-2-uploads' } });
+describe('the digest’s Backups part', () => {
+  it('lists in-use volumes that missed the objective, names a schedule that stopped producing, never a volume made minutes ago; Schedule daily backups opens the form filled in', async () => {
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+    // A data volume attached last week and never snapshotted; one attached a minute ago; one whose schedule is paused.
+    const unprotected = t.ec2.state.addVolume(R, { sizeGiB: 50, availabilityZone: 'us-east-1b', tags: { Name: 'web-2-uploads' }, createTime: weekAgo });
     t.ec2.state.attachVolume(R, unprotected.id, DEMO.instances.web2, '/dev/sdh');
+    const fresh = t.ec2.state.addVolume(R, { sizeGiB: 8, availabilityZone: 'us-east-1b', tags: { Name: 'just-restored' } });
+    t.ec2.state.attachVolume(R, fresh.id, DEMO.instances.web2, '/dev/sdi');
+    const stalled = t.ec2.state.addVolume(R, { sizeGiB: 30, availabilityZone: 'us-east-1b', tags: { Name: 'web-2-cache', Backup: 'cache-nightly' }, createTime: weekAgo });
+    t.ec2.state.attachVolume(R, stalled.id, DEMO.instances.web2, '/dev/sdj');
+    await t.command('/snapshot', 'schedule tag:Backup=cache-nightly --every 24h --keep 7 --name cache-nightly');
+    await t.slack.waitFor((m) => /scheduled backups of/.test(textOf(m)) && textOf(m).includes('cache-nightly'), 15_000, 'the schedule');
+    const policyId = (await t.bot.deps.dlm.listPolicies(R)).find((p) => p.tags['snapbot:schedule-name'] === 'cache-nightly')!.id;
+    await t.bot.deps.dlm.setState(R, policyId, 'DISABLED');
     const mark = t.slack.messages.length;
     await t.command('/snapshot', 'digest');
     const d = await t.slack.waitFor((m) => m.channel === CHANNEL && /Cost-cleanup digest/.test(m.text) && t.slack.messages.indexOf(m) >= mark, 30_000, 'a digest');
     const text = textOf(d);
-    expect(text).toMatch(/Backup gaps/);
-    // Backed up by AWS Backup, by the DLM policy, or snapshotted lately: never a gap.
-    for (const covered of [DEMO.volumes.dbData, DEMO.volumes.dbLogs, DEMO.volumes.webRoot]) {
+    expect(text).toMatch(/Backups/);
+    expect(text).toMatch(/volumes? in use; \d+ with a snapshot within 24 h/);
+    // Backed up by AWS Backup or by a lifecycle policy: no new schedule offered.
+    for (const covered of [DEMO.volumes.dbData, DEMO.volumes.dbLogs]) {
       expect(buttonsOf(d).some((b) => b.text === 'Schedule daily backups' && (b.value ?? '').includes(covered))).toBe(false);
     }
     expect(text).toMatch(/web-2-uploads/);
-    expect(text).toMatch(/never snapshotted/);
+    expect(text).toMatch(/never backed up/);
+    expect(text).not.toContain(fresh.id);
+    expect(text).toMatch(new RegExp(`${stalled.id}[\\s\\S]*schedule “cache-nightly” \\(${policyId}\\) is not producing: disabled`));
     const schedule = buttonsOf(d).find((b) => b.text === 'Schedule daily backups' && (b.value ?? '').includes(unprotected.id))!;
     expect(schedule).toBeDefined();
     const volumeId = unprotected.id;

@@ -1,4 +1,5 @@
 // The digest's CSV: one row per resource, the contract's columns.
+import { missWords } from './words.js';
 import { formatUsd } from '../../../core/cost.js';
 import { type DigestSummary } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';
@@ -52,8 +53,7 @@ export function digestCsv(
     plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${isoDay(a.keptUntil)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
   }
   for (const g of backups.backupGaps ?? []) {
-    const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`;
-    plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup gap: in use, ${last}, no lifecycle policy, no recent AWS Backup`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '']);
+    plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup: in use, ${missWords(g)}`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '']);
   }
   return `${rows.join('\r\n')}\r\n`;
 }

@@ -1,6 +1,6 @@
 // The digest as a Slack message (within Block Kit's limits) and an owner's reminder.
 import { formatGiB, formatUsd, groupThousands } from '../../../core/cost.js';
-import { compareFindings, savingUsd, type DigestSummary } from '../../../core/digest.js';
+import { compareFindings, savingUsd, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import type { BlockMessage, DigestMessageOptions, ReminderOptions } from '../../../usecases/ports.js';
 import {
@@ -26,8 +26,10 @@ import {
   facts,
   gapsLine,
   kindLabel,
+  missWords,
   notOfferedLine,
   oneLine,
+  postureLines,
   resources,
   sectionSaving,
   shareCheckLine,
@@ -58,7 +60,7 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   }
   // What always follows the exposures, so they can take the rest: totals, chart, divider, the "more" and
   // "not offered" lines, and one cleanup item with its section title.
-  const backups = backupBlocks(summary, csv);
+  const backups = backupBlocks(summary, csv, options.accounts);
   const reserveForCleanup = (totals.count > 0 ? 4 + 2 + BLOCKS_PER_ITEM + 1 : 2) + backups.length;
 
   // 1. Exposure, first and never crowded out: as many as fit, then how many more (the CSV has all).
@@ -120,8 +122,8 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
 const MAX_GAPS_SHOWN = 5;
 const MAX_ARCHIVE_SHOWN = 3;
 
-/** 4. Archive to save, 5. Backup gaps: one section each, an item a section with its button. */
-function backupBlocks(summary: DigestSummary, csv: string): KnownBlock[] {
+/** 4. Archive to save, 5. Backups (posture, then the misses): one section each, an item a section with its button. */
+function backupBlocks(summary: DigestSummary, csv: string, accounts?: readonly DigestAccountRef[]): KnownBlock[] {
   const out: KnownBlock[] = [];
   const archive = summary.archiveSuggestions;
   if (archive.length > 0) {
@@ -135,13 +137,20 @@ function backupBlocks(summary: DigestSummary, csv: string): KnownBlock[] {
     if (archive.length > MAX_ARCHIVE_SHOWN) out.push(context(`…and ${groupThousands(archive.length - MAX_ARCHIVE_SHOWN)} more; \`/snapshot archive <snap-id>\` archives one.`));
   }
   const gaps = summary.backupGaps;
+  if (gaps.length > 0 || summary.backupPosture.length > 0) {
+    const posture = postureLines(summary, accounts);
+    out.push(divider(), section(`*:shield: Backups*${posture.length ? ` — ${posture.join(' · ')}` : ''}`));
+  }
   if (gaps.length > 0) {
-    const days = summary.backupGapDays ? ` in ${summary.backupGapDays} days` : '';
-    out.push(divider(), section(`*:warning: Backup gaps* — ${gaps.length === 1 ? '1 volume' : `${groupThousands(gaps.length)} volumes`} in use with no snapshot${days}, no lifecycle policy and no recent AWS Backup: a failure would lose their data`));
+    out.push(section(`${gaps.length === 1 ? '1 volume' : `${groupThousands(gaps.length)} volumes`} in use missed the recovery point objective: a failure now would lose more than it allows`));
     for (const g of gaps.slice(0, MAX_GAPS_SHOWN)) {
-      const last = g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${groupThousands(g.lastSnapshotDays)} days ago`;
-      const text = `*Volume \`${g.volumeId}\`*${g.name ? ` “${escapeMrkdwn(truncate(oneLine(g.name), 80))}”` : ''} · ${escapeMrkdwn(g.region)}\n${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${last}`;
-      out.push(accessorySection(text, button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, digestButtonValue({ id: g.volumeId, region: g.region, account: g.account, kind: 'volume' }), 'primary')));
+      const text = `*Volume \`${g.volumeId}\`*${g.name ? ` “${escapeMrkdwn(truncate(oneLine(g.name), 80))}”` : ''} · ${escapeMrkdwn(g.region)}\n${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${escapeMrkdwn(missWords(g))}`;
+      // A volume nothing is meant to back up gets a schedule; one whose schedule stalled needs that schedule fixed.
+      out.push(
+        g.coveredBy.length === 0
+          ? accessorySection(text, button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, digestButtonValue({ id: g.volumeId, region: g.region, account: g.account, kind: 'volume' }), 'primary'))
+          : section(text),
+      );
     }
     if (gaps.length > MAX_GAPS_SHOWN) out.push(context(`…and ${groupThousands(gaps.length - MAX_GAPS_SHOWN)} more — all in the attached CSV${csv}`));
   }

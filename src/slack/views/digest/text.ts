@@ -10,8 +10,10 @@ import {
   exposureLine,
   facts,
   kindLabel,
+  missWords,
   notOfferedLine,
   oneLine,
+  postureLines,
   resources,
   sectionSaving,
   shareCheckLine,
@@ -91,10 +93,12 @@ function textBody(summary: DigestSummary, out: string[], coverage?: string): voi
       out.push(`  snapshot ${a.snapshotId}${a.name ? ` "${oneLine(a.name)}"` : ''}  ${a.region}`, `    ${formatGiB(a.fullGb)} kept until ${isoDay(a.keptUntil)}: ${formatUsd(a.standardUsd)}/month now, ${formatUsd(a.archiveUsd)}/month archived`);
     }
   }
-  if (summary.backupGaps.length > 0) {
-    out.push('', `Backup gaps — ${count(summary.backupGaps.length, 'in-use volume')} with no recent snapshot, no lifecycle policy and no recent AWS Backup`);
+  const posture = postureLines(summary);
+  if (summary.backupGaps.length > 0 || posture.length > 0) {
+    out.push('', `Backups — ${posture.join(' · ') || 'recovery points not known'}`);
+    if (summary.backupGaps.length > 0) out.push(`  ${count(summary.backupGaps.length, 'volume')} in use missed the recovery point objective:`);
     for (const g of summary.backupGaps) {
-      out.push(`  volume ${g.volumeId}${g.name ? ` "${oneLine(g.name)}"` : ''}  ${g.account ? `${g.account} ` : ''}${g.region}`, `    ${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${g.lastSnapshotDays === undefined ? 'never snapshotted' : `last snapshot ${g.lastSnapshotDays} days ago`}`);
+      out.push(`  volume ${g.volumeId}${g.name ? ` "${oneLine(g.name)}"` : ''}  ${g.account ? `${g.account} ` : ''}${g.region}`, `    ${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${missWords(g)}`);
     }
   }
 }

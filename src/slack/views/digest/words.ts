@@ -2,7 +2,9 @@
 import { formatBytes } from '../../../core/lineage.js';
 import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../../core/cost.js';
 import { accountPart, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
+import type { BackupGap } from '../../../core/backups.js';
 import type { Finding } from '../../../core/staleness/types.js';
+import { count } from '../../../core/words.js';
 import type { DigestMessageOptions } from '../../../usecases/ports.js';
 import { section } from '../blockkit.js';
 
@@ -69,7 +71,44 @@ export function shareCheckLine(checks: DigestMessageOptions['shareChecks']): str
 
 export function gapsLine(summary: DigestSummary): string {
   const n = summary.backupGaps.length;
-  return n > 0 ? `; ${groupThousands(n)} in-use ${n === 1 ? 'volume has' : 'volumes have'} no backup` : '';
+  return n > 0 ? `; ${groupThousands(n)} in-use ${n === 1 ? 'volume missed' : 'volumes missed'} the backup objective` : '';
+}
+
+/** "30 h", "3 days": an age in hours as a person reads it. */
+function hoursText(hours: number): string {
+  return hours < 48 ? `${groupThousands(hours)} h` : `${groupThousands(Math.floor(hours / 24))} days`;
+}
+
+/**
+ * What a volume that missed its recovery point has: never backed up, or its newest snapshot and its age against the
+ * objective; and what was meant to back it up — the schedule that is not producing, named with its ID and state.
+ */
+export function missWords(g: BackupGap): string {
+  const point =
+    g.newestSnapshotId === undefined || g.newestAgeHours === undefined
+      ? 'never backed up'
+      : `newest snapshot ${g.newestSnapshotId} is ${hoursText(g.newestAgeHours)} old (objective ${hoursText(g.rpoHours)})`;
+  const schedule = g.notProducing
+    ? `; schedule “${g.notProducing.label}” (${g.notProducing.policyId}) is not producing: ${g.notProducing.state.toLowerCase()}${g.notProducing.statusMessage ? ` — ${g.notProducing.statusMessage}` : ''}`
+    : g.coveredBy.includes('aws-backup')
+      ? '; AWS Backup is meant to cover it and has not within the objective'
+      : '; no lifecycle policy or AWS Backup covers it';
+  return `${point}${schedule}`;
+}
+
+/** One line per account: volumes in use, and how many have a snapshot within the objective. */
+export function postureLines(summary: DigestSummary, accounts?: readonly DigestAccountRef[]): string[] {
+  const byAccount = new Map<string, { inUse: number; within: number }>();
+  for (const p of summary.backupPosture) {
+    const k = p.account ?? '';
+    const t = byAccount.get(k) ?? { inUse: 0, within: 0 };
+    t.inUse += p.inUse;
+    t.within += p.withinObjective;
+    byAccount.set(k, t);
+  }
+  const rpo = summary.rpoHours !== undefined ? hoursText(summary.rpoHours) : 'the objective';
+  const label = (id: string) => (accounts && accounts.length > 1 ? `${accounts.find((a) => (a.id ?? '') === id)?.label ?? id}: ` : '');
+  return [...byAccount].map(([id, t]) => `${label(id)}${count(t.inUse, 'volume')} in use; ${groupThousands(t.within)} with a snapshot within ${rpo}`);
 }
 
 export function exposureLine(summary: DigestSummary): string {
