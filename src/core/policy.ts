@@ -94,6 +94,7 @@ export type ButtonName =
   | 'digest.keepShared'
   | 'digest.disableFastRestore'
   | 'digest.scheduleBackups'
+  | 'digest.snapshotNow'
   | 'digest.archive'
   | 'confirm.amiCreate'
   | 'confirm.encryptReplace'
@@ -209,6 +210,7 @@ export const BUTTON_POLICY: Record<ButtonName, Row<ButtonName>> = {
   'digest.keepShared': { access: 'operator', gate: always },
   'digest.disableFastRestore': { access: 'operator' },
   'digest.scheduleBackups': { access: 'operator' },
+  'digest.snapshotNow': { access: 'operator' },
   'digest.archive': { access: 'operator' },
   'confirm.amiCreate': { access: 'operator' },
   'confirm.encryptReplace': { access: 'operator' },

@@ -181,6 +181,10 @@ describe('buttons follow the same roles wherever the message is', () => {
       { who: 'operator', decision: 'allow' },
       { who: 'guest', decision: 'refuse:guest' },
     ],
+    'digest.snapshotNow': [
+      { who: 'operator', decision: 'allow' },
+      { who: 'guest', decision: 'refuse:guest' },
+    ],
     'digest.archive': [
       { who: 'operator', decision: 'allow' },
       { who: 'member, not an operator', decision: 'refuse:not-operator' },

@@ -313,5 +313,12 @@ describe('the digest’s Backups part', () => {
     expect(view.callback_id).toBe('snapshot_schedule');
     expect(view.blocks.find((b) => b.block_id === 'target')?.element?.initial_value).toBe(volumeId);
     expect(d.blocks!.length).toBeLessThanOrEqual(50);
+
+    // Snapshot now makes the missing recovery point, as /snapshot vol-… would.
+    const now = buttonsOf(d).find((b) => b.text === 'Snapshot now' && (b.value ?? '').includes(stalled.id))!;
+    expect(now).toBeDefined();
+    const made = () => t.ec2.calls.filter((c) => c.action === 'CreateSnapshot' && c.params.VolumeId === stalled.id).length;
+    await t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: now.actionId, value: now.value, blockId: now.blockId, text: now.text });
+    await t.slack.waitUntil(() => (made() === 1 ? true : undefined), 15_000, 'the snapshot');
   });
 });

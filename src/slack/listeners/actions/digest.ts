@@ -16,6 +16,7 @@ import {
 } from '../../../usecases/cleanup.js';
 import { modalScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 import { archiveSnapshot } from '../../../usecases/safety.js';
+import { createSnapshot } from '../../../usecases/snapshots.js';
 import { scheduleModal } from '../../views/backups.js';
 import {
   keepSharedModal,
@@ -92,6 +93,29 @@ function volumeFormClicked(deps: Deps, button: ButtonName, form: (meta: { channe
 }
 
 export const scheduleBackupsClicked = (deps: Deps) => volumeFormClicked(deps, 'digest.scheduleBackups', scheduleModal);
+
+/** *Snapshot now* on a volume that missed its recovery point: the same snapshot `/snapshot vol-…` makes, in its scope. */
+export function snapshotNowClicked(deps: Deps) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const inv = clicker(args.body);
+    const item = parseDigestButtonValue(args.action.value);
+    if (item?.kind !== 'volume') {
+      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
+      return;
+    }
+    const message = args.body.message as { ts?: string; text?: string; blocks?: KnownBlock[] } | undefined;
+    const channel = args.body.channel?.id ?? args.body.container?.channel_id;
+    deps.background(async () => {
+      if (!(await check(deps, inv, { type: 'button', button: 'digest.snapshotNow' }, { resources: [item.id], count: false }))) return;
+      await createSnapshot(inItemScope(deps, item), inv, item.id, 'from the digest: it missed the backup objective');
+      if (message?.ts && message.blocks && channel) {
+        const note = `:camera_with_flash: Snapshot requested by <@${inv.userId}>; its progress is posted in this channel.`;
+        await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note) });
+      }
+    });
+  };
+}
 export const encryptVolumeClicked = (deps: Deps) => volumeFormClicked(deps, 'digest.encryptVolume', encryptModal);
 
 /** Keep shared asks for a reason first; the policy is asked before the form opens (and again on submit). */

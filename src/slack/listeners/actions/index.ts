@@ -16,6 +16,7 @@ import {
   makePrivateClicked,
   requestDeletionClicked,
   scheduleBackupsClicked,
+  snapshotNowClicked,
   snoozeClicked,
 } from './digest.js';
 import { instanceOptions, volumeOptions, zoneOptions } from './pickers.js';
@@ -36,6 +37,7 @@ export function register(app: App, deps: Deps): void {
   app.action(DIGEST_ACTIONS.keepShared, keepSharedClicked(deps));
   app.action(DIGEST_ACTIONS.disableFastRestore, disableFastRestoreClicked(deps));
   app.action(DIGEST_ACTIONS.scheduleBackups, scheduleBackupsClicked(deps));
+  app.action(DIGEST_ACTIONS.snapshotNow, snapshotNowClicked(deps));
   app.action(DIGEST_ACTIONS.archive, archiveClicked(deps));
   app.options(PICKER.volume, volumeOptions(deps));
   app.options(PICKER.instance, instanceOptions(deps));

@@ -12,6 +12,7 @@ export const DIGEST_ACTIONS = {
   keepShared: 'digest_keep_shared',
   disableFastRestore: 'digest_disable_fast_restore',
   scheduleBackups: 'digest_schedule_backups',
+  snapshotNow: 'digest_snapshot_now',
   archive: 'digest_archive',
   encryptVolume: 'digest_encrypt_volume',
 } as const;

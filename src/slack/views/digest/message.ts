@@ -145,11 +145,15 @@ function backupBlocks(summary: DigestSummary, csv: string, accounts?: readonly D
     out.push(section(`${gaps.length === 1 ? '1 volume' : `${groupThousands(gaps.length)} volumes`} in use missed the recovery point objective: a failure now would lose more than it allows`));
     for (const g of gaps.slice(0, MAX_GAPS_SHOWN)) {
       const text = `*Volume \`${g.volumeId}\`*${g.name ? ` “${escapeMrkdwn(truncate(oneLine(g.name), 80))}”` : ''} · ${escapeMrkdwn(g.region)}\n${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${escapeMrkdwn(missWords(g))}`;
-      // A volume nothing is meant to back up gets a schedule; one whose schedule stalled needs that schedule fixed.
+      // Snapshot now makes the recovery point; a volume nothing is meant to back up also gets a schedule (one whose
+      // schedule stalled needs that schedule fixed, not a second one).
+      const value = digestButtonValue({ id: g.volumeId, region: g.region, account: g.account, kind: 'volume' });
       out.push(
-        g.coveredBy.length === 0
-          ? accessorySection(text, button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, digestButtonValue({ id: g.volumeId, region: g.region, account: g.account, kind: 'volume' }), 'primary'))
-          : section(text),
+        section(text),
+        actions([
+          button('Snapshot now', DIGEST_ACTIONS.snapshotNow, value, 'primary'),
+          ...(g.coveredBy.length === 0 ? [button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, value)] : []),
+        ]),
       );
     }
     if (gaps.length > MAX_GAPS_SHOWN) out.push(context(`…and ${groupThousands(gaps.length - MAX_GAPS_SHOWN)} more — all in the attached CSV${csv}`));
