@@ -50,7 +50,8 @@ export class CloudTrailGateway {
 
   private async turn(region: string): Promise<void> {
     let bucket = this.pace.get(region);
-    if (!bucket) this.pace.set(region, (bucket = new TokenBucket(CALLS_PER_SECOND, 1_000)));
+    // A tenth under the limit: two clocks (ours and CloudTrail's) never agree to the millisecond.
+    if (!bucket) this.pace.set(region, (bucket = new TokenBucket(CALLS_PER_SECOND, 1_100)));
     while (!bucket.take()) await new Promise((r) => setTimeout(r, 1_000 / CALLS_PER_SECOND / 2));
   }
 
