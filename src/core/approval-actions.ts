@@ -1,3 +1,4 @@
+import type { SavingKind } from './savings.js';
 import { article } from './words.js';
 // Every kind of action a second person must approve, one entry each — the way COMMAND_POLICY keeps commands and the
 // staleness RULES keep findings. An entry says what the action is in words, why it needs approval, which resource it
@@ -34,6 +35,8 @@ export interface ApprovalActionSpec<A extends ApprovalAction> {
   resourceId(action: A): string;
   /** The IAM actions running it calls (iam-policy.json must grant each; a test holds it to that). */
   iam: readonly string[];
+  /** What running it saves, for the savings ledger (its request's monthlyUsdFreed). */
+  saves?: SavingKind;
 }
 
 type Of<K extends ApprovalActionType> = Extract<ApprovalAction, { type: K }>;
@@ -70,6 +73,7 @@ export const APPROVAL_ACTIONS: ApprovalActionRegistry = {
     why: () => `Deleting a snapshot cannot be undone ${RECYCLE_BIN}.`,
     resourceId: (a) => a.snapshotId,
     iam: ['ec2:DeleteSnapshot'],
+    saves: 'snapshot-deleted',
   },
   'ami.deregister': {
     describe: (a) => `deregister ${a.imageId}${a.deleteSnapshots ? ' and delete its snapshots' : ''}`,
@@ -79,6 +83,7 @@ export const APPROVAL_ACTIONS: ApprovalActionRegistry = {
         : `Deregistering an AMI cannot be undone ${RECYCLE_BIN}.`,
     resourceId: (a) => a.imageId,
     iam: ['ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
+    saves: 'ami-deregistered',
   },
   'ami.launch': {
     describe: (a) => `launch ${article(a.instanceType)} ${a.instanceType} instance from ${a.imageId}`,

@@ -38,6 +38,7 @@ type CommandBody =
   | { kind: 'snapshot.archive'; snapshotId: string }
   | { kind: 'snapshot.unarchive'; snapshotId: string; days?: number }
   | { kind: 'snapshot.cost'; snapshotId: string }
+  | { kind: 'snapshot.savings' }
   /** An encrypted copy of the volume (snapshot → new encrypted volume); `replace` swaps it in on a stopped instance. */
   | { kind: 'snapshot.encrypt'; volumeId: string; kmsKeyId?: string; replace: boolean }
   | { kind: 'snapshot.encrypt.modal'; volumeId?: string }

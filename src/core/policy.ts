@@ -180,6 +180,7 @@ export const COMMAND_POLICY: CommandTable = {
   'snapshot.schedules': { access: 'member' },
   'snapshot.recycleBin': { access: 'member' },
   'snapshot.cost': { access: 'member' },
+  'snapshot.savings': { access: 'member' },
   'snapshot.schedule.modal': { access: 'operator' },
   'snapshot.schedule': { access: 'operator' },
   'snapshot.schedule.pause': { access: 'operator', gate: always },

@@ -4,6 +4,7 @@ import { approvalRepository, type ApprovalRepository } from './approvals.js';
 import { auditRepository, type AuditRepository } from './audit.js';
 import { blockRepository, type BlockRepository } from './lineage.js';
 import { burstRepository, type BurstRepository } from './burst.js';
+import { savingsRepository, type SavingsRepository } from './savings.js';
 import { shareRepository, type ShareRepository } from './shares.js';
 import {
   dedupeRepository,
@@ -35,6 +36,8 @@ export interface Store {
   shares: ShareRepository;
   /** Measured block diffs (EBS direct APIs), per snapshot pair. */
   blocks: BlockRepository;
+  /** What executed deletions, deregistrations and archive moves freed. */
+  savings: SavingsRepository;
   /** Resolves when the table answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Requests sent so far by this store (a copy). */
@@ -55,6 +58,7 @@ export function createStore(opts: StoreOptions): Store {
     burst: burstRepository(db, now),
     shares: shareRepository(db),
     blocks: blockRepository(db),
+    savings: savingsRepository(db),
     async ping() {
       await db.get(key.health, false);
     },
@@ -63,6 +67,7 @@ export function createStore(opts: StoreOptions): Store {
 }
 
 export type { ApprovalRepository, Decision, NewApprovalRequest } from './approvals.js';
+export type { SavingEntry, SavingKind, SavingsRepository } from './savings.js';
 export type { AuditRepository } from './audit.js';
 export type { BurstRepository, BurstTake } from './burst.js';
 export type { ShareRepository, ShareState } from './shares.js';

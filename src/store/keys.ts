@@ -14,6 +14,7 @@
 //   BURST#<userId>         W#<window>               changing commands in one 10-minute window (BURST_LIMIT)
 //   SHARES                 <region>                 the digest's account-share check: cursor and shared resources
 //   BLOCKS#<first>#<second> P#<n>                   changed blocks between two snapshots (first: ROOT for a root's blocks)
+//   SAVINGS                <kind>#<resourceId>      the savings ledger: what an executed deletion or archive move freed
 //   HEALTH                 HEALTH                   never written; read by ping()
 import type { Item } from './dynamo.js';
 
@@ -35,6 +36,8 @@ export const key = {
   blocks: (first: string | undefined, second: string, part: number): Item => ({ pk: `BLOCKS#${first ?? 'ROOT'}#${second}`, sk: `P#${part}` }),
   operationPartition: 'OPS',
   operation: (id: string): Item => ({ pk: 'OPS', sk: id }),
+  savingsPartition: 'SAVINGS',
+  saving: (kind: string, resourceId: string): Item => ({ pk: 'SAVINGS', sk: `${kind}#${resourceId}` }),
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Item,
 };
 

@@ -1,6 +1,7 @@
 // Approval-gated actions: request (refuse early with the reason, record, then post), decide (first decision wins,
 // enforced by DynamoDB), execute exactly once, expire, and recover after a crash. What each kind of action is and
 // does is its entry in APPROVAL_ACTIONS (core) and APPROVAL_RUNNERS (./approval-actions/).
+import { approvalActionSpec } from '../core/approval-actions.js';
 import {
   actionResourceId,
   approvalDeadline,
@@ -185,8 +186,28 @@ export async function execute(deps: Deps, requestId: string, opts: { resume?: bo
     return;
   }
   deps.metrics.approvals.inc({ state: finished.status, action: finished.action.type });
+  if (finished.status === 'done') await recordSaving(deps, finished);
   await showOnRequest(deps, finished);
   await notifyRequester(deps, finished);
+}
+
+/** The savings ledger's entry for a done deletion or deregistration: what its card said it frees, labelled. */
+async function recordSaving(deps: Deps, r: ApprovalRequest): Promise<void> {
+  const kind = approvalActionSpec(r.action).saves;
+  const usdMonth = r.risk.monthlyUsdFreed;
+  if (!kind || usdMonth === undefined) return;
+  await deps.store.savings
+    .record({
+      kind,
+      resourceId: actionResourceId(r.action),
+      usdMonth,
+      measured: Boolean(r.risk.monthlyUsdExact),
+      at: deps.now().toISOString(),
+      requestId: r.id,
+      ...(r.account ? { account: r.account } : {}),
+      region: r.region,
+    })
+    .catch((err: unknown) => deps.log.warn({ err, requestId: r.id }, 'the savings ledger could not record what this freed'));
 }
 
 async function runAction(base: Deps, r: ApprovalRequest): Promise<string> {

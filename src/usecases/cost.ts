@@ -5,6 +5,7 @@ import { AwsActionError } from '../aws/errors.js';
 import { edgeKey, formatBytes, snapshotCost, type CostReport, type EdgeDiff, type Lineage } from '../core/lineage.js';
 import { BYTES_PER_GB, formatUsd, snapshotMonthlyUsd } from '../core/cost.js';
 import type { ArchiveSuggestion } from '../core/backups.js';
+import { summariseSavings } from '../core/savings.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { Snapshot } from '../core/types.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
@@ -179,6 +180,12 @@ export async function showCost(deps: Deps, inv: Invocation, snapshotId: string):
     const text = err instanceof AwsActionError ? err.message : `Could not measure ${snapshotId}: ${(err as Error).message}`;
     await replyPrivately(deps, inv, { text: `:x: ${text}` });
   }
+}
+
+/** `/snapshot savings`: the ledger added up (since it began, the last 30 days, by kind), privately. */
+export async function showSavings(deps: Deps, inv: Invocation): Promise<void> {
+  const summary = summariseSavings(await deps.store.savings.list(), deps.now());
+  await replyPrivately(deps, inv, deps.views.savingsMessage(summary));
 }
 
 /** The deletion card's line: exact when measured, "up to" with the reason when not. */

@@ -26,6 +26,7 @@ import { RegionShareCheck, type ShareCheckReport } from './share-check.js';
 import { archiveWhereItPays, measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 import { isoDay } from '../core/time.js';
+import { summariseSavings } from '../core/savings.js';
 import { copyOrigin, type CopyJudgement, type CopyRecord } from '../core/copies.js';
 import { applyCopyJudgements, judgeAccountCopies, mapBounded, readUseAcrossAccounts, SCAN_CONCURRENCY, type RegionUse } from './digest-across.js';
 
@@ -411,7 +412,11 @@ async function postDigest(deps: Deps, channel: string, result: DigestResult): Pr
   result.summary.archiveSuggestions.sort((x, y) => y.standardUsd - y.archiveUsd - (x.standardUsd - x.archiveUsd));
   const day = isoDay(deps.now());
   const csvName = `snapbot-digest-${day}.csv`;
-  const msg = deps.views.digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts });
+  const savings = await deps.store.savings.list().then(
+    (entries) => summariseSavings(entries, deps.now()),
+    (err: unknown) => void deps.log.warn({ err }, 'the savings ledger could not be read for the digest'),
+  );
+  const msg = deps.views.digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts, ...(savings ? { savings } : {}) });
   const posted = await deps.out.post(channel, msg);
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);
   const { backupGaps, archiveSuggestions } = result.summary;

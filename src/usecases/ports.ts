@@ -4,6 +4,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { ApprovalRequest, AuditEntry } from '../core/approvals.js';
 import type { CostReport } from '../core/lineage.js';
+import type { SavingsSummary } from '../core/savings.js';
 import type { ScheduleSpec } from '../core/commands.js';
 import type { Prices } from '../core/cost.js';
 import type { DigestAccountRef, DigestSummary } from '../core/digest.js';
@@ -184,6 +185,8 @@ export interface DigestMessageOptions {
   }[];
   /** The accounts covered: with more than one, each gets its line and every item says which it is in. */
   accounts?: readonly DigestAccountRef[];
+  /** What snapbot has freed so far (the savings ledger), for the header line. */
+  savings?: SavingsSummary;
 }
 
 export interface ReminderOptions {
@@ -224,6 +227,7 @@ export interface Views {
   auditMessage(resourceId: string, entries: readonly AuditEntry[]): Message;
   homeView(facts: HomeFacts): View;
   costMessage(r: CostReport): Message;
+  savingsMessage(s: SavingsSummary): Message;
   digestMessage(summary: DigestSummary, options?: DigestMessageOptions): BlockMessage;
   reminderMessage(ownerUserId: string, findings: readonly Finding[], options?: ReminderOptions): BlockMessage;
   digestCsv(findings: readonly Finding[], backups?: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>>): string;

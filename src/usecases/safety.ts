@@ -107,6 +107,18 @@ export async function archiveSnapshot(deps: Deps, inv: Invocation, snapshotId: s
     await deps.ec2.archiveSnapshot(region, snapshotId);
     await auditBestEffort(deps, { resourceId: snapshotId, actor: inv.userId, event: 'archived' });
     const e = archiveEconomics(snap, deps.config.prices);
+    // The ledger's entry: the standard tier's figure is an upper bound (its full size), so the saving is one too.
+    await deps.store.savings
+      .record({
+        kind: 'archive-move',
+        resourceId: snapshotId,
+        usdMonth: Math.max(0, e.standardUsd - e.archiveUsd),
+        measured: false,
+        at: deps.now().toISOString(),
+        region,
+        ...(deps.scope.account ? { account: deps.scope.account.id } : {}),
+      })
+      .catch((err: unknown) => deps.log.warn({ err, snapshotId }, 'the savings ledger could not record this archive move'));
     await announce(deps, inv, {
       text:
         `:file_cabinet: <@${inv.userId}> is moving ${snapshotId}${nameTag(snap.tags) ? ` (“${nameTag(snap.tags)}”)` : ''} to the archive tier (EC2 takes hours to finish). ` +

@@ -143,7 +143,7 @@ describe('/snapshot', () => {
     [S, [`"${S}" is a snapshot ID, not a volume ID`, `/snapshot copy ${S}`]],
     [I, [`"${I}" is an instance ID`, `/snapshot instance ${I}`]],
     [A, [`"${A}" is an AMI ID`]],
-    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, encrypt, withdraw, schedule, schedules, unschedule, undelete, recycle-bin, lock, unlock, archive, unarchive, cost or help']],
+    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, encrypt, withdraw, schedule, schedules, unschedule, undelete, recycle-bin, lock, unlock, archive, unarchive, cost, savings or help']],
     ['lsit', ['unknown subcommand "lsit"', 'did you mean list?']],
     ['"list"', ['unknown subcommand "list"']],
     [`${V} --description foo`, ['takes only --expires-in before the description', 'quote it']],
@@ -417,6 +417,7 @@ describe('usage and help', () => {
       '/snapshot archive <snap-id>',
       '/snapshot unarchive <snap-id> [--days N]',
       '/snapshot cost <snap-id>',
+      '/snapshot savings',
       '/snapshot help',
     ]);
     expect(USAGE['/restore'].split('\n')).toEqual([

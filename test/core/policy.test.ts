@@ -61,13 +61,14 @@ const EXAMPLES: Record<CommandKind, [name: '/snapshot' | '/restore' | '/ami' | '
   'snapshot.unarchive': ['/snapshot', `unarchive ${S} --days 7`],
   'ami.undelete': ['/ami', `undelete ${A}`],
   'snapshot.cost': ['/snapshot', `cost ${S}`],
+  'snapshot.savings': ['/snapshot', 'savings'],
   'ami.protect': ['/ami', `protect ${A}`],
   'ami.unprotect': ['/ami', `unprotect ${A}`],
   'snapshot.encrypt': ['/snapshot', `encrypt ${V}`],
   'snapshot.encrypt.modal': ['/snapshot', 'encrypt'],
 };
 
-const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list', 'snapshot.schedules', 'snapshot.recycleBin', 'snapshot.cost'];
+const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list', 'snapshot.schedules', 'snapshot.recycleBin', 'snapshot.cost', 'snapshot.savings'];
 const HELP: CommandKind[] = ['snapshot.help', 'ami.help'];
 /** Open an approval request whoever asks (an operator). */
 const ALWAYS_APPROVAL: CommandKind[] = [

@@ -2,7 +2,7 @@
 // C the 2 GiB added) served by the sandbox's EBS direct APIs, asked through /snapshot cost and a deletion card.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, textOf } from '../../src/sandbox/slack/webapi.js';
-import { APPROVAL_CHANNEL, REQUESTER, startTestBot, type TestBot } from '../support/bot.js';
+import { APPROVAL_CHANNEL, APPROVER, REQUESTER, startTestBot, type TestBot } from '../support/bot.js';
 
 const R = 'us-east-1';
 const GIB = 2048; // 512 KiB blocks
@@ -110,5 +110,51 @@ describe('deletion cards', () => {
     const card = await t.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(ids.B) && buttonsOf(m).length === 2, 15_000, 'the card');
     expect(textOf(card)).toMatch(/Really frees 0 B \(\$0\.00\/month\) of the 4 GiB it stores itself; snap-[0-9a-f]+ still uses 4 GiB of its blocks/);
     expect(textOf(card)).not.toMatch(/saving is an upper bound/);
+  });
+});
+
+describe('/snapshot savings', () => {
+  const savings = async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'savings');
+    return textOf(await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.ephemeralFor === REQUESTER && /snapbot has freed/.test(m.text), 15_000, 'the savings'));
+  };
+
+  it('answers $0.00 in every kind before anything was freed', async () => {
+    const text = await savings();
+    expect(text).toContain('snapbot has freed $0.00/month since it began, $0.00/month of it in the last 30 days');
+    expect(text).toContain('0 snapshots deleted: $0.00/month');
+    expect(text).toContain('0 AMIs deregistered: $0.00/month');
+    expect(text).toContain('0 archive moves: $0.00/month');
+  });
+
+  it('adds what an approved deletion measurably freed, once, and an archive move as an upper bound', async () => {
+    await t.command('/snapshot', `delete ${ids.C} --reason superseded`);
+    const card = await t.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && textOf(m).includes(`*What:* delete snapshot ${ids.C}`) && buttonsOf(m).length === 2, 15_000, 'the card');
+    const approve = buttonsOf(card).find((b) => b.text === 'Approve')!;
+    const click = () => t.sender.click({ userId: APPROVER, channelId: card.channel, messageTs: card.ts, actionId: approve.actionId, value: approve.value, blockId: approve.blockId, text: approve.text });
+    await Promise.all([click(), click()]);
+    await t.slack.waitFor((m) => m === card && /Approved and done/.test(textOf(m)), 15_000, 'the deletion');
+    expect(t.ec2.state.getSnapshot(R, ids.C)).toBeUndefined();
+    let text = await savings();
+    // C alone held the 2 GiB it added: $0.11/month, measured.
+    expect(text).toContain('snapbot has freed $0.11/month since it began, $0.11/month of it in the last 30 days');
+    expect(text).toContain('1 snapshot deleted: $0.11/month');
+    expect(text).toMatch(/Measured from the blocks no other snapshot shares/);
+
+    // An archive move saves the standard price of its full size (an upper bound) less the archive's.
+    const cold = t.ec2.state.addSnapshot(R, { volumeSizeGiB: 100 });
+    await t.command('/snapshot', `archive ${cold.id}`);
+    await t.slack.waitFor((m) => /is moving/.test(textOf(m)) && textOf(m).includes(cold.id), 15_000, 'the archive move');
+    text = await savings();
+    expect(text).toContain('1 archive move: $3.75/month');
+    expect(text).toMatch(/snapbot has freed up to \$3\.86\/month since it began/);
+    expect(text).toMatch(/an upper bound/);
+
+    // The digest's header says the same.
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && /Cost-cleanup digest/.test(m.text), 30_000, 'the digest');
+    expect(textOf(d)).toContain('snapbot has freed up to $3.86/month since it began, up to $3.86/month of it in the last 30 days');
   });
 });

@@ -4,7 +4,7 @@ import { approvalRequestMessage, requestedNotice, requesterNotice } from './appr
 import { auditMessage } from './audit.js';
 import { recycleBinMessage, scheduleCreatedMessage, schedulesMessage } from './backups.js';
 import { rebootQuestion } from './confirmations.js';
-import { costMessage } from './cost.js';
+import { costMessage, savingsMessage } from './cost.js';
 import { digestCsv, digestMessage, reminderMessage } from './digest/index.js';
 import { encryptMessage, replaceQuestion } from './encrypt.js';
 import { homeView } from './home.js';
@@ -19,6 +19,7 @@ export const VIEWS: Views = {
   auditMessage,
   homeView,
   costMessage,
+  savingsMessage,
   digestMessage,
   reminderMessage,
   digestCsv,

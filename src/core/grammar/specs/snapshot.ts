@@ -227,6 +227,12 @@ export const SNAPSHOT: CommandSpec = {
       args: [{ name: '<snap-id>', check: snapshotId }],
       build: ([snapshotId]) => ({ kind: 'snapshot.cost', snapshotId }),
     },
+    savings: {
+      title: '/snapshot savings',
+      unscoped: true,
+      lines: [['/snapshot savings', 'what snapbot’s approved deletions, deregistrations and archive moves have freed, per month']],
+      build: noArgs({ kind: 'snapshot.savings' }),
+    },
     help: {
       title: '/snapshot help',
       unscoped: true,

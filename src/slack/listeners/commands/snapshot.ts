@@ -58,6 +58,7 @@ export function snapshotCommand(base: Deps) {
       case 'snapshot.unschedule':
         return scheduleCommand(args, deps, inv, cmd);
       case 'snapshot.cost':
+      case 'snapshot.savings':
         return costCommand(args, deps, inv, cmd);
       case 'snapshot.encrypt':
       case 'snapshot.encrypt.modal':

@@ -37,6 +37,7 @@ import {
   totalsMrkdwn,
 } from './words.js';
 import { isoDay } from '../../../core/time.js';
+import { savingsLine } from '../cost.js';
 
 export const DEFAULT_TITLE = 'Cost-cleanup digest';
 /** Enough to act on over coffee; the CSV has the rest. */
@@ -53,6 +54,7 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   const csv = options.csvFileName ? ` (${escapeMrkdwn(options.csvFileName)})` : '';
   const text = `${title}: ${exposureLine(summary)}${totalsLine(summary)}`;
   const blocks: KnownBlock[] = [header(title)];
+  if (options.savings) blocks.push(context(`:moneybag: ${savingsLine(options.savings)} (\`/snapshot savings\`)`));
   const where = accountNamer(options.accounts);
   if (where) {
     const lines = accountLines(summary, options.accounts!).map((l) => `• ${escapeMrkdwn(l).replace(/^([^:]+):/, '*$1*:')}`);
