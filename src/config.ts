@@ -47,6 +47,8 @@ export interface Config {
   keepPerVolume: number;
   /** BACKUP_RPO_HOURS: the recovery point objective an in-use volume's newest snapshot is held to. */
   backupRpoHours: number;
+  /** COST_TAGS: tag keys that group spend (the first present on the resource, else on its volume, else "untagged"). */
+  costTags: string[];
   digestSchedule: string;
   timezone: string;
   prices: { snapshotGbMonth: number; archiveGbMonth: number };
@@ -243,6 +245,7 @@ export const EnvSchema = z.object({
     new RegExp(`^[CGD][A-Z0-9]{2,}=(?:\\d{12}|${ACCOUNT_ALIAS.source.slice(1, -1)})$`),
     (c) => `a comma list of channel=account pairs such as C0123ABCD=dev or C0123ABCD=222222222222; "${c}" is not one`,
   ),
+  COST_TAGS: listVar(/^[^,]{1,128}$/, (k) => `a comma list of tag keys (1–128 characters each) such as team,cost-center; "${k}" is not one`),
   BACKUP_RPO_HOURS: numberVar(24, (n) => n > 0 && n <= 24 * 365, 'a number of hours above 0, at most 8760 (a year)'),
   APPROVAL_TTL_HOURS: numberVar(24, (n) => n > 0 && n <= 24 * 30, 'a number of hours above 0, at most 720'),
   STALE_AFTER_DAYS: numberVar(90, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days, 1–3650'),
@@ -375,6 +378,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     staleAfterDays: e.STALE_AFTER_DAYS,
     keepPerVolume: e.KEEP_PER_VOLUME,
     backupRpoHours: e.BACKUP_RPO_HOURS,
+    costTags: e.COST_TAGS && e.COST_TAGS.length > 0 ? e.COST_TAGS : ['team'],
     digestSchedule,
     timezone,
     prices: { snapshotGbMonth: e.SNAPSHOT_PRICE_GB_MONTH, archiveGbMonth: e.ARCHIVE_PRICE_GB_MONTH },

@@ -161,3 +161,15 @@ const HOURS_PER_MONTH = 730;
 export function fastRestoreMonthlyUsd(zones: number): number {
   return zones * FAST_RESTORE_USD_PER_ZONE_HOUR * HOURS_PER_MONTH;
 }
+
+/** What a resource without any of COST_TAGS (nor a volume with one) is grouped as. */
+export const UNTAGGED = 'untagged';
+
+/** Who pays, by COST_TAGS: the value of the first key present (and not empty) in `tags`; undefined when none is. */
+export function costGroup(tags: Readonly<Record<string, string>>, costTags: readonly string[]): string | undefined {
+  for (const k of costTags) {
+    const v = tags[k]?.trim();
+    if (v) return v;
+  }
+  return undefined;
+}

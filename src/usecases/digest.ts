@@ -27,6 +27,7 @@ import { archiveWhereItPays, measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 import { isoDay } from '../core/time.js';
 import { summariseSavings } from '../core/savings.js';
+import { costGroup } from '../core/cost.js';
 import { copyOrigin, type CopyJudgement, type CopyRecord } from '../core/copies.js';
 import { applyCopyJudgements, judgeAccountCopies, mapBounded, readUseAcrossAccounts, SCAN_CONCURRENCY, type RegionUse } from './digest-across.js';
 
@@ -237,6 +238,7 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
   // Of the volumes: the IDs of all (is a snapshot's source gone?), and — once the policies are known — the in-use
   // ones, with the policies meant to cover them, for the recovery points (a few fields each; pages are not kept).
   const existingVolumeIds = new Set<string>();
+  const volumeCostGroups = new Map<string, string>();
   const gapCandidates: VolumeBackupCandidate[] = [];
   const volumesRead = policiesRead.then(async (policies) => {
     // Instance tags matter only to policies that target instances: one more paginated call, only then.
@@ -247,6 +249,8 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
     await ec2.forEachVolumePage(region, (page) => {
       for (const v of page) {
         existingVolumeIds.add(v.id);
+        const group = settings.costTags ? costGroup(v.tags, settings.costTags) : undefined;
+        if (group) volumeCostGroups.set(v.id, group);
         const attachment = v.attachments[0];
         // A drill's own volume is not a volume in use: it exists for minutes, to be read and deleted.
         if (!policies || (v.state !== 'in-use' && !attachment) || v.tags[TAG.drill] !== undefined) continue;
@@ -276,6 +280,7 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
   ]);
   const usage: RegionUsage = {
     existingVolumeIds,
+    volumeCostGroups,
     imageIdsBySnapshotId: indexImagesBySnapshotId(images),
     launchTemplateSnapshotIds: lt.snapshotIds,
     launchTemplateImageIds: lt.imageIds,
@@ -331,6 +336,7 @@ export async function buildDigest(o: {
     staleAfterDays: o.config.staleAfterDays,
     keepPerVolume: o.config.keepPerVolume,
     prices: o.config.prices,
+    costTags: o.config.costTags,
     hiddenUntil: active.hidden,
     keptShared: active.keptShared,
   };

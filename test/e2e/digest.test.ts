@@ -127,6 +127,31 @@ describe('/snapshot digest', () => {
   });
 });
 
+describe('who pays (COST_TAGS, default team)', () => {
+  it('the CSV’s cost_group is the snapshot’s team tag, else its volume’s, else "untagged"', async () => {
+    const R = 'us-east-1';
+    const old = new Date(Date.now() - 200 * 86_400_000);
+    const gone = t.ec2.state.addSnapshot(R, { volumeId: 'vol-0c0ffee0c0ffee000', volumeSizeGiB: 8, startTime: old, tags: { team: 'payments' } });
+    const vol = t.ec2.state.addVolume(R, { sizeGiB: 8, tags: { team: 'search' } });
+    const superseded = t.ec2.state.addSnapshot(R, { volumeId: vol.id, volumeSizeGiB: 8, startTime: old });
+    t.ec2.state.addSnapshot(R, { volumeId: vol.id, volumeSizeGiB: 8, startTime: new Date(Date.now() - 86_400_000) });
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const withCsv = await t.slack.waitFor(
+      (m) => t.slack.messages.indexOf(m) >= mark && (m.files ?? []).some((f) => f.name.endsWith('.csv') && f.content.includes(gone.id)),
+      30_000,
+      'the CSV',
+    );
+    const rows = withCsv.files!.find((f) => f.name.endsWith('.csv'))!.content.split('\r\n');
+    const header = rows[0]!.split(',');
+    expect(header.at(-1)).toBe('cost_group');
+    const groupOf = (id: string) => rows.find((r) => r.includes(`,${id},`))!.split(',').at(-1);
+    expect(groupOf(gone.id)).toBe('payments');
+    expect(groupOf(superseded.id)).toBe('search');
+    expect(groupOf(DEMO.snapshots.legacyFinal)).toBe('untagged');
+  });
+});
+
 describe('fast snapshot restore', () => {
   it('lists a snapshot with fast restore left on as a cost, not a deletion, and Disable fast restore turns it off', async () => {
     const mark = t.slack.messages.length;

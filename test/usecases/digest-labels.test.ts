@@ -63,7 +63,7 @@ describe('the digest on the labelled demo account', () => {
     expect(summary.totals.count).toBe(summary.findings.length);
     expect(summary.totals.monthlyUsd).toBeCloseTo(usd, 6);
     const csv = digestCsv(allFindings(summary)).trim().split('\r\n');
-    expect(csv[0]).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner');
+    expect(csv[0]).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner,cost_group');
     const ids = csv.slice(1).map((row) => row.split(',')[3]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining([...summary.findings.map((f) => f.id), ...summary.exposures.map((f) => f.id)]));

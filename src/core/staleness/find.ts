@@ -32,11 +32,13 @@ import type {
   SnapshotRule,
 } from './types.js';
 import { isoDay } from '../time.js';
+import { costGroup, UNTAGGED } from '../cost.js';
 
 /** What the region's scan found besides the snapshots and images themselves. */
 export type RegionUsage = Pick<
   ScanContext,
   | 'existingVolumeIds'
+  | 'volumeCostGroups'
   | 'imageIdsBySnapshotId'
   | 'launchTemplateSnapshotIds'
   | 'launchTemplateImageIds'
@@ -49,7 +51,7 @@ export type RegionUsage = Pick<
 >;
 
 /** What is the same for every region of one scan. */
-export type ScanSettings = Pick<ScanContext, 'now' | 'staleAfterDays' | 'keepPerVolume' | 'prices' | 'hiddenUntil' | 'keptShared' | 'accountId'>;
+export type ScanSettings = Pick<ScanContext, 'now' | 'staleAfterDays' | 'keepPerVolume' | 'prices' | 'hiddenUntil' | 'keptShared' | 'accountId' | 'costTags'>;
 
 /** One region's inventory and usage. */
 export interface RegionScan {
@@ -306,6 +308,7 @@ function snapshotFinding(s: Snapshot, region: string, ctx: ScanContext, rules: r
   if (name) f.name = name;
   const owner = s.tags[TAG.requestedBy];
   if (owner) f.ownerUserId = owner;
+  if (ctx.costTags) f.costGroup = costGroup(s.tags, ctx.costTags) ?? (s.volumeId ? ctx.volumeCostGroups?.get(s.volumeId) : undefined) ?? UNTAGGED;
   if (managed) f.managedBy = managed;
   if (blockers.length > 0) f.notDeletableBecause = once(blockers.join('; '));
   if (inUse) f.usedBy = [...amis, ...(inTemplate ? ['a launch template'] : []), ...(inConfiguration ? ['a launch configuration'] : [])];
@@ -359,6 +362,7 @@ function imageFinding(
   if (name) f.name = name;
   const owner = i.tags[TAG.requestedBy];
   if (owner) f.ownerUserId = owner;
+  if (ctx.costTags) f.costGroup = costGroup(i.tags, ctx.costTags) ?? UNTAGGED;
   if (managed) f.managedBy = managed;
   if (blockers.length > 0) f.notDeletableBecause = once(blockers.join('; '));
   if (usedBy.length > 0) f.usedBy = usedBy;

@@ -20,6 +20,10 @@ export interface ScanContext {
   newestOfVolume: NewestOfVolume;
   prices: Prices;
   existingVolumeIds: ReadonlySet<string>;
+  /** COST_TAGS, in order: the first present names who pays (absent: nothing is grouped). */
+  costTags?: readonly string[];
+  /** Volume ID → its cost group, for the volumes that carry one of COST_TAGS (a snapshot without the tag inherits it). */
+  volumeCostGroups?: ReadonlyMap<string, string>;
   /** Snapshot ID → IDs of the AMIs that use it, counting ALL AMIs (disabled and deprecated ones too). */
   imageIdsBySnapshotId: ReadonlyMap<string, readonly string[]>;
   /** Snapshots referenced by a launch template's default or latest version. */
@@ -106,6 +110,8 @@ export interface Finding {
   tier?: StorageTier;
   /** The Slack user who created it through snapbot (tag snapbot:requested-by). */
   ownerUserId?: string;
+  /** Who pays (COST_TAGS): the resource's tag, else its volume's, else "untagged". */
+  costGroup?: string;
   managedBy?: ManagedBy;
   /** False when snapbot must not offer deletion; then notDeletableBecause says why. */
   deletable: boolean;

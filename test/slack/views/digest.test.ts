@@ -246,13 +246,14 @@ describe('digestCsv', () => {
         sizeGiB: 100,
         monthlyUsd: 5,
         ownerUserId: 'U1',
+        costGroup: 'payments',
       }),
       finding({ id: 'ami-1', kind: 'image', managedBy: 'AWS Backup', deletable: false, monthlyUsd: 0.0125 }),
     ]);
     const rows = csv.split('\r\n');
-    expect(rows[0]).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner');
-    expect(csv).toContain('snapshot,111122223333,us-east-1,snap-1,"db, ""primary""\nnight",source volume vol-1 no longer exists; 400 days old; public,400,100.00,5.0000,true,,U1\r\n');
-    expect(csv).toContain('image,,us-east-1,ami-1,,source volume vol-0dead0000000000001 no longer exists; 400 days old,10,10.00,0.0125,false,AWS Backup,\r\n');
+    expect(rows[0]).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner,cost_group');
+    expect(csv).toContain('snapshot,111122223333,us-east-1,snap-1,"db, ""primary""\nnight",source volume vol-1 no longer exists; 400 days old; public,400,100.00,5.0000,true,,U1,payments\r\n');
+    expect(csv).toContain('image,,us-east-1,ami-1,,source volume vol-0dead0000000000001 no longer exists; 400 days old,10,10.00,0.0125,false,AWS Backup,,\r\n');
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 
@@ -262,6 +263,6 @@ describe('digestCsv', () => {
   });
 
   it('is just the header for no findings', () => {
-    expect(digestCsv([])).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner\r\n');
+    expect(digestCsv([])).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner,cost_group\r\n');
   });
 });

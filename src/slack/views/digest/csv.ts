@@ -19,6 +19,7 @@ export const CSV_COLUMNS = [
   'deletable',
   'managed_by',
   'owner',
+  'cost_group',
 ] as const;
 
 /** RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
@@ -43,6 +44,7 @@ export function digestCsv(
         f.deletable ? 'true' : 'false',
         f.managedBy ?? '',
         textCell(f.ownerUserId ?? ''),
+        textCell(f.costGroup ?? ''),
       ]
         .map(csvField)
         .join(','),
@@ -50,10 +52,10 @@ export function digestCsv(
   }
   // Not findings, but resources the digest names: snapshots cheaper archived, then volumes nobody backs up.
   for (const a of backups.archiveSuggestions ?? []) {
-    plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${isoDay(a.keptUntil)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '']);
+    plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${isoDay(a.keptUntil)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '', '']);
   }
   for (const g of backups.backupGaps ?? []) {
-    plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup: in use, ${missWords(g)}`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '']);
+    plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup: in use, ${missWords(g)}`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '', '']);
   }
   return `${rows.join('\r\n')}\r\n`;
 }
