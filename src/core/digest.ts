@@ -70,6 +70,15 @@ export interface DigestSummary {
   byAge: AgeBucketTotal[];
   /** Sections by primary reason, largest saving first; each finding appears in exactly one. */
   byReason: ReasonSection[];
+  /** What cleanup would save by who pays (COST_TAGS), largest first; "untagged" among them. Empty when not grouped. */
+  byGroup: GroupTotal[];
+}
+
+export interface GroupTotal {
+  group: string;
+  count: number;
+  /** What deleting its candidates would save (deletable findings only), so the groups add up to the total. */
+  monthlyUsd: number;
 }
 
 /** Largest cost first, then oldest, then by ID so the order is stable. */
@@ -133,6 +142,7 @@ export function summarise(
   const totals: DigestTotals = { count: sorted.length, sizeGiB: 0, monthlyUsd: 0, managedCount: 0, deletableCount: 0 };
   const byAge = new Map<AgeBucket, AgeBucketTotal>(AGE_BUCKETS.map((bucket) => [bucket, { bucket, monthlyUsd: 0, count: 0 }]));
   const byReason = new Map<string, ReasonSection>();
+  const byGroup = new Map<string, GroupTotal>();
 
   for (const f of sorted) {
     if (!(f.kind === 'snapshot' && behindFlaggedImages.has(f.id))) totals.sizeGiB += f.sizeGiB;
@@ -143,6 +153,12 @@ export function summarise(
     const age = byAge.get(ageBucket(f.ageDays))!;
     age.count += 1;
     age.monthlyUsd += savingUsd(f);
+    if (f.costGroup !== undefined) {
+      const g = byGroup.get(f.costGroup) ?? { group: f.costGroup, count: 0, monthlyUsd: 0 };
+      g.count += 1;
+      g.monthlyUsd += savingUsd(f);
+      byGroup.set(f.costGroup, g);
+    }
 
     const rule = f.reasons[0]?.rule ?? 'other';
     let section = byReason.get(rule);
@@ -172,6 +188,7 @@ export function summarise(
     totals,
     byAge: [...byAge.values()],
     byReason: sections,
+    byGroup: [...byGroup.values()].sort((a, b) => b.monthlyUsd - a.monthlyUsd || b.count - a.count || (a.group < b.group ? -1 : 1)),
   };
 }
 

@@ -149,6 +149,12 @@ describe('who pays (COST_TAGS, default team)', () => {
     expect(groupOf(gone.id)).toBe('payments');
     expect(groupOf(superseded.id)).toBe('search');
     expect(groupOf(DEMO.snapshots.legacyFinal)).toBe('untagged');
+    // The message says who pays for what cleanup would save: the groups, and the untagged share.
+    const d = t.slack.messages.find((m) => t.slack.messages.indexOf(m) >= mark && /Cost-cleanup digest/.test(m.text) && m.channel === withCsv.channel && !m.threadTs)!;
+    const text = textOf(d);
+    expect(text).toContain('payments $0.40 (1)');
+    expect(text).toContain('search $0.40 (1)');
+    expect(text).toMatch(/Who pays: .*untagged \$[\d,]+\.\d\d \([\d,]+, \d+% of it\)/);
   });
 });
 

@@ -18,6 +18,7 @@ import {
   sectionSaving,
   shareCheckLine,
   totalsLine,
+  whoPaysLine,
 } from './words.js';
 import { DEFAULT_TITLE } from './message.js';
 import { isoDay } from '../../../core/time.js';
@@ -75,6 +76,8 @@ function textBody(summary: DigestSummary, out: string[], coverage?: string): voi
     out.push('Nothing to clean up: no snapshot or AMI is both old and no longer needed.');
   } else {
     out.push(totalsLine(summary));
+    const who = whoPaysLine(summary);
+    if (who) out.push(who);
     out.push('Estimates are upper bounds: snapshots are billed incrementally.');
     out.push('', 'Cost by age (what cleanup would save)', indent(costByAgeChart(summary.byAge), '  '));
     for (const s of summary.byReason) {

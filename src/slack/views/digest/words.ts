@@ -1,12 +1,12 @@
 // Words the digest message and its printed form share: accounts, totals, a finding's facts, cost by age.
 import { formatBytes } from '../../../core/lineage.js';
-import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands } from '../../../core/cost.js';
+import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands, UNTAGGED } from '../../../core/cost.js';
 import { accountPart, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
 import type { BackupGap } from '../../../core/backups.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import { count } from '../../../core/words.js';
 import type { DigestMessageOptions } from '../../../usecases/ports.js';
-import { section } from '../blockkit.js';
+import { escapeMrkdwn, section } from '../blockkit.js';
 
 /** How items name their account where the digest covers several (undefined: it covers one, so nothing to say). */
 export type AccountNamer = ((accountId: string | undefined) => string) | undefined;
@@ -159,10 +159,36 @@ export function totalsLine(summary: DigestSummary): string {
 
 export function totalsMrkdwn(summary: DigestSummary): string {
   const t = summary.totals;
+  const who = whoPaysLine(summary, escapeMrkdwn);
   return [
     `*Cleanup: ${resources(t.count)} old and no longer needed* · *${formatGiB(t.sizeGiB)}* · *${saving(summary.findings, t.monthlyUsd)}*${summary.findings.some((f) => !f.unpriced) ? ' deleting them would save' : ''}`,
+    ...(who ? [who] : []),
     '_Estimates are upper bounds: snapshots are billed incrementally._',
   ].join('\n');
+}
+
+/** Groups named in full; the rest are added up. */
+const TOP_GROUPS = 5;
+
+/**
+ * Who pays for what cleanup would save (COST_TAGS): the top groups, the rest added up, and the untagged share —
+ * always named, since that is the part nobody answers for. Undefined when the findings carry no group.
+ */
+export function whoPaysLine(summary: Pick<DigestSummary, 'byGroup' | 'totals'>, name: (group: string) => string = (g) => g): string | undefined {
+  const groups = summary.byGroup;
+  if (groups.length === 0) return undefined;
+  const tagged = groups.filter((g) => g.group !== UNTAGGED);
+  const untagged = groups.find((g) => g.group === UNTAGGED);
+  const shown = tagged.slice(0, TOP_GROUPS);
+  const rest = tagged.slice(TOP_GROUPS);
+  const part = (label: string, usd: number, n: number) => `${label} ${formatUsd(usd)} (${groupThousands(n)})`;
+  const bits = shown.map((g) => part(name(g.group.length > 40 ? `${g.group.slice(0, 39)}…` : g.group), g.monthlyUsd, g.count));
+  if (rest.length > 0) bits.push(part(count(rest.length, 'other group'), rest.reduce((s, g) => s + g.monthlyUsd, 0), rest.reduce((s, g) => s + g.count, 0)));
+  if (untagged) {
+    const share = summary.totals.monthlyUsd > 0 ? `, ${Math.round((100 * untagged.monthlyUsd) / summary.totals.monthlyUsd)}% of it` : '';
+    bits.push(`untagged ${formatUsd(untagged.monthlyUsd)} (${groupThousands(untagged.count)}${share})`);
+  }
+  return `Who pays: ${bits.join(' · ')}`;
 }
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
