@@ -78,15 +78,23 @@ export const archiveClicked = (deps: Deps) => handler(deps, 'digest.archive', (d
  * A volume's button that opens a form filled in with it, in the digest item's account and region, once the policy
  * allows: *Schedule daily backups* on a backup gap, *Encrypt this volume* on an unencrypted snapshot of a live one.
  */
+/** Who clicked a volume's button and which volume, or undefined once told the button is not one of a digest's. */
+async function volumeClicked(deps: Deps, args: ButtonArgs) {
+  const inv = clicker(args.body);
+  const item = parseDigestButtonValue(args.action.value);
+  if (item?.kind !== 'volume') {
+    await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
+    return undefined;
+  }
+  return { inv, item };
+}
+
 function volumeFormClicked(deps: Deps, button: ButtonName, form: (meta: { channelId: string }, volumeId: string) => View) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
-    const inv = clicker(args.body);
-    const item = parseDigestButtonValue(args.action.value);
-    if (item?.kind !== 'volume') {
-      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
-      return;
-    }
+    const clicked = await volumeClicked(deps, args);
+    if (!clicked) return;
+    const { inv, item } = clicked;
     if (!(await check(deps, inv, { type: 'button', button }, { resources: [item.id], count: false }))) return;
     await deps.out.openModal(args.body.trigger_id, scopedModal(form({ channelId: inv.channelId }, item.id), modalScope(inItemScope(deps, item))));
   };
@@ -98,12 +106,9 @@ export const scheduleBackupsClicked = (deps: Deps) => volumeFormClicked(deps, 'd
 export function snapshotNowClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
-    const inv = clicker(args.body);
-    const item = parseDigestButtonValue(args.action.value);
-    if (item?.kind !== 'volume') {
-      await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
-      return;
-    }
+    const clicked = await volumeClicked(deps, args);
+    if (!clicked) return;
+    const { inv, item } = clicked;
     const message = args.body.message as { ts?: string; text?: string; blocks?: KnownBlock[] } | undefined;
     const channel = args.body.channel?.id ?? args.body.container?.channel_id;
     deps.background(async () => {
