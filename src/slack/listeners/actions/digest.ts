@@ -31,12 +31,14 @@ import { clicker } from './common.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
+const UNKNOWN_DIGEST = { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' };
+
 /** Acks; the digest item the button is about, or undefined once the clicker was told the button is not ours. */
 async function ackItem(deps: Deps, args: ButtonArgs): Promise<{ inv: Invocation; item?: DigestItemRef }> {
   await args.ack();
   const inv = clicker(args.body);
   const item = parseFindingButtonValue(args.action.value);
-  if (!item) await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
+  if (!item) await replyPrivately(deps, inv, UNKNOWN_DIGEST);
   return { inv, item };
 }
 
@@ -74,21 +76,21 @@ export const makePrivateClicked = (deps: Deps) => handler(deps, 'digest.makePriv
 export const disableFastRestoreClicked = (deps: Deps) => handler(deps, 'digest.disableFastRestore', disableFastRestore);
 export const archiveClicked = (deps: Deps) => handler(deps, 'digest.archive', (d, inv, item) => archiveSnapshot(d, inv, item.id, item.region));
 
-/**
- * A volume's button that opens a form filled in with it, in the digest item's account and region, once the policy
- * allows: *Schedule daily backups* on a backup gap, *Encrypt this volume* on an unencrypted snapshot of a live one.
- */
 /** Who clicked a volume's button and which volume, or undefined once told the button is not one of a digest's. */
 async function volumeClicked(deps: Deps, args: ButtonArgs) {
   const inv = clicker(args.body);
   const item = parseDigestButtonValue(args.action.value);
   if (item?.kind !== 'volume') {
-    await replyPrivately(deps, inv, { text: ':x: That button is from an unknown digest; run `/snapshot digest` for a fresh one.' });
+    await replyPrivately(deps, inv, UNKNOWN_DIGEST);
     return undefined;
   }
   return { inv, item };
 }
 
+/**
+ * A volume's button that opens a form filled in with it, in the digest item's account and region, once the policy
+ * allows: *Schedule daily backups* on a backup gap, *Encrypt this volume* on an unencrypted snapshot of a live one.
+ */
 function volumeFormClicked(deps: Deps, button: ButtonName, form: (meta: { channelId: string }, volumeId: string) => View) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
