@@ -47,6 +47,8 @@ export interface Config {
   keepPerVolume: number;
   /** BACKUP_RPO_HOURS: the recovery point objective an in-use volume's newest snapshot is held to. */
   backupRpoHours: number;
+  /** DRILL_EVERY_DAYS (0: scheduled drills off), DRILL_MAX_PER_RUN, DRILL_SAMPLE_BLOCKS: restore drills. */
+  drills: { everyDays: number; maxPerRun: number; sampleBlocks: number };
   /** COST_TAGS: tag keys that group spend (the first present on the resource, else on its volume, else "untagged"). */
   costTags: string[];
   digestSchedule: string;
@@ -247,6 +249,9 @@ export const EnvSchema = z.object({
   ),
   COST_TAGS: listVar(/^[^,]{1,128}$/, (k) => `a comma list of tag keys (1–128 characters each) such as team,cost-center; "${k}" is not one`),
   BACKUP_RPO_HOURS: numberVar(24, (n) => n > 0 && n <= 24 * 365, 'a number of hours above 0, at most 8760 (a year)'),
+  DRILL_EVERY_DAYS: numberVar(7, (n) => Number.isInteger(n) && n >= 0 && n <= 3650, 'a whole number of days, 0 (scheduled drills off) to 3650'),
+  DRILL_MAX_PER_RUN: numberVar(3, (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'a whole number of drills per run, 0–100'),
+  DRILL_SAMPLE_BLOCKS: numberVar(32, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'a whole number of blocks, 1–10000'),
   APPROVAL_TTL_HOURS: numberVar(24, (n) => n > 0 && n <= 24 * 30, 'a number of hours above 0, at most 720'),
   STALE_AFTER_DAYS: numberVar(90, (n) => Number.isInteger(n) && n >= 1 && n <= 3650, 'a whole number of days, 1–3650'),
   KEEP_PER_VOLUME: numberVar(1, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number of snapshots, 1–1000'),
@@ -378,6 +383,7 @@ export function loadConfig(env: Env, mode: Mode = detectMode(env)): Config {
     staleAfterDays: e.STALE_AFTER_DAYS,
     keepPerVolume: e.KEEP_PER_VOLUME,
     backupRpoHours: e.BACKUP_RPO_HOURS,
+    drills: { everyDays: e.DRILL_EVERY_DAYS, maxPerRun: e.DRILL_MAX_PER_RUN, sampleBlocks: e.DRILL_SAMPLE_BLOCKS },
     costTags: e.COST_TAGS && e.COST_TAGS.length > 0 ? e.COST_TAGS : ['team'],
     digestSchedule,
     timezone,

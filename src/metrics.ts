@@ -10,6 +10,12 @@ export class Metrics {
     labelNames: ['kind', 'name', 'decision'] as const,
     registers: [this.registry],
   });
+  readonly drills = new Counter({
+    name: 'snapbot_drills_total',
+    help: 'Restore drills that ended, by result (passed, failed)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly refusals = new Counter({
     name: 'snapbot_refusals_total',
     help: 'Refusals by the rule that refused (guest, not-operator, channel, burst, …)',

@@ -4,6 +4,7 @@ import { ARCHIVE_MINIMUM_DAYS, snapshotBillableGb, snapshotSizeGiB, type Prices 
 import { policyName, type LifecyclePolicy } from './schedules.js';
 import { TAG, nameTag, type Snapshot, type Tags } from './types.js';
 import { daysAfter, wholeDaysSince } from './time.js';
+import type { VolumePoint } from './drills.js';
 
 
 /**
@@ -38,6 +39,8 @@ export interface BackupPosture {
   region: string;
   inUse: number;
   withinObjective: number;
+  /** How many a passed restore drill proved restorable within DRILL_EVERY_DAYS (undefined: drills not known). */
+  proven?: number;
 }
 
 /** An in-use volume as the digest's scan keeps it for the recovery-point check: few fields, and what covers it. */
@@ -70,23 +73,36 @@ export function recoveryPoints(
   volumes: readonly VolumeBackupCandidate[],
   facts: VolumeBackupFacts,
   o: { now: Date; rpoHours: number },
-): { misses: BackupGap[]; inUse: number; withinObjective: number } {
+): { misses: BackupGap[]; inUse: number; withinObjective: number; points: VolumePoint[] } {
   const objectiveMs = o.rpoHours * 3_600_000;
   const since = o.now.getTime() - objectiveMs;
   const policies = new Map(facts.policies.map((p) => [p.id, p]));
   const misses: BackupGap[] = [];
+  const points: VolumePoint[] = [];
   let inUse = 0;
   let withinObjective = 0;
   for (const v of volumes) {
-    if (v.createTime && v.createTime.getTime() > since) continue;
-    inUse++;
     const newest = facts.newest.get(v.id);
-    if (newest && newest.ms >= since) {
+    const covering = v.policyIds.flatMap((id) => (policies.has(id) ? [policies.get(id)!] : []));
+    const coveredBy = [...covering.map(scheduleName), ...(facts.awsBackup.has(v.id) ? ['aws-backup'] : [])];
+    // Every volume in use is a row of evidence; one younger than the objective has not missed it (yet).
+    const young = v.createTime !== undefined && v.createTime.getTime() > since;
+    const within = newest !== undefined && newest.ms >= since;
+    points.push({
+      region: v.region,
+      volumeId: v.id,
+      ...(v.name ? { name: v.name } : {}),
+      ...(newest ? { newestSnapshotId: newest.id, newestAgeHours: Math.floor((o.now.getTime() - newest.ms) / 3_600_000) } : {}),
+      rpoHours: o.rpoHours,
+      rpoMet: young || within,
+      coveredBy,
+    });
+    if (young) continue;
+    inUse++;
+    if (within) {
       withinObjective++;
       continue;
     }
-    const covering = v.policyIds.flatMap((id) => (policies.has(id) ? [policies.get(id)!] : []));
-    const coveredBy = [...covering.map(scheduleName), ...(facts.awsBackup.has(v.id) ? ['aws-backup'] : [])];
     const stalled = covering[0];
     misses.push({
       volumeId: v.id,
@@ -105,7 +121,7 @@ export function recoveryPoints(
   }
   // Never backed up first, then the longest without one, then the biggest.
   misses.sort((a, b) => (b.newestAgeHours ?? Infinity) - (a.newestAgeHours ?? Infinity) || b.sizeGiB - a.sizeGiB || (a.volumeId < b.volumeId ? -1 : 1));
-  return { misses, inUse, withinObjective };
+  return { misses, inUse, withinObjective, points };
 }
 
 /** A lifecycle policy as people know it: snapbot's name tag, else its DLM description, else its ID. */

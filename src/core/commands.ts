@@ -39,6 +39,10 @@ type CommandBody =
   | { kind: 'snapshot.unarchive'; snapshotId: string; days?: number }
   | { kind: 'snapshot.cost'; snapshotId: string }
   | { kind: 'snapshot.savings' }
+  /** A restore drill: the volume's newest completed snapshot (or that snapshot; or each volume of the instance). */
+  | { kind: 'snapshot.drill'; target: string; availabilityZone?: string }
+  | { kind: 'snapshot.drills'; volumeId?: string }
+  | { kind: 'snapshot.evidence'; days: number }
   /** An encrypted copy of the volume (snapshot → new encrypted volume); `replace` swaps it in on a stopped instance. */
   | { kind: 'snapshot.encrypt'; volumeId: string; kmsKeyId?: string; replace: boolean }
   | { kind: 'snapshot.encrypt.modal'; volumeId?: string }

@@ -1,5 +1,6 @@
 // The digest's figures, decided once so that Slack, the terminal and the CSV all say the same thing.
 import type { ArchiveSuggestion, BackupGap, BackupPosture } from './backups.js';
+import type { DrillRecord } from './drills.js';
 import { ruleRank, ruleTitle } from './staleness/rules.js';
 import type { Finding } from './staleness/types.js';
 import { roundCents } from './cost.js';
@@ -64,6 +65,10 @@ export interface DigestSummary {
   backupPosture: BackupPosture[];
   /** BACKUP_RPO_HOURS, as the recovery points were judged. */
   rpoHours?: number;
+  /** DRILL_EVERY_DAYS, as the posture counts drills. */
+  drillEveryDays?: number;
+  /** Volumes in use whose latest restore drill failed: listed until a later drill of the volume passes. */
+  failedDrills: DrillRecord[];
   /** Snapshots kept on purpose that cost less archived: largest saving first. Never cleanup candidates. */
   archiveSuggestions: ArchiveSuggestion[];
   totals: DigestTotals;
@@ -112,6 +117,8 @@ export function accountPart(summary: DigestSummary, account: DigestAccountRef, m
       backupGaps: summary.backupGaps.filter((g) => mine(g.account)),
       backupPosture: summary.backupPosture.filter((p) => mine(p.account)),
       ...(summary.rpoHours !== undefined ? { rpoHours: summary.rpoHours } : {}),
+      ...(summary.drillEveryDays !== undefined ? { drillEveryDays: summary.drillEveryDays } : {}),
+      failedDrills: summary.failedDrills.filter((d) => mine(d.account)),
       archiveSuggestions: summary.archiveSuggestions.filter((a) => mine(a.account)),
     },
   );
@@ -124,7 +131,15 @@ export function allFindings(summary: Pick<DigestSummary, 'exposures' | 'fastRest
 export function summarise(
   all: readonly Finding[],
   now: Date,
-  opts: { keptSharedCount?: number; backupGaps?: BackupGap[]; backupPosture?: BackupPosture[]; rpoHours?: number; archiveSuggestions?: ArchiveSuggestion[] } = {},
+  opts: {
+    keptSharedCount?: number;
+    backupGaps?: BackupGap[];
+    backupPosture?: BackupPosture[];
+    rpoHours?: number;
+    drillEveryDays?: number;
+    failedDrills?: DrillRecord[];
+    archiveSuggestions?: ArchiveSuggestion[];
+  } = {},
 ): DigestSummary {
   const exposures: Finding[] = [];
   const fastRestores: Finding[] = [];
@@ -184,6 +199,8 @@ export function summarise(
     backupGaps: opts.backupGaps ?? [],
     backupPosture: opts.backupPosture ?? [],
     rpoHours: opts.rpoHours,
+    ...(opts.drillEveryDays !== undefined ? { drillEveryDays: opts.drillEveryDays } : {}),
+    failedDrills: opts.failedDrills ?? [],
     archiveSuggestions: [...(opts.archiveSuggestions ?? [])].sort((a, b) => b.standardUsd - b.archiveUsd - (a.standardUsd - a.archiveUsd)),
     totals,
     byAge: [...byAge.values()],

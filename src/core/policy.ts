@@ -181,6 +181,10 @@ export const COMMAND_POLICY: CommandTable = {
   'snapshot.recycleBin': { access: 'member' },
   'snapshot.cost': { access: 'member' },
   'snapshot.savings': { access: 'member' },
+  // A drill makes a volume and deletes it again: it changes AWS, so an operator runs it; its history is for everyone.
+  'snapshot.drill': { access: 'operator' },
+  'snapshot.drills': { access: 'member' },
+  'snapshot.evidence': { access: 'member' },
   'snapshot.schedule.modal': { access: 'operator' },
   'snapshot.schedule': { access: 'operator' },
   'snapshot.schedule.pause': { access: 'operator', gate: always },

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import { expireOverdue, recoverInFlight } from '../usecases/approvals.js';
 import { resumeEncryptions } from '../usecases/encrypt.js';
+import { resumeDrills, runScheduledDrills, sweepDrillVolumes } from '../usecases/drill.js';
 import type { Deps } from '../usecases/context.js';
 import { runScheduledDigest } from '../usecases/digest.js';
 import { requestExpiredDeletions } from '../usecases/expiring.js';
@@ -41,7 +42,12 @@ export function startJobs(deps: Deps): Jobs {
     const won = await deps.store.leases.acquire('digest', runKey, OWNER, 3 * 86_400);
     if (!won) return false;
     log.info(`running the scheduled digest for ${runKey}`);
-    await runScheduledDigest(deps);
+    const points = await runScheduledDigest(deps);
+    // Restore drills ride on the digest's lease (once across replicas) and its scan (no listing of their own).
+    deps.detach(async () => {
+      const drills = await runScheduledDrills(deps, points).catch((err) => (log.warn({ err }, 'scheduled restore drills failed'), []));
+      if (drills.length) log.info(`ran ${count(drills.length, 'scheduled restore drill')}`);
+    });
     // Temporary snapshots whose day has come: their deletion requests open with the digest.
     const opened = await requestExpiredDeletions(deps).catch((err) => {
       log.warn({ err }, 'requesting the deletion of expired temporary snapshots failed');
@@ -75,6 +81,11 @@ export function startJobs(deps: Deps): Jobs {
     recoverInFlight(deps).catch((err) => log.warn({ err }, 'recovery of approved requests failed'));
   }, 60_000);
   recovery.unref();
+  // Drill volumes left behind (a drill that stopped and could not resume) go once they are an hour old.
+  const drillSweep = setInterval(() => {
+    sweepDrillVolumes(deps).catch((err) => log.warn({ err }, 'drill volume sweep failed'));
+  }, 10 * 60_000);
+  drillSweep.unref();
 
   deps.background(async () => {
     await recoverInFlight(deps).catch((err) => log.warn({ err }, 'recovery of approved requests failed'));
@@ -82,6 +93,9 @@ export function startJobs(deps: Deps): Jobs {
     if (resumed) log.info(`resumed progress tracking of ${count(resumed, 'operation')}`);
     const encryptions = await resumeEncryptions(deps).catch((err) => (log.warn({ err }, 'resuming encryptions failed'), 0));
     if (encryptions) log.info(`resumed ${count(encryptions, 'volume encryption')}`);
+    const drills = await resumeDrills(deps).catch((err) => (log.warn({ err }, 'resuming restore drills failed'), 0));
+    if (drills) log.info(`resumed ${count(drills, 'restore drill')}`);
+    await sweepDrillVolumes(deps).catch((err) => log.warn({ err }, 'drill volume sweep failed'));
     await catchUp().catch((err) => log.warn({ err }, 'digest catch-up failed'));
   });
 
@@ -91,6 +105,7 @@ export function startJobs(deps: Deps): Jobs {
       cron.stop();
       clearInterval(sweep);
       clearInterval(recovery);
+      clearInterval(drillSweep);
     },
   };
 }

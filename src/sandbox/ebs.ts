@@ -40,8 +40,37 @@ export function overwrite(segments: readonly Segment[], start: number, end: numb
   return out.sort((a, b) => a.start - b.start);
 }
 
+/** What GetSnapshotBlock answers: the block's bytes, and its length and checksum as headers. */
+export interface BinaryResponse {
+  binary: Buffer;
+  headers: Record<string, string>;
+}
+
+/** A block's data: 512 KiB made from its version and index, the same every time it is read. */
+export function blockData(version: string, index: number): Buffer {
+  const seed = createHash('sha256').update(`${version}:${index}`).digest();
+  const out = Buffer.alloc(BLOCK_BYTES);
+  for (let at = 0; at < BLOCK_BYTES; at += seed.length) seed.copy(out, at);
+  return out;
+}
+
 export class SandboxEbs {
   private readonly contents = new Map<string, Segment[]>();
+  /** Blocks whose stored data no longer matches its checksum (snapshot ID → block indexes). */
+  private readonly damaged = new Map<string, Set<number>>();
+  /** KMS keys snapbot's role may not use: the direct APIs refuse their snapshots (DEPENDENCY_ACCESS_DENIED). */
+  readonly deniedKeys = new Set<string>();
+
+  /** Damages one block of a snapshot: it reads back with data that does not match its checksum. */
+  damage(snapshotId: string, blockIndex: number): void {
+    this.damaged.set(snapshotId, (this.damaged.get(snapshotId) ?? new Set()).add(blockIndex));
+  }
+
+  /** The written block indexes of a snapshot (tests pick one to damage). */
+  writtenBlocks(region: string, snapshotId: string): number[] {
+    const snap = this.snapshot(region, snapshotId);
+    return this.content(region, snap).flatMap((s) => Array.from({ length: s.end - s.start }, (_, i) => s.start + i));
+  }
 
   constructor(private readonly state: Ec2State) {}
 
@@ -50,8 +79,9 @@ export class SandboxEbs {
     this.contents.set(snapshotId, [...segments].sort((a, b) => a.start - b.start));
   }
 
-  handle(req: JsonRequest): JsonResponse {
+  handle(req: JsonRequest): JsonResponse | BinaryResponse {
     const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (req.method === 'GET' && parts[0] === 'snapshots' && parts[2] === 'blocks' && parts.length === 4) return this.getBlock(req, parts[1], parts[3]);
     if (req.method !== 'GET' || parts[0] !== 'snapshots' || parts.length !== 3) {
       throw new JsonApiError('UnknownOperationException', `No EBS direct API at ${req.method} ${req.path}`, 404);
     }
@@ -106,6 +136,25 @@ export class SandboxEbs {
     throw new JsonApiError('UnknownOperationException', `No EBS direct API at ${req.method} ${req.path}`, 404);
   }
 
+  /** GetSnapshotBlock: the block's data for a token ListSnapshotBlocks gave, with its SHA-256 checksum. */
+  private getBlock(req: JsonRequest, snapshotId: string, rawIndex: string): BinaryResponse {
+    const snap = this.snapshot(req.region, snapshotId);
+    const index = Number(rawIndex);
+    const token = req.query.get('blockToken') ?? '';
+    const seg = Number.isInteger(index) ? this.content(req.region, snap).find((s) => s.start <= index && index < s.end) : undefined;
+    if (!seg || token !== token64(`${seg.version}:${index}`)) {
+      throw invalid(`The block token for block ${rawIndex} of ${snapshotId} is not valid.`, 'INVALID_BLOCK_TOKEN');
+    }
+    const data = blockData(seg.version, index);
+    const checksum = createHash('sha256').update(data).digest('base64');
+    // A damaged block: the stored data changed after its checksum was taken.
+    if (this.damaged.get(snapshotId)?.has(index)) data[12345 % data.length] ^= 0xff;
+    return {
+      binary: data,
+      headers: { 'content-type': 'application/octet-stream', 'x-amz-Data-Length': String(data.length), 'x-amz-Checksum': checksum, 'x-amz-Checksum-Algorithm': 'SHA256' },
+    };
+  }
+
   private page(body: JsonResponse, snap: SnapshotRecord, next: number | undefined): JsonResponse {
     return {
       ...body,
@@ -133,6 +182,9 @@ export class SandboxEbs {
   private snapshot(region: string, id: string): SnapshotRecord {
     const s = this.state.getSnapshot(region, id);
     if (!s || s.ownerId !== this.state.accountId) throw notFound(id);
+    if (s.encrypted && s.kmsKeyId && this.deniedKeys.has(s.kmsKeyId)) {
+      throw Object.assign(new JsonApiError('AccessDeniedException', `The KMS key ${s.kmsKeyId} of ${id} may not be used by the caller.`, 403), { reason: 'DEPENDENCY_ACCESS_DENIED' });
+    }
     if (this.state.snapshotState(s) !== 'completed') throw invalid(`The snapshot ${id} is not completed.`, 'SNAPSHOT_NOT_FOUND');
     if (s.storageTier === 'archive') throw invalid(`The snapshot ${id} is in the archive tier; EBS direct APIs read only standard-tier snapshots.`, 'INVALID_SNAPSHOT_TIER');
     return s;

@@ -16,6 +16,7 @@ import {
 } from './digest-state.js';
 import { Dynamo, type StoreMetrics } from './dynamo.js';
 import { key } from './keys.js';
+import { drillRepository, type DrillRepository } from './drills.js';
 import { operationRepository, type OperationRepository } from './operations.js';
 
 export interface StoreOptions {
@@ -38,6 +39,8 @@ export interface Store {
   blocks: BlockRepository;
   /** What executed deletions, deregistrations and archive moves freed. */
   savings: SavingsRepository;
+  /** Restore drills as they ended. */
+  drills: DrillRepository;
   /** Resolves when the table answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Requests sent so far by this store (a copy). */
@@ -59,6 +62,7 @@ export function createStore(opts: StoreOptions): Store {
     shares: shareRepository(db),
     blocks: blockRepository(db),
     savings: savingsRepository(db),
+    drills: drillRepository(db, now),
     async ping() {
       await db.get(key.health, false);
     },
@@ -68,6 +72,7 @@ export function createStore(opts: StoreOptions): Store {
 
 export type { ApprovalRepository, Decision, NewApprovalRequest } from './approvals.js';
 export type { SavingEntry, SavingKind, SavingsRepository } from './savings.js';
+export type { DrillRepository } from './drills.js';
 export type { AuditRepository } from './audit.js';
 export type { BurstRepository, BurstTake } from './burst.js';
 export type { ShareRepository, ShareState } from './shares.js';

@@ -15,6 +15,7 @@
 //   SHARES                 <region>                 the digest's account-share check: cursor and shared resources
 //   BLOCKS#<first>#<second> P#<n>                   changed blocks between two snapshots (first: ROOT for a root's blocks)
 //   SAVINGS                <kind>#<resourceId>      the savings ledger: what an executed deletion or archive move freed
+//   DRILLS                 <at>#<drillId>           a restore drill as it ended (result, times, blocks verified)
 //   HEALTH                 HEALTH                   never written; read by ping()
 import type { Item } from './dynamo.js';
 
@@ -38,6 +39,8 @@ export const key = {
   operation: (id: string): Item => ({ pk: 'OPS', sk: id }),
   savingsPartition: 'SAVINGS',
   saving: (kind: string, resourceId: string): Item => ({ pk: 'SAVINGS', sk: `${kind}#${resourceId}` }),
+  drillPartition: 'DRILLS',
+  drill: (at: string, id: string): Item => ({ pk: 'DRILLS', sk: `${at}#${id}` }),
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Item,
 };
 

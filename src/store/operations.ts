@@ -3,7 +3,7 @@ import type { Dynamo, Item } from './dynamo.js';
 import { OPERATION_RETENTION_DAYS, compact, key, retentionExpiry } from './keys.js';
 
 /** What the progress tracker follows, and an encryption run (usecases/encrypt.ts), which resumes on its own. */
-export type OperationKind = 'snapshot' | 'image' | 'volume' | 'copy-snapshot' | 'copy-image' | 'encrypt';
+export type OperationKind = 'snapshot' | 'image' | 'volume' | 'copy-snapshot' | 'copy-image' | 'encrypt' | 'drill';
 
 export interface InFlightOperation {
   id: string;

@@ -25,9 +25,10 @@ import type { ShareRepository, Store } from '../store/index.js';
 import { RegionShareCheck, type ShareCheckReport } from './share-check.js';
 import { archiveWhereItPays, measureFindings } from './cost.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
-import { isoDay } from '../core/time.js';
+import { daysAfter, isoDay } from '../core/time.js';
 import { summariseSavings } from '../core/savings.js';
 import { costGroup } from '../core/cost.js';
+import { provenSince, standingFailures, type DrillRecord, type VolumePoint } from '../core/drills.js';
 import { copyOrigin, type CopyJudgement, type CopyRecord } from '../core/copies.js';
 import { applyCopyJudgements, judgeAccountCopies, mapBounded, readUseAcrossAccounts, SCAN_CONCURRENCY, type RegionUse } from './digest-across.js';
 
@@ -53,6 +54,8 @@ export interface DigestResult {
   toMeasureForArchive: ArchiveSuggestion[];
   /** The accounts it covers, as the digest names them (one, or snapbot's own first and then ACCOUNTS's). */
   accounts: DigestAccountRef[];
+  /** Every in-use volume's recovery point (the evidence report's rows, the scheduled drills' candidates). */
+  points: VolumePoint[];
 }
 
 /**
@@ -66,6 +69,7 @@ interface RegionScan {
   gaps: BackupGap[];
   /** The region's recovery points: volumes in use and how many are within the objective (undefined: not known). */
   posture?: BackupPosture;
+  points: VolumePoint[];
   archive: ArchiveSuggestion[];
   /** Kept on purpose, one of several of their volume: a suggestion only once measured. */
   chained: ArchiveSuggestion[];
@@ -163,7 +167,9 @@ async function scanRegion(
   const posture: BackupPosture | undefined = points
     ? { ...(account ? { account: account.id } : {}), region, inUse: points.inUse, withinObjective: points.withinObjective }
     : undefined;
+  const volumePoints = points?.points ?? [];
   if (account) {
+    for (const p of volumePoints) p.account = account.id;
     for (const g of gaps) g.account = account.id;
     for (const a of archivable) a.account = account.id;
   }
@@ -179,6 +185,7 @@ async function scanRegion(
     findings,
     copies,
     gaps,
+    points: volumePoints,
     ...(posture ? { posture } : {}),
     archive: archive.filter((a) => !exposed(a.snapshotId)),
     chained: chained.filter((a) => !exposed(a.snapshotId)),
@@ -317,6 +324,8 @@ export async function buildDigest(o: {
   /** snapbot's own account's launch configurations and event history (absent: not read). */
   autoScaling?: AutoScalingGateway;
   cloudTrail?: CloudTrailGateway;
+  /** Restore drills of the last weeks (absent: drills not known): the posture's proven count, failed drills. */
+  drills?: readonly DrillRecord[];
   now: Date;
 }): Promise<DigestResult> {
   let active = { hidden: new Map<string, Date>(), keptShared: new Map<string, Date>() };
@@ -366,7 +375,7 @@ export async function buildDigest(o: {
     } catch (err) {
       const key = p.account?.id ?? '';
       failures.set(key, [...(failures.get(key) ?? []), { region: p.region, message: (err as Error).message }]);
-      return { findings: [], gaps: [], archive: [], chained: [], copies: [] } satisfies RegionScan;
+      return { findings: [], gaps: [], points: [], archive: [], chained: [], copies: [] } satisfies RegionScan;
     }
   });
   for (const t of targets) {
@@ -392,11 +401,18 @@ export async function buildDigest(o: {
     perRegion.flatMap((r) => r.findings),
     judged.filter((j): j is CopyJudgement => j !== undefined),
   );
+  const points = perRegion.flatMap((r) => r.points);
+  const proven = o.drills ? provenSince(o.drills, daysAfter(o.now, -Math.max(1, o.config.drills.everyDays))) : undefined;
+  const inUse = new Set(points.map((p) => p.volumeId));
   const summary = summarise(findings, o.now, {
     keptSharedCount: active.keptShared.size,
     backupGaps: perRegion.flatMap((r) => r.gaps),
-    backupPosture: perRegion.flatMap((r) => (r.posture ? [r.posture] : [])),
+    backupPosture: perRegion.flatMap((r) =>
+      r.posture ? [{ ...r.posture, ...(proven ? { proven: Math.min(r.posture.inUse, r.points.filter((p) => proven.has(p.volumeId)).length) } : {}) }] : [],
+    ),
     rpoHours: o.config.backupRpoHours,
+    drillEveryDays: o.config.drills.everyDays,
+    failedDrills: o.drills ? standingFailures(o.drills).filter((d) => d.volumeId !== undefined && inUse.has(d.volumeId)) : [],
     archiveSuggestions: perRegion.flatMap((r) => r.archive),
   });
   return {
@@ -406,6 +422,7 @@ export async function buildDigest(o: {
     warning: warnings.length ? warnings.join('\n') : undefined,
     toMeasureForArchive: perRegion.flatMap((r) => r.chained),
     accounts: targets.map((t) => ({ ...(t.account ? { id: t.account.id } : {}), label: label(t.account) })),
+    points,
   };
 }
 
@@ -465,6 +482,7 @@ async function digestNow(deps: Deps, only?: ManagedAccount | 'own'): Promise<Dig
     ownAccount: only === undefined || only === 'own',
     ...(await ownAccountId(deps)),
     store: deps.store,
+    ...(await recentDrills(deps)),
     now: deps.now(),
   });
   stop();
@@ -480,6 +498,17 @@ async function digestNow(deps: Deps, only?: ManagedAccount | 'own'): Promise<Dig
     deps.metrics.digestFindings.set({ section }, n);
   }
   return result;
+}
+
+/** The drills of the last 90 days, for the posture and the failed drills (best effort: a digest without them still goes). */
+async function recentDrills(deps: Deps): Promise<{ drills?: DrillRecord[] }> {
+  const drills = await deps.store.drills.since(daysAfter(deps.now(), -90)).catch((err: unknown) => void deps.log.warn({ err }, 'drills could not be read for the digest'));
+  return drills ? { drills } : {};
+}
+
+/** Every in-use volume's recovery point in every account and region snapbot manages (the evidence report). */
+export async function volumePointsNow(deps: Deps): Promise<VolumePoint[]> {
+  return (await digestNow(deps)).points;
 }
 
 /** snapbot's own account ID for the digest's account labels, where several accounts are covered (best effort, 3 s). */
@@ -502,8 +531,9 @@ export async function postDigestHere(deps: Deps, inv: Invocation): Promise<void>
 }
 
 /** The scheduled run: DIGEST_CHANNEL plus owners' reminders. The caller holds the run's lease. */
-export async function runScheduledDigest(deps: Deps): Promise<void> {
+export async function runScheduledDigest(deps: Deps): Promise<VolumePoint[]> {
   const result = await digestNow(deps);
   await postDigest(deps, deps.config.digestChannel, result);
   await sendReminders(deps, result.findings);
+  return result.points;
 }

@@ -1,6 +1,7 @@
 // What use cases need from the outside world besides AWS and the store, as interfaces: the outbox that carries
 // messages to people (src/slack/out.ts implements it for Slack) and the views that turn facts into words
 // (src/slack/views/index.ts). Use cases return facts and outcomes and hand them to these; they never import slack/.
+import type { DrillRecord, EvidenceRow } from '../core/drills.js';
 import type { KnownBlock, View } from '@slack/types';
 import type { ApprovalRequest, AuditEntry } from '../core/approvals.js';
 import type { CostReport } from '../core/lineage.js';
@@ -220,7 +221,42 @@ export interface HomeFacts {
 // ---------------------------------------------------------------------------------------------------------------
 // The views use cases hand their facts to (slack/views/index.ts builds this object; tests may replace it).
 
+/** A restore drill as its message shows it, step by step (usecases/drill.ts). */
+export interface DrillView {
+  phase: 'restoring' | 'verifying' | 'cleaning' | 'done';
+  /** Who ran it: a Slack user ID, or 'schedule'. */
+  by: string;
+  where: string;
+  volumeId?: string;
+  volumeName?: string;
+  snapshotId: string;
+  snapshotAgeHours: number;
+  availabilityZone: string;
+  /** The region's first available zone was taken: the snapshot's volume is gone. */
+  zoneChosen?: boolean;
+  drillVolumeId?: string;
+  secondsToAvailable?: number;
+  sampleBlocks: number;
+  /** The drill as it ended. */
+  record?: DrillRecord;
+  /** The drill volume could not be deleted: what is left, and what happens to it. */
+  leftBehind?: string;
+}
+
+/** A drill volume the sweep deleted. */
+export interface SweptDrillVolume {
+  volumeId: string;
+  where: string;
+  drillId: string;
+  createdAt?: Date;
+}
+
 export interface Views {
+  drillMessage(v: DrillView): Message;
+  drillsMessage(drills: readonly DrillRecord[], o: { volumeId?: string; now: Date; shown: number }): Message;
+  drillSummaryMessage(drills: readonly DrillRecord[], o: { now: Date }): Message;
+  drillSweepMessage(removed: readonly SweptDrillVolume[]): Message;
+  evidenceCsv(rows: readonly EvidenceRow[]): string;
   approvalRequestMessage(r: ApprovalRequest): Message;
   requestedNotice(r: ApprovalRequest, approvalChannel: string, ttlHours: number): Message;
   requesterNotice(r: ApprovalRequest): Message;

@@ -389,9 +389,9 @@ export function operationLog(repo: OperationRepository): OperationLog {
         extra: { title: op.title, labels: JSON.stringify(op.labels), ...(op.where ? { where: op.where } : {}) },
       }),
     remove: (id) => repo.remove(id),
-    // Encryption runs share the store but resume on their own (usecases/encrypt.ts).
+    // Encryption runs and drills share the store but resume on their own (usecases/encrypt.ts, usecases/drill.ts).
     list: async () =>
-      (await repo.list()).flatMap((o) => (o.kind === 'encrypt' ? [] : [{ ...o, kind: o.kind }])).map((o) => ({
+      (await repo.list()).flatMap((o) => (o.kind === 'encrypt' || o.kind === 'drill' ? [] : [{ ...o, kind: o.kind }])).map((o) => ({
         id: o.id,
         kind: o.kind,
         region: o.region,

@@ -62,13 +62,16 @@ const EXAMPLES: Record<CommandKind, [name: '/snapshot' | '/restore' | '/ami' | '
   'ami.undelete': ['/ami', `undelete ${A}`],
   'snapshot.cost': ['/snapshot', `cost ${S}`],
   'snapshot.savings': ['/snapshot', 'savings'],
+  'snapshot.drill': ['/snapshot', `drill ${V}`],
+  'snapshot.drills': ['/snapshot', 'drills'],
+  'snapshot.evidence': ['/snapshot', 'evidence --days 30'],
   'ami.protect': ['/ami', `protect ${A}`],
   'ami.unprotect': ['/ami', `unprotect ${A}`],
   'snapshot.encrypt': ['/snapshot', `encrypt ${V}`],
   'snapshot.encrypt.modal': ['/snapshot', 'encrypt'],
 };
 
-const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list', 'snapshot.schedules', 'snapshot.recycleBin', 'snapshot.cost', 'snapshot.savings'];
+const READ_ONLY: CommandKind[] = ['snapshot.list', 'snapshot.digest', 'snapshot.audit', 'ami.list', 'snapshot.schedules', 'snapshot.recycleBin', 'snapshot.cost', 'snapshot.savings', 'snapshot.drills', 'snapshot.evidence'];
 const HELP: CommandKind[] = ['snapshot.help', 'ami.help'];
 /** Open an approval request whoever asks (an operator). */
 const ALWAYS_APPROVAL: CommandKind[] = [

@@ -2,6 +2,7 @@
 import {
   AttachVolumeCommand,
   CreateVolumeCommand,
+  DeleteVolumeCommand,
   DescribeVolumesCommand,
   DetachVolumeCommand,
   ModifyInstanceAttributeCommand,
@@ -137,6 +138,29 @@ export class Ec2Volumes extends Ec2Base {
       // Attached (or attaching) there already: the first attempt acted.
       async () => ((await this.getVolume(region, volumeId)).attachments.some((a) => a.instanceId === instanceId && a.device === device) ? (true as const) : undefined),
     );
+  }
+
+  /** Deletes a volume; one already gone counts as deleted (a retried or resumed clean-up). */
+  async deleteVolume(region: string, volumeId: string): Promise<void> {
+    await this.call({ action: 'DeleteVolume', region, resourceId: volumeId }, async (c) => {
+      try {
+        await c.send(new DeleteVolumeCommand({ VolumeId: volumeId }));
+      } catch (err) {
+        if ((err as { name?: string }).name === 'InvalidVolume.NotFound') return;
+        throw err;
+      }
+    });
+  }
+
+  /** Volumes carrying a tag key (the drills' snapbot:drill), however many pages. */
+  async volumesTagged(region: string, tagKey: string): Promise<Volume[]> {
+    return this.call({ action: 'DescribeVolumes', region }, async (c) => {
+      const found: Volume[] = [];
+      for await (const page of paginateDescribeVolumes({ client: c, pageSize: PAGE }, { Filters: [{ Name: 'tag-key', Values: [tagKey] }] })) {
+        for (const v of page.Volumes ?? []) found.push(toVolume(v, region));
+      }
+      return found;
+    });
   }
 
   async detachVolume(region: string, volumeId: string, instanceId: string): Promise<void> {

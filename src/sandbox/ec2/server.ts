@@ -249,7 +249,14 @@ export class Ec2Service {
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       this.takeInjection(action);
       const api = service === 'dlm' ? account.dlm : service === 'rbin' ? account.rbin : account.ebs;
-      body = JSON.stringify(api.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, region, body: parsed }));
+      const answer = api.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, region, body: parsed });
+      // GetSnapshotBlock answers bytes, its length and checksum in headers (restJson1's streaming blob payload).
+      if (Buffer.isBuffer(answer.binary)) {
+        res.writeHead(200, { ...(answer.headers as Record<string, string>), 'x-amzn-requestid': randomUUID() });
+        res.end(answer.binary);
+        return;
+      }
+      body = JSON.stringify(answer);
     } catch (e) {
       const err = e instanceof JsonApiError ? e : new JsonApiError('InternalServerException', (e as Error).message, 500);
       ({ status, headers, body } = jsonError(err));

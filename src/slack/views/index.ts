@@ -6,6 +6,7 @@ import { recycleBinMessage, scheduleCreatedMessage, schedulesMessage } from './b
 import { rebootQuestion } from './confirmations.js';
 import { costMessage, savingsMessage } from './cost.js';
 import { digestCsv, digestMessage, reminderMessage } from './digest/index.js';
+import { DRILL_VIEWS } from './drills.js';
 import { encryptMessage, replaceQuestion } from './encrypt.js';
 import { homeView } from './home.js';
 import { imageListMessage, snapshotListMessage } from './lists.js';
@@ -13,6 +14,7 @@ import { restoreModal, scopedModal } from './modals.js';
 import { progressMessage } from './progress.js';
 
 export const VIEWS: Views = {
+  ...DRILL_VIEWS,
   approvalRequestMessage,
   requestedNotice,
   requesterNotice,

@@ -22,6 +22,7 @@ import {
   volumeId,
   snapshotId,
   instanceId,
+  availabilityZone,
 } from '../checks.js';
 import { opt, noArgs, numberFlag, str, type CommandSpec, type FlagValues } from '../spec.js';
 
@@ -232,6 +233,30 @@ export const SNAPSHOT: CommandSpec = {
       unscoped: true,
       lines: [['/snapshot savings', 'what snapbot’s approved deletions, deregistrations and archive moves have freed, per month']],
       build: noArgs({ kind: 'snapshot.savings' }),
+    },
+    drill: {
+      title: '/snapshot drill',
+      lines: [
+        [
+          '/snapshot drill <vol-id|snap-id|i-id> [--az AZ]',
+          'a restore drill: restore the newest snapshot to a new volume, time it, read blocks back and check their checksums, then delete the volume',
+        ],
+      ],
+      args: [{ name: '<vol-id|snap-id|i-id>', check: resourceId(['volume', 'snapshot', 'instance'], { image: () => 'a drill restores volumes; drill the volume or snapshot behind the AMI' }) }],
+      flags: { az: { value: 'AZ', check: availabilityZone } },
+      build: ([target], _, f) => ({ kind: 'snapshot.drill', target, ...opt('availabilityZone', str(f, 'az')) }),
+    },
+    drills: {
+      title: '/snapshot drills',
+      lines: [['/snapshot drills [vol-id]', 'the latest restore drills: who ran them, the snapshot, time to available, blocks verified, passed or failed']],
+      optional: { name: '[vol-id]', check: volumeId },
+      build: (_, volumeId) => ({ kind: 'snapshot.drills', ...opt('volumeId', volumeId) }),
+    },
+    evidence: {
+      title: '/snapshot evidence',
+      lines: [['/snapshot evidence [--days N]', 'upload the backup evidence CSV: every volume’s recovery point and every drill of the last N days (default 90)']],
+      flags: { days: { value: 'N', check: wholeNumber('--days', 1, 400, ' days (drills are kept 400 days)') } },
+      build: (_, __, f) => ({ kind: 'snapshot.evidence', days: numberFlag(f, 'days') ?? 90 }),
     },
     help: {
       title: '/snapshot help',

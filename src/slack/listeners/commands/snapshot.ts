@@ -1,6 +1,6 @@
 // /snapshot — create, instance, list, copy, delete (approval), digest, audit, withdraw, help; no text opens the modal.
-// Schedules, the Recycle Bin, locks and the archive, and encryption have listeners of their own (schedule.ts,
-// recycle-bin.ts, safety.ts, encrypt.ts).
+// Schedules, the Recycle Bin, locks and the archive, encryption, and restore drills have listeners of their own
+// (schedule.ts, recycle-bin.ts, safety.ts, encrypt.ts, drill.ts).
 import { helpText } from '../../../core/grammar/index.js';
 import { requestApproval, withdrawRequest } from '../../../usecases/approvals.js';
 import { showAudit } from '../../../usecases/audit.js';
@@ -10,6 +10,7 @@ import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '.
 import { scopedModal, snapshotModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
 import { costCommand } from './cost.js';
+import { drillCommand } from './drill.js';
 import { encryptCommand } from './encrypt.js';
 import { recycleBinCommand } from './recycle-bin.js';
 import { safetyCommand } from './safety.js';
@@ -60,6 +61,10 @@ export function snapshotCommand(base: Deps) {
       case 'snapshot.cost':
       case 'snapshot.savings':
         return costCommand(args, deps, inv, cmd);
+      case 'snapshot.drill':
+      case 'snapshot.drills':
+      case 'snapshot.evidence':
+        return drillCommand(args, deps, inv, cmd);
       case 'snapshot.encrypt':
       case 'snapshot.encrypt.modal':
         return encryptCommand(args, deps, inv, cmd);
