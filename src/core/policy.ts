@@ -95,6 +95,7 @@ export type ButtonName =
   | 'digest.disableFastRestore'
   | 'digest.scheduleBackups'
   | 'digest.snapshotNow'
+  | 'digest.runDrill'
   | 'digest.archive'
   | 'confirm.amiCreate'
   | 'confirm.encryptReplace'
@@ -216,6 +217,7 @@ export const BUTTON_POLICY: Record<ButtonName, Row<ButtonName>> = {
   'digest.disableFastRestore': { access: 'operator' },
   'digest.scheduleBackups': { access: 'operator' },
   'digest.snapshotNow': { access: 'operator' },
+  'digest.runDrill': { access: 'operator' },
   'digest.archive': { access: 'operator' },
   'confirm.amiCreate': { access: 'operator' },
   'confirm.encryptReplace': { access: 'operator' },

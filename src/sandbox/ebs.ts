@@ -66,6 +66,11 @@ export class SandboxEbs {
     this.damaged.set(snapshotId, (this.damaged.get(snapshotId) ?? new Set()).add(blockIndex));
   }
 
+  /** Undoes `damage`: the snapshot's blocks read back as written. */
+  repair(snapshotId: string): void {
+    this.damaged.delete(snapshotId);
+  }
+
   /** The written block indexes of a snapshot (tests pick one to damage). */
   writtenBlocks(region: string, snapshotId: string): number[] {
     const snap = this.snapshot(region, snapshotId);

@@ -143,7 +143,7 @@ describe('/snapshot', () => {
     [S, [`"${S}" is a snapshot ID, not a volume ID`, `/snapshot copy ${S}`]],
     [I, [`"${I}" is an instance ID`, `/snapshot instance ${I}`]],
     [A, [`"${A}" is an AMI ID`]],
-    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, encrypt, withdraw, schedule, schedules, unschedule, undelete, recycle-bin, lock, unlock, archive, unarchive, cost, savings or help']],
+    ['frobnicate', ['unknown subcommand "frobnicate"', 'instance, list, copy, delete, digest, audit, encrypt, withdraw, schedule, schedules, unschedule, undelete, recycle-bin, lock, unlock, archive, unarchive, cost, savings, drill, drills, evidence or help']],
     ['lsit', ['unknown subcommand "lsit"', 'did you mean list?']],
     ['"list"', ['unknown subcommand "list"']],
     [`${V} --description foo`, ['takes only --expires-in before the description', 'quote it']],
@@ -418,6 +418,9 @@ describe('usage and help', () => {
       '/snapshot unarchive <snap-id> [--days N]',
       '/snapshot cost <snap-id>',
       '/snapshot savings',
+      '/snapshot drill <vol-id|snap-id|i-id> [--az AZ]',
+      '/snapshot drills [vol-id]',
+      '/snapshot evidence [--days N]',
       '/snapshot help',
     ]);
     expect(USAGE['/restore'].split('\n')).toEqual([

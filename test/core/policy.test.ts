@@ -189,6 +189,10 @@ describe('buttons follow the same roles wherever the message is', () => {
       { who: 'operator', decision: 'allow' },
       { who: 'guest', decision: 'refuse:guest' },
     ],
+    'digest.runDrill': [
+      { who: 'operator', decision: 'allow' },
+      { who: 'member, not an operator', decision: 'refuse:not-operator' },
+    ],
     'digest.archive': [
       { who: 'operator', decision: 'allow' },
       { who: 'member, not an operator', decision: 'refuse:not-operator' },

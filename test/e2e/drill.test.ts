@@ -3,7 +3,7 @@
 // SHA-256 checksum), deletes its volume and reports; a damaged block fails the drill and names it; /snapshot drills
 // lists both; /snapshot evidence uploads the contract's CSV.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { textOf } from '../../src/sandbox/slack/webapi.js';
+import { buttonsOf, textOf } from '../../src/sandbox/slack/webapi.js';
 import { TAG } from '../../src/core/types.js';
 import { CHANNEL, OUTSIDER, REQUESTER, startTestBot, type TestBot } from '../support/bot.js';
 
@@ -14,11 +14,14 @@ const ids = { good: '', goodSnap: '', bad: '', badSnap: '', never: '', locked: '
 
 beforeAll(async () => {
   t = await startTestBot({ env: { BURST_LIMIT: '0', DRILL_SAMPLE_BLOCKS: '8', OPERATORS: REQUESTER }, ec2: { volumeSeconds: 0.5 } });
-  const good = t.ec2.state.addVolume(R, { sizeGiB: 8, availabilityZone: 'us-east-1b', tags: { Name: 'db-data' } });
+  const old = new Date(Date.now() - 72 * HOUR);
+  const good = t.ec2.state.addVolume(R, { sizeGiB: 8, availabilityZone: 'us-east-1b', createTime: old, tags: { Name: 'db-data' } });
   ids.good = good.id;
   t.ec2.state.addSnapshot(R, { volumeId: good.id, volumeSizeGiB: 8, startTime: new Date(Date.now() - 30 * HOUR) });
   ids.goodSnap = t.ec2.state.addSnapshot(R, { volumeId: good.id, volumeSizeGiB: 8, startTime: new Date(Date.now() - 5 * HOUR) }).id;
-  const bad = t.ec2.state.addVolume(R, { sizeGiB: 4, tags: { Name: 'web-root' } });
+  const bad = t.ec2.state.addVolume(R, { sizeGiB: 4, availabilityZone: 'us-east-1b', createTime: old, tags: { Name: 'web-root' } });
+  // Both in use on one instance: the digest's posture counts them, and lists the failed drill.
+  t.ec2.state.addInstance(R, { availabilityZone: 'us-east-1b', type: 't3.micro', launchTime: old, volumes: [{ volumeId: good.id, device: '/dev/sdf' }, { volumeId: bad.id, device: '/dev/sdg' }] });
   ids.bad = bad.id;
   ids.badSnap = t.ec2.state.addSnapshot(R, { volumeId: bad.id, volumeSizeGiB: 4, startTime: new Date(Date.now() - 2 * HOUR) }).id;
   // Written in three stretches; the sample points at every 1024th block reach block 4096 first in the third.
@@ -128,5 +131,28 @@ describe('/snapshot drills and /snapshot evidence', () => {
     expect(drills.find((r) => r[3] === ids.bad)?.[12]).toBe('failed');
     expect(drills.find((r) => r[3] === ids.good)?.[12]).toBe('passed');
     expect(drills.find((r) => r[3] === ids.locked)?.[14]).toBe('0');
+  });
+});
+
+describe('the digest\'s Backups part', () => {
+  it('counts the volumes a drill proved and lists the failed drill with Run a drill, until a drill of it passes', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await t.slack.waitFor((x) => t.slack.messages.indexOf(x) >= mark && x.channel === CHANNEL && (x.blocks?.length ?? 0) > 0 && textOf(x).includes('Backups'), 60_000);
+    const text = textOf(d);
+    expect(text).toMatch(/proven restorable by a drill within 7 days/);
+    expect(text).toContain(`Volume \`${ids.bad}\``);
+    expect(text).toMatch(/restore drill failed .*block 4096 is bad/);
+    expect(d.blocks!.length).toBeLessThanOrEqual(50);
+    const rerun = buttonsOf(d).find((b) => b.text === 'Run a drill' && (b.value ?? '').includes(ids.bad))!;
+    expect(rerun).toBeDefined();
+    // The damage is repaired: the drill the button runs passes, and the next digest no longer lists it.
+    t.ec2.ebs.repair(ids.badSnap);
+    await t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: rerun.actionId, value: rerun.value, blockId: rerun.blockId, text: rerun.text });
+    await t.slack.waitFor((x) => x.channel === CHANNEL && textOf(x).includes(`Restore drill of \`${ids.bad}\``) && /Result: \*passed\*$/.test(x.text), 30_000);
+    const mark2 = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d2 = await t.slack.waitFor((x) => t.slack.messages.indexOf(x) >= mark2 && x.channel === CHANNEL && (x.blocks?.length ?? 0) > 0 && textOf(x).includes('Backups'), 60_000);
+    expect(textOf(d2)).not.toMatch(/restore drill failed/);
   });
 });

@@ -17,6 +17,7 @@ import {
 import { modalScope, replyPrivately, type Deps, type Invocation } from '../../../usecases/context.js';
 import { archiveSnapshot } from '../../../usecases/safety.js';
 import { createSnapshot } from '../../../usecases/snapshots.js';
+import { startDrill } from '../../../usecases/drill.js';
 import { scheduleModal } from '../../views/backups.js';
 import {
   keepSharedModal,
@@ -120,6 +121,25 @@ export function snapshotNowClicked(deps: Deps) {
         const note = `:camera_with_flash: Snapshot requested by <@${inv.userId}>; its progress is posted in this channel.`;
         await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note) });
       }
+    });
+  };
+}
+/** *Run a drill* on a volume of the Backups part: the drill `/snapshot drill vol-…` runs, in its scope. */
+export function runDrillClicked(deps: Deps) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const clicked = await volumeClicked(deps, args);
+    if (!clicked) return;
+    const { inv, item } = clicked;
+    const message = args.body.message as { ts?: string; text?: string; blocks?: KnownBlock[] } | undefined;
+    const channel = args.body.channel?.id ?? args.body.container?.channel_id;
+    deps.background(async () => {
+      if (!(await check(deps, inv, { type: 'button', button: 'digest.runDrill' }, { resources: [item.id], count: false }))) return;
+      if (message?.ts && message.blocks && channel) {
+        const note = `:test_tube: Restore drill started by <@${inv.userId}>; its result is posted in this channel.`;
+        await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note) });
+      }
+      await startDrill(inItemScope(deps, item), inv, { kind: 'snapshot.drill', target: item.id });
     });
   };
 }

@@ -17,6 +17,7 @@ import {
   requestDeletionClicked,
   scheduleBackupsClicked,
   snapshotNowClicked,
+  runDrillClicked,
   snoozeClicked,
 } from './digest.js';
 import { instanceOptions, volumeOptions, zoneOptions } from './pickers.js';
@@ -38,6 +39,7 @@ export function register(app: App, deps: Deps): void {
   app.action(DIGEST_ACTIONS.disableFastRestore, disableFastRestoreClicked(deps));
   app.action(DIGEST_ACTIONS.scheduleBackups, scheduleBackupsClicked(deps));
   app.action(DIGEST_ACTIONS.snapshotNow, snapshotNowClicked(deps));
+  app.action(DIGEST_ACTIONS.runDrill, runDrillClicked(deps));
   app.action(DIGEST_ACTIONS.archive, archiveClicked(deps));
   app.options(PICKER.volume, volumeOptions(deps));
   app.options(PICKER.instance, instanceOptions(deps));

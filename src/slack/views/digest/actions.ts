@@ -13,6 +13,7 @@ export const DIGEST_ACTIONS = {
   disableFastRestore: 'digest_disable_fast_restore',
   scheduleBackups: 'digest_schedule_backups',
   snapshotNow: 'digest_snapshot_now',
+  runDrill: 'digest_run_drill',
   archive: 'digest_archive',
   encryptVolume: 'digest_encrypt_volume',
 } as const;

@@ -30,6 +30,7 @@ import {
   notOfferedLine,
   oneLine,
   postureLines,
+  failedDrillWords,
   resources,
   sectionSaving,
   shareCheckLine,
@@ -122,6 +123,7 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
 }
 
 const MAX_GAPS_SHOWN = 5;
+const MAX_FAILED_DRILLS_SHOWN = 3;
 const MAX_ARCHIVE_SHOWN = 3;
 
 /** 4. Archive to save, 5. Backups (posture, then the misses): one section each, an item a section with its button. */
@@ -139,10 +141,17 @@ function backupBlocks(summary: DigestSummary, csv: string, accounts?: readonly D
     if (archive.length > MAX_ARCHIVE_SHOWN) out.push(context(`…and ${groupThousands(archive.length - MAX_ARCHIVE_SHOWN)} more; \`/snapshot archive <snap-id>\` archives one.`));
   }
   const gaps = summary.backupGaps;
-  if (gaps.length > 0 || summary.backupPosture.length > 0) {
+  const failedDrills = summary.failedDrills;
+  if (gaps.length > 0 || summary.backupPosture.length > 0 || failedDrills.length > 0) {
     const posture = postureLines(summary, accounts);
     out.push(divider(), section(`*:shield: Backups*${posture.length ? ` — ${posture.join(' · ')}` : ''}`));
   }
+  // A failed drill stands first: a backup that does not restore is worse than a late one.
+  for (const d of failedDrills.slice(0, MAX_FAILED_DRILLS_SHOWN)) {
+    const value = digestButtonValue({ id: d.volumeId!, region: d.region, account: d.account, kind: 'volume' });
+    out.push(section(`:x: *Volume \`${d.volumeId}\`* · ${escapeMrkdwn(d.region)}\n${escapeMrkdwn(failedDrillWords(d))}`), actions([button('Run a drill', DIGEST_ACTIONS.runDrill, value, 'primary')]));
+  }
+  if (failedDrills.length > MAX_FAILED_DRILLS_SHOWN) out.push(context(`…and ${groupThousands(failedDrills.length - MAX_FAILED_DRILLS_SHOWN)} more failed drills — \`/snapshot drills\` lists them`));
   if (gaps.length > 0) {
     out.push(section(`${gaps.length === 1 ? '1 volume' : `${groupThousands(gaps.length)} volumes`} in use missed the recovery point objective: a failure now would lose more than it allows`));
     for (const g of gaps.slice(0, MAX_GAPS_SHOWN)) {
@@ -155,6 +164,8 @@ function backupBlocks(summary: DigestSummary, csv: string, accounts?: readonly D
         actions([
           button('Snapshot now', DIGEST_ACTIONS.snapshotNow, value, 'primary'),
           ...(g.coveredBy.length === 0 ? [button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, value)] : []),
+          // A volume with a snapshot, however old: a drill proves that recovery point restores.
+          ...(g.newestSnapshotId ? [button('Run a drill', DIGEST_ACTIONS.runDrill, value)] : []),
         ]),
       );
     }

@@ -14,6 +14,7 @@ import {
   notOfferedLine,
   oneLine,
   postureLines,
+  failedDrillWords,
   resources,
   sectionSaving,
   shareCheckLine,
@@ -97,8 +98,10 @@ function textBody(summary: DigestSummary, out: string[], coverage?: string): voi
     }
   }
   const posture = postureLines(summary);
-  if (summary.backupGaps.length > 0 || posture.length > 0) {
+  if (summary.backupGaps.length > 0 || posture.length > 0 || summary.failedDrills.length > 0) {
     out.push('', `Backups — ${posture.join(' · ') || 'recovery points not known'}`);
+    if (summary.failedDrills.length > 0) out.push(`  ${count(summary.failedDrills.length, 'volume')} failed its latest restore drill:`);
+    for (const d of summary.failedDrills) out.push(`  volume ${d.volumeId}  ${d.account ? `${d.account} ` : ''}${d.region}`, `    ${failedDrillWords(d)}`);
     if (summary.backupGaps.length > 0) out.push(`  ${count(summary.backupGaps.length, 'volume')} in use missed the recovery point objective:`);
     for (const g of summary.backupGaps) {
       out.push(`  volume ${g.volumeId}${g.name ? ` "${oneLine(g.name)}"` : ''}  ${g.account ? `${g.account} ` : ''}${g.region}`, `    ${formatGiB(g.sizeGiB)}${g.instanceId ? ` on ${g.instanceId}` : ''} · ${missWords(g)}`);

@@ -3,6 +3,8 @@ import { formatBytes } from '../../../core/lineage.js';
 import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands, UNTAGGED } from '../../../core/cost.js';
 import { accountPart, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
 import type { BackupGap } from '../../../core/backups.js';
+import type { DrillRecord } from '../../../core/drills.js';
+import { isoDay } from '../../../core/time.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import { count } from '../../../core/words.js';
 import type { DigestMessageOptions } from '../../../usecases/ports.js';
@@ -96,19 +98,33 @@ export function missWords(g: BackupGap): string {
   return `${point}${schedule}`;
 }
 
-/** One line per account: volumes in use, and how many have a snapshot within the objective. */
+/**
+ * One line per account: volumes in use, how many have a snapshot within the objective, and how many a restore drill
+ * proved restorable within DRILL_EVERY_DAYS.
+ */
 export function postureLines(summary: DigestSummary, accounts?: readonly DigestAccountRef[]): string[] {
-  const byAccount = new Map<string, { inUse: number; within: number }>();
+  const byAccount = new Map<string, { inUse: number; within: number; proven?: number }>();
   for (const p of summary.backupPosture) {
     const k = p.account ?? '';
     const t = byAccount.get(k) ?? { inUse: 0, within: 0 };
     t.inUse += p.inUse;
     t.within += p.withinObjective;
+    if (p.proven !== undefined) t.proven = (t.proven ?? 0) + p.proven;
     byAccount.set(k, t);
   }
   const rpo = summary.rpoHours !== undefined ? hoursText(summary.rpoHours) : 'the objective';
+  const days = summary.drillEveryDays && summary.drillEveryDays > 0 ? summary.drillEveryDays : 7;
   const label = (id: string) => (accounts && accounts.length > 1 ? `${accounts.find((a) => (a.id ?? '') === id)?.label ?? id}: ` : '');
-  return [...byAccount].map(([id, t]) => `${label(id)}${count(t.inUse, 'volume')} in use; ${groupThousands(t.within)} with a snapshot within ${rpo}`);
+  return [...byAccount].map(
+    ([id, t]) =>
+      `${label(id)}${count(t.inUse, 'volume')} in use; ${groupThousands(t.within)} with a snapshot within ${rpo}${t.proven !== undefined ? `; ${groupThousands(t.proven)} proven restorable by a drill within ${count(days, 'day')}` : ''}`,
+  );
+}
+
+/** A failed drill as the Backups part lists it, until a later drill of the volume passes. */
+export function failedDrillWords(d: DrillRecord): string {
+  const why = d.badBlock !== undefined ? `block ${d.badBlock} is bad (${d.detail ?? 'it failed its checksum'})` : (d.detail ?? 'the restore did not complete');
+  return `restore drill failed ${isoDay(new Date(d.at))}: snapshot ${d.snapshotId} (${hoursText(d.snapshotAgeHours)} old) — ${why}`;
 }
 
 export function exposureLine(summary: DigestSummary): string {
