@@ -2,6 +2,8 @@
 // against the sandbox EC2, reads blocks back through the sandbox's EBS direct APIs (GetSnapshotBlock with its
 // SHA-256 checksum), deletes its volume and reports; a damaged block fails the drill and names it; /snapshot drills
 // lists both; /snapshot evidence uploads the contract's CSV.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, textOf } from '../../src/sandbox/slack/webapi.js';
 import { TAG } from '../../src/core/types.js';
@@ -154,5 +156,42 @@ describe('the digest\'s Backups part', () => {
     await t.command('/snapshot', 'digest');
     const d2 = await t.slack.waitFor((x) => t.slack.messages.indexOf(x) >= mark2 && x.channel === CHANNEL && (x.blocks?.length ?? 0) > 0 && textOf(x).includes('Backups'), 60_000);
     expect(textOf(d2)).not.toMatch(/restore drill failed/);
+  });
+});
+
+describe('npm run evidence', () => {
+  it('--csv prints the contract\'s columns, a row per volume in use and per drill, without Slack', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/evidence-cli.ts', '--days', '30', '--csv'], {
+      env: {
+        ...process.env,
+        SLACK_BOT_TOKEN: '',
+        SLACK_SIGNING_SECRET: '',
+        AWS_REGION: R,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL_EC2: t.ec2.url,
+        AWS_ENDPOINT_URL_DLM: t.ec2.url,
+        AWS_ENDPOINT_URL_STS: t.ec2.url,
+        AWS_ENDPOINT_URL_DYNAMODB: t.config.endpoints.dynamodb,
+        DYNAMODB_TABLE: t.config.dynamodbTable,
+      },
+      timeout: 60_000,
+    });
+    const lines = stdout.trim().split('\r\n');
+    expect(lines[0]).toBe('kind,account,region,volume_id,name,newest_snapshot_id,newest_snapshot_age_hours,rpo_hours,rpo_met,covered_by,last_drill_at,drill_snapshot_id,drill_result,seconds_to_available,blocks_verified,drill_detail');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const inUse = [...t.ec2.state.region(R).volumes.values()].filter((v) => t.ec2.state.volumeState(v) === 'in-use' && v.tags[TAG.drill] === undefined);
+    expect(rows.filter((r) => r[0] === 'volume').map((r) => r[3]).sort()).toEqual(inUse.map((v) => v.id).sort());
+    const good = rows.find((r) => r[0] === 'volume' && r[3] === ids.good)!;
+    expect(good[5]).toBe(ids.goodSnap);
+    expect(good[8]).toBe('true');
+    expect(good[12]).toBe('passed');
+    expect(rows.filter((r) => r[0] === 'drill').length).toBeGreaterThanOrEqual(4);
+    const text = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/evidence-cli.ts'], {
+      env: { ...process.env, SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', AWS_REGION: R, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_EC2: t.ec2.url, AWS_ENDPOINT_URL_DLM: t.ec2.url, AWS_ENDPOINT_URL_STS: t.ec2.url, AWS_ENDPOINT_URL_DYNAMODB: t.config.endpoints.dynamodb, DYNAMODB_TABLE: t.config.dynamodbTable },
+      timeout: 60_000,
+    });
+    expect(text.stdout).toMatch(/^Backup evidence, .* drills of the last 90 days/);
+    expect(text.stdout).toContain(ids.bad);
   });
 });
