@@ -12,7 +12,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { seedDemo, seedDevAccount, seedSynthetic, type SyntheticSeed } from './seed.js';
+import { DEMO, seedDemo, seedDevAccount, seedSynthetic, type SyntheticSeed } from './seed.js';
 import { Ec2Service, type SandboxCall, type ThrottleOptions } from './server.js';
 import { Ec2State } from './state.js';
 
@@ -104,6 +104,9 @@ export function createSandboxState(opts: SandboxEc2Options = {}): Ec2State {
   return state;
 }
 
+/** The block of DEMO.snapshots.webRootDaily whose data no longer matches its checksum. */
+export const DEMO_DAMAGED_BLOCK = 1280;
+
 /** Starts the EC2 Query API sandbox; point `new EC2Client({ endpoint: sandbox.url, … })` at it. */
 export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<SandboxEc2> {
   const state = createSandboxState(opts);
@@ -112,6 +115,9 @@ export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<San
     throttle: opts.throttle,
     dlm: opts.dlmHourSeconds !== undefined ? { hourMs: opts.dlmHourSeconds * 1000 } : undefined,
   });
+  // One damaged block, so a newcomer sees what a failing restore drill says: /snapshot drill on web-1-root reads its
+  // daily snapshot, and block 1280 (the first written block at the second of 32 sample points) no longer matches.
+  if (opts.seed === 'demo') service.ebs.damage(DEMO.snapshots.webRootDaily, DEMO_DAMAGED_BLOCK);
   for (const a of opts.accounts ?? []) {
     const member = createSandboxState({ ...opts, accountId: a.accountId, seed: a.seed === 'dev' ? 'none' : (a.seed ?? 'none') });
     if (a.seed === 'dev') seedDevAccount(member);
