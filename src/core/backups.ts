@@ -43,6 +43,15 @@ export interface BackupPosture {
   proven?: number;
 }
 
+/** The posture a digest found, kept for App Home. */
+export interface PostureSnapshot {
+  /** ISO time of the digest that found it. */
+  at: string;
+  posture: BackupPosture[];
+  rpoHours: number;
+  drillEveryDays: number;
+}
+
 /** An in-use volume as the digest's scan keeps it for the recovery-point check: few fields, and what covers it. */
 export interface VolumeBackupCandidate {
   id: string;

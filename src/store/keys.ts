@@ -16,6 +16,7 @@
 //   BLOCKS#<first>#<second> P#<n>                   changed blocks between two snapshots (first: ROOT for a root's blocks)
 //   SAVINGS                <kind>#<resourceId>      the savings ledger: what an executed deletion or archive move freed
 //   DRILLS                 <at>#<drillId>           a restore drill as it ended (result, times, blocks verified)
+//   POSTURE                LATEST                   the last digest's recovery-point posture (App Home)
 //   HEALTH                 HEALTH                   never written; read by ping()
 import type { Item } from './dynamo.js';
 
@@ -41,6 +42,7 @@ export const key = {
   saving: (kind: string, resourceId: string): Item => ({ pk: 'SAVINGS', sk: `${kind}#${resourceId}` }),
   drillPartition: 'DRILLS',
   drill: (at: string, id: string): Item => ({ pk: 'DRILLS', sk: `${at}#${id}` }),
+  posture: { pk: 'POSTURE', sk: 'LATEST' } as Item,
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Item,
 };
 

@@ -439,6 +439,12 @@ async function postDigest(deps: Deps, channel: string, result: DigestResult): Pr
     (entries) => summariseSavings(entries, deps.now()),
     (err: unknown) => void deps.log.warn({ err }, 'the savings ledger could not be read for the digest'),
   );
+  // App Home shows the posture this digest found (a fresh one only every digest: it costs a full scan).
+  if (result.summary.backupPosture.length > 0) {
+    await deps.store.drills
+      .savePosture({ at: deps.now().toISOString(), posture: result.summary.backupPosture, rpoHours: deps.config.backupRpoHours, drillEveryDays: deps.config.drills.everyDays })
+      .catch((err) => deps.log.warn({ err }, 'the backup posture was not kept for App Home'));
+  }
   const msg = deps.views.digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts, ...(savings ? { savings } : {}) });
   const posted = await deps.out.post(channel, msg);
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);

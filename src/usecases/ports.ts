@@ -2,6 +2,7 @@
 // messages to people (src/slack/out.ts implements it for Slack) and the views that turn facts into words
 // (src/slack/views/index.ts). Use cases return facts and outcomes and hand them to these; they never import slack/.
 import type { DrillRecord, EvidenceRow } from '../core/drills.js';
+import type { PostureSnapshot } from '../core/backups.js';
 import type { KnownBlock, View } from '@slack/types';
 import type { ApprovalRequest, AuditEntry } from '../core/approvals.js';
 import type { CostReport } from '../core/lineage.js';
@@ -216,6 +217,9 @@ export interface HomeFacts {
   mine: ApprovalRequest[];
   /** Why the requests could not be read, when they could not. */
   error?: string;
+  /** The last digest's recovery-point posture and the latest drills (absent: they could not be read). */
+  backups?: { posture?: PostureSnapshot; drills: DrillRecord[] };
+  now?: Date;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -159,6 +159,18 @@ describe('the digest\'s Backups part', () => {
   });
 });
 
+describe('App Home', () => {
+  it('shows the last digest\'s posture and the latest drills', async () => {
+    await t.sender.event({ type: 'app_home_opened', user: REQUESTER, channel: 'D0HOME', tab: 'home' });
+    const home = await t.slack.waitUntil(() => {
+      const h = JSON.stringify(t.slack.homes.get(REQUESTER) ?? {});
+      return h.includes('Latest restore drills') ? h : undefined;
+    }, 10_000, 'the home tab');
+    expect(home).toMatch(/proven restorable by a drill within 7 days/);
+    expect(home).toContain(ids.bad);
+  });
+});
+
 describe('npm run evidence', () => {
   it('--csv prints the contract\'s columns, a row per volume in use and per drill, without Slack', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/evidence-cli.ts', '--days', '30', '--csv'], {

@@ -61,7 +61,7 @@ export function drillMessage(v: DrillView): Message {
   return { text, blocks: [section(text.slice(0, 2900))] };
 }
 
-function drillLine(d: DrillRecord, now: Date): string {
+export function drillLine(d: DrillRecord, now: Date): string {
   const mark = d.result === 'passed' ? ':white_check_mark:' : ':x:';
   const time = d.secondsToAvailable !== undefined ? `available in ${seconds(d.secondsToAvailable)}` : 'never available';
   return `${mark} *${d.result}* · ${d.volumeId ? `\`${d.volumeId}\`` : 'volume gone'} from \`${d.snapshotId}\` (${ageText(d.snapshotAgeHours)} old) · ${d.region} ${d.availabilityZone} · ${time} · ${count(d.blocksVerified, 'block')} verified · by ${who(d.by)}, ${ago(new Date(d.at), now)}${d.result === 'failed' || d.detail ? `\n      ${resultWords(d)}` : ''}`;

@@ -5,6 +5,8 @@ import type { HomeFacts } from '../../usecases/ports.js';
 import { pendingButtons } from './approvals.js';
 import { escapeMrkdwn, section, type KnownBlock } from './blockkit.js';
 import { mention } from './format.js';
+import { postureLines } from './digest/words.js';
+import { drillLine } from './drills.js';
 
 /** Slack shows at most 100 blocks on a Home tab. */
 const HOME_MAX_BLOCKS = 100;
@@ -25,6 +27,26 @@ export function homeView(facts: HomeFacts): View {
     }
   } else {
     blocks.push(section(`:x: Requests could not be read: ${facts.error}`));
+  }
+  if (facts.backups) {
+    const p = facts.backups.posture;
+    const lines = p ? postureLines({ backupPosture: p.posture, rpoHours: p.rpoHours, drillEveryDays: p.drillEveryDays }) : [];
+    blocks.push(
+      { type: 'divider' },
+      section(
+        p && lines.length
+          ? `*Backups* — ${lines.join(' · ')} (the digest of ${formatTime(p.at)})`
+          : '*Backups* — the next digest measures every volume’s recovery point; `/snapshot digest` does it now.',
+      ),
+    );
+    const now = facts.now ?? new Date();
+    blocks.push(
+      section(
+        facts.backups.drills.length
+          ? `*Latest restore drills*\n${facts.backups.drills.map((d) => drillLine(d, now)).join('\n')}`.slice(0, 2900)
+          : '*Latest restore drills* — none yet: `/snapshot drill <vol-id>` proves a volume’s newest snapshot restores.',
+      ),
+    );
   }
   return { type: 'home', blocks: blocks.slice(0, HOME_MAX_BLOCKS) };
 }

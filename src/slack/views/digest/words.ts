@@ -102,7 +102,7 @@ export function missWords(g: BackupGap): string {
  * One line per account: volumes in use, how many have a snapshot within the objective, and how many a restore drill
  * proved restorable within DRILL_EVERY_DAYS.
  */
-export function postureLines(summary: DigestSummary, accounts?: readonly DigestAccountRef[]): string[] {
+export function postureLines(summary: Pick<DigestSummary, 'backupPosture' | 'rpoHours' | 'drillEveryDays'>, accounts?: readonly DigestAccountRef[]): string[] {
   const byAccount = new Map<string, { inUse: number; within: number; proven?: number }>();
   for (const p of summary.backupPosture) {
     const k = p.account ?? '';
