@@ -91,3 +91,18 @@ describe('the demo\'s damaged block', () => {
     expect([...first.ec2.state.region(R).volumes.values()].filter((v) => v.tags[TAG.drill] !== undefined)).toEqual([]);
   });
 });
+
+describe('scheduled drills', () => {
+  it('ride on the scheduled digest: up to DRILL_MAX_PER_RUN volumes not drilled within DRILL_EVERY_DAYS, one summary message', async () => {
+    const before = second!.ec2.calls.filter((c) => c.action === 'CreateVolume').length;
+    expect(await second!.bot.jobs!.runDigestOnce(new Date(Date.now() - 60_000))).toBe(true);
+    const summary = await second!.slack.waitFor((m) => m.channel === APPROVAL_CHANNEL && m.text.startsWith(':test_tube: Scheduled restore drills'), 60_000);
+    expect(summary.text).toMatch(/Scheduled restore drills: 3 drills/);
+    // web-1-root was drilled minutes ago (and failed): not due again; the three drilled are others.
+    expect(summary.text).not.toContain(DEMO.volumes.webRoot);
+    expect(second!.ec2.calls.filter((c) => c.action === 'CreateVolume').length - before).toBe(3);
+    // Each scheduled drill has no message of its own: the summary is the one message.
+    expect(second!.slack.messages.filter((m) => m.text.includes('Restore drill of') && m.text.includes('the schedule'))).toEqual([]);
+    expect([...ec2.state.region(R).volumes.values()].filter((v) => v.tags[TAG.drill] !== undefined)).toEqual([]);
+  });
+});
