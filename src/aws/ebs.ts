@@ -97,7 +97,10 @@ export class EbsGateway {
     }
     for (const from of samplePoints(total, sample).slice(1)) {
       if (taken.size >= sample) break;
-      take(await list(from));
+      const page = await list(from);
+      take(page);
+      // Nothing written from here on: the later points would list nothing either.
+      if (!page.Blocks?.length) break;
     }
     const spare = [...new Map(pool.filter((b) => !taken.has(b.index)).map((b) => [b.index, b])).values()];
     const need = Math.min(spare.length, sample - taken.size);
