@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonsOf, textOf } from '../../src/sandbox/slack/webapi.js';
 import { TAG } from '../../src/core/types.js';
+import { DEMO } from '../../src/sandbox/ec2/index.js';
 import { CHANNEL, OUTSIDER, REQUESTER, startTestBot, type TestBot } from '../support/bot.js';
 
 const R = 'us-east-1';
@@ -105,6 +106,37 @@ describe('/snapshot drill', () => {
   });
 });
 
+describe('/snapshot drill: what cannot be restored is answered, never sent to EC2', () => {
+  const privately = async (target: string, pattern: RegExp) => {
+    const before = t.ec2.calls.filter((c) => c.action === 'CreateVolume').length;
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', `drill ${target}`);
+    const m = await t.slack.waitFor((x) => t.slack.messages.indexOf(x) >= mark && x.ephemeralFor === REQUESTER && pattern.test(x.text), 15_000, `the answer about ${target}`);
+    expect(t.ec2.calls.filter((c) => c.action === 'CreateVolume').length).toBe(before);
+    return m.text;
+  };
+  it('an archived snapshot: unarchive it first, what that takes and costs', async () => {
+    const text = await privately(DEMO.snapshots.reportsArchive, /archive tier/);
+    expect(text).toContain(`/snapshot unarchive ${DEMO.snapshots.reportsArchive}`);
+    expect(text).toMatch(/72 hours/);
+    expect(text).toMatch(/\$0\.03 per GB/);
+  });
+  it('a pending snapshot: once it has completed', async () => {
+    const pending = t.ec2.state.addSnapshot(R, { volumeId: ids.never, volumeSizeGiB: 4, durationSeconds: 3600 });
+    expect(await privately(pending.id, /pending/)).toMatch(/once it has completed/);
+  });
+  it('an instance store-backed instance: nothing to drill', async () => {
+    const i = t.ec2.state.addInstance(R, { type: 't3.micro', instanceStoreRoot: true });
+    expect(await privately(i.id, /instance store-backed/)).toMatch(/nothing to drill/);
+  });
+  it('an instance: a drill of each of its volumes', async () => {
+    await t.command('/snapshot', `drill ${DEMO.instances.web1}`);
+    for (const v of [DEMO.volumes.webRoot, DEMO.volumes.webData]) {
+      await t.slack.waitFor((x) => x.channel === CHANNEL && textOf(x).includes(`Restore drill of \`${v}\``) && /Result: \*(passed|failed)\*$/.test(x.text), 30_000, `the drill of ${v}`);
+    }
+  });
+});
+
 describe('/snapshot drills and /snapshot evidence', () => {
   it('lists the passed and the failed drill, with why', async () => {
     const mark = t.slack.messages.length;
@@ -129,7 +161,8 @@ describe('/snapshot drills and /snapshot evidence', () => {
     const inUse = [...t.ec2.state.region(R).volumes.values()].filter((v) => t.ec2.state.volumeState(v) === 'in-use' && v.tags[TAG.drill] === undefined);
     expect(rows.filter((r) => r[0] === 'volume').length).toBe(inUse.length);
     const drills = rows.filter((r) => r[0] === 'drill');
-    expect(drills.length).toBe(3);
+    // The drills so far: the three above, and the instance's two.
+    expect(drills.length).toBe(5);
     expect(drills.find((r) => r[3] === ids.bad)?.[12]).toBe('failed');
     expect(drills.find((r) => r[3] === ids.good)?.[12]).toBe('passed');
     expect(drills.find((r) => r[3] === ids.locked)?.[14]).toBe('0');
