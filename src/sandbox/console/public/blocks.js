@@ -10,7 +10,7 @@ export const EMOJI = {
   key: '🔑', information_source: 'ℹ️', handshake: '🤝', globe_with_meridians: '🌐', gear: '⚙️', alarm_clock: '⏰',
   camera: '📷', camera_with_flash: '📸', moneybag: '💰', money_with_wings: '💸', dollar: '💵', wastebasket: '🗑️',
   recycle: '♻️', package: '📦', floppy_disk: '💾', rocket: '🚀', tada: '🎉', eyes: '👀', bell: '🔔', calendar: '📅',
-  date: '📅', mag: '🔍', chart_with_downwards_trend: '📉', chart_with_upwards_trend: '📈', bar_chart: '📊',
+  date: '📅', mag: '🔍', test_tube: '🧪', chart_with_downwards_trend: '📉', chart_with_upwards_trend: '📈', bar_chart: '📊',
   large_green_circle: '🟢', red_circle: '🔴', large_yellow_circle: '🟡', large_blue_circle: '🔵', white_circle: '⚪',
   inbox_tray: '📥', outbox_tray: '📤', arrow_right: '➡️', arrows_counterclockwise: '🔄', repeat: '🔁', thumbsup: '👍',
   '+1': '👍', thumbsdown: '👎', broom: '🧹', card_file_box: '🗃️', file_cabinet: '🗄️', shield: '🛡️', fire: '🔥',
