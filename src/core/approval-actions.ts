@@ -1,4 +1,5 @@
 import type { SavingKind } from './savings.js';
+import { batchWords, type CleanupWhat } from './cleanup.js';
 import { article } from './words.js';
 // Every kind of action a second person must approve, one entry each — the way COMMAND_POLICY keeps commands and the
 // staleness RULES keep findings. An entry says what the action is in words, why it needs approval, which resource it
@@ -22,7 +23,9 @@ export type ApprovalAction =
   | { type: 'snapshot.lock'; snapshotId: string; days: number }
   /** A governance-mode lock removed: the snapshot can be deleted again. */
   | { type: 'snapshot.unlock'; snapshotId: string }
-  | { type: 'ami.unprotect'; imageId: string };
+  | { type: 'ami.unprotect'; imageId: string }
+  /** A batch cleanup: every candidate of a kind in the account and region, listed apart (store: BATCH#<batchId>). */
+  | { type: 'cleanup.batch'; batchId: string; what: CleanupWhat; count: number };
 
 export type ApprovalActionType = ApprovalAction['type'];
 
@@ -114,6 +117,13 @@ export const APPROVAL_ACTIONS: ApprovalActionRegistry = {
     why: (a) => `Unlocking ${a.snapshotId} lets anyone with delete rights delete it.`,
     resourceId: (a) => a.snapshotId,
     iam: ['ec2:UnlockSnapshot'],
+  },
+  'cleanup.batch': {
+    describe: (a) => `delete ${batchWords(a.what, a.count)}`,
+    why: () => 'Deleting them cannot be undone unless a Recycle Bin rule keeps them (the card says whether one does); each is checked again just before it goes.',
+    resourceId: (a) => a.batchId,
+    iam: ['ec2:DeleteSnapshot', 'ec2:DeregisterImage'],
+    // Each resource deleted is recorded in the savings ledger as it goes (a batch may stop half-way).
   },
   'ami.unprotect': {
     describe: (a) => `turn off deregistration protection of ${a.imageId}`,

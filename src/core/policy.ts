@@ -159,6 +159,7 @@ export const COMMAND_POLICY: CommandTable = {
   'snapshot.instance': { access: 'operator' },
   'snapshot.copy': { access: 'operator' },
   'snapshot.delete': { access: 'operator', gate: always },
+  'snapshot.cleanup': { access: 'operator', gate: always },
   'snapshot.withdraw': { access: 'requester' },
   'restore.modal': { access: 'operator' },
   'restore.create': { access: 'operator' },

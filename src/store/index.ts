@@ -16,6 +16,7 @@ import {
 } from './digest-state.js';
 import { Dynamo, type StoreMetrics } from './dynamo.js';
 import { key } from './keys.js';
+import { batchRepository, type BatchRepository } from './batches.js';
 import { drillRepository, type DrillRepository } from './drills.js';
 import { operationRepository, type OperationRepository } from './operations.js';
 
@@ -39,6 +40,8 @@ export interface Store {
   blocks: BlockRepository;
   /** What executed deletions, deregistrations and archive moves freed. */
   savings: SavingsRepository;
+  /** Batch cleanups: their lists and each resource's outcome. */
+  batches: BatchRepository;
   /** Restore drills as they ended. */
   drills: DrillRepository;
   /** Resolves when the table answers; rejects with StoreUnavailableError otherwise. */
@@ -63,6 +66,7 @@ export function createStore(opts: StoreOptions): Store {
     blocks: blockRepository(db),
     savings: savingsRepository(db),
     drills: drillRepository(db, now),
+    batches: batchRepository(db, now),
     async ping() {
       await db.get(key.health, false);
     },
@@ -73,6 +77,7 @@ export function createStore(opts: StoreOptions): Store {
 export type { ApprovalRepository, Decision, NewApprovalRequest } from './approvals.js';
 export type { SavingEntry, SavingKind, SavingsRepository } from './savings.js';
 export type { DrillRepository } from './drills.js';
+export type { BatchOutcome, BatchRepository } from './batches.js';
 export type { AuditRepository } from './audit.js';
 export type { BurstRepository, BurstTake } from './burst.js';
 export type { ShareRepository, ShareState } from './shares.js';

@@ -16,6 +16,8 @@
 //   BLOCKS#<first>#<second> P#<n>                   changed blocks between two snapshots (first: ROOT for a root's blocks)
 //   SAVINGS                <kind>#<resourceId>      the savings ledger: what an executed deletion or archive move freed
 //   DRILLS                 <at>#<drillId>           a restore drill as it ended (result, times, blocks verified)
+//   BATCH#<batchId>        L#<part>                 a batch cleanup's list, 1000 resources a part
+//   BATCH#<batchId>        R#<resourceId>           a batch resource's outcome (done, skipped, failed), written once
 //   POSTURE                LATEST                   the last digest's recovery-point posture (App Home)
 //   HEALTH                 HEALTH                   never written; read by ping()
 import type { Item } from './dynamo.js';
@@ -42,6 +44,9 @@ export const key = {
   saving: (kind: string, resourceId: string): Item => ({ pk: 'SAVINGS', sk: `${kind}#${resourceId}` }),
   drillPartition: 'DRILLS',
   drill: (at: string, id: string): Item => ({ pk: 'DRILLS', sk: `${at}#${id}` }),
+  batchPartition: (id: string) => `BATCH#${id}`,
+  batchList: (id: string, part: number): Item => ({ pk: `BATCH#${id}`, sk: `L#${String(part).padStart(5, '0')}` }),
+  batchOutcome: (id: string, resourceId: string): Item => ({ pk: `BATCH#${id}`, sk: `R#${resourceId}` }),
   posture: { pk: 'POSTURE', sk: 'LATEST' } as Item,
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Item,
 };

@@ -247,6 +247,23 @@ export interface DrillView {
   leftBehind?: string;
 }
 
+/** A batch cleanup as the message in its card's thread follows it. */
+export interface BatchProgressView {
+  what: string;
+  where: string;
+  requestId: string;
+  total: number;
+  done: number;
+  skipped: { why: string; n: number }[];
+  failed: { why: string; n: number }[];
+  /** What the deleted ones freed, USD a month (the rounded figures summed). */
+  usdFreed: number;
+  measured: boolean;
+  finished: boolean;
+  /** Carried on after a restart. */
+  resumed: boolean;
+}
+
 /** A drill volume the sweep deleted. */
 export interface SweptDrillVolume {
   volumeId: string;
@@ -256,6 +273,7 @@ export interface SweptDrillVolume {
 }
 
 export interface Views {
+  batchProgressMessage(v: BatchProgressView): Message;
   drillMessage(v: DrillView): Message;
   drillsMessage(drills: readonly DrillRecord[], o: { volumeId?: string; now: Date; shown: number }): Message;
   drillSummaryMessage(drills: readonly DrillRecord[], o: { now: Date }): Message;

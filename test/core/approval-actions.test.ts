@@ -16,6 +16,7 @@ const EXAMPLES: ApprovalAction[] = [
   { type: 'snapshot.lock', snapshotId: 'snap-0123456789abcdef0', days: 30 },
   { type: 'snapshot.unlock', snapshotId: 'snap-0123456789abcdef0' },
   { type: 'ami.unprotect', imageId: 'ami-0123456789abcdef0' },
+  { type: 'cleanup.batch', batchId: '01JB2Z3K4M5N6P7Q8R9S0T1V2W', what: 'superseded', count: 4 },
 ];
 
 const policy = JSON.parse(readFileSync('iam-policy.json', 'utf8')) as { Statement: { Effect: string; Action: string | string[] }[] };
@@ -30,8 +31,14 @@ describe('APPROVAL_ACTIONS and APPROVAL_RUNNERS', () => {
   it.each(EXAMPLES)('$type names its resource and says what it does and why in words', (action) => {
     const spec = APPROVAL_ACTIONS[action.type] as { describe(a: ApprovalAction): string; why(a: ApprovalAction): string; resourceId(a: ApprovalAction): string };
     const id = spec.resourceId(action);
-    expect(id).toMatch(/^(snap|ami|policy)-[0-9a-f]+$/);
-    expect(spec.describe(action)).toContain(id);
+    if (action.type === 'cleanup.batch') {
+      // A batch is named by its list (the request's own history holds it); the card says how many and what.
+      expect(id).toBe(action.batchId);
+      expect(spec.describe(action)).toBe('delete 4 superseded snapshots');
+    } else {
+      expect(id).toMatch(/^(snap|ami|policy)-[0-9a-f]+$/);
+      expect(spec.describe(action)).toContain(id);
+    }
     expect(spec.why(action).length).toBeGreaterThan(20);
   });
 

@@ -31,6 +31,7 @@ const EXAMPLES: Record<CommandKind, [name: '/snapshot' | '/restore' | '/ami' | '
   'snapshot.list': ['/snapshot', 'list'],
   'snapshot.copy': ['/snapshot', `copy ${S} --to-region eu-west-1`],
   'snapshot.delete': ['/snapshot', `delete ${S}`],
+  'snapshot.cleanup': ['/snapshot', 'cleanup superseded --older-than 120d --reason "quarterly"'],
   'snapshot.digest': ['/snapshot', 'digest'],
   'snapshot.audit': ['/snapshot', `audit ${S}`],
   'snapshot.withdraw': ['/snapshot', `withdraw ${REQ}`],
@@ -76,6 +77,7 @@ const HELP: CommandKind[] = ['snapshot.help', 'ami.help'];
 /** Open an approval request whoever asks (an operator). */
 const ALWAYS_APPROVAL: CommandKind[] = [
   'snapshot.delete',
+  'snapshot.cleanup',
   'ami.deregister',
   // They stop backups, or take a safety net away.
   'snapshot.schedule.pause',

@@ -219,6 +219,17 @@ export class Ec2Base {
     });
   }
 
+  /** This account's snapshots of the given volumes (a batch's re-check: which are now the newest of each). */
+  async snapshotsOfVolumes(region: string, volumeIds: string[]): Promise<Snapshot[]> {
+    return this.byIdFilter(region, 'DescribeSnapshots', volumeIds, async (c, ids) => {
+      const found: Snapshot[] = [];
+      for await (const page of paginateDescribeSnapshots({ client: c, pageSize: PAGE }, { OwnerIds: ['self'], Filters: [{ Name: 'volume-id', Values: ids }] })) {
+        for (const s of page.Snapshots ?? []) found.push(toSnapshot(s, region));
+      }
+      return found;
+    });
+  }
+
   async findImages(region: string, imageIds: string[]): Promise<Image[]> {
     return this.byIdFilter(region, 'DescribeImages', imageIds, async (c, ids) => {
       const found: Image[] = [];

@@ -205,6 +205,16 @@ export const policyRef: Check = (value) => {
 };
 
 /** The day count of --expires-in: `7d`, `7 days` or `7`. */
+/** `/snapshot cleanup`'s kind: one of the batch kinds, or all of them. */
+export const cleanupWhat: Check = (value) => {
+  const v = value.toLowerCase();
+  const kinds = ['superseded', 'orphaned', 'copies', 'amis', 'all'];
+  if (kinds.includes(v)) return v;
+  return bad(`${q(value)} is not a kind of cleanup: expected superseded (older snapshots of a live volume), orphaned (volume gone), copies, amis or all`);
+};
+
+export const olderThan = wholeNumber('--older-than', 1, 3650, ' days (e.g. --older-than 180d)', /\s*d(?:ays?)?$/i);
+
 export const expiresIn = wholeNumber('--expires-in', 1, 365, ' days (e.g. --expires-in 7d)', /\s*d(?:ays?)?$/i);
 
 /** `--account`: an alias from the managed accounts, or a 12-digit ID (which one it means is resolved later). */

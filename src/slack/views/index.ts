@@ -7,6 +7,7 @@ import { rebootQuestion } from './confirmations.js';
 import { costMessage, savingsMessage } from './cost.js';
 import { digestCsv, digestMessage, reminderMessage } from './digest/index.js';
 import { DRILL_VIEWS } from './drills.js';
+import { batchProgressMessage } from './cleanup.js';
 import { encryptMessage, replaceQuestion } from './encrypt.js';
 import { homeView } from './home.js';
 import { imageListMessage, snapshotListMessage } from './lists.js';
@@ -15,6 +16,7 @@ import { progressMessage } from './progress.js';
 
 export const VIEWS: Views = {
   ...DRILL_VIEWS,
+  batchProgressMessage,
   approvalRequestMessage,
   requestedNotice,
   requesterNotice,

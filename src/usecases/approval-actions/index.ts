@@ -6,6 +6,7 @@ import { complianceLock, unlock, unprotect } from './safety.js';
 import { scheduleChange } from './schedule.js';
 import { keepShared, share } from './share.js';
 import { snapshotDelete } from './snapshot-delete.js';
+import { cleanupBatch } from './cleanup-batch.js';
 import type { ApprovalRunner, ApprovalRunners, Assessment } from './types.js';
 
 export { Refusal, type Assessment } from './types.js';
@@ -23,6 +24,7 @@ export const APPROVAL_RUNNERS: ApprovalRunners = {
   'snapshot.lock': complianceLock,
   'snapshot.unlock': unlock,
   'ami.unprotect': unprotect,
+  'cleanup.batch': cleanupBatch,
 };
 
 function runnerOf<A extends ApprovalAction>(action: A): ApprovalRunner<A> {

@@ -1,5 +1,6 @@
 // /snapshot: its forms, flags and how they become a Command.
 import { type Command, type Retention } from '../../commands.js';
+import type { CleanupWhat } from '../../cleanup.js';
 import { intendedKindOf } from '../../ids.js';
 import { bad } from '../lexer.js';
 import {
@@ -23,6 +24,8 @@ import {
   snapshotId,
   instanceId,
   availabilityZone,
+  cleanupWhat,
+  olderThan,
 } from '../checks.js';
 import { opt, noArgs, numberFlag, str, type CommandSpec, type FlagValues } from '../spec.js';
 
@@ -233,6 +236,18 @@ export const SNAPSHOT: CommandSpec = {
       unscoped: true,
       lines: [['/snapshot savings', 'what snapbot’s approved deletions, deregistrations and archive moves have freed, per month']],
       build: noArgs({ kind: 'snapshot.savings' }),
+    },
+    cleanup: {
+      title: '/snapshot cleanup',
+      lines: [
+        [
+          '/snapshot cleanup <superseded|orphaned|copies|amis|all> [--older-than Nd] [--reason "…"]',
+          'one approval request to delete every cleanup candidate of that kind in the account and region',
+        ],
+      ],
+      args: [{ name: '<superseded|orphaned|copies|amis|all>', check: cleanupWhat }],
+      flags: { 'older-than': { value: 'Nd', check: olderThan, unit: /^d(?:ays?)?$/i }, reason: reasonFlag },
+      build: ([what], _, f) => ({ kind: 'snapshot.cleanup', what: what as CleanupWhat, ...opt('olderThanDays', numberFlag(f, 'older-than')), ...opt('reason', str(f, 'reason')) }),
     },
     drill: {
       title: '/snapshot drill',

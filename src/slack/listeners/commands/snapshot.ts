@@ -4,6 +4,7 @@
 import { helpText } from '../../../core/grammar/index.js';
 import { requestApproval, withdrawRequest } from '../../../usecases/approvals.js';
 import { showAudit } from '../../../usecases/audit.js';
+import { requestCleanup } from '../../../usecases/cleanup-batch.js';
 import { modalScope, type Deps } from '../../../usecases/context.js';
 import { postDigestHere } from '../../../usecases/digest.js';
 import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
@@ -42,6 +43,8 @@ export function snapshotCommand(base: Deps) {
         return ackThenRun(args, deps, inv, cmd, () =>
           requestApproval(deps, inv, { type: 'snapshot.delete', snapshotId: cmd.snapshotId }, cmd.reason),
         );
+      case 'snapshot.cleanup':
+        return ackThenRun(args, deps, inv, cmd, () => requestCleanup(deps, inv, cmd));
       case 'snapshot.digest':
         return ackThenRun(args, deps, inv, cmd, () => postDigestHere(deps, inv));
       case 'snapshot.audit':
