@@ -5,8 +5,9 @@ import type { Finding } from './staleness/types.js';
 import { TAG, imageSnapshotIds, type Image, type Snapshot } from './types.js';
 import { keepUntilOf } from './backups.js';
 
-export type CleanupKind = 'superseded' | 'orphaned' | 'copies' | 'amis';
-export type CleanupWhat = CleanupKind | 'all';
+import type { CleanupKind, CleanupWhat } from './commands.js';
+
+export type { CleanupKind, CleanupWhat };
 
 export interface CleanupKindSpec {
   /** The staleness rule whose findings the kind takes (a finding's first reason). */

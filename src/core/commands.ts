@@ -1,5 +1,4 @@
 // What the four slash commands can ask for, as typed values. src/core/grammar.ts turns text into these
-import type { CleanupWhat } from './cleanup.js';
 // (or a UsageError); listeners dispatch on `kind`. The one-line forms mirror ../shared/CONTRACT.md.
 
 export type SlashCommandName = '/snapshot' | '/restore' | '/ami' | '/share';
@@ -44,7 +43,7 @@ type CommandBody =
   | { kind: 'snapshot.drill'; target: string; availabilityZone?: string }
   | { kind: 'snapshot.drills'; volumeId?: string }
   | { kind: 'snapshot.evidence'; days: number }
-  /** One approval request for every cleanup candidate of a kind in the account and region. */
+  /** One approval request for every cleanup candidate of a kind in the account and region (core/cleanup.ts). */
   | { kind: 'snapshot.cleanup'; what: CleanupWhat; olderThanDays?: number; reason?: string }
   /** An encrypted copy of the volume (snapshot → new encrypted volume); `replace` swaps it in on a stopped instance. */
   | { kind: 'snapshot.encrypt'; volumeId: string; kmsKeyId?: string; replace: boolean }
@@ -127,3 +126,7 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** The kinds of batch cleanup (their rules: src/core/cleanup.ts CLEANUP_KINDS). */
+export type CleanupKind = 'superseded' | 'orphaned' | 'copies' | 'amis';
+export type CleanupWhat = CleanupKind | 'all';

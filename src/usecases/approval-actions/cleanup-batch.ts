@@ -170,7 +170,7 @@ function usageOf(deps: Deps) {
     deps.autoScaling.launchConfigurationUsage(region).catch(() => ({ snapshotIds: new Set<string>(), imageIds: new Set<string>() })),
   ]).then(([images, running, lt, lc]) => {
     const bySnapshot = new Map<string, string[]>();
-    for (const i of images) if (i.state !== 'deregistered') for (const s of imageSnapshotIds(i)) bySnapshot.set(s, [...(bySnapshot.get(s) ?? []), i.id]);
+    for (const i of images) if (i.state !== 'deregistered') for (const sid of imageSnapshotIds(i)) bySnapshot.set(sid, [...(bySnapshot.get(sid) ?? []), i.id]);
     return { bySnapshot, snapshots: new Set([...lt.snapshotIds, ...lc.snapshotIds]), images: new Set([...running, ...lt.imageIds, ...lc.imageIds]) };
   });
   // A failed read is not remembered: the next chunk asks again.

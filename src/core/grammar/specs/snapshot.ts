@@ -1,6 +1,6 @@
 // /snapshot: its forms, flags and how they become a Command.
 import { type Command, type Retention } from '../../commands.js';
-import type { CleanupWhat } from '../../cleanup.js';
+import type { CleanupWhat } from '../../commands.js';
 import { intendedKindOf } from '../../ids.js';
 import { bad } from '../lexer.js';
 import {
