@@ -1,4 +1,6 @@
 // Everything snapbot says in Slack goes through here: one place that knows the Web API calls and their fallbacks.
+import type { TopLevelSpec } from 'vega-lite';
+import { renderChart } from './chart.js';
 import type { KnownBlock, View } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -142,6 +144,12 @@ export class SlackOut implements Outbox {
 
   async publishHome(userId: string, view: View): Promise<void> {
     await this.client.views.publish({ user_id: userId, view: view as never });
+  }
+
+  async uploadChart(channel: string, threadTs: string | undefined, filename: string, chart: { spec: unknown; title: string; altText: string }): Promise<void> {
+    const png = await renderChart(chart.spec as TopLevelSpec);
+    const where = threadTs ? { channel_id: channel, thread_ts: threadTs } : { channel_id: channel };
+    await this.client.filesUploadV2({ ...where, filename, file: png, title: chart.title, alt_text: chart.altText });
   }
 
   async uploadCsv(channel: string, threadTs: string | undefined, filename: string, content: string, title: string): Promise<void> {

@@ -17,6 +17,7 @@ import {
 import { Dynamo, type StoreMetrics } from './dynamo.js';
 import { key } from './keys.js';
 import { batchRepository, type BatchRepository } from './batches.js';
+import { historyRepository, type HistoryRepository } from './history.js';
 import { drillRepository, type DrillRepository } from './drills.js';
 import { operationRepository, type OperationRepository } from './operations.js';
 
@@ -42,6 +43,8 @@ export interface Store {
   savings: SavingsRepository;
   /** Batch cleanups: their lists and each resource's outcome. */
   batches: BatchRepository;
+  /** The digest's days: the chart's trend and the quota's growth. */
+  history: HistoryRepository;
   /** Restore drills as they ended. */
   drills: DrillRepository;
   /** Resolves when the table answers; rejects with StoreUnavailableError otherwise. */
@@ -67,6 +70,7 @@ export function createStore(opts: StoreOptions): Store {
     savings: savingsRepository(db),
     drills: drillRepository(db, now),
     batches: batchRepository(db, now),
+    history: historyRepository(db, now),
     async ping() {
       await db.get(key.health, false);
     },
@@ -78,6 +82,7 @@ export type { ApprovalRepository, Decision, NewApprovalRequest } from './approva
 export type { SavingEntry, SavingKind, SavingsRepository } from './savings.js';
 export type { DrillRepository } from './drills.js';
 export type { BatchOutcome, BatchRepository } from './batches.js';
+export type { HistoryEntry, HistoryRepository } from './history.js';
 export type { AuditRepository } from './audit.js';
 export type { BurstRepository, BurstTake } from './burst.js';
 export type { ShareRepository, ShareState } from './shares.js';

@@ -18,6 +18,7 @@
 //   DRILLS                 <at>#<drillId>           a restore drill as it ended (result, times, blocks verified)
 //   BATCH#<batchId>        L#<part>                 a batch cleanup's list, 1000 resources a part
 //   BATCH#<batchId>        R#<resourceId>           a batch resource's outcome (done, skipped, failed), written once
+//   HISTORY                <day>#<account>#<region> the digest's day: snapshots held, what cleanup would save
 //   POSTURE                LATEST                   the last digest's recovery-point posture (App Home)
 //   HEALTH                 HEALTH                   never written; read by ping()
 import type { Item } from './dynamo.js';
@@ -47,6 +48,8 @@ export const key = {
   batchPartition: (id: string) => `BATCH#${id}`,
   batchList: (id: string, part: number): Item => ({ pk: `BATCH#${id}`, sk: `L#${String(part).padStart(5, '0')}` }),
   batchOutcome: (id: string, resourceId: string): Item => ({ pk: `BATCH#${id}`, sk: `R#${resourceId}` }),
+  historyPartition: 'HISTORY',
+  history: (day: string, account: string | undefined, region: string): Item => ({ pk: 'HISTORY', sk: `${day}#${account ?? 'own'}#${region}` }),
   posture: { pk: 'POSTURE', sk: 'LATEST' } as Item,
   health: { pk: 'HEALTH', sk: 'HEALTH' } as Item,
 };

@@ -17,7 +17,8 @@ import {
 } from '../core/backups.js';
 import { policyCovers, type LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
-import { allFindings, findingsByOwner, summarise, type DigestAccountRef, type DigestSummary } from '../core/digest.js';
+import { allFindings, findingsByOwner, savingUsd, summarise, type DigestAccountRef, type DigestSummary } from '../core/digest.js';
+import type { DigestHistoryDay } from './ports.js';
 import { findOutdatedInRegion, indexImagesBySnapshotId, NewestPerVolume, priceImageFinding, superseded, TENTATIVELY_SUPERSEDED, type PricedSnapshot, type RegionUsage, type ScanSettings } from '../core/staleness/index.js';
 import { nameTag, TAG, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
@@ -56,6 +57,8 @@ export interface DigestResult {
   accounts: DigestAccountRef[];
   /** Every in-use volume's recovery point (the evidence report's rows, the scheduled drills' candidates). */
   points: VolumePoint[];
+  /** Each account-region scanned: how many snapshots it holds (the history's and the quota line's count). */
+  regions: { account?: string; region: string; snapshots: number }[];
 }
 
 /**
@@ -70,6 +73,10 @@ interface RegionScan {
   /** The region's recovery points: volumes in use and how many are within the objective (undefined: not known). */
   posture?: BackupPosture;
   points: VolumePoint[];
+  /** Snapshots the account holds in the region (every page counted). */
+  snapshots: number;
+  /** The scan failed (a warning says why): its zeros are not counts. */
+  failed?: boolean;
   archive: ArchiveSuggestion[];
   /** Kept on purpose, one of several of their volume: a suggestion only once measured. */
   chained: ArchiveSuggestion[];
@@ -112,7 +119,9 @@ async function scanRegion(
   const newest = new NewestPerVolume(settings.keepPerVolume);
   const tentative = new Map<Finding, Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>>();
   const copies: CopyRecord[] = [];
+  let snapshotCount = 0;
   await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
+    snapshotCount += page.length;
     let byId: Map<string, Snapshot> | undefined;
     for (const s of page) {
       newest.see(s);
@@ -186,6 +195,7 @@ async function scanRegion(
     copies,
     gaps,
     points: volumePoints,
+    snapshots: snapshotCount,
     ...(posture ? { posture } : {}),
     archive: archive.filter((a) => !exposed(a.snapshotId)),
     chained: chained.filter((a) => !exposed(a.snapshotId)),
@@ -375,7 +385,7 @@ export async function buildDigest(o: {
     } catch (err) {
       const key = p.account?.id ?? '';
       failures.set(key, [...(failures.get(key) ?? []), { region: p.region, message: (err as Error).message }]);
-      return { findings: [], gaps: [], points: [], archive: [], chained: [], copies: [] } satisfies RegionScan;
+      return { findings: [], gaps: [], points: [], snapshots: 0, archive: [], chained: [], copies: [], failed: true } satisfies RegionScan;
     }
   });
   for (const t of targets) {
@@ -423,6 +433,7 @@ export async function buildDigest(o: {
     toMeasureForArchive: perRegion.flatMap((r) => r.chained),
     accounts: targets.map((t) => ({ ...(t.account ? { id: t.account.id } : {}), label: label(t.account) })),
     points,
+    regions: order.flatMap((p, i) => (perRegion[i].failed ? [] : [{ ...(p.account ? { account: p.account.id } : {}), region: p.region, snapshots: perRegion[i].snapshots }])),
   };
 }
 
@@ -454,6 +465,36 @@ async function postDigest(deps: Deps, channel: string, result: DigestResult): Pr
       .uploadCsv(posted.channel, posted.ts, csvName, deps.views.digestCsv(allFindings(result.summary), result.summary), `All ${result.findings.length} findings, ${backupGaps.length} volumes that missed the backup objective`)
       .catch((err) => deps.log.warn({ err }, 'digest CSV upload failed'));
   }
+  // The picture: what cleanup would save by age and by who pays, and its trend over the last 30 digests.
+  const history = await historyDays(deps, result).catch((err: unknown) => (deps.log.warn({ err }, 'the digest history could not be read or kept'), []));
+  await deps.out
+    .uploadChart(posted.channel, posted.ts, `snapbot-digest-${day}.png`, deps.views.digestChart(result.summary, history))
+    .catch((err) => deps.log.warn({ err }, 'digest chart upload failed'));
+}
+
+/** Keeps today's figures (one item per account-region) and returns the last 30 days, summed per day. */
+async function historyDays(deps: Deps, result: DigestResult): Promise<DigestHistoryDay[]> {
+  const day = isoDay(deps.now());
+  const saving = new Map<string, number>();
+  const where = (account: string | undefined, region: string) => `${account ?? ''}|${region}`;
+  const managed = new Set(deps.config.accounts.map((a) => a.id));
+  for (const f of result.summary.findings) {
+    const k = where(f.account && managed.has(f.account) ? f.account : undefined, f.region);
+    saving.set(k, (saving.get(k) ?? 0) + savingUsd(f));
+  }
+  await Promise.all(
+    result.regions.map((r) =>
+      deps.store.history.record({ day, ...(r.account ? { account: r.account } : {}), region: r.region, snapshots: r.snapshots, cleanupUsd: saving.get(where(r.account, r.region)) ?? 0 }),
+    ),
+  );
+  const byDay = new Map<string, DigestHistoryDay>();
+  for (const e of await deps.store.history.since(isoDay(daysAfter(deps.now(), -29)))) {
+    const d = byDay.get(e.day) ?? { day: e.day, snapshots: 0, cleanupUsd: 0 };
+    d.snapshots += e.snapshots;
+    d.cleanupUsd += e.cleanupUsd;
+    byDay.set(e.day, d);
+  }
+  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
 /** One direct message per owner (snapbot:requested-by) listing their own outdated resources. */

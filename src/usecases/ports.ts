@@ -62,6 +62,8 @@ export interface Outbox {
   updateModal(viewId: string, view: View): Promise<void>;
   publishHome(userId: string, view: View): Promise<void>;
   uploadCsv(channel: string, threadTs: string | undefined, filename: string, content: string, title: string): Promise<void>;
+  /** Renders a chart (a Vega-Lite spec the views made) to PNG and uploads it, with its alt text. */
+  uploadChart(channel: string, threadTs: string | undefined, filename: string, chart: { spec: unknown; title: string; altText: string }): Promise<void>;
   userGroupMembers(groupId: string, now?: number): Promise<string[]>;
   user(userId: string, now?: number): Promise<SlackPerson>;
   installation(): Promise<Installation | undefined>;
@@ -247,6 +249,14 @@ export interface DrillView {
   leftBehind?: string;
 }
 
+/** One account-region's day in the digest's history: the chart's trend, the quota's growth. */
+export interface DigestHistoryDay {
+  /** YYYY-MM-DD. */
+  day: string;
+  snapshots: number;
+  cleanupUsd: number;
+}
+
 /** A batch cleanup as the message in its card's thread follows it. */
 export interface BatchProgressView {
   what: string;
@@ -273,6 +283,7 @@ export interface SweptDrillVolume {
 }
 
 export interface Views {
+  digestChart(summary: DigestSummary, history: readonly DigestHistoryDay[]): { spec: unknown; title: string; altText: string };
   batchProgressMessage(v: BatchProgressView): Message;
   drillMessage(v: DrillView): Message;
   drillsMessage(drills: readonly DrillRecord[], o: { volumeId?: string; now: Date; shown: number }): Message;

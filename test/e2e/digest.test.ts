@@ -60,6 +60,21 @@ describe('/snapshot digest', () => {
     await t.slack.waitFor((m) => m.channel === CHANNEL && (m.files ?? []).some((f) => f.name.endsWith('.csv') && f.content.includes(DEMO.snapshots.legacyFinal)), 15_000, 'the CSV');
   });
 
+  it('uploads one PNG chart to its thread: what cleanup would save by age and by who pays, with alt text', async () => {
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await digestIn(t, CHANNEL, mark);
+    const chart = await t.slack.waitFor((m) => m.threadTs === d.ts && (m.files ?? []).some((f) => f.name.endsWith('.png')), 30_000, 'the chart');
+    const png = chart.files!.find((f) => f.name.endsWith('.png'))!;
+    expect(chart.channel).toBe(CHANNEL);
+    // A real PNG, big enough to hold the three charts and their text.
+    expect(png.data.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(png.data.readUInt32BE(16)).toBe(1600);
+    expect(png.data.length).toBeGreaterThan(20_000);
+    expect(png.altText).toMatch(/^Bar charts of what cleanup would save a month: by age, .*\$\d+\.\d\d.*; by who pays, /);
+    expect(png.altText).toMatch(/A line of the last/);
+  });
+
   it('Request deletion opens an approval request; Snooze and Keep hide an item from the next digest', async () => {
     const mark = t.slack.messages.length;
     await t.command('/snapshot', 'digest');

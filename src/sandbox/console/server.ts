@@ -228,13 +228,14 @@ export class SandboxConsole {
     const m = this.slack.messages.find((x) => x.channel === url.searchParams.get('channel') && x.ts === url.searchParams.get('ts'));
     const f = m?.files?.[Number(url.searchParams.get('i') ?? 0)];
     if (!f) throw new HttpError(404, 'no such file');
-    const type = f.name.endsWith('.csv') ? 'text/csv' : 'text/plain';
+    const image = f.name.endsWith('.png');
+    const type = image ? 'image/png' : f.name.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8';
     const disposition = url.searchParams.has('download') ? 'attachment' : 'inline';
     res.writeHead(200, {
-      'content-type': `${type}; charset=utf-8`,
+      'content-type': type,
       'content-disposition': `${disposition}; filename="${f.name.replace(/[^\w.-]/g, '_')}"`,
     });
-    res.end(f.content);
+    res.end(image ? f.data : f.content);
   }
 
   // ---- what the page shows ------------------------------------------------------------------------------------
@@ -548,7 +549,15 @@ function messageJson(m: WorkspaceMessage): Json {
     ephemeral: Boolean(m.ephemeralFor),
     user: m.user ?? null,
     updates: m.updates,
-    files: (m.files ?? []).map((f, i) => ({ index: i, name: f.name, title: f.title ?? f.name, bytes: Buffer.byteLength(f.content), lines: f.content.split('\n').filter(Boolean).length })),
+    files: (m.files ?? []).map((f, i) => ({
+      index: i,
+      name: f.name,
+      title: f.title ?? f.name,
+      bytes: f.data?.length ?? Buffer.byteLength(f.content),
+      image: f.name.endsWith('.png'),
+      alt: f.altText ?? '',
+      lines: f.name.endsWith('.png') ? 0 : f.content.split('\n').filter(Boolean).length,
+    })),
   };
 }
 

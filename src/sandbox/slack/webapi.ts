@@ -20,9 +20,19 @@ export interface WorkspaceMessage {
   ephemeralFor?: string;
   /** How many times chat.update changed it. */
   updates: number;
-  files?: { name: string; title?: string; content: string }[];
+  files?: UploadedFile[];
   /** Set when a person wrote it (the sandbox console's composer); otherwise the bot posted it. */
   user?: string;
+}
+
+/** A file the bot uploaded (files.uploadV2): its bytes, and as text for the CSVs. */
+export interface UploadedFile {
+  name: string;
+  title?: string;
+  /** The bytes as UTF-8 text (what a CSV is). */
+  content: string;
+  data: Buffer;
+  altText?: string;
 }
 
 export interface OpenView {
@@ -55,7 +65,7 @@ export class FakeSlack extends EventEmitter {
   /** Where apps.connections.open sends a Socket Mode client (a test's WebSocket stand-in); unset: not allowed. */
   socketUrl?: () => string;
   private readonly faults: Fault[] = [];
-  private readonly uploads = new Map<string, { name: string; title?: string; content: string }>();
+  private readonly uploads = new Map<string, UploadedFile>();
   private seq = 0;
   private server?: Server;
   url = '';
@@ -170,7 +180,10 @@ export class FakeSlack extends EventEmitter {
     if (url.pathname.startsWith('/upload/')) {
       const id = url.pathname.slice('/upload/'.length);
       const u = this.uploads.get(id);
-      if (u) u.content = uploadedFile(req.headers['content-type'] ?? '', raw);
+      if (u) {
+        u.data = uploadedFile(req.headers['content-type'] ?? '', raw);
+        u.content = u.data.toString('utf8');
+      }
       res.writeHead(200).end('OK');
       return;
     }
@@ -249,13 +262,14 @@ export class FakeSlack extends EventEmitter {
       }
       case 'files.getUploadURLExternal': {
         const id = `F${String(++this.seq).padStart(8, '0')}`;
-        this.uploads.set(id, { name: str('filename') ?? 'file', content: '' });
+        const alt = str('alt_text') ?? str('alt_txt');
+        this.uploads.set(id, { name: str('filename') ?? 'file', content: '', data: Buffer.alloc(0), ...(alt ? { altText: alt } : {}) });
         return { ok: true, file_id: id, upload_url: `${this.url}/upload/${id}` };
       }
       case 'files.completeUploadExternal': {
         const files = jsonArray(a.files) as { id: string; title?: string }[];
         const channel = str('channel_id') ?? '';
-        const attached = files.map((f) => ({ ...(this.uploads.get(f.id) ?? { name: f.id, content: '' }), title: f.title }));
+        const attached = files.map((f) => ({ ...(this.uploads.get(f.id) ?? { name: f.id, content: '', data: Buffer.alloc(0) }), title: f.title }));
         const m: WorkspaceMessage = { channel, ts: this.nextTs(), text: str('initial_comment') ?? '', threadTs: str('thread_ts'), updates: 0, files: attached };
         this.messages.push(m);
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
@@ -293,14 +307,18 @@ export function buttonsOf(m: { blocks?: unknown[] }): { text: string; actionId: 
 }
 
 /** The file in an upload: the first part of a multipart/form-data body, or the body itself. */
-function uploadedFile(contentType: string, raw: Buffer): string {
+function uploadedFile(contentType: string, raw: Buffer): Buffer {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  const text = raw.toString('utf8');
-  if (!contentType.startsWith('multipart/') || !boundary) return text;
-  const delimiter = `--${boundary[1] ?? boundary[2]}`;
-  const part = text.split(delimiter)[1] ?? '';
+  if (!contentType.startsWith('multipart/') || !boundary) return raw;
+  // The first part's body, as bytes (a PNG is not text).
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = raw.indexOf(delimiter);
+  const next = raw.indexOf(delimiter, start + delimiter.length);
+  const part = raw.subarray(start + delimiter.length, next < 0 ? raw.length : next);
   const bodyStart = part.indexOf('\r\n\r\n');
-  return bodyStart < 0 ? '' : part.slice(bodyStart + 4).replace(/\r\n$/, '');
+  if (bodyStart < 0) return Buffer.alloc(0);
+  const body = part.subarray(bodyStart + 4);
+  return body.subarray(0, body.length >= 2 && body.subarray(-2).toString() === '\r\n' ? body.length - 2 : body.length);
 }
 
 /** The whole request body (the sandbox's servers read small bodies whole). */

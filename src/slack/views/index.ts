@@ -8,6 +8,7 @@ import { costMessage, savingsMessage } from './cost.js';
 import { digestCsv, digestMessage, reminderMessage } from './digest/index.js';
 import { DRILL_VIEWS } from './drills.js';
 import { batchProgressMessage } from './cleanup.js';
+import { digestChart } from './digest/chart.js';
 import { encryptMessage, replaceQuestion } from './encrypt.js';
 import { homeView } from './home.js';
 import { imageListMessage, snapshotListMessage } from './lists.js';
@@ -17,6 +18,7 @@ import { progressMessage } from './progress.js';
 export const VIEWS: Views = {
   ...DRILL_VIEWS,
   batchProgressMessage,
+  digestChart,
   approvalRequestMessage,
   requestedNotice,
   requesterNotice,

@@ -201,8 +201,10 @@ function messageBody(m) {
   }
   const content = m.blocks?.length ? renderBlocks(m.blocks, ctx, { surface: 'message' }) : `<div class="msg-text">${mrkdwn(m.text, ctx)}</div>`;
   const files = m.files
-    .map(
-      (f) => `<div class="file-card">
+    .map((f) =>
+      f.image
+        ? `<figure class="file-image"><img src="/api/file?channel=${encodeURIComponent(m.channel)}&ts=${encodeURIComponent(m.ts)}&i=${f.index}" alt="${escapeHtml(f.alt)}" title="${escapeHtml(f.alt)}" loading="lazy"><figcaption>${escapeHtml(f.title)} · <a href="/api/file?channel=${encodeURIComponent(m.channel)}&ts=${encodeURIComponent(m.ts)}&i=${f.index}&download=1" download="${escapeHtml(f.name)}">Download</a></figcaption></figure>`
+        : `<div class="file-card">
         <span class="file-icon">CSV</span>
         <span class="file-meta"><span class="file-name">${escapeHtml(f.title)}</span><span class="file-sub">${escapeHtml(f.name)} · CSV · ${(f.bytes / 1024).toFixed(1)} KB</span></span>
         <button type="button" class="file-view" data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}" data-i="${f.index}" data-title="${escapeHtml(f.title)}">View</button>
