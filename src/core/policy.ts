@@ -96,6 +96,7 @@ export type ButtonName =
   | 'digest.scheduleBackups'
   | 'digest.snapshotNow'
   | 'digest.runDrill'
+  | 'digest.requestDeletionAll'
   | 'digest.archive'
   | 'confirm.amiCreate'
   | 'confirm.encryptReplace'
@@ -219,6 +220,8 @@ export const BUTTON_POLICY: Record<ButtonName, Row<ButtonName>> = {
   'digest.scheduleBackups': { access: 'operator' },
   'digest.snapshotNow': { access: 'operator' },
   'digest.runDrill': { access: 'operator' },
+  // Opens one approval request for the whole section: the decision is still a second person's.
+  'digest.requestDeletionAll': { access: 'operator' },
   'digest.archive': { access: 'operator' },
   'confirm.amiCreate': { access: 'operator' },
   'confirm.encryptReplace': { access: 'operator' },

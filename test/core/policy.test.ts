@@ -191,6 +191,10 @@ describe('buttons follow the same roles wherever the message is', () => {
       { who: 'operator', decision: 'allow' },
       { who: 'guest', decision: 'refuse:guest' },
     ],
+    'digest.requestDeletionAll': [
+      { who: 'operator', decision: 'allow' },
+      { who: 'guest', decision: 'refuse:guest' },
+    ],
     'digest.runDrill': [
       { who: 'operator', decision: 'allow' },
       { who: 'member, not an operator', decision: 'refuse:not-operator' },

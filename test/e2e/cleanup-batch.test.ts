@@ -86,3 +86,21 @@ describe('/snapshot cleanup superseded', () => {
     expect(t.ec2.calls.length).toBe(before);
   });
 });
+
+describe('the digest\'s Request deletion of all', () => {
+  it('on a cleanup section asks once for all of its kind in its account and region', async () => {
+    const vol = t.ec2.state.addVolume(R, { sizeGiB: 4, createTime: new Date(Date.now() - 900 * DAY) });
+    const old = [300, 250, 200].map((d) => t.ec2.state.addSnapshot(R, { volumeId: vol.id, volumeSizeGiB: 4, startTime: new Date(Date.now() - d * DAY) }).id);
+    t.ec2.state.addSnapshot(R, { volumeId: vol.id, volumeSizeGiB: 4, startTime: new Date(Date.now() - 2 * DAY) });
+    const mark = t.slack.messages.length;
+    await t.command('/snapshot', 'digest');
+    const d = await t.slack.waitFor((m) => t.slack.messages.indexOf(m) >= mark && m.channel === CHANNEL && /Cost-cleanup digest/.test(m.text), 30_000, 'the digest');
+    const all = buttonsOf(d).filter((b) => b.text === 'Request deletion of all');
+    // Two sections, each one kind in one region: the superseded snapshots, and the two whose volume is gone.
+    expect(all.map((b) => JSON.parse(b.value!).batch).sort()).toEqual(['orphaned', 'superseded']);
+    const superseded = all.find((b) => JSON.parse(b.value!).batch === 'superseded')!;
+    await t.sender.click({ userId: REQUESTER, channelId: CHANNEL, messageTs: d.ts, actionId: superseded.actionId, value: superseded.value, blockId: superseded.blockId, text: superseded.text });
+    const card = await cardFor('3 superseded snapshots');
+    for (const id of old) expect(textOf(card) + JSON.stringify(t.slack.messages.filter((m) => m.threadTs === card.ts).map((m) => m.files))).toContain(id);
+  });
+});

@@ -18,10 +18,12 @@ import { modalScope, replyPrivately, type Deps, type Invocation } from '../../..
 import { archiveSnapshot } from '../../../usecases/safety.js';
 import { createSnapshot } from '../../../usecases/snapshots.js';
 import { startDrill } from '../../../usecases/drill.js';
+import { requestCleanup } from '../../../usecases/cleanup-batch.js';
 import { scheduleModal } from '../../views/backups.js';
 import {
   keepSharedModal,
   oneFewerExposed,
+  parseBatchButtonValue,
   parseDigestButtonValue,
   parseFindingButtonValue,
   withItemNote,
@@ -124,6 +126,20 @@ export function snapshotNowClicked(deps: Deps) {
     });
   };
 }
+/** *Request deletion of all* on a cleanup section: the batch `/snapshot cleanup <kind>` asks for, in its scope. */
+export function requestDeletionAllClicked(deps: Deps) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const inv = clicker(args.body);
+    const batch = parseBatchButtonValue(args.action.value);
+    if (!batch) return replyPrivately(deps, inv, UNKNOWN_DIGEST);
+    deps.background(async () => {
+      if (!(await check(deps, inv, { type: 'button', button: 'digest.requestDeletionAll' }, { resources: [], count: false }))) return;
+      await requestCleanup(inItemScope(deps, batch), inv, { what: batch.what, reason: 'From the cost-cleanup digest: Request deletion of all' });
+    });
+  };
+}
+
 /** *Run a drill* on a volume of the Backups part: the drill `/snapshot drill vol-…` runs, in its scope. */
 export function runDrillClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {

@@ -18,6 +18,7 @@ import {
   scheduleBackupsClicked,
   snapshotNowClicked,
   runDrillClicked,
+  requestDeletionAllClicked,
   snoozeClicked,
 } from './digest.js';
 import { instanceOptions, volumeOptions, zoneOptions } from './pickers.js';
@@ -40,6 +41,7 @@ export function register(app: App, deps: Deps): void {
   app.action(DIGEST_ACTIONS.scheduleBackups, scheduleBackupsClicked(deps));
   app.action(DIGEST_ACTIONS.snapshotNow, snapshotNowClicked(deps));
   app.action(DIGEST_ACTIONS.runDrill, runDrillClicked(deps));
+  app.action(DIGEST_ACTIONS.requestDeletionAll, requestDeletionAllClicked(deps));
   app.action(DIGEST_ACTIONS.archive, archiveClicked(deps));
   app.options(PICKER.volume, volumeOptions(deps));
   app.options(PICKER.instance, instanceOptions(deps));

@@ -1,5 +1,6 @@
 // The digest's buttons: what each carries, how a click is read back, the note that replaces an item's buttons, the Keep shared form.
 import type { Finding } from '../../../core/staleness/types.js';
+import type { CleanupKind } from '../../../core/commands.js';
 import type { View } from '@slack/types';
 import { groupThousands } from '../../../core/cost.js';
 import { actions, button, context, escapeMrkdwn, section, truncate, type KnownBlock } from '../blockkit.js';
@@ -16,7 +17,30 @@ export const DIGEST_ACTIONS = {
   runDrill: 'digest_run_drill',
   archive: 'digest_archive',
   encryptVolume: 'digest_encrypt_volume',
+  requestDeletionAll: 'digest_request_deletion_all',
 } as const;
+
+/** *Request deletion of all* on a cleanup section: the batch kind, in the one account and region it covers. */
+export interface BatchButtonValue {
+  what: CleanupKind;
+  region: string;
+  account?: string;
+}
+
+export function batchButtonValue(v: BatchButtonValue): string {
+  return JSON.stringify({ batch: v.what, region: v.region, ...(v.account ? { account: v.account } : {}) });
+}
+
+export function parseBatchButtonValue(value: string | undefined): BatchButtonValue | undefined {
+  try {
+    const v = JSON.parse(value ?? '') as { batch?: unknown; region?: unknown; account?: unknown };
+    const kinds: readonly string[] = ['superseded', 'orphaned', 'copies', 'amis'];
+    if (typeof v.batch !== 'string' || !kinds.includes(v.batch) || typeof v.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(v.region)) return undefined;
+    return { what: v.batch as CleanupKind, region: v.region, ...(typeof v.account === 'string' && /^\d{12}$/.test(v.account) ? { account: v.account } : {}) };
+  } catch {
+    return undefined;
+  }
+}
 
 /** The modal that asks why an exposure should stay, before the Keep shared request goes to an approver. */
 export const KEEP_SHARED_MODAL = 'digest_keep_shared_reason';

@@ -16,7 +16,8 @@ import {
   type KnownBlock,
 } from '../blockkit.js';
 import { mention } from '../format.js';
-import { DIGEST_ACTIONS, digestButtonValue } from './actions.js';
+import { DIGEST_ACTIONS, batchButtonValue, digestButtonValue } from './actions.js';
+import { cleanupKindOf } from '../../../core/cleanup.js';
 import {
   AccountNamer,
   accountLines,
@@ -106,7 +107,9 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
     for (const s of summary.byReason) {
       const items = s.findings.filter((f) => shown.has(f));
       if (items.length === 0) continue;
-      blocks.push(section(`*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${sectionSaving(s)}`));
+      const heading = `*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${sectionSaving(s)}`;
+      const all = requestAllButton(s.findings);
+      blocks.push(all ? accessorySection(heading, all) : section(heading));
       for (const f of items) blocks.push(...itemBlocks(f, { showOwner: true, where }));
     }
     const rest = summary.findings.length - shown.size;
@@ -172,6 +175,19 @@ function backupBlocks(summary: DigestSummary, csv: string, accounts?: readonly D
     if (gaps.length > MAX_GAPS_SHOWN) out.push(context(`…and ${groupThousands(gaps.length - MAX_GAPS_SHOWN)} more — all in the attached CSV${csv}`));
   }
   return out;
+}
+
+/**
+ * *Request deletion of all* for a cleanup section whose candidates are one batch kind in one account and region
+ * (`/snapshot cleanup <kind>` there); a section spread over several is left to that command, region by region.
+ */
+function requestAllButton(findings: readonly Finding[]): ReturnType<typeof button> | undefined {
+  const deletable = findings.filter((f) => f.deletable);
+  const kind = deletable[0] ? cleanupKindOf(deletable[0]) : undefined;
+  if (!kind || deletable.length < 2) return undefined;
+  const scopes = new Set(deletable.map((f) => `${f.account ?? ''}|${f.region}`));
+  if (scopes.size !== 1 || deletable.some((f) => cleanupKindOf(f) !== kind)) return undefined;
+  return button('Request deletion of all', DIGEST_ACTIONS.requestDeletionAll, batchButtonValue({ what: kind, region: deletable[0].region, ...(deletable[0].account ? { account: deletable[0].account } : {}) }));
 }
 
 function accessorySection(text: string, accessory: ReturnType<typeof button>): KnownBlock {
