@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { accountLabel, type ManagedAccount } from '../core/accounts.js';
 import { AutoScalingGateway } from './auto-scaling.js';
 import { CloudTrailGateway } from './cloudtrail.js';
+import { ServiceQuotasGateway } from './service-quotas.js';
 import { DlmGateway } from './dlm.js';
 import { EbsGateway } from './ebs.js';
 import { Ec2Gateway } from './ec2/index.js';
@@ -26,13 +27,15 @@ export interface AccountGateways {
   autoScaling: AutoScalingGateway;
   /** The event history: which resources' sharing changed lately. */
   cloudTrail: CloudTrailGateway;
+  /** How many snapshots a region may hold. */
+  quotas: ServiceQuotasGateway;
   /** Who snapbot is in that account (STS GetCallerIdentity, asked once). */
   identity: AccountIdentity;
 }
 
 export interface EstateOptions {
   homeRegion: string;
-  endpoints: { ec2?: string; dlm?: string; rbin?: string; ebs?: string; sts?: string; cloudtrail?: string; autoScaling?: string };
+  endpoints: { ec2?: string; dlm?: string; rbin?: string; ebs?: string; sts?: string; cloudtrail?: string; autoScaling?: string; serviceQuotas?: string };
   assumeRole: { name: string; externalId?: string };
   /** snapbot's own credentials; absent: the SDK's default chain. The sandbox and tests pass theirs. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -72,6 +75,7 @@ export class AwsEstate {
       g.ebs.destroy();
       g.autoScaling.destroy();
       g.cloudTrail.destroy();
+      g.quotas.destroy();
       g.identity.destroy();
     }
     this.members.clear();
@@ -87,6 +91,7 @@ export class AwsEstate {
       ebs: new EbsGateway({ endpoint: endpoints.ebs, ...cred, instrument: instrument?.('ebs') }),
       autoScaling: new AutoScalingGateway({ endpoint: endpoints.autoScaling, ...cred, instrument: instrument?.('autoscaling') }),
       cloudTrail: new CloudTrailGateway({ endpoint: endpoints.cloudtrail, ...cred, instrument: instrument?.('cloudtrail') }),
+      quotas: new ServiceQuotasGateway({ endpoint: endpoints.serviceQuotas, ...cred, instrument: instrument?.('servicequotas') }),
       identity: new AccountIdentity(homeRegion, { endpoint: endpoints.sts, ...cred }),
     };
   }

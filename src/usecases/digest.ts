@@ -19,6 +19,8 @@ import { policyCovers, type LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
 import { allFindings, findingsByOwner, savingUsd, summarise, type DigestAccountRef, type DigestSummary } from '../core/digest.js';
 import type { DigestHistoryDay } from './ports.js';
+import type { HistoryEntry } from '../store/index.js';
+import { quotaOutlook, type QuotaOutlook } from '../core/quota.js';
 import { findOutdatedInRegion, indexImagesBySnapshotId, NewestPerVolume, priceImageFinding, superseded, TENTATIVELY_SUPERSEDED, type PricedSnapshot, type RegionUsage, type ScanSettings } from '../core/staleness/index.js';
 import { nameTag, TAG, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
@@ -456,7 +458,10 @@ async function postDigest(deps: Deps, channel: string, result: DigestResult): Pr
       .savePosture({ at: deps.now().toISOString(), posture: result.summary.backupPosture, rpoHours: deps.config.backupRpoHours, drillEveryDays: deps.config.drills.everyDays })
       .catch((err) => deps.log.warn({ err }, 'the backup posture was not kept for App Home'));
   }
-  const msg = deps.views.digestMessage(result.summary, { csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts, ...(savings ? { savings } : {}) });
+  // Today's figures kept, the last 30 days read: the quota line's growth and the chart's trend.
+  const history = await historyDays(deps, result).catch((err: unknown) => (deps.log.warn({ err }, 'the digest history could not be read or kept'), { days: [], entries: [] }));
+  const quotas = await quotaOutlooks(deps, result, history.entries);
+  const msg = deps.views.digestMessage(result.summary, { quotas, csvFileName: csvName, shareChecks: result.shareChecks, accounts: result.accounts, ...(savings ? { savings } : {}) });
   const posted = await deps.out.post(channel, msg);
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);
   const { backupGaps, archiveSuggestions } = result.summary;
@@ -466,14 +471,13 @@ async function postDigest(deps: Deps, channel: string, result: DigestResult): Pr
       .catch((err) => deps.log.warn({ err }, 'digest CSV upload failed'));
   }
   // The picture: what cleanup would save by age and by who pays, and its trend over the last 30 digests.
-  const history = await historyDays(deps, result).catch((err: unknown) => (deps.log.warn({ err }, 'the digest history could not be read or kept'), []));
   await deps.out
-    .uploadChart(posted.channel, posted.ts, `snapbot-digest-${day}.png`, deps.views.digestChart(result.summary, history))
+    .uploadChart(posted.channel, posted.ts, `snapbot-digest-${day}.png`, deps.views.digestChart(result.summary, history.days))
     .catch((err) => deps.log.warn({ err }, 'digest chart upload failed'));
 }
 
-/** Keeps today's figures (one item per account-region) and returns the last 30 days, summed per day. */
-async function historyDays(deps: Deps, result: DigestResult): Promise<DigestHistoryDay[]> {
+/** Keeps today's figures (one item per account-region) and returns the last 30 days: summed per day, and as kept. */
+async function historyDays(deps: Deps, result: DigestResult): Promise<{ days: DigestHistoryDay[]; entries: HistoryEntry[] }> {
   const day = isoDay(deps.now());
   const saving = new Map<string, number>();
   const where = (account: string | undefined, region: string) => `${account ?? ''}|${region}`;
@@ -488,13 +492,28 @@ async function historyDays(deps: Deps, result: DigestResult): Promise<DigestHist
     ),
   );
   const byDay = new Map<string, DigestHistoryDay>();
-  for (const e of await deps.store.history.since(isoDay(daysAfter(deps.now(), -29)))) {
+  const entries = await deps.store.history.since(isoDay(daysAfter(deps.now(), -29)));
+  for (const e of entries) {
     const d = byDay.get(e.day) ?? { day: e.day, snapshots: 0, cleanupUsd: 0 };
     d.snapshots += e.snapshots;
     d.cleanupUsd += e.cleanupUsd;
     byDay.set(e.day, d);
   }
-  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+  return { days: [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1)), entries };
+}
+
+/** Each scanned region against its snapshot quota (Service Quotas, read once a day), with the days until full. */
+async function quotaOutlooks(deps: Deps, result: DigestResult, entries: readonly HistoryEntry[]): Promise<QuotaOutlook[]> {
+  const day = isoDay(deps.now());
+  return Promise.all(
+    result.regions.map(async (r) => {
+      const account = r.account ? deps.config.accounts.find((a) => a.id === r.account) : undefined;
+      const gateways = account ? deps.estate.of(account) : deps.estate.own;
+      const quota = await gateways.quotas.snapshotQuota(r.region);
+      const earlier = entries.filter((e) => (e.account ?? '') === (r.account ?? '') && e.region === r.region);
+      return quotaOutlook({ ...r, day }, earlier, quota);
+    }),
+  );
 }
 
 /** One direct message per owner (snapbot:requested-by) listing their own outdated resources. */

@@ -3,6 +3,7 @@
 // (src/slack/views/index.ts). Use cases return facts and outcomes and hand them to these; they never import slack/.
 import type { DrillRecord, EvidenceRow } from '../core/drills.js';
 import type { PostureSnapshot } from '../core/backups.js';
+import type { QuotaOutlook } from '../core/quota.js';
 import type { KnownBlock, View } from '@slack/types';
 import type { ApprovalRequest, AuditEntry } from '../core/approvals.js';
 import type { CostReport } from '../core/lineage.js';
@@ -191,6 +192,8 @@ export interface DigestMessageOptions {
   accounts?: readonly DigestAccountRef[];
   /** What snapbot has freed so far (the savings ledger), for the header line. */
   savings?: SavingsSummary;
+  /** Each region's snapshots against its quota, and when it fills, for the header line. */
+  quotas?: readonly QuotaOutlook[];
 }
 
 export interface ReminderOptions {

@@ -74,3 +74,18 @@ describe('evidenceRows', () => {
     expect(rows[2]).toMatchObject({ kind: 'drill', name: 'db', newest_snapshot_id: '', drill_snapshot_id: 'snap-1', drill_detail: "the snapshot's KMS key may not be used" });
   });
 });
+
+import { quotaOutlook } from '../../src/core/quota.js';
+
+describe('quotaOutlook', () => {
+  const today = { region: 'us-east-1', snapshots: 80_000, day: '2026-12-03' };
+  it('the days until full at the growth since the earliest digest known', () => {
+    const o = quotaOutlook(today, [{ day: '2026-11-23', snapshots: 79_000 }, { day: '2026-12-03', snapshots: 80_000 }], { value: 100_000, source: 'applied' });
+    expect(o).toMatchObject({ perDay: 100, daysUntilFull: 200, quota: 100_000, source: 'applied' });
+  });
+  it('not growing, or not known yet', () => {
+    expect(quotaOutlook(today, [{ day: '2026-11-23', snapshots: 81_000 }], { value: 100_000, source: 'default' })).toMatchObject({ perDay: -100 });
+    expect(quotaOutlook(today, [{ day: '2026-11-23', snapshots: 81_000 }], { value: 100_000, source: 'default' }).daysUntilFull).toBeUndefined();
+    expect(quotaOutlook(today, [today], { value: 100_000, source: 'assumed' }).perDay).toBeUndefined();
+  });
+});

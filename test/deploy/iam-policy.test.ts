@@ -14,6 +14,7 @@ const SERVICE_OF_FILE: Record<string, string> = {
   'ebs.ts': 'ebs',
   'auto-scaling.ts': 'autoscaling',
   'cloudtrail.ts': 'cloudtrail',
+  'service-quotas.ts': 'servicequotas',
 };
 
 /** Every `service:Action` the gateways call (STS's GetCallerIdentity needs no permission: IAM cannot deny it). */
@@ -51,7 +52,7 @@ describe('iam-policy.json', () => {
 
   it('grants no EC2, DLM, Recycle Bin or EBS action src/aws never calls', () => {
     const used = new Set(awsActions());
-    expect([...granted].filter((a) => /^(ec2|dlm|rbin|ebs|autoscaling|cloudtrail):/.test(a) && !used.has(a))).toEqual([]);
+    expect([...granted].filter((a) => /^(ec2|dlm|rbin|ebs|autoscaling|cloudtrail|servicequotas):/.test(a) && !used.has(a))).toEqual([]);
   });
 
   it("passes only the schedules' execution role, and only to Data Lifecycle Manager", () => {
@@ -83,7 +84,7 @@ describe('iam/member-role.json (the role snapbot assumes in each account of ACCO
   it('grants exactly the EC2, DLM, Recycle Bin and EBS actions src/aws calls, and nothing of DynamoDB (the table is in snapbot\'s own account)', () => {
     const used = new Set(awsActions());
     expect([...used].filter((a) => !memberGranted.has(a))).toEqual([]);
-    expect([...memberGranted].filter((a) => /^(ec2|dlm|rbin|ebs|autoscaling|cloudtrail):/.test(a) && !used.has(a))).toEqual([]);
+    expect([...memberGranted].filter((a) => /^(ec2|dlm|rbin|ebs|autoscaling|cloudtrail|servicequotas):/.test(a) && !used.has(a))).toEqual([]);
     expect([...memberGranted].filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 

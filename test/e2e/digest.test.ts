@@ -173,6 +173,39 @@ describe('who pays (COST_TAGS, default team)', () => {
   });
 });
 
+describe('the snapshot quota (Service Quotas)', () => {
+  it('the header says each region\'s snapshots against its quota, and when it fills at the growth the history shows', async () => {
+    // A bot of its own: the quota is read once a day, and this one has not read it yet.
+    const b = await startTestBot({ sharedEc2: t.ec2 });
+    try {
+      const count = [...t.ec2.state.region('us-east-1').snapshots.values()].filter((s) => s.ownerId === t.ec2.state.accountId).length;
+      t.ec2.quotas.applied.set('us-east-1', count + 100);
+      // Ten days ago the region held 50 fewer: 5 a day, so the 100 left last 20 days.
+      const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+      await b.bot.deps.store.history.record({ day: tenDaysAgo, region: 'us-east-1', snapshots: count - 50, cleanupUsd: 1 });
+      await b.command('/snapshot', 'digest');
+      const d = await digestIn(b, CHANNEL);
+      expect(textOf(d)).toContain(`Snapshots against the quota: us-east-1 ${count.toLocaleString('en-US')} of ${(count + 100).toLocaleString('en-US')} — full in about 20 days at +5 a day`);
+    } finally {
+      t.ec2.quotas.applied.clear();
+      await b.stop();
+    }
+  });
+
+  it('where Service Quotas cannot be read, the default quota, labelled', async () => {
+    const b = await startTestBot({ sharedEc2: t.ec2 });
+    t.ec2.deny.add('servicequotas:*');
+    try {
+      await b.command('/snapshot', 'digest');
+      const d = await digestIn(b, CHANNEL);
+      expect(textOf(d)).toMatch(/us-east-1 [\d,]+ of 100,000 \(the default quota, assumed: Service Quotas could not be read\)/);
+    } finally {
+      t.ec2.deny.delete('servicequotas:*');
+      await b.stop();
+    }
+  });
+});
+
 describe('fast snapshot restore', () => {
   it('lists a snapshot with fast restore left on as a cost, not a deletion, and Disable fast restore turns it off', async () => {
     const mark = t.slack.messages.length;

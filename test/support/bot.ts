@@ -58,6 +58,7 @@ export async function startTestBot(o: TestBotOptions = {}): Promise<TestBot> {
       AWS_ENDPOINT_URL_EBS: ec2.url,
       AWS_ENDPOINT_URL_CLOUDTRAIL: ec2.url,
       AWS_ENDPOINT_URL_AUTO_SCALING: ec2.url,
+      AWS_ENDPOINT_URL_SERVICE_QUOTAS: ec2.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
       DYNAMODB_TABLE: uniqueTableName('snapbot-e2e'),
       APPROVAL_CHANNEL,

@@ -76,6 +76,8 @@ export interface SandboxEc2 {
   service: Ec2Service;
   /** The EBS direct APIs' block contents (tests seed exact lineages with setContent). */
   ebs: Ec2Service['ebs'];
+  /** Service Quotas: `quotas.applied.set(region, n)` raises the snapshot quota of a region. */
+  quotas: Ec2Service['quotas'];
   stop(): Promise<void>;
   /**
    * The next `count` calls (of `action`, or of any action) fail with `code`, e.g. 'RequestLimitExceeded';
@@ -145,6 +147,7 @@ export async function startSandboxEc2(opts: SandboxEc2Options = {}): Promise<San
     deny: service.deny,
     service,
     ebs: service.ebs,
+    quotas: service.quotas,
     injectErrors: (code, count, action, o) => service.injectErrors(code, count, action, o),
     stop: () =>
       new Promise<void>((resolve, reject) => {

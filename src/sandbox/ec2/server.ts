@@ -11,6 +11,7 @@ import { SandboxDlm, type DlmOptions } from '../dlm.js';
 import { JsonApiError, jsonError } from '../json-api.js';
 import { SandboxRecycleBin } from '../recycle-bin.js';
 import { SandboxEbs } from '../ebs.js';
+import { SandboxServiceQuotas } from '../service-quotas.js';
 import { SandboxCloudTrail } from '../cloudtrail.js';
 import { SandboxAutoScaling } from '../auto-scaling.js';
 
@@ -75,6 +76,7 @@ interface AccountServices {
   rbin: SandboxRecycleBin;
   ebs: SandboxEbs;
   cloudTrail: SandboxCloudTrail;
+  quotas: SandboxServiceQuotas;
   autoScaling: SandboxAutoScaling;
   /** Who may assume a role in it: the role's name and the external ID its trust policy asks for. */
   trust?: { roleName: string; externalId?: string };
@@ -103,6 +105,7 @@ export class Ec2Service {
   /** The EBS direct APIs (read side) over the same snapshots. */
   readonly ebs: SandboxEbs;
   readonly cloudTrail: SandboxCloudTrail;
+  readonly quotas = new SandboxServiceQuotas();
   readonly autoScaling: SandboxAutoScaling;
   /** Other accounts, reached with credentials from STS AssumeRole (as snapbot reaches the accounts of ACCOUNTS). */
   private readonly members = new Map<string, AccountServices>();
@@ -130,6 +133,7 @@ export class Ec2Service {
       rbin: new SandboxRecycleBin(state),
       ebs: new SandboxEbs(state),
       cloudTrail: new SandboxCloudTrail(state),
+      quotas: new SandboxServiceQuotas(),
       autoScaling: new SandboxAutoScaling(state),
       trust: { roleName: trust.roleName ?? 'snapbot', ...(trust.externalId ? { externalId: trust.externalId } : {}) },
     });
@@ -141,7 +145,7 @@ export class Ec2Service {
   }
 
   private primary(): AccountServices {
-    return { state: this.state, dlm: this.dlm, rbin: this.rbin, ebs: this.ebs, cloudTrail: this.cloudTrail, autoScaling: this.autoScaling };
+    return { state: this.state, dlm: this.dlm, rbin: this.rbin, ebs: this.ebs, cloudTrail: this.cloudTrail, autoScaling: this.autoScaling, quotas: this.quotas };
   }
 
   /** The account a request's credentials belong to: an assumed role's, or the primary account's. */
@@ -171,7 +175,7 @@ export class Ec2Service {
       const service = serviceOf(req);
       const account = this.accountOf(req, {});
       if (service === 'dlm' || service === 'rbin' || service === 'ebs') return this.answerJson(service, account, req, Buffer.concat(chunks).toString('utf8'), res);
-      if (service === 'cloudtrail') return this.answerCloudTrail(account, req, Buffer.concat(chunks).toString('utf8'), res);
+      if (service === 'cloudtrail' || service === 'servicequotas') return this.answerJson11(service, account, req, Buffer.concat(chunks).toString('utf8'), res);
       const query = new URL(req.url ?? '/', 'http://sandbox').searchParams;
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       const params: Record<string, string> = {};
@@ -203,21 +207,22 @@ export class Ec2Service {
     return account.autoScaling.handle(region, params);
   }
 
-  private answerCloudTrail(account: AccountServices, req: IncomingMessage, text: string, res: ServerResponse): void {
+  /** CloudTrail and Service Quotas: JSON 1.1, the operation in X-Amz-Target. */
+  private answerJson11(service: 'cloudtrail' | 'servicequotas', account: AccountServices, req: IncomingMessage, text: string, res: ServerResponse): void {
     const region = regionOf(req, {});
     const target = String(req.headers['x-amz-target'] ?? '');
-    const action = `cloudtrail:${target.split('.').pop() ?? ''}`;
+    const action = `${service}:${target.split('.').pop() ?? ''}`;
     let status = 200;
     let body: string;
     let headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1' };
     try {
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       this.log({ action, region, params: parsed as Record<string, string>, account: account.state.accountId });
-      if (this.deny.has('*') || this.deny.has(action) || this.deny.has('cloudtrail:*')) {
+      if (this.deny.has('*') || this.deny.has(action) || this.deny.has(`${service}:*`)) {
         throw new JsonApiError('AccessDeniedException', `User: arn:aws:iam::${account.state.accountId}:user/sandbox is not authorized to perform: ${action}`, 400);
       }
       this.takeInjection(action);
-      body = JSON.stringify(account.cloudTrail.handle(target, region, parsed));
+      body = JSON.stringify(service === 'cloudtrail' ? account.cloudTrail.handle(target, region, parsed) : account.quotas.handle(target, region, parsed));
     } catch (e) {
       const err = e instanceof JsonApiError ? e : e instanceof Ec2Error ? new JsonApiError(e.code, e.message, e.status) : new JsonApiError('InternalFailure', (e as Error).message, 500);
       status = err.status;

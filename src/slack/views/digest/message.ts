@@ -32,6 +32,7 @@ import {
   oneLine,
   postureLines,
   failedDrillWords,
+  quotaLine,
   resources,
   sectionSaving,
   shareCheckLine,
@@ -56,7 +57,12 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   const csv = options.csvFileName ? ` (${escapeMrkdwn(options.csvFileName)})` : '';
   const text = `${title}: ${exposureLine(summary)}${totalsLine(summary)}`;
   const blocks: KnownBlock[] = [header(title)];
-  if (options.savings) blocks.push(context(`:moneybag: ${savingsLine(options.savings)} (\`/snapshot savings\`)`));
+  // One context block for the header's figures: what snapbot freed, and the regions against their snapshot quota.
+  const headerLines = [
+    ...(options.savings ? [`:moneybag: ${savingsLine(options.savings)} (\`/snapshot savings\`)`] : []),
+    ...(options.quotas?.length ? [`:bar_chart: ${escapeMrkdwn(quotaLine(options.quotas, options.accounts))}`] : []),
+  ];
+  if (headerLines.length) blocks.push(context(truncate(headerLines.join('\n'), LIMITS.sectionText)));
   const where = accountNamer(options.accounts);
   if (where) {
     const lines = accountLines(summary, options.accounts!).map((l) => `• ${escapeMrkdwn(l).replace(/^([^:]+):/, '*$1*:')}`);

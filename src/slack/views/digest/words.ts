@@ -4,6 +4,7 @@ import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands, UNTAGGED } from
 import { accountPart, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
 import type { BackupGap } from '../../../core/backups.js';
 import type { DrillRecord } from '../../../core/drills.js';
+import type { QuotaOutlook } from '../../../core/quota.js';
 import { isoDay } from '../../../core/time.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import { count } from '../../../core/words.js';
@@ -119,6 +120,30 @@ export function postureLines(summary: Pick<DigestSummary, 'backupPosture' | 'rpo
     ([id, t]) =>
       `${label(id)}${count(t.inUse, 'volume')} in use; ${groupThousands(t.within)} with a snapshot within ${rpo}${t.proven !== undefined ? `; ${groupThousands(t.proven)} proven restorable by a drill within ${count(days, 'day')}` : ''}`,
   );
+}
+
+/**
+ * "Snapshots against the quota: us-east-1 1,234 of 100,000 — full in about 210 days at +5.2 a day": each region
+ * scanned, its quota's source said where it is not the account's own (AWS's default, or assumed when unreadable).
+ */
+export function quotaLine(quotas: readonly QuotaOutlook[], accounts?: readonly DigestAccountRef[]): string {
+  const many = (accounts?.length ?? 0) > 1;
+  const label = (id?: string) => (many ? `${accounts!.find((a) => (a.id ?? '') === (id ?? ''))?.label ?? id ?? 'own'} · ` : '');
+  const parts = [...quotas]
+    .sort((a, b) => b.snapshots / b.quota - a.snapshots / a.quota)
+    .slice(0, 8)
+    .map((q) => {
+      const source = q.source === 'default' ? ' (AWS default quota)' : q.source === 'assumed' ? ' (the default quota, assumed: Service Quotas could not be read)' : '';
+      const outlook =
+        q.daysUntilFull !== undefined
+          ? ` — full in about ${groupThousands(q.daysUntilFull)} ${q.daysUntilFull === 1 ? 'day' : 'days'} at +${q.perDay} a day`
+          : q.perDay !== undefined
+            ? ' — not growing'
+            : '';
+      return `${label(q.account)}${q.region} ${groupThousands(q.snapshots)} of ${groupThousands(q.quota)}${source}${outlook}`;
+    });
+  const more = quotas.length > 8 ? `; ${quotas.length - 8} more regions further from theirs` : '';
+  return `Snapshots against the quota: ${parts.join('; ')}${more}`;
 }
 
 /** A failed drill as the Backups part lists it, until a later drill of the volume passes. */
