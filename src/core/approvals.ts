@@ -58,6 +58,11 @@ export interface ApprovalRequest {
   outcome?: ApprovalOutcome;
   /** Where the request was posted, once it was. */
   message?: { channel: string; ts: string };
+  /**
+   * The requester's private note (with *Withdraw*), when it went through the command's response_url: replaced once
+   * the request is decided, withdrawn or expired, while Slack still accepts the URL (30 minutes).
+   */
+  notice?: { responseUrl: string; at: string };
 }
 
 export type AuditEvent =

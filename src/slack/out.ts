@@ -113,6 +113,21 @@ export class SlackOut implements Outbox {
     if (!res.ok) throw new Error(`response_url answered ${res.status}`);
   }
 
+  async respond(responseUrl: string, message: Message): Promise<boolean> {
+    const msg = withoutBroadcasts(message);
+    try {
+      const res = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks }),
+      });
+      return res.ok;
+    } catch (err) {
+      this.log.warn(`answering through response_url failed: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
   /** Replaces the message a button was clicked on (an ephemeral one too) through its response_url; never throws. */
   async replaceOriginal(responseUrl: string, message: Message): Promise<void> {
     const msg = withoutBroadcasts(message);

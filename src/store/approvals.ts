@@ -52,6 +52,8 @@ export interface ApprovalRepository {
   get(id: string): Promise<ApprovalRequest | undefined>;
   /** Remembers where the request was posted. */
   setMessage(id: string, channel: string, ts: string): Promise<void>;
+  /** Where the requester's private note can be replaced (its response_url), and when it was sent. */
+  setNotice(id: string, responseUrl: string, at: Date): Promise<void>;
   /**
    * The first decision wins. Throws AlreadyDecidedError (naming who decided first), ExpiredError, SelfDecisionError
    * or NotFoundError; otherwise returns the request as decided.
@@ -250,6 +252,16 @@ export function approvalRepository(db: Dynamo, clock: () => Date): ApprovalRepos
         ExpressionAttributeValues: { ':message': { channel, ts } },
       });
       if (!written) throw new NotFoundError(id);
+    },
+
+    async setNotice(id, responseUrl, at) {
+      await db.update({
+        Key: key.request(id),
+        UpdateExpression: 'SET #notice = :notice',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#notice': 'notice' },
+        ExpressionAttributeValues: { ':notice': { responseUrl, at: at.toISOString() } },
+      });
     },
 
     async decide(id, decision) {
@@ -454,5 +466,6 @@ function toRequest(item: Item): ApprovalRequest {
     executionStartedAt: item.executionStartedAt as string | undefined,
     outcome: item.outcome as ApprovalOutcome | undefined,
     message: item.message as ApprovalRequest['message'],
+    notice: item.notice as ApprovalRequest['notice'],
   });
 }

@@ -60,7 +60,7 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
   try {
     const posted = await deps.out.post(deps.config.approvalChannel, deps.views.approvalRequestMessage(request));
     await deps.store.approvals.setMessage(request.id, posted.channel, posted.ts);
-    await replyPrivately(deps, inv, deps.views.requestedNotice(request, deps.config.approvalChannel, deps.config.approvalTtlHours));
+    await tellRequester(deps, inv, request);
   } catch (err) {
     deps.log.error({ err, requestId: request.id }, 'approval request recorded but not posted');
     await replyPrivately(deps, inv, {
@@ -68,6 +68,29 @@ export async function requestApproval(deps: Deps, inv: Invocation, action: Appro
     });
   }
   return request;
+}
+
+/**
+ * The requester's private note, with *Withdraw*. Through the command's response_url where there is one, and that URL
+ * kept with the request, so the note is replaced (without *Withdraw*) once the request is decided; elsewhere (a
+ * button's request) an ephemeral message, whose *Withdraw* answers "already decided" once it is.
+ */
+async function tellRequester(deps: Deps, inv: Invocation, request: ApprovalRequest): Promise<void> {
+  const note = deps.views.requestedNotice(request, deps.config.approvalChannel, deps.config.approvalTtlHours);
+  if (inv.responseUrl && (await deps.out.respond(inv.responseUrl, note))) {
+    await deps.store.approvals.setNotice(request.id, inv.responseUrl, deps.now()).catch((err) => deps.log.warn({ err, requestId: request.id }, 'the note could not be linked to its request'));
+    return;
+  }
+  await replyPrivately(deps, inv, note);
+}
+
+/** Slack accepts a response_url for 30 minutes. */
+const RESPONSE_URL_MS = 30 * 60_000;
+
+/** The requester's note, once the request is no longer pending: what happened, and no *Withdraw*. */
+async function replaceNotice(deps: Deps, r: ApprovalRequest): Promise<void> {
+  if (!r.notice || r.status === 'pending' || deps.now().getTime() - Date.parse(r.notice.at) > RESPONSE_URL_MS) return;
+  await deps.out.replaceOriginal(r.notice.responseUrl, deps.views.requesterNotice(r));
 }
 
 /** Whoever clicked Approve or Reject: decide, and for an approval run the action once. */
@@ -219,6 +242,7 @@ async function runAction(base: Deps, r: ApprovalRequest): Promise<string> {
 
 async function showOnRequest(deps: Deps, r: ApprovalRequest): Promise<void> {
   if (r.message) await deps.out.tryUpdate(r.message, deps.views.approvalRequestMessage(r));
+  await replaceNotice(deps, r);
 }
 
 /** The outcome goes where the requester will see it, a direct message; the card's thread keeps it too. */

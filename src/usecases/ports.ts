@@ -58,6 +58,8 @@ export interface Outbox {
   private(to: PrivateTarget, msg: Message): Promise<void>;
   /** Replaces the message a button was clicked on; never throws. */
   replaceOriginal(responseUrl: string, msg: Message): Promise<void>;
+  /** A private answer through a command's response_url (so it can be replaced later); false when Slack refused it. */
+  respond(responseUrl: string, msg: Message): Promise<boolean>;
   dm(userId: string, msg: Message): Promise<PostedMessage>;
   openModal(triggerId: string, view: View): Promise<string | undefined>;
   updateModal(viewId: string, view: View): Promise<void>;

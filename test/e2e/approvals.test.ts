@@ -57,8 +57,15 @@ describe('public share', () => {
     expect(countOf('ModifySnapshotAttribute')).toBe(0);
     expect(t.ec2.state.getSnapshot(R, snap)!.public).toBe(false);
 
+    // The requester's private note offers Withdraw while the request waits…
+    const note = t.slack.messages.find((m) => m.ephemeralFor === REQUESTER && textOf(m).includes('Asked for approval') && textOf(m).includes(snap))!;
+    expect(buttonsOf(note).map((b) => b.text)).toEqual(['Withdraw']);
+
     await click(req, APPROVER, 'Approve');
     await t.slack.waitFor((m) => m === req && /now public/.test(textOf(m)) && buttonsOf(m).length === 0, 15_000, 'the outcome on the request');
+    // …and once decided, the same note says what happened, with nothing left to withdraw.
+    await t.slack.waitUntil(() => (buttonsOf(note).length === 0 && !/Asked for approval/.test(textOf(note)) ? true : undefined), 10_000, 'the note replaced');
+    expect(textOf(note)).toMatch(/approved/i);
     expect(t.ec2.state.getSnapshot(R, snap)!.public).toBe(true);
     await t.slack.waitFor((m) => m.threadTs === req.ts && textOf(m).includes(`<@${REQUESTER}>`), 10_000, 'the requester told in the thread');
 

@@ -456,6 +456,9 @@ export class SandboxConsole {
   }
 
   /** A response_url the bot posted to (Bolt's respond(), or a fallback for private answers). */
+  /** The message each response_url posted, by its key. */
+  private readonly postedThrough = new Map<string, string>();
+
   private async responseUrl(key: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = this.responseUrls.get(key);
     const raw = (await readBody(req)).toString('utf8');
@@ -467,12 +470,15 @@ export class SandboxConsole {
       const payload = new URLSearchParams(raw).get('payload');
       body = payload ? (JSON.parse(payload) as ResponseBody) : { text: raw };
     }
-    this.deliver(origin, body);
+    // A command's URL replaces what it posted before (the requester's note once the request is decided), as Slack's does.
+    const posted = this.postedThrough.get(key);
+    const ts = this.deliver(posted ? { ...origin, messageTs: origin.messageTs ?? posted } : origin, body);
+    if (ts) this.postedThrough.set(key, ts);
     sendJson(res, 200, { ok: true });
   }
 
   /** Shows a response the way Slack does: ephemeral by default, in the channel, or replacing/deleting the original. */
-  private deliver(to: Origin, body: ResponseBody): void {
+  private deliver(to: Origin, body: ResponseBody): string | undefined {
     const yes = (v: unknown) => v === true || v === 'true';
     const original = to.messageTs ? this.slack.messages.find((m) => m.channel === to.channelId && m.ts === to.messageTs) : undefined;
     if (yes(body.delete_original) && original) {
@@ -487,14 +493,14 @@ export class SandboxConsole {
       this.changed();
       return;
     }
-    if (!body.text && !body.blocks?.length) return;
-    this.slack.addMessage({
+    if (!body.text && !body.blocks?.length) return undefined;
+    return this.slack.addMessage({
       channel: to.channelId,
       text: body.text ?? '',
       blocks: body.blocks,
       threadTs: body.thread_ts,
       ...(body.response_type === 'in_channel' ? {} : { ephemeralFor: to.userId }),
-    });
+    }).ts;
   }
 
   private interactionBase(userId: string): Json {

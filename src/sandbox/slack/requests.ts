@@ -81,7 +81,8 @@ export class SlackSender {
       text: c.text,
       api_app_id: 'A0SNAPBOT',
       is_enterprise_install: 'false',
-      response_url: `${this.responseUrlBase ?? 'http://127.0.0.1:9/'}commands/${trigger}`,
+      // Who and where, for a Slack stand-in that shows what is posted to it (Slack's own URLs are opaque).
+      response_url: `${this.responseUrlBase ?? 'http://127.0.0.1:9/'}commands/${trigger}?${new URLSearchParams({ user: c.userId, channel: c.channelId })}`,
       trigger_id: trigger,
     }).toString();
   }
@@ -109,7 +110,7 @@ export class SlackSender {
         channel: { id: b.channelId, name: b.channelId },
         // Slack sends the clicked message whole, blocks included.
         message: { type: 'message', ts: b.messageTs, text: '', ...(b.messageBlocks ? { blocks: b.messageBlocks } : {}) },
-        response_url: `${this.responseUrlBase ?? 'http://127.0.0.1:9/'}actions/${b.messageTs}`,
+        response_url: `${this.responseUrlBase ?? 'http://127.0.0.1:9/'}actions/${b.messageTs}?${new URLSearchParams({ user: b.userId, channel: b.channelId })}`,
         actions: [
           {
             type: 'button',

@@ -169,6 +169,48 @@ export class FakeSlack extends EventEmitter {
     return msg;
   }
 
+  /** Message posted through each response_url, so a later replace_original finds it (as Slack does). */
+  private readonly responded = new Map<string, string>();
+
+  /**
+   * A POST to a response_url: a command's (commands/<trigger>) or a click's (actions/<message ts>), with the user and
+   * channel the test sender put in its query. Ephemeral unless in_channel; replace_original and delete_original act on
+   * the message clicked, or on the one this URL posted before.
+   */
+  private respond(key: string, q: URLSearchParams, raw: Buffer): void {
+    let body: { text?: string; blocks?: unknown[]; response_type?: string; replace_original?: unknown; delete_original?: unknown; thread_ts?: string };
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return;
+    }
+    const yes = (v: unknown) => v === true || v === 'true';
+    const ts = key.startsWith('actions/') ? key.slice('actions/'.length) : this.responded.get(key);
+    const channel = q.get('channel') ?? '';
+    const original = ts ? this.messages.find((m) => m.ts === ts && (!channel || m.channel === channel)) : undefined;
+    if (yes(body.delete_original) && original) {
+      this.messages.splice(this.messages.indexOf(original), 1);
+      this.emit('change', 'response.delete');
+      return;
+    }
+    if (yes(body.replace_original) && original) {
+      original.text = body.text ?? original.text;
+      if (body.blocks !== undefined) original.blocks = body.blocks;
+      original.updates += 1;
+      this.emit('change', 'response.replace');
+      return;
+    }
+    if (!body.text && !body.blocks?.length) return;
+    const m = this.addMessage({
+      channel,
+      text: body.text ?? '',
+      blocks: body.blocks,
+      threadTs: body.thread_ts,
+      ...(body.response_type === 'in_channel' ? {} : { ephemeralFor: q.get('user') ?? undefined }),
+    });
+    this.responded.set(key, m.ts);
+  }
+
   private nextTs(): string {
     this.seq += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
@@ -177,6 +219,11 @@ export class FakeSlack extends EventEmitter {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const raw = await readBody(req);
+    if (url.pathname.startsWith('/response/')) {
+      this.respond(url.pathname.slice('/response/'.length), url.searchParams, raw);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
     if (url.pathname.startsWith('/upload/')) {
       const id = url.pathname.slice('/upload/'.length);
       const u = this.uploads.get(id);
