@@ -1,12 +1,13 @@
 // `npm run bench`: snapbot's performance figures, one JSON object per line on stdout (progress goes to stderr).
 // Starts and stops everything it needs: DynamoDB Local, the sandbox EC2, a fake Slack Web API. Loopback only.
-// `npm run bench -- ack digest` runs only the named parts (ack, digest, org, progress, approvals, load, cost, drill).
+// `npm run bench -- ack digest` runs only the named parts (ack, digest, org, progress, approvals, load, cost, drill, cleanup).
 import { cpus, loadavg } from 'node:os';
 import { startDynamoDbLocal } from '../src/sandbox/dynamodb-local.js';
 import { runAckBench } from './ack.js';
 import { runApprovalsBench } from './approvals.js';
 import { runCostBench } from './cost.js';
 import { runDrillBench } from './drill.js';
+import { runCleanupBench } from './cleanup.js';
 import { compileForBench, defaultRuntime, emit, isolateAwsEnvironment, note, round } from './common.js';
 import { runDigestBench } from './digest.js';
 import { runDigestOrgBench } from './digest-org.js';
@@ -14,7 +15,7 @@ import { runDigestQualityBench } from './digest-quality.js';
 import { runProgressBench } from './progress.js';
 import { runLoadBench } from './load.js';
 
-const PARTS = ['ack', 'digest', 'org', 'progress', 'approvals', 'load', 'cost', 'drill'] as const;
+const PARTS = ['ack', 'digest', 'org', 'progress', 'approvals', 'load', 'cost', 'drill', 'cleanup'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(argv: string[]): Promise<void> {
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
     if (parts.has('approvals')) await runApprovalsBench({ dynamodbEndpoint: dynamo.endpoint });
     if (parts.has('cost')) await runCostBench({ dynamodbEndpoint: dynamo.endpoint });
     if (parts.has('drill')) await runDrillBench();
+    if (parts.has('cleanup')) await runCleanupBench({ dynamodbEndpoint: dynamo.endpoint });
     if (parts.has('load')) await runLoadBench({ dynamodbEndpoint: dynamo.endpoint });
   } finally {
     await dynamo.stop();

@@ -6,7 +6,7 @@ import { expireOverdue, recoverInFlight } from '../usecases/approvals.js';
 import { resumeEncryptions } from '../usecases/encrypt.js';
 import { resumeDrills, runScheduledDrills, sweepDrillVolumes } from '../usecases/drill.js';
 import type { Deps } from '../usecases/context.js';
-import { runScheduledDigest } from '../usecases/digest.js';
+import { runScheduledDigest } from '../usecases/digest-post.js';
 import { requestExpiredDeletions } from '../usecases/expiring.js';
 import { millisecondsInHour } from 'date-fns/constants';
 import { daysAfter, hoursAfter } from '../core/time.js';

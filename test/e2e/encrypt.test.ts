@@ -18,8 +18,9 @@ afterAll(async () => {
 const since = (mark: number) => (m: WorkspaceMessage) => t.slack.messages.indexOf(m) >= mark;
 const calls = (action: string) => t.ec2.calls.filter((c) => c.action === action).length;
 
-async function answer(question: WorkspaceMessage, label: string) {
-  const b = buttonsOf(question).find((x) => x.text === label)!;
+/** Clicks a button of the question; pass `buttons` saved earlier to click one it no longer shows (a stale view). */
+async function answer(question: WorkspaceMessage, label: string, buttons = buttonsOf(question)) {
+  const b = buttons.find((x) => x.text === label)!;
   return t.sender.click({ userId: REQUESTER, channelId: question.channel, messageTs: question.ts, actionId: b.actionId, value: b.value, blockId: b.blockId, text: b.text });
 }
 
@@ -87,6 +88,7 @@ describe('/snapshot encrypt vol-… --replace on a stopped instance', () => {
     await t.command('/snapshot', `encrypt ${oldId} --replace`);
     const question = await t.slack.waitFor((m) => since(mark)(m) && m.ephemeralFor === REQUESTER && /Swap the disk/.test(textOf(m)), 15_000, 'the question');
     expect(calls('CreateSnapshot')).toBe(snapshotsBefore);
+    const asked = buttonsOf(question);
     await answer(question, 'Encrypt and swap it in');
     const done = await t.slack.waitFor((m) => since(mark)(m) && m.channel === CHANNEL && /Encrypting .* — (done|failed)/.test(textOf(m)), 30_000, 'the swap');
     expect(textOf(done)).toContain('— done');
@@ -98,8 +100,9 @@ describe('/snapshot encrypt vol-… --replace on a stopped instance', () => {
     expect(old).toBeDefined();
     expect(old.attachment).toBeUndefined();
     expect(textOf(done)).toContain(`The old \`${oldId}\` is kept, detached`);
-    // A second click on the answered question starts nothing more.
-    await answer(question, 'Encrypt and swap it in');
+    // The question was replaced by the answer; a second click on it (a stale view) starts nothing more.
+    expect(buttonsOf(question)).toEqual([]);
+    await answer(question, 'Encrypt and swap it in', asked);
     await new Promise((r) => setTimeout(r, 500));
     expect(calls('CreateSnapshot')).toBe(snapshotsBefore + 1);
   });

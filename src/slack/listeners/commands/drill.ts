@@ -3,7 +3,7 @@
 import type { CommandOf } from '../../../core/commands.js';
 import type { Deps, Invocation } from '../../../usecases/context.js';
 import { showDrills, startDrill, uploadEvidence } from '../../../usecases/drill.js';
-import { volumePointsNow } from '../../../usecases/digest.js';
+import { volumePointsNow } from '../../../usecases/digest-post.js';
 import { ackThenRun, type CommandArgs } from './common.js';
 
 export function drillCommand(args: CommandArgs, deps: Deps, inv: Invocation, cmd: CommandOf<'snapshot.drill' | 'snapshot.drills' | 'snapshot.evidence'>): Promise<void> {

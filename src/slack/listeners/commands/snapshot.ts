@@ -6,7 +6,7 @@ import { requestApproval, withdrawRequest } from '../../../usecases/approvals.js
 import { showAudit } from '../../../usecases/audit.js';
 import { requestCleanup } from '../../../usecases/cleanup-batch.js';
 import { modalScope, type Deps } from '../../../usecases/context.js';
-import { postDigestHere } from '../../../usecases/digest.js';
+import { postDigestHere } from '../../../usecases/digest-post.js';
 import { copySnapshot, createSnapshot, listSnapshots, snapshotInstance } from '../../../usecases/snapshots.js';
 import { scopedModal, snapshotModal } from '../../views/modals.js';
 import { ackThenOpen, ackThenRun, parseOrAnswer, type CommandArgs } from './common.js';
