@@ -31,6 +31,8 @@ export interface BackupGap {
   coveredBy: string[];
   /** The policy meant to cover it that has not produced a snapshot within the objective: named, with its state. */
   notProducing?: { policyId: string; label: string; state: string; statusMessage?: string };
+  /** The lifecycle policies could not be read: whether one is meant to cover it is unknown. */
+  coverageUnknown?: boolean;
 }
 
 /** One account-region's recovery points: volumes in use (older than the objective), and how many are within it. */
@@ -70,8 +72,8 @@ export interface VolumeBackupFacts {
   newest: ReadonlyMap<string, { id: string; ms: number }>;
   /** Volumes AWS Backup has snapshotted (its snapshots' aws:backup:source-resource). */
   awsBackup: ReadonlySet<string>;
-  /** The region's lifecycle policies. */
-  policies: readonly LifecyclePolicy[];
+  /** The region's lifecycle policies (undefined: they could not be read, so what covers a volume is unknown). */
+  policies: readonly LifecyclePolicy[] | undefined;
 }
 
 /**
@@ -85,7 +87,8 @@ export function recoveryPoints(
 ): { misses: BackupGap[]; inUse: number; withinObjective: number; points: VolumePoint[] } {
   const objectiveMs = o.rpoHours * 3_600_000;
   const since = o.now.getTime() - objectiveMs;
-  const policies = new Map(facts.policies.map((p) => [p.id, p]));
+  const policies = new Map((facts.policies ?? []).map((p) => [p.id, p]));
+  const unknown = facts.policies === undefined;
   const misses: BackupGap[] = [];
   const points: VolumePoint[] = [];
   let inUse = 0;
@@ -123,6 +126,7 @@ export function recoveryPoints(
       ...(newest ? { newestSnapshotId: newest.id, newestAgeHours: Math.floor((o.now.getTime() - newest.ms) / 3_600_000) } : {}),
       rpoHours: o.rpoHours,
       coveredBy,
+      ...(unknown ? { coverageUnknown: true } : {}),
       ...(stalled
         ? { notProducing: { policyId: stalled.id, label: scheduleName(stalled), state: stalled.state, ...(stalled.statusMessage ? { statusMessage: stalled.statusMessage } : {}) } }
         : {}),

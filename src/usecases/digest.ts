@@ -166,14 +166,12 @@ async function scanRegion(
     priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
     settled.push(f);
   }
-  // Recovery points: each in-use volume's newest snapshot against the objective (only where the policies were read:
-  // without them a "not producing" schedule could not be told from no schedule at all).
-  const points = policies ? recoveryPoints(gapCandidates, { newest: newestSnapshot, awsBackup, policies }, { now: settings.now, rpoHours: across.rpoHours }) : undefined;
-  const gaps = points?.misses ?? [];
-  const posture: BackupPosture | undefined = points
-    ? { ...(account ? { account: account.id } : {}), region, inUse: points.inUse, withinObjective: points.withinObjective }
-    : undefined;
-  const volumePoints = points?.points ?? [];
+  // Recovery points: each in-use volume's newest snapshot against the objective. Where the policies could not be
+  // read, the misses say that what covers them is unknown (a stalled schedule cannot be told from none).
+  const points = recoveryPoints(gapCandidates, { newest: newestSnapshot, awsBackup, policies }, { now: settings.now, rpoHours: across.rpoHours });
+  const gaps = points.misses;
+  const posture: BackupPosture = { ...(account ? { account: account.id } : {}), region, inUse: points.inUse, withinObjective: points.withinObjective };
+  const volumePoints = points.points;
   if (account) {
     for (const p of volumePoints) p.account = account.id;
     for (const g of gaps) g.account = account.id;
@@ -193,7 +191,7 @@ async function scanRegion(
     gaps,
     points: volumePoints,
     snapshots: snapshotCount,
-    ...(posture ? { posture } : {}),
+    posture,
     archive: archive.filter((a) => !exposed(a.snapshotId)),
     chained: chained.filter((a) => !exposed(a.snapshotId)),
   });
@@ -247,7 +245,7 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
       return fallback;
     });
   const policiesRead: Promise<LifecyclePolicy[] | undefined> = dlm
-    ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', within(dlm.listPolicies(region), 8_000, 'Data Lifecycle Manager'), undefined, 'recovery points are not shown')
+    ? soft<LifecyclePolicy[] | undefined>('lifecycle policies', within(dlm.listPolicies(region), 8_000, 'Data Lifecycle Manager'), undefined, 'schedules that stopped producing cannot be named')
     : Promise.resolve(undefined);
   // Of the volumes: the IDs of all (is a snapshot's source gone?), and — once the policies are known — the in-use
   // ones, with the policies meant to cover them, for the recovery points (a few fields each; pages are not kept).
@@ -267,10 +265,10 @@ async function readUsage(ec2: Ec2Gateway, dlm: DlmGateway | undefined, region: s
         if (group) volumeCostGroups.set(v.id, group);
         const attachment = v.attachments[0];
         // A drill's own volume is not a volume in use: it exists for minutes, to be read and deleted.
-        if (!policies || (v.state !== 'in-use' && !attachment) || v.tags[TAG.drill] !== undefined) continue;
+        if ((v.state !== 'in-use' && !attachment) || v.tags[TAG.drill] !== undefined) continue;
         const tagsOfInstance = attachment ? instanceTags.get(attachment.instanceId) : undefined;
         // Every policy meant to cover it, enabled or not: a paused one is a schedule that is not producing.
-        const policyIds = policies.filter((p) => policyCovers({ ...p, state: 'ENABLED' }, v.tags, tagsOfInstance)).map((p) => p.id);
+        const policyIds = (policies ?? []).filter((p) => policyCovers({ ...p, state: 'ENABLED' }, v.tags, tagsOfInstance)).map((p) => p.id);
         const name = nameTag(v.tags);
         gapCandidates.push({
           id: v.id,

@@ -75,7 +75,8 @@ export async function startDrill(deps: Deps, inv: Invocation, cmd: CommandOf<'sn
  */
 async function plan(deps: Deps, target: string, az: string | undefined): Promise<{ plans: DrillPlan[]; problems: string[] }> {
   const region = deps.scope.region;
-  const zones = await deps.ec2.availabilityZones(region);
+  // The region's zones (read once a minute): an --az that is not one is answered here; unreadable, EC2 decides.
+  const zones = await deps.ec2.availabilityZones(region).catch(() => [] as string[]);
   if (az && zones.length && !zones.includes(az)) return { plans: [], problems: [`Nothing was restored: ${az} is not an availability zone of ${region}. Its zones: ${zones.join(', ')}.`] };
   const zoneFor = (volumeZone?: string) => ({ availabilityZone: az ?? volumeZone ?? zones[0] ?? `${region}a`, zoneChosen: !az && !volumeZone });
   const problems: string[] = [];

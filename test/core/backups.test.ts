@@ -136,6 +136,24 @@ describe('recovery points', () => {
     expect(points.misses.find((m) => m.volumeId === 'vol-00000000000000001')!.coveredBy).toEqual([]);
   });
 
+  it('every volume in use is a point of evidence; one made minutes ago has not missed the objective', () => {
+    expect(points.points.map((p) => [p.volumeId, p.rpoMet])).toEqual([
+      ['vol-00000000000000001', false],
+      ['vol-00000000000000002', true],
+      ['vol-00000000000000003', false],
+      ['vol-00000000000000004', false],
+      ['vol-00000000000000005', true],
+      ['vol-00000000000000006', false],
+    ]);
+  });
+
+  it('where the lifecycle policies could not be read, the misses are still listed and say coverage is unknown', () => {
+    const blind = recoveryPoints(volumes, { ...facts, policies: undefined }, { now: NOW, rpoHours: 24 });
+    expect(blind.misses.map((m) => m.volumeId)).toEqual(points.misses.map((m) => m.volumeId));
+    expect(blind.misses.every((m) => m.coverageUnknown === true && m.notProducing === undefined)).toBe(true);
+    expect(points.misses.some((m) => m.coverageUnknown)).toBe(false);
+  });
+
   it('read AWS Backup snapshots by their source-resource tag', () => {
     expect(backupSourceVolume({ 'aws:backup:source-resource': 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc1234def567890' })).toBe('vol-0abc1234def567890');
     expect(backupSourceVolume({})).toBeUndefined();

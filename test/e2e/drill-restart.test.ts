@@ -84,8 +84,8 @@ describe('a drill across a restart', () => {
 describe('the demo\'s damaged block', () => {
   it('a drill of web-1-root fails, naming the block, and its volume is removed', async () => {
     await second!.command('/snapshot', `drill ${DEMO.volumes.webRoot}`);
-    const m = await second!.slack.waitFor((x) => x.channel === CHANNEL && textOf(x).includes(`Restore drill of \`${DEMO.volumes.webRoot}\``) && /Result: \*(passed|failed)\*$/.test(x.text), 30_000);
-    expect(m.text).toMatch(/Result: \*failed\*$/);
+    const m = await second!.slack.waitFor((x) => x.channel === CHANNEL && textOf(x).includes(`Restore drill of \`${DEMO.volumes.webRoot}\``) && /Result:\* (passed|failed)$/.test(x.text), 30_000);
+    expect(m.text).toMatch(/Result:\* failed$/);
     expect(textOf(m)).toContain(`block ${DEMO_DAMAGED_BLOCK} is bad`);
     expect(textOf(m)).toContain(DEMO.snapshots.webRootDaily);
     expect([...first.ec2.state.region(R).volumes.values()].filter((v) => v.tags[TAG.drill] !== undefined)).toEqual([]);

@@ -55,7 +55,8 @@ export function drillMessage(v: DrillView): Message {
     lines.push(`What the drill cost: ${drillCost(d.costUsd)} (the volume's time, billed per second with a 60-second minimum, and the direct-API requests)`);
     if (v.leftBehind) lines.push(`:warning: ${v.leftBehind}`);
     else if (v.drillVolumeId) lines.push(`The drill volume \`${v.drillVolumeId}\` was deleted.`);
-    lines.push(`Result: *${d.result}*`);
+    // The last word is the result, bare, so the message ends with it whichever way it is read.
+    lines.push(`*Result:* ${d.result}`);
   }
   const text = lines.join('\n');
   return { text, blocks: [section(text.slice(0, 2900))] };

@@ -172,7 +172,7 @@ function backupBlocks(summary: DigestSummary, csv: string, accounts?: readonly D
         section(text),
         actions([
           button('Snapshot now', DIGEST_ACTIONS.snapshotNow, value, 'primary'),
-          ...(g.coveredBy.length === 0 ? [button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, value)] : []),
+          ...(g.coveredBy.length === 0 && !g.coverageUnknown ? [button('Schedule daily backups', DIGEST_ACTIONS.scheduleBackups, value)] : []),
           // A volume with a snapshot, however old: a drill proves that recovery point restores.
           ...(g.newestSnapshotId ? [button('Run a drill', DIGEST_ACTIONS.runDrill, value)] : []),
         ]),

@@ -95,7 +95,9 @@ export function missWords(g: BackupGap): string {
     ? `; schedule “${g.notProducing.label}” (${g.notProducing.policyId}) is not producing: ${g.notProducing.state.toLowerCase()}${g.notProducing.statusMessage ? ` — ${g.notProducing.statusMessage}` : ''}`
     : g.coveredBy.includes('aws-backup')
       ? '; AWS Backup is meant to cover it and has not within the objective'
-      : '; no lifecycle policy or AWS Backup covers it';
+      : g.coverageUnknown
+        ? '; whether a lifecycle policy is meant to cover it is unknown (they could not be read)'
+        : '; no lifecycle policy or AWS Backup covers it';
   return `${point}${schedule}`;
 }
 
