@@ -40,7 +40,7 @@ function resultWords(d: DrillRecord): string {
 
 /** The message that follows one drill: each step, then the result, ending with passed or failed. */
 export function drillMessage(v: DrillView): Message {
-  const head = `:test_tube: Restore drill of ${what(v)} — ${v.where}, asked by ${who(v.by)}`;
+  const head = `:test_tube: Restore drill of ${what(v)} — ${v.where}, run by ${who(v.by)}`;
   const source = `Snapshot \`${v.snapshotId}\`, ${ageText(v.snapshotAgeHours)} old (the recovery point it proves), restored in ${v.availabilityZone}${v.zoneChosen ? " (the region's first available zone: its volume is gone)" : ''}${v.drillVolumeId ? ` as \`${v.drillVolumeId}\`` : ''}`;
   const lines = [head, source];
   if (v.phase === 'restoring') lines.push(':hourglass_flowing_sand: Restoring: waiting for the volume to become available…');
