@@ -1,6 +1,7 @@
 // `npm run digest -- --print`: the cost-cleanup digest as plain text on stdout, without Slack — for cron jobs and
 // for looking at an account before installing the bot. Uses the same config, AWS code and scan as the bot.
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
+import { runCli } from './cli.js';
 import { AwsEstate } from './aws/estate.js';
 import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
 import { buildDigest } from './usecases/digest.js';
@@ -52,10 +53,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `digest failed: ${(err as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCli('digest', main);

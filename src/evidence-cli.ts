@@ -1,7 +1,8 @@
 // `npm run evidence -- [--days N] [--csv]`: the backup evidence report without Slack — every in-use volume's recovery
 // point in every account and region snapbot manages, and every restore drill of the last N days (default 90), as
 // plain text or as the contract's CSV. Uses the same config, AWS code, scan and table as the bot.
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
+import { runCli } from './cli.js';
 import { AwsEstate } from './aws/estate.js';
 import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
 import { buildDigest } from './usecases/digest.js';
@@ -62,10 +63,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `evidence failed: ${(err as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCli('evidence', main);

@@ -107,8 +107,11 @@ function volumeFormClicked(deps: Deps, button: ButtonName, form: (meta: { channe
 
 export const scheduleBackupsClicked = (deps: Deps) => volumeFormClicked(deps, 'digest.scheduleBackups', scheduleModal);
 
-/** *Snapshot now* on a volume that missed its recovery point: the same snapshot `/snapshot vol-…` makes, in its scope. */
-export function snapshotNowClicked(deps: Deps) {
+/**
+ * A volume's button that acts at once in the digest item's account and region, once the policy allows; the digest
+ * then says who started what, in place of the item's buttons.
+ */
+function volumeActionClicked(deps: Deps, button: ButtonName, note: (userId: string) => string, act: (deps: Deps, inv: Invocation, volumeId: string) => Promise<unknown>) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     const clicked = await volumeClicked(deps, args);
@@ -117,15 +120,33 @@ export function snapshotNowClicked(deps: Deps) {
     const message = args.body.message as { ts?: string; text?: string; blocks?: KnownBlock[] } | undefined;
     const channel = args.body.channel?.id ?? args.body.container?.channel_id;
     deps.background(async () => {
-      if (!(await check(deps, inv, { type: 'button', button: 'digest.snapshotNow' }, { resources: [item.id], count: false }))) return;
-      await createSnapshot(inItemScope(deps, item), inv, item.id, 'from the digest: it missed the backup objective');
+      if (!(await check(deps, inv, { type: 'button', button }, { resources: [item.id], count: false }))) return;
       if (message?.ts && message.blocks && channel) {
-        const note = `:camera_with_flash: Snapshot requested by <@${inv.userId}>; its progress is posted in this channel.`;
-        await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note) });
+        await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note(inv.userId)) });
       }
+      await act(inItemScope(deps, item), inv, item.id);
     });
   };
 }
+
+/** *Snapshot now* on a volume that missed its recovery point: the same snapshot `/snapshot vol-…` makes, in its scope. */
+export const snapshotNowClicked = (deps: Deps) =>
+  volumeActionClicked(
+    deps,
+    'digest.snapshotNow',
+    (u) => `:camera_with_flash: Snapshot requested by <@${u}>; its progress is posted in this channel.`,
+    (d, inv, volumeId) => createSnapshot(d, inv, volumeId, 'from the digest: it missed the backup objective'),
+  );
+
+/** *Run a drill* on a volume of the Backups part: the drill `/snapshot drill vol-…` runs, in its scope. */
+export const runDrillClicked = (deps: Deps) =>
+  volumeActionClicked(
+    deps,
+    'digest.runDrill',
+    (u) => `:test_tube: Restore drill started by <@${u}>; its result is posted in this channel.`,
+    (d, inv, volumeId) => startDrill(d, inv, { kind: 'snapshot.drill', target: volumeId }),
+  );
+
 /** *Request deletion of all* on a cleanup section: the batch `/snapshot cleanup <kind>` asks for, in its scope. */
 export function requestDeletionAllClicked(deps: Deps) {
   return async (args: ButtonArgs): Promise<void> => {
@@ -140,25 +161,6 @@ export function requestDeletionAllClicked(deps: Deps) {
   };
 }
 
-/** *Run a drill* on a volume of the Backups part: the drill `/snapshot drill vol-…` runs, in its scope. */
-export function runDrillClicked(deps: Deps) {
-  return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    const clicked = await volumeClicked(deps, args);
-    if (!clicked) return;
-    const { inv, item } = clicked;
-    const message = args.body.message as { ts?: string; text?: string; blocks?: KnownBlock[] } | undefined;
-    const channel = args.body.channel?.id ?? args.body.container?.channel_id;
-    deps.background(async () => {
-      if (!(await check(deps, inv, { type: 'button', button: 'digest.runDrill' }, { resources: [item.id], count: false }))) return;
-      if (message?.ts && message.blocks && channel) {
-        const note = `:test_tube: Restore drill started by <@${inv.userId}>; its result is posted in this channel.`;
-        await deps.out.tryUpdate({ channel, ts: message.ts }, { text: message.text ?? 'Cost-cleanup digest', blocks: withItemNote(message.blocks, item.id, note) });
-      }
-      await startDrill(inItemScope(deps, item), inv, { kind: 'snapshot.drill', target: item.id });
-    });
-  };
-}
 export const encryptVolumeClicked = (deps: Deps) => volumeFormClicked(deps, 'digest.encryptVolume', encryptModal);
 
 /** Keep shared asks for a reason first; the policy is asked before the form opens (and again on submit). */
