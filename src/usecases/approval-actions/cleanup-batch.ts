@@ -136,7 +136,8 @@ async function recheckFacts(deps: Deps, chunk: readonly BatchItem[]): Promise<Re
   const volumeIds = [...new Set(snapshots.flatMap((s) => (s.volumeId && s.volumeId !== 'vol-ffffffff' ? [s.volumeId] : [])))];
   const lockable = [...snapshotIds, ...images.flatMap((i) => imageSnapshotIds(i))];
   const [locks, volumes, ofVolumes, usage] = await Promise.all([
-    lockable.length ? deps.ec2.snapshotLocks(region, lockable) : Promise.resolve(new Map()),
+    // Locks unreadable: EC2 itself refuses to delete a locked snapshot, and the outcome says so.
+    lockable.length ? deps.ec2.snapshotLocks(region, lockable).catch(() => new Map()) : Promise.resolve(new Map()),
     volumeIds.length ? deps.ec2.findVolumes(region, volumeIds) : Promise.resolve([]),
     volumeIds.length && chunk.some((i) => i.kind === 'superseded') ? deps.ec2.snapshotsOfVolumes(region, volumeIds) : Promise.resolve([] as Snapshot[]),
     usageOf(deps),
