@@ -83,6 +83,10 @@ export function demoHints(): Hint[] {
     { label: 'What the Recycle Bin holds (deletions here can be undone for 7 days)', command: '/snapshot recycle-bin' },
     { label: 'Lock a snapshot against deletion for 30 days', command: `/snapshot lock ${S.webDataQuarterly} --days 30` },
     { label: 'What deleting a snapshot really frees (its blocks no other snapshot uses)', command: `/snapshot cost ${S.webRootBeforeUpgrade}` },
+    { label: 'Prove a backup restores: a drill restores the newest snapshot, reads blocks back, deletes the volume', command: `/snapshot drill ${DEMO.volumes.webData}` },
+    { label: "A drill that fails: web-1-root's daily snapshot has a damaged block", command: `/snapshot drill ${DEMO.volumes.webRoot}` },
+    { label: 'The latest drills, and the evidence CSV for an auditor', command: '/snapshot drills' },
+    { label: 'Ask once to delete every old superseded snapshot (one approval for the batch)', command: '/snapshot cleanup superseded --reason "quarterly cleanup"' },
     { label: "Encrypt web-1's data volume (a snapshot, then a volume created encrypted from it)", command: `/snapshot encrypt ${DEMO.volumes.webData}` },
     { label: 'Encrypt the stopped build runner\'s root and swap it in (asks first)', command: `/snapshot encrypt ${DEMO.volumes.buildRoot} --replace` },
     { label: 'Snapshot a volume in the dev account (snapbot assumes its role there)', command: `/snapshot ${DEMO.devAccount.volumes.apiData} --account dev before the load test` },
@@ -100,7 +104,7 @@ export function sandboxBanner(where: { ec2: string; dynamodb: string; slackApi: 
   return {
     title: 'SANDBOX MODE',
     simulated: [
-      `EC2: the sandbox EC2 service (demo account ${SANDBOX_ACCOUNT_ID}, us-east-1 and eu-west-1) at ${where.ec2}, with Data Lifecycle Manager, Recycle Bin and STS on the same endpoint`,
+      `EC2: the sandbox EC2 service (demo account ${SANDBOX_ACCOUNT_ID}, us-east-1 and eu-west-1) at ${where.ec2}, with Data Lifecycle Manager, Recycle Bin, the EBS direct APIs, Service Quotas, CloudTrail, Auto Scaling and STS on the same endpoint`,
       `DynamoDB: DynamoDB Local, in memory, at ${where.dynamodb}`,
       `Slack: this console plays Slack; the Web API stand-in is at ${where.slackApi}, the bot listens at ${where.bot}/slack/events`,
     ],
