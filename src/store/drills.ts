@@ -19,14 +19,11 @@ export interface DrillRepository {
 export function drillRepository(db: Dynamo, now: () => Date): DrillRepository {
   return {
     async record(d) {
-      await db
-        .put({
-          Item: compact({ ...key.drill(d.at, d.id), kind: 'drill', expiresAt: retentionExpiry(now()), drill: d }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        })
-        .catch((err: Error) => {
-          if (err.name !== 'ConditionalCheckFailedException') throw err;
-        });
+      // A condition that fails (the drill is already recorded) resolves false: nothing to do.
+      await db.put({
+        Item: compact({ ...key.drill(d.at, d.id), kind: 'drill', expiresAt: retentionExpiry(now()), drill: d }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
     },
     async since(since) {
       const items = await db.query({

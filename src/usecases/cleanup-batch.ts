@@ -34,7 +34,7 @@ export async function requestCleanup(deps: Deps, inv: Invocation, o: { what: Cle
   const card = (await deps.store.approvals.get(request.id).catch(() => undefined))?.message;
   if (!card) return;
   await deps.out
-    .uploadCsv(card.channel, card.ts, `snapbot-cleanup-${batchId}.csv`, batchCsv(items, deps), `The ${batchWords(o.what, items.length)} of request ${request.id}`)
+    .uploadCsv(card.channel, card.ts, `snapbot-cleanup-${batchId}.csv`, deps.views.batchCsv(items, { ...(deps.scope.account ? { account: deps.scope.account.id } : {}), region: deps.scope.region }), `The ${batchWords(o.what, items.length)} of request ${request.id}`)
     .catch((err) => deps.log.warn({ err, requestId: request.id }, 'the batch list could not be attached to its card'));
 }
 
@@ -55,21 +55,4 @@ async function candidates(deps: Deps, o: { what: CleanupWhat; olderThanDays?: nu
   // What the largest of them really free (the digest's budget of direct-API calls), so the card's total is truer.
   await measureFindings(deps, result.findings.filter((f) => wanted.has(f.id)).sort((a, b) => b.monthlyUsd - a.monthlyUsd)).catch(() => 0);
   return batchItems(result.findings, o.what, o);
-}
-
-/** The batch's full list: one row per resource, the digest CSV's way (RFC 4180, formula-safe names). */
-function batchCsv(items: readonly BatchItem[], deps: Deps): string {
-  const cell = (v: string) => {
-    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const rows = ['kind,account,region,id,name,age_days,size_gib,usd_month,measured,cost_group'];
-  for (const i of items) {
-    rows.push(
-      [i.kind, deps.scope.account?.id ?? '', deps.scope.region, i.id, i.name ?? '', String(i.ageDays), i.sizeGiB.toFixed(2), i.usd.toFixed(4), String(i.measured), i.costGroup ?? '']
-        .map(cell)
-        .join(','),
-    );
-  }
-  return `${rows.join('\r\n')}\r\n`;
 }

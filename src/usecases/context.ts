@@ -64,6 +64,11 @@ export function inScope(deps: Deps, scope: Scope): Deps {
   return { ...deps, scope, ...deps.estate.of(scope.account) };
 }
 
+/** The same dependencies in every account snapbot manages (its own first) × every region of REGIONS. */
+export function everyScope(deps: Deps): Deps[] {
+  return [undefined, ...deps.config.accounts].flatMap((account) => deps.config.regions.map((region) => inScope(deps, { ...(account ? { account } : {}), region })));
+}
+
 /** Where the work acts, as messages say it: the region, and the account where snapbot manages several. */
 export function whereLabel(deps: Deps, scope: Scope = deps.scope): string {
   return scopeLabel(scope, deps.config.accounts.length > 0, deps.estate.own.identity.known);

@@ -10,7 +10,7 @@ import { TAG, nameTag, type Snapshot } from '../core/types.js';
 import { count } from '../core/words.js';
 import type { BlockCheck } from '../aws/ebs.js';
 import { accountLabel } from '../core/accounts.js';
-import { announce, auditBestEffort, creationTags, depsAt, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
+import { announce, auditBestEffort, creationTags, depsAt, everyScope, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
 import type { DrillView, PostedMessage, SweptDrillVolume } from './ports.js';
 
 /** How long a drill's volume may take to become available before the drill fails. */
@@ -333,23 +333,19 @@ export async function resumeDrills(deps: Deps): Promise<number> {
 export async function sweepDrillVolumes(deps: Deps): Promise<SweptDrillVolume[]> {
   const following = new Set((await deps.store.operations.list()).filter((o) => o.kind === 'drill').map((o) => o.id));
   const removed: SweptDrillVolume[] = [];
-  const targets = [undefined, ...deps.config.accounts];
-  for (const account of targets) {
-    for (const region of deps.config.regions) {
-      const d = depsAt(deps, { ...(account ? { account: account.id } : {}), region });
-      if ('problem' in d) continue;
-      const volumes = await d.ec2.volumesTagged(region, TAG.drill).catch((err: Error) => (deps.log.warn({ err, region }, 'drill sweep could not list volumes'), []));
-      for (const v of volumes) {
-        const drillId = v.tags[TAG.drill] ?? '';
-        if (following.has(drillId) || !v.createTime || deps.now().getTime() - v.createTime.getTime() < SWEEP_AFTER_MS) continue;
-        if (v.state === 'in-use') continue;
-        try {
-          await d.ec2.deleteVolume(region, v.id);
-          removed.push({ volumeId: v.id, where: whereLabel(d), drillId, createdAt: v.createTime });
-          await auditBestEffort(d, { resourceId: v.id, actor: 'snapbot', event: 'deleted', detail: `restore-drill volume left behind by drill ${drillId}`, requestId: drillId });
-        } catch (err) {
-          deps.log.warn({ err, volume: v.id }, 'drill sweep could not delete a volume');
-        }
+  for (const d of everyScope(deps)) {
+    const region = d.scope.region;
+    const volumes = await d.ec2.volumesTagged(region, TAG.drill).catch((err: Error) => (deps.log.warn({ err, region }, 'drill sweep could not list volumes'), []));
+    for (const v of volumes) {
+      const drillId = v.tags[TAG.drill] ?? '';
+      if (following.has(drillId) || !v.createTime || deps.now().getTime() - v.createTime.getTime() < SWEEP_AFTER_MS) continue;
+      if (v.state === 'in-use') continue;
+      try {
+        await d.ec2.deleteVolume(region, v.id);
+        removed.push({ volumeId: v.id, where: whereLabel(d), drillId, createdAt: v.createTime });
+        await auditBestEffort(d, { resourceId: v.id, actor: 'snapbot', event: 'deleted', detail: `restore-drill volume left behind by drill ${drillId}`, requestId: drillId });
+      } catch (err) {
+        deps.log.warn({ err, volume: v.id }, 'drill sweep could not delete a volume');
       }
     }
   }

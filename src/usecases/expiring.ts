@@ -5,7 +5,7 @@ import { EXPIRY_ASK_AGAIN_DAYS, isExpired } from '../core/expiry.js';
 import { BOT_ACTOR } from '../core/approvals.js';
 import { TAG, type Snapshot } from '../core/types.js';
 import { requestApproval } from './approvals.js';
-import { inScope, type Deps } from './context.js';
+import { everyScope, type Deps } from './context.js';
 import { millisecondsInDay } from 'date-fns/constants';
 
 /**
@@ -14,13 +14,11 @@ import { millisecondsInDay } from 'date-fns/constants';
  */
 export async function requestExpiredDeletions(deps: Deps): Promise<number> {
   let opened = 0;
-  for (const account of [undefined, ...deps.config.accounts]) {
-    for (const region of deps.config.regions) {
-      opened += await requestExpiredDeletionsIn(inScope(deps, { ...(account ? { account } : {}), region })).catch((err: Error) => {
-        deps.log.warn({ err, account: account?.id, region }, 'temporary snapshots not checked there');
-        return 0;
-      });
-    }
+  for (const d of everyScope(deps)) {
+    opened += await requestExpiredDeletionsIn(d).catch((err: Error) => {
+      deps.log.warn({ err, account: d.scope.account?.id, region: d.scope.region }, 'temporary snapshots not checked there');
+      return 0;
+    });
   }
   return opened;
 }

@@ -2,6 +2,7 @@
 // messages to people (src/slack/out.ts implements it for Slack) and the views that turn facts into words
 // (src/slack/views/index.ts). Use cases return facts and outcomes and hand them to these; they never import slack/.
 import type { DrillRecord, EvidenceRow } from '../core/drills.js';
+import type { BatchItem } from '../core/cleanup.js';
 import type { PostureSnapshot } from '../core/backups.js';
 import type { QuotaOutlook } from '../core/quota.js';
 import type { KnownBlock, View } from '@slack/types';
@@ -290,6 +291,7 @@ export interface SweptDrillVolume {
 export interface Views {
   digestChart(summary: DigestSummary, history: readonly DigestHistoryDay[]): { spec: unknown; title: string; altText: string };
   batchProgressMessage(v: BatchProgressView): Message;
+  batchCsv(items: readonly BatchItem[], where: { account?: string; region: string }): string;
   drillMessage(v: DrillView): Message;
   drillsMessage(drills: readonly DrillRecord[], o: { volumeId?: string; now: Date; shown: number }): Message;
   drillSummaryMessage(drills: readonly DrillRecord[], o: { now: Date }): Message;

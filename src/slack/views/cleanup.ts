@@ -1,7 +1,23 @@
-// Batch cleanups in words: the message in the card's thread that follows the batch. Pure.
+// Batch cleanups in words: the full list as a CSV for the card's thread, and the message there that follows the
+// batch. Pure.
 import { formatMonthlyUsd, formatUsd, groupThousands } from '../../core/cost.js';
 import type { BatchProgressView, Message } from '../../usecases/ports.js';
+import type { BatchItem } from '../../core/cleanup.js';
 import { section } from './blockkit.js';
+import { csvField, textCell } from './digest/csv.js';
+
+/** The batch's full list: one row per resource, RFC 4180, names guarded against spreadsheet formulas. */
+export function batchCsv(items: readonly BatchItem[], where: { account?: string; region: string }): string {
+  const rows = ['kind,account,region,id,name,age_days,size_gib,usd_month,measured,cost_group'];
+  for (const i of items) {
+    rows.push(
+      [i.kind, where.account ?? '', where.region, i.id, textCell(i.name ?? ''), String(i.ageDays), i.sizeGiB.toFixed(2), i.usd.toFixed(4), String(i.measured), textCell(i.costGroup ?? '')]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
 import { progressBar } from './format.js';
 
 export function batchProgressMessage(v: BatchProgressView): Message {

@@ -6,7 +6,8 @@ import { formatUsd } from '../../core/cost.js';
 import { count } from '../../core/words.js';
 import type { DrillView, Message, SweptDrillVolume } from '../../usecases/ports.js';
 import { context, section } from './blockkit.js';
-import { csvField } from './digest/csv.js';
+import { csvField, textCell } from './digest/csv.js';
+import { hoursText as ageText } from './digest/words.js';
 import { ago, mention } from './format.js';
 
 /** "4.2 s": the time to available, as the contract writes it. */
@@ -17,11 +18,6 @@ export function seconds(s: number): string {
 /** A drill costs fractions of a cent: said to the hundredth of a cent, never "$0.00". */
 export function drillCost(usd: number): string {
   return usd >= 0.01 ? formatUsd(usd) : `$${usd.toFixed(4)}`;
-}
-
-/** "30 h", "3 days": how old the recovery point was. */
-function ageText(hours: number): string {
-  return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} days`;
 }
 
 function who(by: string): string {
@@ -109,7 +105,8 @@ export function drillSweepMessage(removed: readonly SweptDrillVolume[]): Message
 /** The evidence CSV: the contract's columns, RFC 4180. */
 export function evidenceCsv(rows: readonly EvidenceRow[]): string {
   const out = [EVIDENCE_COLUMNS.join(',')];
-  for (const r of rows) out.push(EVIDENCE_COLUMNS.map((c) => csvField(/^[=+\-@\t\r]/.test(r[c]) ? `'${r[c]}` : r[c])).join(','));
+  // Names and details are free text (tags, AWS's words): guarded against spreadsheet formulas like the digest's.
+  for (const r of rows) out.push(EVIDENCE_COLUMNS.map((c) => csvField(c === 'name' || c === 'drill_detail' ? textCell(r[c]) : r[c])).join(','));
   return `${out.join('\r\n')}\r\n`;
 }
 

@@ -7,7 +7,7 @@ import { rebootQuestion } from './confirmations.js';
 import { costMessage, savingsMessage } from './cost.js';
 import { digestCsv, digestMessage, reminderMessage } from './digest/index.js';
 import { DRILL_VIEWS } from './drills.js';
-import { batchProgressMessage } from './cleanup.js';
+import { batchCsv, batchProgressMessage } from './cleanup.js';
 import { digestChart } from './digest/chart.js';
 import { encryptMessage, replaceQuestion } from './encrypt.js';
 import { homeView } from './home.js';
@@ -18,6 +18,7 @@ import { progressMessage } from './progress.js';
 export const VIEWS: Views = {
   ...DRILL_VIEWS,
   batchProgressMessage,
+  batchCsv,
   digestChart,
   approvalRequestMessage,
   requestedNotice,

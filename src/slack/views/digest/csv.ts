@@ -68,6 +68,6 @@ export function csvField(value: string): string {
  * Free text from tags goes to spreadsheets: a leading = + - @ would be run as a formula, so it gets a leading
  * apostrophe (OWASP's advice for CSV injection).
  */
-function textCell(value: string): string {
+export function textCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }

@@ -78,7 +78,7 @@ export function gapsLine(summary: DigestSummary): string {
 }
 
 /** "30 h", "3 days": an age in hours as a person reads it. */
-function hoursText(hours: number): string {
+export function hoursText(hours: number): string {
   return hours < 48 ? `${groupThousands(hours)} h` : `${groupThousands(Math.floor(hours / 24))} days`;
 }
 
