@@ -1,6 +1,7 @@
 // `/snapshot cleanup <kind>` and the digest's *Request deletion of all*: every cleanup candidate of a kind in the
 // account and region (the digest's own scan and rules), kept as a batch list, then one approval request for all of
 // them, with the full list as a CSV in the card's thread. What runs once approved: approval-actions/cleanup-batch.ts.
+import { describeAction } from '../core/approvals.js';
 import { batchItems, batchWords, type BatchItem, type CleanupWhat } from '../core/cleanup.js';
 import { requestApproval } from './approvals.js';
 import { newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
@@ -8,6 +9,17 @@ import { measureFindings } from './cost.js';
 import { buildDigest } from './digest.js';
 
 export async function requestCleanup(deps: Deps, inv: Invocation, o: { what: CleanupWhat; olderThanDays?: number; reason?: string }): Promise<void> {
+  // One batch of a kind waits at a time in an account and region: a second would ask for the same resources again.
+  const waiting = await deps.store.approvals.listPending(deps.now()).catch(() => []);
+  const twin = waiting.find(
+    (r) => r.action.type === 'cleanup.batch' && (r.action.what === o.what || r.action.what === 'all' || o.what === 'all') && r.region === deps.scope.region && r.account === deps.scope.account?.id,
+  );
+  if (twin) {
+    await replyPrivately(deps, inv, {
+      text: `:no_entry: Not requested: a request to ${describeAction(twin.action)} in ${whereLabel(deps)} is already waiting for approval (request \`${twin.id}\` by <@${twin.requester.userId}>); no second one was made. Withdraw it first to ask again.`,
+    });
+    return;
+  }
   let items: BatchItem[];
   try {
     items = await candidates(deps, o);

@@ -50,6 +50,10 @@ describe('/snapshot cleanup superseded', () => {
     expect(rows[1]).toContain('payments');
     // One card: the orphans are another kind, and nothing else was asked.
     expect(t.slack.messages.filter((m) => m.channel === APPROVAL_CHANNEL && buttonsOf(m).some((b) => b.text === 'Approve'))).toHaveLength(1);
+    // Asked again while it waits: told so, privately, and no second card.
+    await t.command('/snapshot', 'cleanup superseded');
+    await t.slack.waitFor((m) => m.ephemeralFor === REQUESTER && /already waiting for approval/.test(m.text), 15_000, 'the twin refusal');
+    expect(t.slack.messages.filter((m) => m.channel === APPROVAL_CHANNEL && buttonsOf(m).some((b) => b.text === 'Approve'))).toHaveLength(1);
   });
 
   it('two racing approvals delete each once; the newest stays; one message follows the batch and the requester hears', async () => {
