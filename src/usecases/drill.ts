@@ -9,7 +9,6 @@ import { DRILL_VOLUME_TYPE, drillCostUsd, dueForDrill, evidenceRows, type DrillR
 import { TAG, nameTag, type Snapshot } from '../core/types.js';
 import { count } from '../core/words.js';
 import type { BlockCheck } from '../aws/ebs.js';
-import { accountLabel } from '../core/accounts.js';
 import { announce, auditBestEffort, creationTags, depsAt, everyScope, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
 import type { DrillView, PostedMessage, SweptDrillVolume } from './ports.js';
 
@@ -409,7 +408,8 @@ export async function evidence(
 /** `/snapshot evidence [--days N]`: the CSV uploaded to the channel. */
 export async function uploadEvidence(deps: Deps, inv: Invocation, days: number, points: () => Promise<VolumePoint[]>): Promise<void> {
   try {
-    const own = await deps.estate.own.identity.accountId().catch(() => accountLabel(undefined, undefined));
+    // The account column is an ID; where STS cannot say snapbot's own, it says "own", as npm run evidence does.
+    const own = await deps.estate.own.identity.accountId().catch(() => 'own');
     const rows = await evidence(deps, await points(), days, own);
     const day = deps.now().toISOString().slice(0, 10);
     const volumes = rows.filter((r) => r.kind === 'volume').length;
