@@ -9,6 +9,7 @@ import { DRILL_VOLUME_TYPE, drillCostUsd, dueForDrill, evidenceRows, type DrillR
 import { TAG, nameTag, type Snapshot } from '../core/types.js';
 import { count } from '../core/words.js';
 import type { BlockCheck } from '../aws/ebs.js';
+import { AwsActionError } from '../aws/errors.js';
 import { announce, auditBestEffort, creationTags, depsAt, everyScope, newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
 import type { DrillView, PostedMessage, SweptDrillVolume } from './ports.js';
 
@@ -106,6 +107,8 @@ async function plan(deps: Deps, target: string, az: string | undefined): Promise
     for (const v of instance.volumes) await ofVolume(v.volumeId, { zone: instance.availabilityZone });
   } else {
     const volume = await deps.ec2.getVolume(region, target).catch((err: Error) => err);
+    // Any other failure (throttled, not permitted) is said as it is: only a volume EC2 says is gone is drilled from its snapshots.
+    if (volume instanceof Error && !(volume instanceof AwsActionError && volume.kind === 'not-found')) throw volume;
     if (volume instanceof Error) {
       // Gone: its snapshots may still be there, and the newest is restored in the region's first zone.
       const newest = await newestSnapshot(deps, target);
