@@ -1,9 +1,6 @@
 // `npm run digest -- --print`: the cost-cleanup digest as plain text on stdout, without Slack — for cron jobs and
 // for looking at an account before installing the bot. Uses the same config, AWS code and scan as the bot.
-import { loadConfig } from './config.js';
-import { runCli } from './cli.js';
-import { AwsEstate } from './aws/estate.js';
-import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
+import { digestSources, openCli, runCli } from './cli.js';
 import { buildDigest } from './usecases/digest.js';
 import { allFindings } from './core/digest.js';
 import { digestCsv, digestText } from './slack/views/digest/index.js';
@@ -19,24 +16,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${unknown.length ? `unknown option ${unknown.join(' ')}\n` : ''}${USAGE}\n`);
     return 2;
   }
-  // No Slack here, so the Slack-only requirements (APPROVAL_CHANNEL, APPROVERS) do not apply.
-  const config = loadConfig(process.env, 'sandbox');
-  // The bot's own clients: its account through the default credential chain, each of ACCOUNTS through its role.
-  const estate = new AwsEstate({ homeRegion: config.awsRegion, endpoints: config.endpoints, assumeRole: config.assumeRole });
   // Snoozes live in DynamoDB; a digest without them is still worth printing, so the store gets a short leash.
-  const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, timeoutMs: 2_000, maxAttempts: 1 });
-  const store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable });
+  const { config, estate, store, close } = openCli({ timeoutMs: 2_000, maxAttempts: 1 });
   try {
     // With several accounts, snapbot's own is named by its ID (STS, best effort).
     const ownAccountId = config.accounts.length > 0 ? await estate.own.identity.accountId().catch(() => undefined) : undefined;
     const result = await buildDigest({
       config,
       ...(ownAccountId ? { ownAccountId } : {}),
-      ec2: estate.own.ec2,
-      dlm: estate.own.dlm,
-      autoScaling: estate.own.autoScaling,
-      cloudTrail: estate.own.cloudTrail,
-      accounts: config.accounts.map((account) => ({ account, ...estate.of(account) })),
+      ...digestSources(config, estate),
       store,
       now: new Date(),
     });
@@ -48,8 +36,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   } finally {
-    estate.destroy();
-    dynamo.destroy();
+    close();
   }
 }
 

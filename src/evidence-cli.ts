@@ -1,10 +1,7 @@
 // `npm run evidence -- [--days N] [--csv]`: the backup evidence report without Slack — every in-use volume's recovery
 // point in every account and region snapbot manages, and every restore drill of the last N days (default 90), as
 // plain text or as the contract's CSV. Uses the same config, AWS code, scan and table as the bot.
-import { loadConfig } from './config.js';
-import { runCli } from './cli.js';
-import { AwsEstate } from './aws/estate.js';
-import { createDocumentClient, createDynamoClient, createStore } from './store/index.js';
+import { digestSources, openCli, runCli } from './cli.js';
 import { buildDigest } from './usecases/digest.js';
 import { evidenceRows } from './core/drills.js';
 import { evidenceCsv, evidenceText } from './slack/views/drills.js';
@@ -35,10 +32,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${args.problem}\n${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig(process.env, 'sandbox');
-  const estate = new AwsEstate({ homeRegion: config.awsRegion, endpoints: config.endpoints, assumeRole: config.assumeRole });
-  const dynamo = createDynamoClient({ region: config.awsRegion, endpoint: config.endpoints.dynamodb, timeoutMs: 5_000, maxAttempts: 2 });
-  const store = createStore({ client: createDocumentClient(dynamo), table: config.dynamodbTable });
+  const { config, estate, store, close } = openCli({ timeoutMs: 5_000, maxAttempts: 2 });
   try {
     const now = new Date();
     const ownAccountId = await estate.own.identity.accountId().catch(() => undefined);
@@ -47,9 +41,10 @@ async function main(argv: string[]): Promise<number> {
     const result = await buildDigest({
       config,
       ...(ownAccountId ? { ownAccountId } : {}),
+      // Recovery points need volumes, snapshots and policies: snapbot's own CloudTrail history is not read.
       ec2: estate.own.ec2,
       dlm: estate.own.dlm,
-      accounts: config.accounts.map((account) => ({ account, ...estate.of(account) })),
+      accounts: digestSources(config, estate).accounts,
       drills,
       now,
     });
@@ -58,8 +53,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(args.csv ? evidenceCsv(rows) : evidenceText(rows, { days: args.days, now }));
     return 0;
   } finally {
-    estate.destroy();
-    dynamo.destroy();
+    close();
   }
 }
 
