@@ -105,42 +105,23 @@ export class SlackOut implements Outbox {
       if (!to.responseUrl) throw err;
       this.log.warn(`chat.postEphemeral failed (${(err as Error).message}); answering through response_url`);
     }
-    const res = await fetch(to.responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks }),
-    });
-    if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+    await toResponseUrl(to.responseUrl, { response_type: 'ephemeral', text: msg.text, blocks: msg.blocks });
   }
 
   async respond(responseUrl: string, message: Message): Promise<boolean> {
     const msg = withoutBroadcasts(message);
-    try {
-      const res = await fetch(responseUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks }),
-      });
-      return res.ok;
-    } catch (err) {
-      this.log.warn(`answering through response_url failed: ${(err as Error).message}`);
-      return false;
-    }
+    return toResponseUrl(responseUrl, { response_type: 'ephemeral', text: msg.text, blocks: msg.blocks }).then(
+      () => true,
+      (err: Error) => (this.log.warn(`answering through response_url failed: ${err.message}`), false),
+    );
   }
 
   /** Replaces the message a button was clicked on (an ephemeral one too) through its response_url; never throws. */
   async replaceOriginal(responseUrl: string, message: Message): Promise<void> {
     const msg = withoutBroadcasts(message);
-    try {
-      const res = await fetch(responseUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ replace_original: true, text: msg.text, blocks: msg.blocks ?? [] }),
-      });
-      if (!res.ok) throw new Error(`response_url answered ${res.status}`);
-    } catch (err) {
-      this.log.warn(`replacing the original message failed: ${(err as Error).message}`);
-    }
+    await toResponseUrl(responseUrl, { replace_original: true, text: msg.text, blocks: msg.blocks ?? [] }).catch((err: Error) =>
+      this.log.warn(`replacing the original message failed: ${err.message}`),
+    );
   }
 
   /** A direct message from the app (posting to a user ID lands in the app's DM with them). */
@@ -206,4 +187,10 @@ export class SlackOut implements Outbox {
       return undefined;
     }
   }
+}
+
+/** POSTs a body to a response_url; rejects unless Slack answers 2xx. */
+async function toResponseUrl(url: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`response_url answered ${res.status}`);
 }
