@@ -3,7 +3,9 @@
 import { AwsEstate } from '../src/aws/estate.js';
 import { loadConfig } from '../src/config.js';
 import { tuneRuntime } from '../src/runtime.js';
-import { digestMessage } from '../src/slack/views/digest/index.js';
+import { digestCsvLines, digestMessage } from '../src/slack/views/digest/index.js';
+import { digestCsvSpool, finishCsv } from '../src/usecases/digest-post.js';
+import { findingCount } from '../src/core/digest.js';
 import type { ShareState, Store } from '../src/store/index.js';
 import { buildDigest } from '../src/usecases/digest.js';
 import { FAKE_CREDENTIALS } from './common.js';
@@ -14,6 +16,8 @@ export interface OrgScanResult {
   peakRssMb: number;
   baselineRssMb: number;
   findings: number;
+  /** The CSV written as the scan went. */
+  csvBytes: number;
   warnings: number;
   accountRegions: number;
 }
@@ -38,7 +42,9 @@ async function main(): Promise<void> {
   const totals = JSON.parse(process.env.BENCH_TOTALS ?? '{}') as Record<string, number>;
   const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
   const t0 = performance.now();
+  const { spool, sink } = digestCsvSpool(digestCsvLines);
   const result = await buildDigest({
+    sink,
     config,
     ec2: estate.own.ec2,
     dlm: estate.own.dlm,
@@ -47,6 +53,8 @@ async function main(): Promise<void> {
     now: new Date(),
   });
   const message = digestMessage(result.summary, { csvFileName: 'digest.csv', accounts: result.accounts });
+  const csv = finishCsv(spool, digestCsvLines, result.summary, 'digest.csv');
+  spool.dispose();
   const wallMs = performance.now() - t0;
   if (message.blocks.length === 0) throw new Error('the digest rendered no blocks');
   const out: OrgScanResult = {
@@ -54,7 +62,8 @@ async function main(): Promise<void> {
     wallMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     baselineRssMb,
-    findings: result.findings.length,
+    findings: findingCount(result.summary),
+    csvBytes: csv.bytes,
     warnings: result.warning ? result.warning.split('\n').length : 0,
     accountRegions: result.accounts.length * config.regions.length,
   };

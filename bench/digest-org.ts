@@ -92,7 +92,7 @@ export async function runDigestOrgBench(): Promise<void> {
       dlm_calls: org.calls.filter((c) => c.action.startsWith('dlm:')).length,
       ...common,
     });
-    emit({ name: 'digest.org.peak_rss', value: round(org.res.peakRssMb, 0), unit: 'MB', baseline: round(org.res.baselineRssMb, 0), findings: org.res.findings, ...common });
+    emit({ name: 'digest.org.peak_rss', value: round(org.res.peakRssMb, 0), unit: 'MB', baseline: round(org.res.baselineRssMb, 0), target: 250, findings: org.res.findings, csv_kb: round(org.res.csvBytes / 1024, 0), ...common });
     emit({
       name: 'digest.org.wall',
       value: round(org.res.wallMs / 1000, 1),

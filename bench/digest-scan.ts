@@ -3,7 +3,9 @@
 import { Ec2Gateway } from '../src/aws/ec2/index.js';
 import { loadConfig } from '../src/config.js';
 import { tuneRuntime } from '../src/runtime.js';
-import { digestCsv, digestMessage } from '../src/slack/views/digest/index.js';
+import { digestCsvLines, digestMessage } from '../src/slack/views/digest/index.js';
+import { digestCsvSpool, finishCsv } from '../src/usecases/digest-post.js';
+import { findingCount } from '../src/core/digest.js';
 import type { ShareState, Store } from '../src/store/index.js';
 import { buildDigest } from '../src/usecases/digest.js';
 import { DlmGateway } from '../src/aws/dlm.js';
@@ -79,9 +81,12 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const now = new Date();
   const total = Number(process.env.BENCH_RESOURCES ?? 0);
-  const result = await buildDigest({ config, ec2, dlm, cloudTrail, autoScaling, now, store: steadyShareStore(total) });
+  // As the bot does: every finding written to the CSV's spool as the scan settles it, the message from the tally.
+  const { spool, sink } = digestCsvSpool(digestCsvLines);
+  const result = await buildDigest({ config, ec2, dlm, cloudTrail, autoScaling, now, store: steadyShareStore(total), sink });
   const message = digestMessage(result.summary, { csvFileName: 'digest.csv' });
-  const csv = digestCsv(result.findings);
+  const csv = finishCsv(spool, digestCsvLines, result.summary, 'digest.csv');
+  spool.dispose();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
@@ -97,8 +102,8 @@ async function main(): Promise<void> {
     baselineRssMb,
     sampledPeakRssMb: sampled,
     peakHeapUsedMb: heap,
-    findings: result.findings.length,
-    csvBytes: Buffer.byteLength(csv),
+    findings: findingCount(result.summary),
+    csvBytes: csv.bytes,
     gatewayCalls: ec2.calls,
     trailResources: result.shareChecks.reduce((n, r) => n + (r.trail && 'resources' in r.trail ? r.trail.resources : 0), 0),
     shareChecks: result.shareChecks.reduce(

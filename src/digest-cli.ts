@@ -2,8 +2,10 @@
 // for looking at an account before installing the bot. Uses the same config, AWS code and scan as the bot.
 import { digestSources, openCli, runCli } from './cli.js';
 import { buildDigest } from './usecases/digest.js';
-import { allFindings } from './core/digest.js';
-import { digestCsv, digestText } from './slack/views/digest/index.js';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { digestCsvLines, digestText } from './slack/views/digest/index.js';
+import { digestCsvSpool, finishCsv } from './usecases/digest-post.js';
 import { tuneRuntime } from './runtime.js';
 
 const USAGE = 'usage: npm run digest -- --print [--csv]\n  --print  the digest as plain text on stdout\n  --csv    the full list of findings as CSV instead';
@@ -21,19 +23,28 @@ async function main(argv: string[]): Promise<number> {
   try {
     // With several accounts, snapbot's own is named by its ID (STS, best effort).
     const ownAccountId = config.accounts.length > 0 ? await estate.own.identity.accountId().catch(() => undefined) : undefined;
-    const result = await buildDigest({
-      config,
-      ...(ownAccountId ? { ownAccountId } : {}),
-      ...digestSources(config, estate),
-      store,
-      now: new Date(),
-    });
-    if (result.warning) process.stderr.write(`note: ${result.warning}\n`);
-    process.stdout.write(
-      args.has('--csv')
-        ? digestCsv(allFindings(result.summary), result.summary)
-        : `${digestText(result.summary, { shareChecks: result.shareChecks, accounts: result.accounts })}${result.warning ? `\nNot everything could be read:\n${result.warning.split('\n').map((w) => `  ${w}`).join('\n')}\n` : ''}\n`,
-    );
+    // Every finding goes to the CSV's spool as the scan settles it; the text shows the largest of each list.
+    const { spool, sink } = digestCsvSpool(digestCsvLines);
+    try {
+      const result = await buildDigest({
+        config,
+        ...(ownAccountId ? { ownAccountId } : {}),
+        ...digestSources(config, estate),
+        store,
+        ...(args.has('--csv') ? { sink } : {}),
+        now: new Date(),
+      });
+      if (result.warning) process.stderr.write(`note: ${result.warning}\n`);
+      if (args.has('--csv')) {
+        await pipeline(createReadStream(finishCsv(spool, digestCsvLines, result.summary, 'digest.csv').path), process.stdout, { end: false });
+      } else {
+        process.stdout.write(
+          `${digestText(result.summary, { shareChecks: result.shareChecks, accounts: result.accounts })}${result.warning ? `\nNot everything could be read:\n${result.warning.split('\n').map((w) => `  ${w}`).join('\n')}\n` : ''}\n`,
+        );
+      }
+    } finally {
+      spool.dispose();
+    }
     return 0;
   } finally {
     close();

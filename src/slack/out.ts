@@ -148,9 +148,9 @@ export class SlackOut implements Outbox {
     await this.client.filesUploadV2({ ...where, filename, file: png, title: chart.title, alt_text: chart.altText });
   }
 
-  async uploadCsv(channel: string, threadTs: string | undefined, filename: string, content: string, title: string): Promise<void> {
+  async uploadCsv(channel: string, threadTs: string | undefined, filename: string, content: string | { path: string }, title: string): Promise<void> {
     const where = threadTs ? { channel_id: channel, thread_ts: threadTs } : { channel_id: channel };
-    await this.client.filesUploadV2({ ...where, filename, content, title });
+    await this.client.filesUploadV2({ ...where, filename, ...(typeof content === 'string' ? { content } : { file: content.path }), title });
   }
 
   /** Members of a user group (S…), cached so a burst of clicks costs one call. */

@@ -7,6 +7,7 @@ import { requestApproval } from './approvals.js';
 import { newId, replyPrivately, whereLabel, type Deps, type Invocation } from './context.js';
 import { measureFindings } from './cost.js';
 import { buildDigest } from './digest.js';
+import type { Finding } from '../core/staleness/types.js';
 
 export async function requestCleanup(deps: Deps, inv: Invocation, o: { what: CleanupWhat; olderThanDays?: number; reason?: string }): Promise<void> {
   // One batch of a kind waits at a time in an account and region: a second would ask for the same resources again.
@@ -53,7 +54,9 @@ export async function requestCleanup(deps: Deps, inv: Invocation, o: { what: Cle
 /** The digest's scan of this one account and region, its deletable candidates of the kind, the largest measured. */
 async function candidates(deps: Deps, o: { what: CleanupWhat; olderThanDays?: number }): Promise<BatchItem[]> {
   const account = deps.scope.account;
-  const result = await buildDigest({
+  // Of everything the scan settles, only this batch's candidates are kept.
+  const found: Finding[] = [];
+  await buildDigest({
     config: { ...deps.config, regions: [deps.scope.region] },
     ec2: deps.estate.own.ec2,
     dlm: deps.estate.own.dlm,
@@ -61,10 +64,10 @@ async function candidates(deps: Deps, o: { what: CleanupWhat; olderThanDays?: nu
     accounts: account ? [{ account, ...deps.estate.of(account) }] : [],
     ownAccount: account === undefined,
     store: deps.store,
+    sink: (f) => void (batchItems([f], o.what, o).length > 0 && found.push(f)),
     now: deps.now(),
   });
-  const wanted = new Set(batchItems(result.findings, o.what, o).map((i) => i.id));
   // What the largest of them really free (the digest's budget of direct-API calls), so the card's total is truer.
-  await measureFindings(deps, result.findings.filter((f) => wanted.has(f.id)).sort((a, b) => b.monthlyUsd - a.monthlyUsd)).catch(() => 0);
-  return batchItems(result.findings, o.what, o);
+  await measureFindings(deps, found.sort((a, b) => b.monthlyUsd - a.monthlyUsd)).catch(() => 0);
+  return batchItems(found, o.what, o);
 }

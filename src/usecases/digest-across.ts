@@ -91,13 +91,18 @@ export async function judgeAccountCopies(ec2: Ec2Gateway, copies: CopyRecord[], 
  * The cleanup findings of copies, once their volumes are known: an off-region backup is no candidate (its age alone
  * said "a copy that nothing uses"), an older copy of a live volume there is superseded.
  */
+/** A finding of an old copy: judged against its source's volume once its account's regions are all scanned. */
+export function isCopyFinding(f: Finding): boolean {
+  return f.kind === 'snapshot' && f.reasons.some((r) => r.rule === staleCopy.id);
+}
+
 export function applyCopyJudgements(findings: Finding[], judgements: readonly CopyJudgement[]): Finding[] {
   if (judgements.length === 0) return findings;
   const out: Finding[] = [];
   for (const f of findings) {
-    const isCopyFinding = f.kind === 'snapshot' && f.reasons.some((r) => r.rule === staleCopy.id);
-    const kept = isCopyFinding ? judgements.find((j) => j.kept.has(f.id))?.kept.get(f.id) : undefined;
-    const older = isCopyFinding && !kept ? judgements.find((j) => j.superseded.has(f.id))?.superseded.get(f.id) : undefined;
+    const copy = isCopyFinding(f);
+    const kept = copy ? judgements.find((j) => j.kept.has(f.id))?.kept.get(f.id) : undefined;
+    const older = copy && !kept ? judgements.find((j) => j.superseded.has(f.id))?.superseded.get(f.id) : undefined;
     if (kept) {
       const reasons = f.reasons.filter((r) => r.rule !== staleCopy.id);
       if (reasons.length === 0) continue;

@@ -2,7 +2,8 @@
 // chart in the thread, today's figures kept (the chart's trend, the quota's growth), owners reminded; `/snapshot
 // digest` and the scheduled run (whose in-use volumes the scheduled drills take).
 import type { ManagedAccount } from '../core/accounts.js';
-import { allFindings, findingsByOwner, savingUsd } from '../core/digest.js';
+import { findingCount, type DigestSummary } from '../core/digest.js';
+import { LineSpool } from '../store/spool.js';
 import type { DrillRecord, VolumePoint } from '../core/drills.js';
 import { quotaOutlook, type QuotaOutlook } from '../core/quota.js';
 import { summariseSavings } from '../core/savings.js';
@@ -12,9 +13,34 @@ import type { HistoryEntry } from '../store/index.js';
 import { replyPrivately, within, type Deps, type Invocation } from './context.js';
 import { archiveWhereItPays, measureFindings } from './cost.js';
 import { buildDigest, type DigestResult } from './digest.js';
-import type { DigestHistoryDay } from './ports.js';
-/** Posts the digest in `channel`, with the full list as CSV in its thread when not everything fits. */
-async function postDigest(deps: Deps, channel: string, result: DigestResult): Promise<void> {
+import type { DigestCsvLines, DigestHistoryDay } from './ports.js';
+/** The CSV's parts in order: exposures, fast restore left on, cleanup candidates, what is not offered, backups. */
+const enum Lane {
+  Header,
+  Exposure,
+  FastRestore,
+  Candidate,
+  NotOffered,
+  Backups,
+}
+
+/** The digest's CSV, a row per finding written out as the scan settles it (a list of any length is never held). */
+export function digestCsvSpool(lines: DigestCsvLines): { spool: LineSpool; sink: (f: Finding) => void } {
+  const spool = new LineSpool(Lane.Backups + 1);
+  spool.write(Lane.Header, lines.header);
+  const sink = (f: Finding) => spool.write(f.exposure ? Lane.Exposure : f.fastRestore ? Lane.FastRestore : f.deletable ? Lane.Candidate : Lane.NotOffered, lines.finding(f));
+  return { spool, sink };
+}
+
+/** The spooled CSV with the backups' rows last, as one file. */
+export function finishCsv(spool: LineSpool, lines: DigestCsvLines, summary: DigestSummary, name: string): { path: string; bytes: number } {
+  for (const line of lines.backups(summary)) spool.write(Lane.Backups, line);
+  // The few exposures and fast restores by kind, account, region and ID: the same file whichever way they were found.
+  return spool.finish(name, [Lane.Exposure, Lane.FastRestore]);
+}
+
+/** Posts the digest in `channel`, with the full list (the spooled CSV) in its thread when not everything fits. */
+async function postDigest(deps: Deps, channel: string, result: DigestResult, spool: LineSpool): Promise<void> {
   // The largest snapshot candidates get what deleting them really frees (EBS direct APIs, within a budget).
   await measureFindings(deps, result.summary.findings).catch((err) => deps.log.warn({ err }, 'measuring digest candidates failed'));
   // A kept snapshot that shares blocks: archived it is stored in full; worth it only where what it alone holds costs more.
@@ -39,9 +65,11 @@ async function postDigest(deps: Deps, channel: string, result: DigestResult): Pr
   const posted = await deps.out.post(channel, msg);
   if (result.warning) await deps.out.post(channel, { text: `:warning: ${result.warning}` }, posted.ts).catch(() => undefined);
   const { backupGaps, archiveSuggestions } = result.summary;
-  if (result.findings.length + backupGaps.length + archiveSuggestions.length > 0) {
+  const findings = findingCount(result.summary);
+  if (findings + backupGaps.length + archiveSuggestions.length > 0) {
+    const csv = finishCsv(spool, deps.views.digestCsvLines, result.summary, csvName);
     await deps.out
-      .uploadCsv(posted.channel, posted.ts, csvName, deps.views.digestCsv(allFindings(result.summary), result.summary), `All ${result.findings.length} findings, ${backupGaps.length} volumes that missed the backup objective`)
+      .uploadCsv(posted.channel, posted.ts, csvName, csv, `All ${findings} findings, ${backupGaps.length} volumes that missed the backup objective`)
       .catch((err) => deps.log.warn({ err }, 'digest CSV upload failed'));
   }
   // The picture: what cleanup would save by age and by who pays, and its trend over the last 30 digests.
@@ -53,17 +81,8 @@ async function postDigest(deps: Deps, channel: string, result: DigestResult): Pr
 /** Keeps today's figures (one item per account-region) and returns the last 30 days: summed per day, and as kept. */
 async function historyDays(deps: Deps, result: DigestResult): Promise<{ days: DigestHistoryDay[]; entries: HistoryEntry[] }> {
   const day = isoDay(deps.now());
-  const saving = new Map<string, number>();
-  const where = (account: string | undefined, region: string) => `${account ?? ''}|${region}`;
-  const managed = new Set(deps.config.accounts.map((a) => a.id));
-  for (const f of result.summary.findings) {
-    const k = where(f.account && managed.has(f.account) ? f.account : undefined, f.region);
-    saving.set(k, (saving.get(k) ?? 0) + savingUsd(f));
-  }
   await Promise.all(
-    result.regions.map((r) =>
-      deps.store.history.record({ day, ...(r.account ? { account: r.account } : {}), region: r.region, snapshots: r.snapshots, cleanupUsd: saving.get(where(r.account, r.region)) ?? 0 }),
-    ),
+    result.regions.map((r) => deps.store.history.record({ day, ...(r.account ? { account: r.account } : {}), region: r.region, snapshots: r.snapshots, cleanupUsd: r.cleanupUsd })),
   );
   const byDay = new Map<string, DigestHistoryDay>();
   const entries = await deps.store.history.since(isoDay(daysAfter(deps.now(), -29)));
@@ -90,12 +109,12 @@ async function quotaOutlooks(deps: Deps, result: DigestResult, entries: readonly
   );
 }
 
-/** One direct message per owner (snapbot:requested-by) listing their own outdated resources. */
-async function sendReminders(deps: Deps, findings: Finding[]): Promise<number> {
+/** One direct message per owner (snapbot:requested-by) listing their own outdated resources (the largest, and how many). */
+async function sendReminders(deps: Deps, summary: DigestSummary): Promise<number> {
   let sent = 0;
-  for (const [owner, own] of findingsByOwner(findings)) {
+  for (const [owner, own] of summary.owners) {
     try {
-      await deps.out.dm(owner, deps.views.reminderMessage(owner, own));
+      await deps.out.dm(owner, deps.views.reminderMessage(owner, own.findings, { total: own }));
       sent++;
     } catch (err) {
       deps.log.warn({ err, owner }, 'reminder not sent');
@@ -108,7 +127,7 @@ async function sendReminders(deps: Deps, findings: Finding[]): Promise<number> {
  * buildDigest for the bot, timed and counted on /metrics: every managed account, or only `only` (a channel of
  * CHANNEL_ACCOUNTS, or --account), where 'own' means snapbot's own account.
  */
-async function digestNow(deps: Deps, only?: ManagedAccount | 'own'): Promise<DigestResult> {
+async function digestNow(deps: Deps, only?: ManagedAccount | 'own', sink?: (f: Finding) => void): Promise<DigestResult> {
   const stop = deps.metrics.digestSeconds.startTimer();
   const { own } = deps.estate;
   const members = only === undefined ? deps.config.accounts : only === 'own' ? [] : [only];
@@ -123,15 +142,16 @@ async function digestNow(deps: Deps, only?: ManagedAccount | 'own'): Promise<Dig
     ...(await ownAccountId(deps)),
     store: deps.store,
     ...(await recentDrills(deps)),
+    ...(sink ? { sink } : {}),
     now: deps.now(),
   });
   stop();
   const s = result.summary;
   for (const [section, n] of [
-    ['exposures', s.exposures.length],
-    ['fast_restores', s.fastRestores.length],
-    ['cleanup', s.findings.length],
-    ['not_offered', s.notOffered.length],
+    ['exposures', s.counts.exposures],
+    ['fast_restores', s.counts.fastRestores],
+    ['cleanup', s.totals.count],
+    ['not_offered', s.counts.notOffered],
     ['archive', s.archiveSuggestions.length],
     ['backup_gaps', s.backupGaps.length],
   ] as const) {
@@ -163,8 +183,12 @@ export async function postDigestHere(deps: Deps, inv: Invocation): Promise<void>
   try {
     // A channel of CHANNEL_ACCOUNTS (or --account) gets its account's digest; elsewhere, every account's.
     const only = deps.scope.account ?? (inv.ownAccountId !== undefined ? 'own' : undefined);
-    const result = await digestNow(deps, only);
-    await postDigest(deps, inv.channelId, result);
+    const { spool, sink } = digestCsvSpool(deps.views.digestCsvLines);
+    try {
+      await postDigest(deps, inv.channelId, await digestNow(deps, only, sink), spool);
+    } finally {
+      spool.dispose();
+    }
   } catch (err) {
     await replyPrivately(deps, inv, { text: `:x: The digest could not be built: ${(err as Error).message}` });
   }
@@ -172,8 +196,13 @@ export async function postDigestHere(deps: Deps, inv: Invocation): Promise<void>
 
 /** The scheduled run: DIGEST_CHANNEL plus owners' reminders. The caller holds the run's lease. */
 export async function runScheduledDigest(deps: Deps): Promise<VolumePoint[]> {
-  const result = await digestNow(deps);
-  await postDigest(deps, deps.config.digestChannel, result);
-  await sendReminders(deps, result.findings);
-  return result.points;
+  const { spool, sink } = digestCsvSpool(deps.views.digestCsvLines);
+  try {
+    const result = await digestNow(deps, undefined, sink);
+    await postDigest(deps, deps.config.digestChannel, result, spool);
+    await sendReminders(deps, result.summary);
+    return result.points;
+  } finally {
+    spool.dispose();
+  }
 }

@@ -17,8 +17,8 @@ import {
 } from '../core/backups.js';
 import { policyCovers, type LifecyclePolicy } from '../core/schedules.js';
 import type { Config } from '../config.js';
-import { summarise, type DigestAccountRef, type DigestSummary } from '../core/digest.js';
-import { findOutdatedInRegion, indexImagesBySnapshotId, NewestPerVolume, priceImageFinding, superseded, TENTATIVELY_SUPERSEDED, type PricedSnapshot, type RegionUsage, type ScanSettings } from '../core/staleness/index.js';
+import { DigestTally, savingUsd, type DigestAccountRef, type DigestSummary } from '../core/digest.js';
+import { findOutdatedInRegion, indexImagesBySnapshotId, NewestPerVolume, priceImageFinding, reshared, superseded, TENTATIVELY_SUPERSEDED, type PricedSnapshot, type RegionUsage, type ScanSettings } from '../core/staleness/index.js';
 import { nameTag, TAG, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { ShareRepository, Store } from '../store/index.js';
@@ -28,7 +28,8 @@ import { daysAfter } from '../core/time.js';
 import { costGroup } from '../core/cost.js';
 import { provenSince, standingFailures, type DrillRecord, type VolumePoint } from '../core/drills.js';
 import { copyOrigin, type CopyJudgement, type CopyRecord } from '../core/copies.js';
-import { applyCopyJudgements, judgeAccountCopies, mapBounded, readUseAcrossAccounts, SCAN_CONCURRENCY, type RegionUse } from './digest-across.js';
+import { LineSpool } from '../store/spool.js';
+import { applyCopyJudgements, isCopyFinding, judgeAccountCopies, mapBounded, readUseAcrossAccounts, SCAN_CONCURRENCY, type RegionUse } from './digest-across.js';
 
 /** A managed account the digest scans besides snapbot's own, with its gateways. */
 export interface DigestAccount {
@@ -42,8 +43,8 @@ export interface DigestAccount {
 }
 
 export interface DigestResult {
+  /** The figures of every finding, and only the largest of each list: every finding went to the caller's sink. */
   summary: DigestSummary;
-  findings: Finding[];
   /** Per region: the account-share attribute calls made, the budget, and how soon every resource is re-checked. */
   shareChecks: ShareCheckReport[];
   /** What could not be read (snoozes, usage lookups), said next to the digest. */
@@ -54,18 +55,20 @@ export interface DigestResult {
   accounts: DigestAccountRef[];
   /** Every in-use volume's recovery point (the evidence report's rows, the scheduled drills' candidates). */
   points: VolumePoint[];
-  /** Each account-region scanned: how many snapshots it holds (the history's and the quota line's count). */
-  regions: { account?: string; region: string; snapshots: number }[];
+  /** Each account-region scanned: how many snapshots it holds (the history's and the quota line's count), what its cleanup would save. */
+  regions: { account?: string; region: string; snapshots: number; cleanupUsd: number }[];
 }
 
 /**
- * One region's findings. The usage lookups come first (each one paginated call, pages of 1000) and the AMIs are
+ * One region's scan. The usage lookups come first (each one paginated call, pages of 1000) and the AMIs are
  * judged then; snapshot pages then stream through the rules one at a time, so a region of 100 000 snapshots is
- * never in memory at once. What is kept is the findings, the block devices of the flagged AMIs and the few
- * snapshots behind them (to price those AMIs once their snapshots have streamed past).
+ * never in memory at once, and its findings go to a spill file as they are found. What is kept is per volume (the
+ * newest snapshots, the recovery points), the flagged AMIs' block devices and the few snapshots behind them (to
+ * price those AMIs once their snapshots have streamed past). Findings are handed to `emit` once the region is settled.
  */
 interface RegionScan {
-  findings: Finding[];
+  /** The region's findings, settled and written out (absent: the scan failed); see emitRegion. */
+  findings?: LineSpool;
   gaps: BackupGap[];
   /** The region's recovery points: volumes in use and how many are within the objective (undefined: not known). */
   posture?: BackupPosture;
@@ -110,106 +113,130 @@ async function scanRegion(
   const wanted = new Set<string>();
   for (const f of imageFindings) for (const id of f.snapshotIds ?? []) wanted.add(id);
   const imageSnapshots = new Map<string, PricedSnapshot>();
-  const findings: Finding[] = [];
   // "Superseded" needs every snapshot of the volume seen: while pages stream, old snapshots of live volumes are
-  // taken as superseded and their volume and start time kept; once all pages are in, the newest are let go.
+  // taken as superseded (with their volume, to settle them once all pages are in). Findings are written out to
+  // the region's spill as they are found, not held: a region of 100 000 snapshots holds its volumes, not its findings.
   const newest = new NewestPerVolume(settings.keepPerVolume);
-  const tentative = new Map<Finding, Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>>();
+  const spill = new LineSpool(2, '\n');
   const copies: CopyRecord[] = [];
   let snapshotCount = 0;
-  await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
-    snapshotCount += page.length;
-    let byId: Map<string, Snapshot> | undefined;
-    for (const s of page) {
-      newest.see(s);
-      const origin = copyOrigin(s);
-      if (origin) copies.push({ id: s.id, region, startMs: s.startTime.getTime(), completed: s.state === 'completed', origin });
-      check.picker.offer(s.id, null);
-      if (s.state === 'completed') {
-        noteBackup(s.volumeId, s);
-        const backedUp = backupSourceVolume(s.tags);
-        if (backedUp) {
-          noteBackup(backedUp, s);
-          if (inUse.has(backedUp)) awsBackup.add(backedUp);
+  try {
+    await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
+      snapshotCount += page.length;
+      let byId: Map<string, Snapshot> | undefined;
+      for (const s of page) {
+        newest.see(s);
+        const origin = copyOrigin(s);
+        if (origin) copies.push({ id: s.id, region, startMs: s.startTime.getTime(), completed: s.state === 'completed', origin });
+        check.picker.offer(s.id, null);
+        if (s.state === 'completed') {
+          noteBackup(s.volumeId, s);
+          const backedUp = backupSourceVolume(s.tags);
+          if (backedUp) {
+            noteBackup(backedUp, s);
+            if (inUse.has(backedUp)) awsBackup.add(backedUp);
+          }
         }
+        // A copy (no source volume) is a full snapshot of its own; only snapshots of a volume can share blocks.
+        if (s.volumeId) snapshotsPerVolume.set(s.volumeId, Math.min(2, (snapshotsPerVolume.get(s.volumeId) ?? 0) + 1));
+        const kept = keptUntil(s, settings);
+        if (kept) {
+          const a = archiveSuggestion(s, {
+            onlyOfItsVolume: true,
+            keptUntil: kept,
+            usedByImage: usage.imageIdsBySnapshotId.has(s.id),
+            fastRestore: usage.fastRestoreZones.has(s.id),
+            now: settings.now,
+            prices: settings.prices,
+          });
+          if (a) archivable.push(a);
+        }
+        if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
       }
-      // A copy (no source volume) is a full snapshot of its own; only snapshots of a volume can share blocks.
-      if (s.volumeId) snapshotsPerVolume.set(s.volumeId, Math.min(2, (snapshotsPerVolume.get(s.volumeId) ?? 0) + 1));
-      const kept = keptUntil(s, settings);
-      if (kept) {
-        const a = archiveSuggestion(s, {
-          onlyOfItsVolume: true,
-          keptUntil: kept,
-          usedByImage: usage.imageIdsBySnapshotId.has(s.id),
-          fastRestore: usage.fastRestoreZones.has(s.id),
-          now: settings.now,
-          prices: settings.prices,
-        });
-        if (a) archivable.push(a);
+      for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
+        let held: Spilled = { f };
+        if (f.reasons.some((r) => r.rule === superseded.id)) {
+          byId ??= new Map(page.map((s) => [s.id, s]));
+          const s = byId.get(f.id)!;
+          held = { f, volumeId: s.volumeId, startMs: s.startTime.getTime() };
+        }
+        spill.write(FOUND, JSON.stringify(held));
       }
-      if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
+    });
+    for (const f of imageFindings) priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
+    // Recovery points: each in-use volume's newest snapshot against the objective. Where the policies could not be
+    // read, the misses say that what covers them is unknown (a stalled schedule cannot be told from none).
+    const points = recoveryPoints(gapCandidates, { newest: newestSnapshot, awsBackup, policies }, { now: settings.now, rpoHours: across.rpoHours });
+    const gaps = points.misses;
+    const posture: BackupPosture = { ...(account ? { account: account.id } : {}), region, inUse: points.inUse, withinObjective: points.withinObjective };
+    const volumePoints = points.points;
+    if (account) {
+      for (const p of volumePoints) p.account = account.id;
+      for (const g of gaps) g.account = account.id;
+      for (const a of archivable) a.account = account.id;
     }
-    for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
-      if (f.reasons.some((r) => r.rule === superseded.id)) {
-        byId ??= new Map(page.map((s) => [s.id, s]));
-        const s = byId.get(f.id)!;
-        tentative.set(f, { id: s.id, volumeId: s.volumeId, startTime: s.startTime });
-      }
-      findings.push(f);
+    const only = (a: ArchiveSuggestion) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1;
+    const archive = archivable.filter(only);
+    const chained = archivable.filter((a) => !only(a));
+    // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
+    const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings, await trailRead);
+    shares.reports.push(report);
+    const again = new Set([...changed.snapshots, ...changed.images].map((r) => r.id));
+    // The region settled, in its spill's second lane: its AMIs first (a snapshot behind a flagged AMI is counted
+    // with it), then what was found (the newest of each volume let go), then what changed sharing, judged again.
+    const settle = (f: Finding) => spill.write(SETTLED, JSON.stringify(f));
+    for (const f of imageFindings) if (!again.has(f.id)) settle(f);
+    for (const line of spill.read(FOUND)) {
+      const held = JSON.parse(line) as Spilled;
+      if (again.has(held.f.id)) continue;
+      if (held.startMs === undefined || settleSuperseded(held.f, { id: held.f.id, volumeId: held.volumeId, startTime: new Date(held.startMs) }, newest)) settle(held.f);
     }
-  });
-  const settled = tentative.size === 0 ? findings : findings.filter((f) => !tentative.has(f) || settleSuperseded(f, tentative.get(f)!, newest));
-  // Settled: what the stream kept for it goes before the share checks make their garbage.
-  tentative.clear();
-  if (settled !== findings) findings.length = 0;
-  for (const f of imageFindings) {
-    priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
-    settled.push(f);
+    if (again.size > 0) {
+      const rejudged = findOutdatedInRegion(
+        { region, snapshots: changed.snapshots, images: changed.images, usage: { ...usage, foreignShares: foreign }, imageSnapshots, newestOfVolume: newest },
+        settings,
+      );
+      for (const f of rejudged) settle(f);
+    }
+    // Exposed snapshots are not suggestions of any kind but exposures.
+    const exposed = (id: string) => usage.publicSnapshotIds.has(id) || foreign.has(id);
+    return {
+      copies,
+      gaps,
+      points: volumePoints,
+      snapshots: snapshotCount,
+      posture,
+      archive: archive.filter((a) => !exposed(a.snapshotId)),
+      chained: chained.filter((a) => !exposed(a.snapshotId)),
+      findings: spill,
+    };
+  } catch (err) {
+    spill.dispose();
+    throw err;
   }
-  // Recovery points: each in-use volume's newest snapshot against the objective. Where the policies could not be
-  // read, the misses say that what covers them is unknown (a stalled schedule cannot be told from none).
-  const points = recoveryPoints(gapCandidates, { newest: newestSnapshot, awsBackup, policies }, { now: settings.now, rpoHours: across.rpoHours });
-  const gaps = points.misses;
-  const posture: BackupPosture = { ...(account ? { account: account.id } : {}), region, inUse: points.inUse, withinObjective: points.withinObjective };
-  const volumePoints = points.points;
-  if (account) {
-    for (const p of volumePoints) p.account = account.id;
-    for (const g of gaps) g.account = account.id;
-    for (const a of archivable) a.account = account.id;
+}
+
+/** The region spill's lanes: what the stream found, then what the region settled on. */
+const FOUND = 0;
+const SETTLED = 1;
+
+/**
+ * Hands a scanned region's findings to `emit`, read back from its spill in the order settled, and removes the
+ * spill. Regions are emitted in the order the digest lists them, whichever finished first: the same CSV every run.
+ */
+function emitRegion(findings: LineSpool, emit: (f: Finding) => void): void {
+  try {
+    for (const line of findings.read(SETTLED)) emit(reshared(JSON.parse(line) as Finding));
+  } finally {
+    findings.dispose();
   }
-  const only = (a: ArchiveSuggestion) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1;
-  const archive = archivable.filter(only);
-  const chained = archivable.filter((a) => !only(a));
-  // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
-  const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings, await trailRead);
-  shares.reports.push(report);
-  // Exposed snapshots are not suggestions of any kind but exposures.
-  const exposed = (id: string) => usage.publicSnapshotIds.has(id) || foreign.has(id);
-  const scan = (findings: Finding[]): RegionScan => ({
-    findings,
-    copies,
-    gaps,
-    points: volumePoints,
-    snapshots: snapshotCount,
-    posture,
-    archive: archive.filter((a) => !exposed(a.snapshotId)),
-    chained: chained.filter((a) => !exposed(a.snapshotId)),
-  });
-  if (changed.snapshots.length + changed.images.length === 0) return scan(settled);
-  const again = new Set([...changed.snapshots, ...changed.images].map((r) => r.id));
-  const kept = settled.filter((f) => !again.has(f.id));
-  const rejudged = findOutdatedInRegion(
-    {
-      region,
-      snapshots: changed.snapshots,
-      images: changed.images,
-      usage: { ...usage, foreignShares: foreign },
-      imageSnapshots,
-      newestOfVolume: newest,
-    },
-    settings,
-  );
-  return scan([...kept, ...rejudged]);
+}
+
+/** A finding as the region's spill holds it: a tentatively superseded one with its volume and start time. */
+interface Spilled {
+  f: Finding;
+  volumeId?: string;
+  startMs?: number;
 }
 
 /** Until when a snapshot is kept on purpose: its keep-until tag, or a Keep click (snoozes are too short to count). */
@@ -331,6 +358,8 @@ export async function buildDigest(o: {
   cloudTrail?: CloudTrailGateway;
   /** Restore drills of the last weeks (absent: drills not known): the posture's proven count, failed drills. */
   drills?: readonly DrillRecord[];
+  /** Every finding, once settled (a region's as it finishes, copies once their account is scanned): the CSV's rows. */
+  sink?: (f: Finding) => void;
   now: Date;
 }): Promise<DigestResult> {
   let active = { hidden: new Map<string, Date>(), keptShared: new Map<string, Date>() };
@@ -363,6 +392,19 @@ export async function buildDigest(o: {
   const many = (o.accounts?.length ?? 0) > 0 || o.config.accounts.length > 0;
   const label = (account?: ManagedAccount) => accountLabel(account, o.ownAccountId);
   const pairs = targets.flatMap((t) => o.config.regions.map((region) => ({ ...t, region })));
+  // Findings wait in each region's spill file until every region is scanned (copies are judged against their
+  // account's other regions), then are tallied (counts, dollars, the largest of each list) and handed to the sink,
+  // one at a time: what the digest holds does not grow with them.
+  const managed = new Set(targets.flatMap((t) => (t.account ? [t.account.id] : [])));
+  const partOf = (f: Finding) => (f.account && managed.has(f.account) ? f.account : '');
+  const tally = new DigestTally(targets.length > 1 ? partOf : undefined);
+  const cleanupUsd = new Map<string, number>();
+  const emit = (f: Finding) => {
+    tally.add(f);
+    o.sink?.(f);
+    const at = `${partOf(f)}|${f.region}`;
+    cleanupUsd.set(at, (cleanupUsd.get(at) ?? 0) + savingUsd(f));
+  };
   // The largest scans first (by what the last run counted), so the slowest one never starts last.
   const sizes = await Promise.all(pairs.map((p) => (shares.repo ? shares.repo.get(shareKey(p)).then((s) => s.total ?? 0, () => 0) : Promise.resolve(0))));
   const order = pairs.map((p, i) => ({ p, size: sizes[i] })).sort((a, b) => b.size - a.size).map((x) => x.p);
@@ -374,13 +416,14 @@ export async function buildDigest(o: {
   const perRegion = await mapBounded(order, SCAN_CONCURRENCY, async (p) => {
     const scanWarnings: string[] = [];
     try {
-      const scan = await scanRegion(p.ec2, p.dlm, p.region, settings, scanWarnings, shares, p.account, { use: use.get(p.region)!, cloudTrail: p.cloudTrail, rpoHours: o.config.backupRpoHours });
+      const across = { use: use.get(p.region)!, cloudTrail: p.cloudTrail, rpoHours: o.config.backupRpoHours };
+      const scan = await scanRegion(p.ec2, p.dlm, p.region, settings, scanWarnings, shares, p.account, across);
       for (const w of scanWarnings) warnings.push(many ? `${label(p.account)} · ${w}` : w);
       return scan;
     } catch (err) {
       const key = p.account?.id ?? '';
       failures.set(key, [...(failures.get(key) ?? []), { region: p.region, message: (err as Error).message }]);
-      return { findings: [], gaps: [], points: [], snapshots: 0, archive: [], chained: [], copies: [], failed: true } satisfies RegionScan;
+      return { gaps: [], points: [], snapshots: 0, archive: [], chained: [], copies: [], failed: true } satisfies RegionScan;
     }
   });
   for (const t of targets) {
@@ -393,23 +436,30 @@ export async function buildDigest(o: {
       for (const f of failed) warnings.push(`${many ? `${label(t.account)} · ` : ''}${f.region}: not scanned — ${f.message}`);
     }
   }
-  // Copies belong to their source's volume: each account's copies judged once every region of it is scanned.
-  const judged = await Promise.all(
-    targets.map((t) =>
-      judgeAccountCopies(t.ec2, order.flatMap((p, i) => (p.account?.id === t.account?.id ? perRegion[i].copies : [])), o.config.keepPerVolume).catch((err: Error) => {
-        warnings.push(`${many ? `${label(t.account)} · ` : ''}copies could not be traced to their volumes (${err.message}); they are judged by age.`);
-        return undefined;
-      }),
-    ),
-  );
-  const findings = applyCopyJudgements(
-    perRegion.flatMap((r) => r.findings),
-    judged.filter((j): j is CopyJudgement => j !== undefined),
-  );
+  try {
+    // Copies belong to their source's volume: each account's copies judged once every region of it is scanned.
+    const judged = await Promise.all(
+      targets.map((t) =>
+        judgeAccountCopies(t.ec2, order.flatMap((p, i) => (p.account?.id === t.account?.id ? perRegion[i].copies : [])), o.config.keepPerVolume).catch((err: Error) => {
+          warnings.push(`${many ? `${label(t.account)} · ` : ''}copies could not be traced to their volumes (${err.message}); they are judged by age.`);
+          return undefined;
+        }),
+      ),
+    );
+    const judgements = judged.filter((j): j is CopyJudgement => j !== undefined);
+    // Each region's findings in the order the digest lists accounts and regions (whichever scan finished first).
+    const scanOf = new Map(order.map((p, i) => [p, perRegion[i]]));
+    for (const p of pairs) {
+      const found = scanOf.get(p)?.findings;
+      if (found) emitRegion(found, (f) => (isCopyFinding(f) ? applyCopyJudgements([f], judgements).forEach(emit) : emit(f)));
+    }
+  } finally {
+    for (const r of perRegion) r.findings?.dispose();
+  }
   const points = perRegion.flatMap((r) => r.points);
   const proven = o.drills ? provenSince(o.drills, daysAfter(o.now, -Math.max(1, o.config.drills.everyDays))) : undefined;
   const inUse = new Set(points.map((p) => p.volumeId));
-  const summary = summarise(findings, o.now, {
+  const summary = tally.summary(o.now, {
     keptSharedCount: active.keptShared.size,
     backupGaps: perRegion.flatMap((r) => r.gaps),
     backupPosture: perRegion.flatMap((r) =>
@@ -422,12 +472,13 @@ export async function buildDigest(o: {
   });
   return {
     summary,
-    findings,
     shareChecks,
     warning: warnings.length ? warnings.join('\n') : undefined,
     toMeasureForArchive: perRegion.flatMap((r) => r.chained),
     accounts: targets.map((t) => ({ ...(t.account ? { id: t.account.id } : {}), label: label(t.account) })),
     points,
-    regions: order.flatMap((p, i) => (perRegion[i].failed ? [] : [{ ...(p.account ? { account: p.account.id } : {}), region: p.region, snapshots: perRegion[i].snapshots }])),
+    regions: order.flatMap((p, i) =>
+      perRegion[i].failed ? [] : [{ ...(p.account ? { account: p.account.id } : {}), region: p.region, snapshots: perRegion[i].snapshots, cleanupUsd: cleanupUsd.get(`${p.account?.id ?? ''}|${p.region}`) ?? 0 }],
+    ),
   };
 }

@@ -65,7 +65,8 @@ export interface Outbox {
   openModal(triggerId: string, view: View): Promise<string | undefined>;
   updateModal(viewId: string, view: View): Promise<void>;
   publishHome(userId: string, view: View): Promise<void>;
-  uploadCsv(channel: string, threadTs: string | undefined, filename: string, content: string, title: string): Promise<void>;
+  /** A CSV in a channel or thread: its text, or a file written out beforehand (a list too long to hold). */
+  uploadCsv(channel: string, threadTs: string | undefined, filename: string, content: string | { path: string }, title: string): Promise<void>;
   /** Renders a chart (a Vega-Lite spec the views made) to PNG and uploads it, with its alt text. */
   uploadChart(channel: string, threadTs: string | undefined, filename: string, chart: { spec: unknown; title: string; altText: string }): Promise<void>;
   userGroupMembers(groupId: string, now?: number): Promise<string[]>;
@@ -199,8 +200,16 @@ export interface DigestMessageOptions {
   quotas?: readonly QuotaOutlook[];
 }
 
+export interface DigestCsvLines {
+  header: string;
+  finding(f: Finding): string;
+  backups(b: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>>): string[];
+}
+
 export interface ReminderOptions {
   maxItems?: number;
+  /** How many of the owner's there are in all and what they add up to, where `findings` are only the largest. */
+  total?: { count: number; monthlyUsd: number };
 }
 
 /** A new backup schedule, as its confirmation shows it. */
@@ -307,6 +316,8 @@ export interface Views {
   digestMessage(summary: DigestSummary, options?: DigestMessageOptions): BlockMessage;
   reminderMessage(ownerUserId: string, findings: readonly Finding[], options?: ReminderOptions): BlockMessage;
   digestCsv(findings: readonly Finding[], backups?: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>>): string;
+  /** The digest's CSV a line at a time (no line end), for writing it out as the scan goes. */
+  digestCsvLines: DigestCsvLines;
   encryptMessage(v: EncryptView): Message;
   replaceQuestion(choice: ReplaceChoice, o: { instanceId: string; instanceName?: string; device: string }): Message;
   imageListMessage(entries: ImageListEntry[], o: { now: Date; prices: Prices; region: string; snapshotsById: ReadonlyMap<string, Snapshot> }): Message;

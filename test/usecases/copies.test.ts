@@ -6,7 +6,7 @@ import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 import { loadConfig } from '../../src/config.js';
 import { chainRoot, copyOrigin, judgeCopies } from '../../src/core/copies.js';
 import { startSandboxEc2, type SandboxEc2 } from '../../src/sandbox/ec2/index.js';
-import { buildDigest } from '../../src/usecases/digest.js';
+import { everyFinding } from '../support/digest.js';
 
 const DAY = 86_400_000;
 const now = new Date('2026-06-01T12:00:00Z');
@@ -53,7 +53,7 @@ afterAll(async () => {
 
 describe('copies in the digest', () => {
   it('never offers the newest copy of a live volume in another region, and calls older ones there superseded', async () => {
-    const { findings } = await buildDigest({ config, ec2, now });
+    const findings = await everyFinding({ config, ec2, now });
     const of = (id: string) => findings.find((f) => f.id === id);
     expect(of(COPY_NEWEST)).toBeUndefined();
     expect(of(COPY_OF_COPY)).toBeUndefined();

@@ -5,7 +5,7 @@ import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 import { loadConfig } from '../../src/config.js';
 import { BYTES_PER_GIB } from '../../src/core/cost.js';
 import { startSandboxEc2, type SandboxEc2 } from '../../src/sandbox/ec2/index.js';
-import { buildDigest } from '../../src/usecases/digest.js';
+import { everyFinding } from '../support/digest.js';
 
 const REGION = 'eu-west-1';
 const DAY = 86_400_000;
@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('buildDigest (streaming scan)', () => {
   it('prices an AMI from its snapshots, read after the AMI was judged', async () => {
-    const { findings } = await buildDigest({ config, ec2, now });
+    const findings = await everyFinding({ config, ec2, now });
     const ami = findings.find((f) => f.id === 'ami-0a0000000000000b1')!;
     expect(ami.reasons.map((r) => r.rule)).toContain('ami-not-launched');
     const gib = 3e9 / BYTES_PER_GIB + 20;
@@ -63,7 +63,7 @@ describe('buildDigest (streaming scan)', () => {
   });
 
   it('settles "superseded" once every page is read: an old snapshot goes only when a newer one of its volume exists', async () => {
-    const { findings } = await buildDigest({ config, ec2, now });
+    const findings = await everyFinding({ config, ec2, now });
     const old = findings.find((f) => f.id === 'snap-0c0000000000000a1');
     expect(old?.reasons.map((r) => r.rule)).toEqual(['superseded']);
     expect(old?.deletable).toBe(true);
@@ -76,7 +76,7 @@ describe('buildDigest (streaming scan)', () => {
   });
 
   it('shares one reason object (and one list of them) among findings that say the same thing', async () => {
-    const { findings } = await buildDigest({ config, ec2, now });
+    const findings = await everyFinding({ config, ec2, now });
     const plain = findings.filter((f) => f.kind === 'snapshot' && f.ageDays === 200);
     expect(plain).toHaveLength(1_200);
     expect(plain[0].reasons.map((r) => r.text)).toEqual(['a copy, 200 days old, that nothing uses']);

@@ -14,6 +14,7 @@ import {
   ageInDays,
   boundedCache,
   compactReasons,
+  sharedReasonList,
   imageReasons,
   imageRules,
   ruleRole,
@@ -237,6 +238,20 @@ const once = (s: string) => sharedString(s, () => s);
 
 /** Findings that state the same facts share one frozen list of them (most do: "used by no AMI; unencrypted"). */
 const sharedFacts = boundedCache<string, string[]>();
+
+/**
+ * A finding read back from text (a region's spill): its repeated parts shared again, as the scan made them (the
+ * same reasons and facts one frozen list, the account one string).
+ */
+export function reshared(f: Finding): Finding {
+  f.reasons = sharedReasonList(f.reasons);
+  if (f.facts) {
+    const facts = f.facts;
+    f.facts = sharedFacts(facts.join('\n'), () => Object.freeze(facts) as string[]);
+  }
+  if (f.account) f.account = once(f.account);
+  return f;
+}
 
 /** The rules' hits, split by role: exposure and cleanup reasons (in registry order), and facts. */
 function split(hits: readonly Reason[]): { exposure: Reason[]; cleanup: Reason[]; cost: Reason[]; facts: string[] } {

@@ -269,6 +269,12 @@ export function compactReasons(reasons: Reason[]): Reason[] {
   return sharedList(key, () => Object.freeze(reasons.slice()) as Reason[]);
 }
 
+/** A list of reasons read back (from a scan's spill): shared again with every finding that says the same. */
+export function sharedReasonList(reasons: readonly Reason[]): Reason[] {
+  const key = reasons.map((r) => `${r.rule}:${r.text}`).join('\n');
+  return sharedList(key, () => Object.freeze(reasons.map((r) => Object.freeze({ rule: r.rule, text: r.text }))) as Reason[]);
+}
+
 /** What a rule's hits mean (exposure, cleanup ground, or fact); unknown ids count as facts. */
 export function ruleRole(ruleId: string, rules: readonly Rule[] = RULES): Rule['role'] {
   return rules.find((r) => r.id === ruleId)?.role ?? 'fact';

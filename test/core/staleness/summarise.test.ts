@@ -1,6 +1,6 @@
 // The digest's figures (src/core/digest.ts): totals, cost by age, sections by primary reason.
 import { describe, expect, it } from 'vitest';
-import { ageBucket, findingsByOwner, summarise } from '../../../src/core/digest.js';
+import { ageBucket, DigestTally, KEPT_PER_LIST, Largest, summarise } from '../../../src/core/digest.js';
 import type { Finding } from '../../../src/core/staleness/index.js';
 import { finding, NOW } from './fixtures.js';
 
@@ -50,9 +50,70 @@ describe('summarise', () => {
     expect(s.byReason.find((r) => r.rule === 'superseded')!.title).toBe('Superseded by newer snapshots');
   });
 
-  it('groups findings by owner', () => {
-    const byOwner = findingsByOwner([finding({ id: 'a', ownerUserId: 'U1' }), finding({ id: 'b' }), finding({ id: 'c', ownerUserId: 'U1' })]);
-    expect([...byOwner.keys()]).toEqual(['U1']);
-    expect(byOwner.get('U1')!.map((f) => f.id)).toEqual(['a', 'c']);
+  it('groups findings by owner: how many and what they save, the largest kept', () => {
+    const t = summarise([finding({ id: 'a', ownerUserId: 'U1', monthlyUsd: 1 }), finding({ id: 'b' }), finding({ id: 'c', ownerUserId: 'U1', monthlyUsd: 2 })], NOW);
+    expect([...t.owners.keys()]).toEqual(['U1']);
+    expect(t.owners.get('U1')).toMatchObject({ count: 2, monthlyUsd: 3 });
+    expect(t.owners.get('U1')!.findings.map((f) => f.id)).toEqual(['c', 'a']);
+  });
+});
+
+describe('DigestTally (one finding at a time)', () => {
+  // 5 000 candidates over three rules and two regions, 300 exposures, 200 managed: far more than any list keeps.
+  const rules = ['source-volume-gone', 'superseded', 'stale-copy'];
+  const all: Finding[] = [
+    ...Array.from({ length: 5_000 }, (_, i) =>
+      finding({ id: `snap-${String(i).padStart(5, '0')}`, region: i % 2 ? 'us-east-1' : 'eu-west-1', monthlyUsd: (i % 997) / 10, ageDays: 100 + (i % 500), reasons: [{ rule: rules[i % 3], text: rules[i % 3] }], ownerUserId: i % 10 === 0 ? 'U1' : undefined, costGroup: i % 4 ? 'team-a' : 'untagged', account: i % 5 ? undefined : '111122223333' }),
+    ),
+    ...Array.from({ length: 300 }, (_, i) => finding({ id: `snap-pub-${i}`, exposure: true, deletable: false, monthlyUsd: i, reasons: [{ rule: 'public', text: 'public' }] })),
+    ...Array.from({ length: 200 }, (_, i) => finding({ id: `snap-man-${i}`, managedBy: 'AWS Backup', deletable: false, sizeGiB: 2 })),
+  ];
+  const byCost = (xs: Finding[]) => [...xs].sort((a, b) => b.monthlyUsd - a.monthlyUsd || b.ageDays - a.ageDays || (a.id < b.id ? -1 : 1));
+  const candidates = all.filter((f) => f.deletable);
+  const tally = new DigestTally((f) => f.account ?? '');
+  for (const f of all) tally.add(f);
+  const s = tally.summary(NOW);
+
+  it('counts and adds up everything, and keeps only the largest of each list', () => {
+    expect(s.totals.count).toBe(5_000);
+    expect(s.totals.monthlyUsd).toBeCloseTo(candidates.reduce((n, f) => n + Math.round(f.monthlyUsd * 100) / 100, 0), 6);
+    expect(s.counts).toMatchObject({ exposures: 300, notOffered: 200, notOfferedGiB: 400 });
+    expect(s.totals.managedCount).toBe(200);
+    expect(s.findings.map((f) => f.id)).toEqual(byCost(candidates).slice(0, KEPT_PER_LIST).map((f) => f.id));
+    expect(s.exposures).toHaveLength(KEPT_PER_LIST);
+    expect(s.exposures[0].id).toBe('snap-pub-299');
+    expect(s.byAge.reduce((n, b) => n + b.count, 0)).toBe(5_000);
+    expect(s.byGroup.map((g) => [g.group, g.count])).toEqual([['team-a', 3_750], ['untagged', 1_250]]);
+    expect(s.owners.get('U1')).toMatchObject({ count: 500 });
+  });
+
+  it('each section counts all of its findings and keeps its largest; a section over two regions offers no batch', () => {
+    expect(s.byReason.reduce((n, r) => n + r.count, 0)).toBe(5_000);
+    for (const r of s.byReason) {
+      const mine = candidates.filter((f) => f.reasons[0].rule === r.rule);
+      expect(r.count).toBe(mine.length);
+      expect(r.findings.map((f) => f.id)).toEqual(byCost(mine).slice(0, KEPT_PER_LIST).map((f) => f.id));
+      expect(r.batch).toBeUndefined();
+    }
+  });
+
+  it("gives each account its own part, adding up to the whole", () => {
+    const managed = s.parts!.get('111122223333')!;
+    const own = s.parts!.get('')!;
+    expect(managed.totals.count).toBe(1_000);
+    expect(own.totals.count + managed.totals.count).toBe(5_000);
+    expect(own.counts.exposures).toBe(300);
+  });
+
+  it('names one batch where a section is one kind in one account and region', () => {
+    const one = summarise([finding({ id: 'snap-1' }), finding({ id: 'snap-2' })], NOW);
+    expect(one.byReason[0].batch).toEqual({ kind: 'orphaned', region: 'us-east-1' });
+    expect(summarise([finding({ id: 'snap-1' })], NOW).byReason[0].batch).toBeUndefined();
+  });
+
+  it('Largest keeps the first by its order whatever was pushed', () => {
+    const l = new Largest<number>((a, b) => b - a, 3);
+    for (let i = 0; i < 1_000; i++) l.push((i * 7919) % 1_000);
+    expect(l.list()).toEqual([999, 998, 997]);
   });
 });

@@ -59,7 +59,7 @@ describe('digestMessage', () => {
     // One actions block per item shown.
     const shown = loose(message.blocks).filter((b) => b.type === 'actions').length;
     expect(shown).toBeGreaterThan(0);
-    expect(JSON.stringify(last)).toContain(`and ${(summary.findings.length - shown).toLocaleString('en')} more`);
+    expect(JSON.stringify(last)).toContain(`and ${(summary.totals.count - shown).toLocaleString('en')} more`);
     // What is not offered (managed) is one line, not items.
     expect(JSON.stringify(message.blocks.at(-1))).toMatch(/not offered: managed by AWS Backup or Data Lifecycle Manager/);
     expect(JSON.stringify(last)).toMatch(/\$[\d,]+\.\d\d\/month — full list in the attached CSV \(snapbot-digest-2025-06-01.csv\)/);
@@ -76,7 +76,7 @@ describe('digestMessage', () => {
     const saving = summary.totals.monthlyUsd;
     const usd = `$${Math.floor(saving).toLocaleString('en')}.${String(Math.round(saving * 100) % 100).padStart(2, '0')}`;
     expect(message.text).toContain(`${summary.totals.count.toLocaleString('en')} resources flagged for cleanup`);
-    expect(summary.totals.count).toBe(summary.findings.length);
+    expect(summary.totals.count).toBe(many(10_000).filter((f) => f.deletable).length);
     expect(message.text).toContain(`up to ${usd}/month cleanup would save`);
     expect(allText(message.blocks)).toContain(`up to ${usd}/month`);
     expect(allText(message.blocks)).toMatch(/GiB/);
@@ -214,7 +214,7 @@ describe('costByAgeChart', () => {
 });
 
 describe('digestText', () => {
-  it('prints the totals, the chart and every finding with dollar figures', () => {
+  it('prints the totals, the chart and the largest of every section with dollar figures, then how many more', () => {
     const findings = many(300);
     const summary = summarise(findings, NOW);
     const text = digestText(summary);
@@ -222,7 +222,13 @@ describe('digestText', () => {
     expect(text).toMatch(/up to \$[\d,]+\.\d\d\/month cleanup would save/);
     expect(text).toContain('Cost by age');
     expect(text).toMatch(/over 365 d █+/);
-    for (const f of findings) expect(text).toContain(f.id);
+    for (const s of summary.byReason) {
+      expect(text).toContain(`${s.title} — ${s.count} resources`);
+      for (const f of s.findings) expect(text).toContain(f.id);
+      if (s.count > s.findings.length) expect(text).toContain(`…and ${s.count - s.findings.length} more (\`npm run digest -- --csv\` lists them all)`);
+    }
+    expect(summary.byReason.some((s) => s.count > s.findings.length)).toBe(true);
+    for (const f of summary.notOffered) expect(text).toContain(f.id);
     expect(text).toMatch(/up to \$\d+\.\d\d\/mo/);
     expect(text).toContain('owner U0123ABCD');
     expect(text).toContain('not offered for deletion: managed by AWS Backup; delete it there');

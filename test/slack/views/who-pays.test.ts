@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { whoPaysLine } from '../../../src/slack/views/digest/words.js';
 
 describe('whoPaysLine', () => {
-  const totals = { count: 0, sizeGiB: 0, monthlyUsd: 100, managedCount: 0, deletableCount: 0 };
+  const totals = { count: 0, sizeGiB: 0, monthlyUsd: 100, managedCount: 0, deletableCount: 0, unpricedCount: 0 };
   it('names the top five groups, adds up the rest, and always gives the untagged share', () => {
     const byGroup = [
       ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((group, i) => ({ group, count: 1, monthlyUsd: 10 - i })),

@@ -3,7 +3,7 @@ import { missWords } from './words.js';
 import { formatUsd } from '../../../core/cost.js';
 import { type DigestSummary } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';
-import { header } from '../blockkit.js';
+import type { DigestCsvLines } from '../../../usecases/ports.js';
 import { isoDay } from '../../../core/time.js';
 
 export const CSV_COLUMNS = [
@@ -22,41 +22,41 @@ export const CSV_COLUMNS = [
   'cost_group',
 ] as const;
 
-/** RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
-export function digestCsv(
-  findings: readonly Finding[],
-  backups: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>> = {},
-): string {
-  const rows = [CSV_COLUMNS.join(',')];
-  const plain = (cells: string[]) => rows.push(cells.map(csvField).join(','));
-  for (const f of findings) {
-    rows.push(
-      [
-        f.kind,
-        f.account ?? '',
-        f.region,
-        f.id,
-        textCell(f.name ?? ''),
-        textCell(f.reasons.map((r) => r.text).join('; ')),
-        String(f.ageDays),
-        f.sizeGiB.toFixed(2),
-        f.monthlyUsd.toFixed(4),
-        f.deletable ? 'true' : 'false',
-        f.managedBy ?? '',
-        textCell(f.ownerUserId ?? ''),
-        textCell(f.costGroup ?? ''),
-      ]
-        .map(csvField)
-        .join(','),
-    );
-  }
+/** The digest's CSV a line at a time: the header, a finding's row, the backups' rows (RFC 4180, without the line end). */
+export const digestCsvLines: DigestCsvLines = {
+  header: CSV_COLUMNS.join(','),
+  finding: (f) =>
+    [
+      f.kind,
+      f.account ?? '',
+      f.region,
+      f.id,
+      textCell(f.name ?? ''),
+      textCell(f.reasons.map((r) => r.text).join('; ')),
+      String(f.ageDays),
+      f.sizeGiB.toFixed(2),
+      f.monthlyUsd.toFixed(4),
+      f.deletable ? 'true' : 'false',
+      f.managedBy ?? '',
+      textCell(f.ownerUserId ?? ''),
+      textCell(f.costGroup ?? ''),
+    ]
+      .map(csvField)
+      .join(','),
   // Not findings, but resources the digest names: snapshots cheaper archived, then volumes nobody backs up.
-  for (const a of backups.archiveSuggestions ?? []) {
-    plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${isoDay(a.keptUntil)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '', '']);
-  }
-  for (const g of backups.backupGaps ?? []) {
-    plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup: in use, ${missWords(g)}`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '', '']);
-  }
+  backups: (b) => [
+    ...(b.archiveSuggestions ?? []).map((a) =>
+      plain(['snapshot', a.account ?? '', a.region, a.snapshotId, textCell(a.name ?? ''), `archive: ${formatUsd(a.archiveUsd)}/month instead of ${formatUsd(a.standardUsd)}/month, kept until ${isoDay(a.keptUntil)}`, '', a.fullGb.toFixed(2), a.standardUsd.toFixed(4), 'false', '', '', '']),
+    ),
+    ...(b.backupGaps ?? []).map((g) => plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup: in use, ${missWords(g)}`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '', ''])),
+  ],
+};
+
+const plain = (cells: string[]) => cells.map(csvField).join(',');
+
+/** RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
+export function digestCsv(findings: readonly Finding[], backups: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>> = {}): string {
+  const rows = [digestCsvLines.header, ...findings.map(digestCsvLines.finding), ...digestCsvLines.backups(backups)];
   return `${rows.join('\r\n')}\r\n`;
 }
 

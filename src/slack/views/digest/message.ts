@@ -1,6 +1,6 @@
 // The digest as a Slack message (within Block Kit's limits) and an owner's reminder.
 import { formatGiB, formatUsd, groupThousands } from '../../../core/cost.js';
-import { compareFindings, savingUsd, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
+import { compareFindings, savingUsd, type DigestAccountRef, type DigestSummary, type ReasonSection } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import type { BlockMessage, DigestMessageOptions, ReminderOptions } from '../../../usecases/ports.js';
 import {
@@ -17,7 +17,6 @@ import {
 } from '../blockkit.js';
 import { mention } from '../format.js';
 import { DIGEST_ACTIONS, batchButtonValue, digestButtonValue } from './actions.js';
-import { cleanupKindOf } from '../../../core/cleanup.js';
 import {
   AccountNamer,
   accountLines,
@@ -74,12 +73,12 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   const reserveForCleanup = (totals.count > 0 ? 4 + 2 + BLOCKS_PER_ITEM + 1 : 2) + backups.length;
 
   // 1. Exposure, first and never crowded out: as many as fit, then how many more (the CSV has all).
-  if (summary.exposures.length > 0) {
-    blocks.push(section(`*:rotating_light: Exposure* — ${resources(summary.exposures.length)} public or shared outside the allowed accounts: make each private, or keep it shared with an approver's agreement`));
+  if (summary.counts.exposures > 0) {
+    blocks.push(section(`*:rotating_light: Exposure* — ${resources(summary.counts.exposures)} public or shared outside the allowed accounts: make each private, or keep it shared with an approver's agreement`));
     const room = Math.max(1, Math.floor((LIMITS.messageBlocks - blocks.length - 2 - reserveForCleanup) / BLOCKS_PER_ITEM));
     const shown = summary.exposures.slice(0, Math.min(room, Math.max(maxItems, 1)));
     for (const f of shown) blocks.push(...itemBlocks(f, { showOwner: true, where }));
-    const more = summary.exposures.length - shown.length;
+    const more = summary.counts.exposures - shown.length;
     if (more > 0) blocks.push(context(`…and ${groupThousands(more)} more ${more === 1 ? 'exposure' : 'exposures'} — all in the attached CSV${csv}`));
     blocks.push(divider());
   }
@@ -88,14 +87,12 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
   }
 
   // 2. Costs to turn off, not resources to delete: fast snapshot restore left on.
-  if (summary.fastRestores.length > 0) {
-    let usd = 0;
-    for (const f of summary.fastRestores) usd += f.fastRestore?.monthlyUsd ?? 0;
-    blocks.push(section(`*:zap: Fast snapshot restore left on* — ${resources(summary.fastRestores.length)}, about ${formatUsd(usd)}/month: turn it off unless restores must be instant`));
+  if (summary.counts.fastRestores > 0) {
+    blocks.push(section(`*:zap: Fast snapshot restore left on* — ${resources(summary.counts.fastRestores)}, about ${formatUsd(summary.counts.fastRestoreUsd)}/month: turn it off unless restores must be instant`));
     const room = Math.max(1, Math.floor((LIMITS.messageBlocks - blocks.length - 2 - reserveForCleanup) / BLOCKS_PER_ITEM));
     const shown = summary.fastRestores.slice(0, Math.min(room, Math.max(maxItems, 1)));
     for (const f of shown) blocks.push(...itemBlocks(f, { showOwner: true, where }));
-    if (summary.fastRestores.length > shown.length) blocks.push(context(`…and ${groupThousands(summary.fastRestores.length - shown.length)} more — all in the attached CSV${csv}`));
+    if (summary.counts.fastRestores > shown.length) blocks.push(context(`…and ${groupThousands(summary.counts.fastRestores - shown.length)} more — all in the attached CSV${csv}`));
     blocks.push(divider());
   }
   const coverage = shareCheckLine(options.shareChecks);
@@ -113,15 +110,15 @@ export function digestMessage(summary: DigestSummary, options: DigestMessageOpti
     for (const s of summary.byReason) {
       const items = s.findings.filter((f) => shown.has(f));
       if (items.length === 0) continue;
-      const heading = `*${escapeMrkdwn(s.title)}* — ${resources(s.findings.length)}, ${sectionSaving(s)}`;
-      const all = requestAllButton(s.findings);
+      const heading = `*${escapeMrkdwn(s.title)}* — ${resources(s.count)}, ${sectionSaving(s)}`;
+      const all = requestAllButton(s);
       blocks.push(all ? accessorySection(heading, all) : section(heading));
       for (const f of items) blocks.push(...itemBlocks(f, { showOwner: true, where }));
     }
-    const rest = summary.findings.length - shown.size;
+    const rest = totals.count - shown.size;
     if (rest > 0) {
-      let restUsd = 0;
-      for (const f of summary.findings) if (!shown.has(f)) restUsd += savingUsd(f);
+      let restUsd = totals.monthlyUsd;
+      for (const f of shown) restUsd -= savingUsd(f);
       blocks.push(context(`…and ${groupThousands(rest)} more, up to ${formatUsd(restUsd)}/month — full list in the attached CSV${csv}`));
     }
   }
@@ -187,13 +184,9 @@ function backupBlocks(summary: DigestSummary, csv: string, accounts?: readonly D
  * *Request deletion of all* for a cleanup section whose candidates are one batch kind in one account and region
  * (`/snapshot cleanup <kind>` there); a section spread over several is left to that command, region by region.
  */
-function requestAllButton(findings: readonly Finding[]): ReturnType<typeof button> | undefined {
-  const deletable = findings.filter((f) => f.deletable);
-  const kind = deletable[0] ? cleanupKindOf(deletable[0]) : undefined;
-  if (!kind || deletable.length < 2) return undefined;
-  const scopes = new Set(deletable.map((f) => `${f.account ?? ''}|${f.region}`));
-  if (scopes.size !== 1 || deletable.some((f) => cleanupKindOf(f) !== kind)) return undefined;
-  return button('Request deletion of all', DIGEST_ACTIONS.requestDeletionAll, batchButtonValue({ what: kind, region: deletable[0].region, ...(deletable[0].account ? { account: deletable[0].account } : {}) }));
+function requestAllButton(s: ReasonSection): ReturnType<typeof button> | undefined {
+  if (!s.batch) return undefined;
+  return button('Request deletion of all', DIGEST_ACTIONS.requestDeletionAll, batchButtonValue({ what: s.batch.kind, region: s.batch.region, ...(s.batch.account ? { account: s.batch.account } : {}) }));
 }
 
 function accessorySection(text: string, accessory: ReturnType<typeof button>): KnownBlock {
@@ -231,9 +224,11 @@ function chooseShown(summary: DigestSummary, budget: number, maxItems: number): 
 /** The owner's direct message: their own outdated resources, largest cost first, with the digest's buttons. */
 export function reminderMessage(ownerUserId: string, findings: readonly Finding[], options: ReminderOptions = {}): BlockMessage {
   const sorted = [...findings].sort(compareFindings);
+  // Of many, the largest are given with how many there are in all (options.total); else the list is all of them.
   let saving = 0;
   for (const f of sorted) saving += savingUsd(f);
-  const summaryLine = `${resources(sorted.length)} you created through snapbot ${sorted.length === 1 ? 'looks' : 'look'} outdated: up to ${formatUsd(saving)}/month cleanup would save`;
+  const all = options.total ?? { count: sorted.length, monthlyUsd: saving };
+  const summaryLine = `${resources(all.count)} you created through snapbot ${all.count === 1 ? 'looks' : 'look'} outdated: up to ${formatUsd(all.monthlyUsd)}/month cleanup would save`;
   const text = `Reminder: ${summaryLine}`;
   const blocks: KnownBlock[] = [header('Your outdated snapshots and AMIs')];
   if (sorted.length === 0) {
@@ -246,10 +241,10 @@ export function reminderMessage(ownerUserId: string, findings: readonly Finding[
   const budget = LIMITS.messageBlocks - blocks.length - 1;
   const count = Math.min(sorted.length, options.maxItems ?? DEFAULT_MAX_ITEMS, Math.floor(budget / BLOCKS_PER_ITEM));
   for (const f of sorted.slice(0, count)) blocks.push(...itemBlocks(f, { showOwner: false }));
-  if (sorted.length > count) {
-    let restUsd = 0;
-    for (const f of sorted.slice(count)) restUsd += savingUsd(f);
-    blocks.push(context(`…and ${groupThousands(sorted.length - count)} more, up to ${formatUsd(restUsd)}/month — the channel digest's CSV lists them all`));
+  if (all.count > count) {
+    let restUsd = all.monthlyUsd;
+    for (const f of sorted.slice(0, count)) restUsd -= savingUsd(f);
+    blocks.push(context(`…and ${groupThousands(all.count - count)} more, up to ${formatUsd(restUsd)}/month — the channel digest's CSV lists them all`));
   }
   return { text, blocks };
 }

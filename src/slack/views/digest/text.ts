@@ -1,5 +1,5 @@
 // The whole digest for a terminal (npm run digest -- --print): every finding, nothing truncated.
-import { formatGiB, formatUsd } from '../../../core/cost.js';
+import { formatGiB, formatUsd, groupThousands } from '../../../core/cost.js';
 import { accountPart, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
 import type { Finding } from '../../../core/staleness/types.js';
 import type { DigestMessageOptions } from '../../../usecases/ports.js';
@@ -62,14 +62,19 @@ function textBody(summary: DigestSummary, out: string[], coverage?: string): voi
     if (!f.deletable && f.notDeletableBecause) out.push(`    not offered for deletion: ${f.notDeletableBecause}`);
     if (f.warning) out.push(`    warning: ${f.warning}`);
   };
-  if (summary.exposures.length > 0) {
-    out.push('', `Exposure — ${resources(summary.exposures.length)} public or shared outside the allowed accounts`);
-    summary.exposures.forEach(item);
+  // Each list's largest items (the summary keeps those), then how many more the CSV has.
+  const list = (items: readonly Finding[], total: number) => {
+    items.forEach(item);
+    if (total > items.length) out.push(`  …and ${groupThousands(total - items.length)} more (\`npm run digest -- --csv\` lists them all)`);
+  };
+  if (summary.counts.exposures > 0) {
+    out.push('', `Exposure — ${resources(summary.counts.exposures)} public or shared outside the allowed accounts`);
+    list(summary.exposures, summary.counts.exposures);
   }
   if (summary.keptSharedCount > 0) out.push('', `${resources(summary.keptSharedCount)} kept shared by an approver's decision`);
-  if (summary.fastRestores.length > 0) {
-    out.push('', `Fast snapshot restore left on — ${resources(summary.fastRestores.length)}`);
-    summary.fastRestores.forEach(item);
+  if (summary.counts.fastRestores > 0) {
+    out.push('', `Fast snapshot restore left on — ${resources(summary.counts.fastRestores)}`);
+    list(summary.fastRestores, summary.counts.fastRestores);
   }
   if (coverage) out.push('', coverage);
   out.push('');
@@ -82,14 +87,14 @@ function textBody(summary: DigestSummary, out: string[], coverage?: string): voi
     out.push('Estimates are upper bounds: snapshots are billed incrementally.');
     out.push('', 'Cost by age (what cleanup would save)', indent(costByAgeChart(summary.byAge), '  '));
     for (const s of summary.byReason) {
-      out.push('', `${s.title} — ${resources(s.findings.length)}, ${sectionSaving(s)}`);
-      s.findings.forEach(item);
+      out.push('', `${s.title} — ${resources(s.count)}, ${sectionSaving(s)}`);
+      list(s.findings, s.count);
     }
   }
   const notOffered = notOfferedLine(summary);
   if (notOffered) {
     out.push('', notOffered);
-    summary.notOffered.forEach(item);
+    list(summary.notOffered, summary.counts.notOffered);
   }
   if (summary.archiveSuggestions.length > 0) {
     out.push('', `Cheaper in the archive — ${resources(summary.archiveSuggestions.length)} kept on purpose that cost less archived than what they alone hold now`);

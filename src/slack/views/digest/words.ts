@@ -1,7 +1,7 @@
 // Words the digest message and its printed form share: accounts, totals, a finding's facts, cost by age.
 import { formatBytes } from '../../../core/lineage.js';
 import { formatGiB, formatMonthlyUsd, formatUsd, groupThousands, UNTAGGED } from '../../../core/cost.js';
-import { accountPart, type AgeBucketTotal, type DigestAccountRef, type DigestSummary } from '../../../core/digest.js';
+import { accountPart, type AgeBucketTotal, type DigestAccountRef, type DigestSummary, type ReasonSection } from '../../../core/digest.js';
 import type { BackupGap } from '../../../core/backups.js';
 import type { DrillRecord } from '../../../core/drills.js';
 import type { QuotaOutlook } from '../../../core/quota.js';
@@ -27,8 +27,8 @@ export function accountLines(summary: DigestSummary, accounts: readonly DigestAc
   return accounts.map((a) => {
     const part = accountPart(summary, a, managed);
     const bits = [
-      ...(part.exposures.length ? [`${groupThousands(part.exposures.length)} exposed`] : []),
-      part.totals.count ? `${groupThousands(part.totals.count)} to clean up, ${saving(part.findings, part.totals.monthlyUsd)}` : 'nothing to clean up',
+      ...(part.counts.exposures ? [`${groupThousands(part.counts.exposures)} exposed`] : []),
+      part.totals.count ? `${groupThousands(part.totals.count)} to clean up, ${saving(part.totals.count, part.totals.unpricedCount, part.totals.monthlyUsd)}` : 'nothing to clean up',
       ...(part.backupGaps.length ? [`${groupThousands(part.backupGaps.length)} backup ${part.backupGaps.length === 1 ? 'gap' : 'gaps'}`] : []),
     ];
     return `${a.label}: ${bits.join(' · ')}`;
@@ -40,9 +40,8 @@ export function accountLines(summary: DigestSummary, accounts: readonly DigestAc
  * or "not priced" when every candidate's cost is outside EC2 (an instance store-backed AMI's S3 bundle) — never
  * "$0.00" for something that costs money.
  */
-export function saving(findings: readonly Finding[], monthlyUsd: number): string {
-  const unpriced = findings.filter((f) => f.unpriced).length;
-  if (unpriced > 0 && unpriced === findings.length) return `not priced (${unpriced === 1 ? 'its cost is' : 'their costs are'} outside EC2)`;
+export function saving(count: number, unpriced: number, monthlyUsd: number): string {
+  if (unpriced > 0 && unpriced === count) return `not priced (${unpriced === 1 ? 'its cost is' : 'their costs are'} outside EC2)`;
   return `up to ${formatUsd(monthlyUsd)}/month${unpriced ? `, ${groupThousands(unpriced)} more not priced` : ''}`;
 }
 
@@ -155,17 +154,15 @@ export function failedDrillWords(d: DrillRecord): string {
 }
 
 export function exposureLine(summary: DigestSummary): string {
-  const n = summary.exposures.length;
+  const n = summary.counts.exposures;
   return n > 0 ? `${groupThousands(n)} exposed (public or shared outside the allowed accounts); ` : '';
 }
 
 /** Old and unneeded, but left to the service that manages them: one line, never items. */
 export function notOfferedLine(summary: DigestSummary): string | undefined {
-  const n = summary.notOffered.length;
+  const n = summary.counts.notOffered;
   if (n === 0) return undefined;
-  let gib = 0;
-  for (const f of summary.notOffered) gib += f.sizeGiB;
-  return `${resources(n)} (${formatGiB(gib)}) old enough to go but not offered: managed by AWS Backup or Data Lifecycle Manager, which delete them on their own schedule. The CSV lists them.`;
+  return `${resources(n)} (${formatGiB(summary.counts.notOfferedGiB)}) old enough to go but not offered: managed by AWS Backup or Data Lifecycle Manager, which delete them on their own schedule. The CSV lists them.`;
 }
 
 /** Age, size, cost, owner, managed label: the same facts in Slack and in the terminal. */
@@ -196,7 +193,7 @@ export function oneLine(s: string): string {
 
 export function totalsLine(summary: DigestSummary): string {
   const t = summary.totals;
-  const said = saving(summary.findings, t.monthlyUsd);
+  const said = saving(t.count, t.unpricedCount, t.monthlyUsd);
   return `${resources(t.count)} flagged for cleanup, ${formatGiB(t.sizeGiB)}, ${said.startsWith('up to') ? `${said} cleanup would save` : said}`;
 }
 
@@ -204,7 +201,7 @@ export function totalsMrkdwn(summary: DigestSummary): string {
   const t = summary.totals;
   const who = whoPaysLine(summary, escapeMrkdwn);
   return [
-    `*Cleanup: ${resources(t.count)} old and no longer needed* · *${formatGiB(t.sizeGiB)}* · *${saving(summary.findings, t.monthlyUsd)}*${summary.findings.some((f) => !f.unpriced) ? ' deleting them would save' : ''}`,
+    `*Cleanup: ${resources(t.count)} old and no longer needed* · *${formatGiB(t.sizeGiB)}* · *${saving(t.count, t.unpricedCount, t.monthlyUsd)}*${t.unpricedCount < t.count ? ' deleting them would save' : ''}`,
     ...(who ? [who] : []),
     '_Estimates are upper bounds: snapshots are billed incrementally._',
   ].join('\n');
@@ -258,9 +255,9 @@ function bar(value: number, max: number, width: number): string {
 }
 
 /** What cleaning up a section would save; a section of resources snapbot may not delete says so instead of "$0.00". */
-export function sectionSaving(s: { findings: readonly Finding[]; monthlyUsd: number }): string {
-  if (!s.findings.some((f) => f.deletable)) return 'none offered for deletion (in use or managed elsewhere)';
-  const unpriced = s.findings.filter((f) => f.unpriced).length;
-  if (unpriced === s.findings.length) return saving(s.findings, s.monthlyUsd);
+export function sectionSaving(s: Pick<ReasonSection, 'count' | 'deletableCount' | 'unpricedCount' | 'monthlyUsd'>): string {
+  if (s.deletableCount === 0) return 'none offered for deletion (in use or managed elsewhere)';
+  const unpriced = s.unpricedCount;
+  if (unpriced === s.count) return saving(s.count, unpriced, s.monthlyUsd);
   return `${formatUsd(s.monthlyUsd)}/month to save${unpriced ? ` (${unpriced} not priced: ${unpriced === 1 ? 'its cost is' : 'their costs are'} outside EC2)` : ''}`;
 }
