@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { PROCESS_ENV } from '../src/runtime.js';
 
 /** One line of `npm run bench`: a figure, never a verdict. */
 export interface Figure {
@@ -113,9 +114,11 @@ export function forkChild(
       ? fileURLToPath(new URL(file, import.meta.url))
       : join(BUILD, 'bench', file.replace(/\.ts$/, '.js'));
   if (runtime === 'compiled' && !existsSync(path)) throw new Error(`${path} is missing: run compileForBench() first`);
+  // Compiled children run as the Docker image does, with its start-up memory settings (src/runtime.ts PROCESS_ENV).
+  const image = runtime === 'compiled' ? PROCESS_ENV : {};
   return fork(path, args, {
     execArgv: runtime === 'tsx' ? ['--import', 'tsx', ...extra] : extra,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...image, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

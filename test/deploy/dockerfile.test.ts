@@ -2,6 +2,7 @@
 // compiled JavaScript, a non-root user, a health check on /healthz, SIGTERM to stop.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PROCESS_ENV } from '../../src/runtime.js';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)/gm)].map((m) => ({ image: m[1], name: m[2] }));
@@ -21,6 +22,14 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
     expect(runtime).not.toMatch(/COPY src|tsx/);
+  });
+
+  it("sets the process's memory settings the runtime names, in the running stage", () => {
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    const env = new Map(
+      [...runtime.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1].split(/\s+/).map((kv) => kv.split('=') as [string, string])).map(([k, ...v]) => [k, v.join('=')]),
+    );
+    for (const [name, value] of Object.entries(PROCESS_ENV)) expect(env.get(name), name).toBe(value);
   });
 
   it('checks its health on /healthz and stops on SIGTERM', () => {
