@@ -9,6 +9,7 @@ import { findingCount } from '../src/core/digest.js';
 import type { ShareState, Store } from '../src/store/index.js';
 import { buildDigest } from '../src/usecases/digest.js';
 import { FAKE_CREDENTIALS } from './common.js';
+import { digestSources } from '../src/cli.js';
 
 export interface OrgScanResult {
   type: 'org-scanned';
@@ -46,9 +47,8 @@ async function main(): Promise<void> {
   const result = await buildDigest({
     sink,
     config,
-    ec2: estate.own.ec2,
-    dlm: estate.own.dlm,
-    accounts: config.accounts.map((account) => ({ account, ...estate.of(account) })),
+    // What the bot and `npm run digest` read, in every account: lifecycle policies, launch configurations, events.
+    ...digestSources(config, estate),
     store: steadyShareStore(totals),
     now: new Date(),
   });

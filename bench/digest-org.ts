@@ -60,6 +60,9 @@ export async function runDigestOrgBench(): Promise<void> {
       AWS_ENDPOINT_URL_EC2: ec2.url,
       AWS_ENDPOINT_URL_STS: ec2.url,
       AWS_ENDPOINT_URL_DLM: ec2.url,
+      // Launch configurations and the event history too, as the bot reads them (the sandbox answers both here).
+      AWS_ENDPOINT_URL_AUTO_SCALING: ec2.url,
+      AWS_ENDPOINT_URL_CLOUDTRAIL: ec2.url,
       AWS_REGION: 'us-east-1',
       LOG_LEVEL: 'silent',
       BENCH_TOTALS: JSON.stringify(totals),
@@ -76,7 +79,8 @@ export async function runDigestOrgBench(): Promise<void> {
     note('digest.org: scanning the largest account-region alone, for the wall-time baseline');
     const alone = await scan('the largest account-region alone', { REGIONS: pairs[0].region });
 
-    const listing = org.calls.filter((c) => !SHARE_CHECK_ACTIONS.has(c.action) && !c.action.startsWith('dlm:') && c.action !== 'AssumeRole' && c.action !== 'GetCallerIdentity');
+    const apart = /^(dlm|cloudtrail|autoscaling):/;
+    const listing = org.calls.filter((c) => !SHARE_CHECK_ACTIONS.has(c.action) && !apart.test(c.action) && c.action !== 'AssumeRole' && c.action !== 'GetCallerIdentity');
     const byAction: Record<string, number> = {};
     for (const c of listing) byAction[c.action] = (byAction[c.action] ?? 0) + 1;
     const common = { accounts: MEMBERS.length + 1, regions: REGIONS.length, snapshots: TOTAL, largest: LARGEST, page_ms: PAGE_MS };
@@ -90,6 +94,8 @@ export async function runDigestOrgBench(): Promise<void> {
       assume_role_calls: org.calls.filter((c) => c.action === 'AssumeRole').length,
       share_checks: org.calls.filter((c) => SHARE_CHECK_ACTIONS.has(c.action)).length,
       dlm_calls: org.calls.filter((c) => c.action.startsWith('dlm:')).length,
+      cloudtrail_calls: org.calls.filter((c) => c.action.startsWith('cloudtrail:')).length,
+      launch_configuration_calls: org.calls.filter((c) => c.action.startsWith('autoscaling:')).length,
       ...common,
     });
     emit({ name: 'digest.org.peak_rss', value: round(org.res.peakRssMb, 0), unit: 'MB', baseline: round(org.res.baselineRssMb, 0), target: 250, findings: org.res.findings, csv_kb: round(org.res.csvBytes / 1024, 0), ...common });

@@ -64,7 +64,7 @@ export interface DigestResult {
  * judged then; snapshot pages then stream through the rules one at a time, so a region of 100 000 snapshots is
  * never in memory at once, and its findings go to a spill file as they are found. What is kept is per volume (the
  * newest snapshots, the recovery points), the flagged AMIs' block devices and the few snapshots behind them (to
- * price those AMIs once their snapshots have streamed past). Findings are handed to `emit` once the region is settled.
+ * price those AMIs once their snapshots have streamed past). Settled, its findings wait in the spill for emitRegion.
  */
 interface RegionScan {
   /** The region's findings, settled and written out (absent: the scan failed); see emitRegion. */
