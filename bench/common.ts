@@ -107,6 +107,8 @@ export function forkChild(
   env: Record<string, string | undefined> = {},
   args: string[] = [],
   runtime: Runtime = defaultRuntime(),
+  /** false: without the Docker image's start-up settings, to show what they buy. */
+  startupSettings = true,
 ): ChildProcess {
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const path =
@@ -115,7 +117,7 @@ export function forkChild(
       : join(BUILD, 'bench', file.replace(/\.ts$/, '.js'));
   if (runtime === 'compiled' && !existsSync(path)) throw new Error(`${path} is missing: run compileForBench() first`);
   // Compiled children run as the Docker image does, with its start-up memory settings (src/runtime.ts PROCESS_ENV).
-  const image = runtime === 'compiled' ? PROCESS_ENV : {};
+  const image = runtime === 'compiled' && startupSettings ? PROCESS_ENV : {};
   return fork(path, args, {
     execArgv: runtime === 'tsx' ? ['--import', 'tsx', ...extra] : extra,
     env: { ...process.env, ...image, ...env },

@@ -4,6 +4,7 @@ import { startSandboxEc2 } from '../src/sandbox/ec2/index.js';
 import type { Ec2State } from '../src/sandbox/ec2/state.js';
 import { defaultRuntime, emit, forkChild, nextMessage, note, round, stopChild, type Figure, type Runtime } from './common.js';
 import type { ScanResult } from './digest-scan.js';
+import { PROCESS_ENV } from '../src/runtime.js';
 
 const REGION = 'us-east-1';
 /** Sharing changes seeded into the event history for the first run to read. */
@@ -73,7 +74,11 @@ export function minimumCalls(state: Ec2State, region = REGION): Record<string, n
   };
 }
 
-async function measure(size: DigestSize, runtime: Runtime, v8Defaults = false): Promise<Measured> {
+/** How the scanning process is started: as the bot (tuned), with V8's own heap growth, or without PROCESS_ENV. */
+type Variant = 'tuned' | 'v8-defaults' | 'no-startup-settings';
+
+async function measure(size: DigestSize, runtime: Runtime, variant: Variant = 'tuned'): Promise<Measured> {
+  const v8Defaults = variant === 'v8-defaults';
   note(`digest: seeding ${size.snapshots} snapshots, ${size.images} AMIs, ${size.volumes} volumes`);
   const ec2 = await startSandboxEc2({ seed: { ...size, regions: [REGION] } });
   try {
@@ -90,12 +95,13 @@ async function measure(size: DigestSize, runtime: Runtime, v8Defaults = false): 
     }
     const minimumByListing = minimumCalls(ec2.state);
     const before = ec2.calls.length;
-    note(`digest: scanning ${size.snapshots} snapshots in a child process (${runtime}${v8Defaults ? ', V8 default heap growth' : ''})`);
+    note(`digest: scanning ${size.snapshots} snapshots in a child process (${runtime}${variant === 'tuned' ? '' : `, ${variant}`})`);
     const child = forkChild(
       './digest-scan.ts',
       { AWS_ENDPOINT_URL_EC2: ec2.url, AWS_REGION: REGION, REGIONS: REGION, LOG_LEVEL: 'silent', BENCH_RESOURCES: String(size.snapshots + size.images) },
       v8Defaults ? ['--v8-defaults'] : [],
       runtime,
+      variant !== 'no-startup-settings',
     );
     const res = await nextMessage(child, (m): m is ScanResult => (m as { type?: string })?.type === 'scanned', 600_000, `the digest scan at ${size.snapshots} snapshots`);
     await stopChild(child);
@@ -213,7 +219,7 @@ export async function runDigestBench(sizes: DigestSize[] = [
     });
   }
   // And once with V8's own heap growth (src/runtime.ts not applied), to show what that setting buys and costs.
-  const d = await measure(largest, runtime, true);
+  const d = await measure(largest, runtime, 'v8-defaults');
   const cpu = (m: Measured) => (m.cpuUserMs + m.cpuSystemMs) / 1000;
   emit({
     name: `digest.${at}.heap_growth`,
@@ -229,6 +235,23 @@ export async function runDigestBench(sizes: DigestSize[] = [
     wall_s_v8_default: round(d.wallMs / 1000),
     runtime,
   });
+  // And once started without the Docker image's settings (src/runtime.ts PROCESS_ENV): what they buy and cost.
+  if (runtime === 'compiled') {
+    const plain = await measure(largest, runtime, 'no-startup-settings');
+    emit({
+      name: `digest.${at}.startup_settings`,
+      value: round(tuned.peakRssMb, 0),
+      unit: 'MB',
+      baseline: round(plain.peakRssMb, 0),
+      ratio: round(tuned.peakRssMb / plain.peakRssMb),
+      baseline_before_scan: round(plain.baselineRssMb, 0),
+      value_before_scan: round(tuned.baselineRssMb, 0),
+      cpu_s: round(cpu(tuned)),
+      cpu_s_without: round(cpu(plain)),
+      cpu_ratio: round(cpu(tuned) / cpu(plain)),
+      settings: PROCESS_ENV,
+    });
+  }
   if (results.length >= 2) {
     const [small, large] = [results[0], results[results.length - 1]];
     const scale = large.size.snapshots / small.size.snapshots;
