@@ -22,7 +22,7 @@ import { findOutdatedInRegion, indexImagesBySnapshotId, NewestPerVolume, priceIm
 import { nameTag, TAG, type Image, type Snapshot, type Tags, type Volume } from '../core/types.js';
 import type { Finding } from '../core/staleness/types.js';
 import type { ShareRepository, Store } from '../store/index.js';
-import { RegionShareCheck, type ShareCheckReport } from './share-check.js';
+import { RegionShareCheck, type ShareCheckReport, type TrailRead } from './share-check.js';
 import { within } from './context.js';
 import { daysAfter } from '../core/time.js';
 import { costGroup } from '../core/cost.js';
@@ -68,7 +68,7 @@ export interface DigestResult {
  */
 interface RegionScan {
   /** The region's findings, settled and written out (absent: the scan failed); see emitRegion. */
-  findings?: LineSpool;
+  findings?: SettledFindings;
   gaps: BackupGap[];
   /** The region's recovery points: volumes in use and how many are within the objective (undefined: not known). */
   posture?: BackupPosture;
@@ -97,6 +97,59 @@ async function scanRegion(
   const check = await RegionShareCheck.load(region, shares.allowed, shares.repo, warnings, shareKey({ account, region }));
   // The event history is read while the snapshots stream: its pacing (two calls a second) costs no wall time.
   const trailRead = across.cloudTrail ? check.readTrail(across.cloudTrail, shares.now) : undefined;
+  const spill = new LineSpool(2, '\n');
+  try {
+    // What is kept per volume lives in streamRegion and is let go before the share checks make their garbage.
+    const r = await streamRegion(ec2, dlm, region, settings, warnings, check, across, account, spill, trailRead);
+    // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
+    const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings, r.trail);
+    shares.reports.push(report);
+    const replaced = new Set([...changed.snapshots, ...changed.images].map((x) => x.id));
+    const rejudged =
+      replaced.size === 0
+        ? []
+        : findOutdatedInRegion(
+            { region, snapshots: changed.snapshots, images: changed.images, usage: { ...r.usage, foreignShares: foreign }, imageSnapshots: r.imageSnapshots, newestOfVolume: r.newestOfChecked },
+            settings,
+          );
+    // Exposed snapshots are not suggestions of any kind but exposures.
+    const exposed = (id: string) => r.usage.publicSnapshotIds.has(id) || foreign.has(id);
+    return {
+      copies: r.copies,
+      gaps: r.gaps,
+      points: r.points,
+      snapshots: r.snapshotCount,
+      posture: r.posture,
+      archive: r.archive.filter((a) => !exposed(a.snapshotId)),
+      chained: r.chained.filter((a) => !exposed(a.snapshotId)),
+      findings: { spill, replaced, rejudged },
+    };
+  } catch (err) {
+    spill.dispose();
+    throw err;
+  }
+}
+
+/**
+ * The region's usage lookups and its snapshot pages through the rules, each finding written to the spill as found;
+ * then the recovery points, the archive suggestions, and the findings settled into the spill's second lane (the AMIs
+ * first, so a snapshot behind a flagged AMI is counted with it; then what was found, the newest of each volume let
+ * go). What it keeps per volume (the newest snapshots, how many each has, the in-use ones) is gone when it returns:
+ * only whether the resources the share checks will look at are among their volume's newest is kept, for judging
+ * again those whose sharing changed.
+ */
+async function streamRegion(
+  ec2: Ec2Gateway,
+  dlm: DlmGateway | undefined,
+  region: string,
+  settings: ScanSettings,
+  warnings: string[],
+  check: RegionShareCheck,
+  across: { use: RegionUse; rpoHours: number },
+  account: ManagedAccount | undefined,
+  spill: LineSpool,
+  trailRead: Promise<TrailRead> | undefined,
+) {
   const { usage, imageFindings, flaggedImageDevices, gapCandidates, policies } = await readUsage(ec2, dlm, region, settings, warnings, check, across.use);
   // Backups: the newest completed snapshot of each in-use volume, and how many snapshots each volume has (the
   // only one of its volume shares no blocks, so archiving it is a known saving).
@@ -117,103 +170,81 @@ async function scanRegion(
   // taken as superseded (with their volume, to settle them once all pages are in). Findings are written out to
   // the region's spill as they are found, not held: a region of 100 000 snapshots holds its volumes, not its findings.
   const newest = new NewestPerVolume(settings.keepPerVolume);
-  const spill = new LineSpool(2, '\n');
   const copies: CopyRecord[] = [];
   let snapshotCount = 0;
-  try {
-    await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
-      snapshotCount += page.length;
-      let byId: Map<string, Snapshot> | undefined;
-      for (const s of page) {
-        newest.see(s);
-        const origin = copyOrigin(s);
-        if (origin) copies.push({ id: s.id, region, startMs: s.startTime.getTime(), completed: s.state === 'completed', origin });
-        check.picker.offer(s.id, null);
-        if (s.state === 'completed') {
-          noteBackup(s.volumeId, s);
-          const backedUp = backupSourceVolume(s.tags);
-          if (backedUp) {
-            noteBackup(backedUp, s);
-            if (inUse.has(backedUp)) awsBackup.add(backedUp);
-          }
+  await ec2.forEachOwnSnapshotPage(region, {}, (page) => {
+    snapshotCount += page.length;
+    let byId: Map<string, Snapshot> | undefined;
+    for (const s of page) {
+      newest.see(s);
+      const origin = copyOrigin(s);
+      if (origin) copies.push({ id: s.id, region, startMs: s.startTime.getTime(), completed: s.state === 'completed', origin });
+      check.picker.offer(s.id, null);
+      if (s.state === 'completed') {
+        noteBackup(s.volumeId, s);
+        const backedUp = backupSourceVolume(s.tags);
+        if (backedUp) {
+          noteBackup(backedUp, s);
+          if (inUse.has(backedUp)) awsBackup.add(backedUp);
         }
-        // A copy (no source volume) is a full snapshot of its own; only snapshots of a volume can share blocks.
-        if (s.volumeId) snapshotsPerVolume.set(s.volumeId, Math.min(2, (snapshotsPerVolume.get(s.volumeId) ?? 0) + 1));
-        const kept = keptUntil(s, settings);
-        if (kept) {
-          const a = archiveSuggestion(s, {
-            onlyOfItsVolume: true,
-            keptUntil: kept,
-            usedByImage: usage.imageIdsBySnapshotId.has(s.id),
-            fastRestore: usage.fastRestoreZones.has(s.id),
-            now: settings.now,
-            prices: settings.prices,
-          });
-          if (a) archivable.push(a);
-        }
-        if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
       }
-      for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
-        let held: Spilled = { f };
-        if (f.reasons.some((r) => r.rule === superseded.id)) {
-          byId ??= new Map(page.map((s) => [s.id, s]));
-          const s = byId.get(f.id)!;
-          held = { f, volumeId: s.volumeId, startMs: s.startTime.getTime() };
-        }
-        spill.write(FOUND, JSON.stringify(held));
+      // A copy (no source volume) is a full snapshot of its own; only snapshots of a volume can share blocks.
+      if (s.volumeId) snapshotsPerVolume.set(s.volumeId, Math.min(2, (snapshotsPerVolume.get(s.volumeId) ?? 0) + 1));
+      const kept = keptUntil(s, settings);
+      if (kept) {
+        const a = archiveSuggestion(s, {
+          onlyOfItsVolume: true,
+          keptUntil: kept,
+          usedByImage: usage.imageIdsBySnapshotId.has(s.id),
+          fastRestore: usage.fastRestoreZones.has(s.id),
+          now: settings.now,
+          prices: settings.prices,
+        });
+        if (a) archivable.push(a);
       }
-    });
-    for (const f of imageFindings) priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
-    // Recovery points: each in-use volume's newest snapshot against the objective. Where the policies could not be
-    // read, the misses say that what covers them is unknown (a stalled schedule cannot be told from none).
-    const points = recoveryPoints(gapCandidates, { newest: newestSnapshot, awsBackup, policies }, { now: settings.now, rpoHours: across.rpoHours });
-    const gaps = points.misses;
-    const posture: BackupPosture = { ...(account ? { account: account.id } : {}), region, inUse: points.inUse, withinObjective: points.withinObjective };
-    const volumePoints = points.points;
-    if (account) {
-      for (const p of volumePoints) p.account = account.id;
-      for (const g of gaps) g.account = account.id;
-      for (const a of archivable) a.account = account.id;
+      if (wanted.has(s.id)) imageSnapshots.set(s.id, { fullSizeBytes: s.fullSizeBytes, volumeSizeGiB: s.volumeSizeGiB, storageTier: s.storageTier });
     }
-    const only = (a: ArchiveSuggestion) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1;
-    const archive = archivable.filter(only);
-    const chained = archivable.filter((a) => !only(a));
-    // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
-    const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings, await trailRead);
-    shares.reports.push(report);
-    const again = new Set([...changed.snapshots, ...changed.images].map((r) => r.id));
-    // The region settled, in its spill's second lane: its AMIs first (a snapshot behind a flagged AMI is counted
-    // with it), then what was found (the newest of each volume let go), then what changed sharing, judged again.
-    const settle = (f: Finding) => spill.write(SETTLED, JSON.stringify(f));
-    for (const f of imageFindings) if (!again.has(f.id)) settle(f);
-    for (const line of spill.read(FOUND)) {
-      const held = JSON.parse(line) as Spilled;
-      if (again.has(held.f.id)) continue;
-      if (held.startMs === undefined || settleSuperseded(held.f, { id: held.f.id, volumeId: held.volumeId, startTime: new Date(held.startMs) }, newest)) settle(held.f);
+    for (const f of findOutdatedInRegion({ region, snapshots: page, images: [], usage, newestOfVolume: TENTATIVELY_SUPERSEDED }, settings)) {
+      let held: Spilled = { f };
+      if (f.reasons.some((r) => r.rule === superseded.id)) {
+        byId ??= new Map(page.map((s) => [s.id, s]));
+        const s = byId.get(f.id)!;
+        held = { f, volumeId: s.volumeId, startMs: s.startTime.getTime() };
+      }
+      spill.write(FOUND, JSON.stringify(held));
     }
-    if (again.size > 0) {
-      const rejudged = findOutdatedInRegion(
-        { region, snapshots: changed.snapshots, images: changed.images, usage: { ...usage, foreignShares: foreign }, imageSnapshots, newestOfVolume: newest },
-        settings,
-      );
-      for (const f of rejudged) settle(f);
-    }
-    // Exposed snapshots are not suggestions of any kind but exposures.
-    const exposed = (id: string) => usage.publicSnapshotIds.has(id) || foreign.has(id);
-    return {
-      copies,
-      gaps,
-      points: volumePoints,
-      snapshots: snapshotCount,
-      posture,
-      archive: archive.filter((a) => !exposed(a.snapshotId)),
-      chained: chained.filter((a) => !exposed(a.snapshotId)),
-      findings: spill,
-    };
-  } catch (err) {
-    spill.dispose();
-    throw err;
+  });
+  for (const f of imageFindings) priceImageFinding(f, flaggedImageDevices.get(f.id) ?? [], imageSnapshots, settings.prices);
+  // Recovery points: each in-use volume's newest snapshot against the objective. Where the policies could not be
+  // read, the misses say that what covers them is unknown (a stalled schedule cannot be told from none).
+  const points = recoveryPoints(gapCandidates, { newest: newestSnapshot, awsBackup, policies }, { now: settings.now, rpoHours: across.rpoHours });
+  const posture: BackupPosture = { ...(account ? { account: account.id } : {}), region, inUse: points.inUse, withinObjective: points.withinObjective };
+  if (account) {
+    for (const p of points.points) p.account = account.id;
+    for (const g of points.misses) g.account = account.id;
+    for (const a of archivable) a.account = account.id;
   }
+  const only = (a: ArchiveSuggestion) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1;
+  const settle = (f: Finding) => spill.write(SETTLED, JSON.stringify(f));
+  for (const f of imageFindings) settle(f);
+  for (const line of spill.read(FOUND)) {
+    const held = JSON.parse(line) as Spilled;
+    if (held.startMs === undefined || settleSuperseded(held.f, { id: held.f.id, volumeId: held.volumeId, startTime: new Date(held.startMs) }, newest)) settle(held.f);
+  }
+  const trail = await trailRead;
+  return {
+    usage,
+    imageSnapshots,
+    trail,
+    newestOfChecked: newest.only(check.candidates(trail)),
+    copies,
+    gaps: points.misses,
+    points: points.points,
+    posture,
+    snapshotCount,
+    archive: archivable.filter(only),
+    chained: archivable.filter((a) => !only(a)),
+  };
 }
 
 /** The region spill's lanes: what the stream found, then what the region settled on. */
@@ -224,12 +255,23 @@ const SETTLED = 1;
  * Hands a scanned region's findings to `emit`, read back from its spill in the order settled, and removes the
  * spill. Regions are emitted in the order the digest lists them, whichever finished first: the same CSV every run.
  */
-function emitRegion(findings: LineSpool, emit: (f: Finding) => void): void {
+function emitRegion(findings: SettledFindings, emit: (f: Finding) => void): void {
   try {
-    for (const line of findings.read(SETTLED)) emit(reshared(JSON.parse(line) as Finding));
+    for (const line of findings.spill.read(SETTLED)) {
+      const f = reshared(JSON.parse(line) as Finding);
+      if (!findings.replaced.has(f.id)) emit(f);
+    }
+    for (const f of findings.rejudged) emit(f);
   } finally {
-    findings.dispose();
+    findings.spill.dispose();
   }
+}
+
+/** A region's findings once settled: in its spill, less those whose sharing changed, which were judged again. */
+interface SettledFindings {
+  spill: LineSpool;
+  replaced: ReadonlySet<string>;
+  rejudged: Finding[];
 }
 
 /** A finding as the region's spill holds it: a tentatively superseded one with its volume and start time. */
@@ -454,7 +496,7 @@ export async function buildDigest(o: {
       if (found) emitRegion(found, (f) => (isCopyFinding(f) ? applyCopyJudgements([f], judgements).forEach(emit) : emit(f)));
     }
   } finally {
-    for (const r of perRegion) r.findings?.dispose();
+    for (const r of perRegion) r.findings?.spill.dispose();
   }
   const points = perRegion.flatMap((r) => r.points);
   const proven = o.drills ? provenSince(o.drills, daysAfter(o.now, -Math.max(1, o.config.drills.everyDays))) : undefined;

@@ -93,6 +93,13 @@ export class RegionShareCheck {
    * what it saw, and returns the resources whose foreign shares changed (to judge again) with the new map and the
    * run's report.
    */
+  /** The resources run() checks: this run's share of the round-robin, and every one the event history named. */
+  candidates(trail?: TrailRead): Set<string> {
+    const ids = new Set(this.picker.result().picked.map((p) => p.id));
+    if (trail && 'ids' in trail) for (const id of trail.ids) ids.add(id);
+    return ids;
+  }
+
   async run(ec2: Ec2Gateway, repo: ShareRepository | undefined, now: Date, warnings: string[], trail?: TrailRead): Promise<{
     changed: { snapshots: Snapshot[]; images: Image[] };
     foreign: Map<string, string[]>;

@@ -99,6 +99,13 @@ export class NewestPerVolume implements NewestOfVolume {
     if (!s.volumeId) return false;
     return (this.newest.get(s.volumeId) ?? []).some((e) => e.id === s.id);
   }
+
+  /** The same answers for the snapshots of `ids` only: a small NewestOfVolume that lets this one go. */
+  only(ids: ReadonlySet<string>): NewestOfVolume {
+    const among = new Set<string>();
+    for (const list of this.newest.values()) for (const e of list) if (ids.has(e.id)) among.add(e.id);
+    return { isAmongNewest: (s) => s.volumeId !== undefined && among.has(s.id) };
+  }
 }
 
 const newerFirst = (a: { ms: number; id: string }, b: { ms: number; id: string }) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);

@@ -65,6 +65,16 @@ describe('superseded, and the "newest of a live volume" guard', () => {
     expect(superseded.check(old, ctx({ newestOfVolume: newest(1, old, pending) }))).toBeUndefined();
   });
 
+  it('answers the same for the snapshots it is narrowed to, and no for the rest', () => {
+    const third = snap({ id: 'snap-0old000000000003', startTime: daysAgo(300) });
+    const tracker = newest(2, third, old, newer);
+    const narrowed = tracker.only(new Set([old.id, third.id]));
+    expect(narrowed.isAmongNewest(old)).toBe(true);
+    expect(narrowed.isAmongNewest(third)).toBe(false);
+    expect(narrowed.isAmongNewest(newer)).toBe(false); // among the newest, but not asked for
+    expect(superseded.check(old, ctx({ keepPerVolume: 2, newestOfVolume: narrowed }))).toBeUndefined();
+  });
+
   it('keeps the newest KEEP_PER_VOLUME: with 2 kept, the second newest stays and the third goes', () => {
     const third = snap({ id: 'snap-0old000000000003', startTime: daysAgo(300) });
     const tracker = newest(2, third, old, newer);
