@@ -131,12 +131,10 @@ async function scanRegion(
 }
 
 /**
- * The region's usage lookups and its snapshot pages through the rules, each finding written to the spill as found;
- * then the recovery points, the archive suggestions, and the findings settled into the spill's second lane (the AMIs
- * first, so a snapshot behind a flagged AMI is counted with it; then what was found, the newest of each volume let
- * go). What it keeps per volume (the newest snapshots, how many each has, the in-use ones) is gone when it returns:
- * only whether the resources the share checks will look at are among their volume's newest is kept, for judging
- * again those whose sharing changed.
+ * The region read (readRegion), then its findings settled into the spill's second lane: the AMIs first (a snapshot
+ * behind a flagged AMI is counted with it), then what was found, the newest of each volume let go. Only the newest
+ * per volume outlives the reading; once settled, only whether the resources the share checks will look at are among
+ * their volume's newest is kept, for judging again those whose sharing changed.
  */
 async function streamRegion(
   ec2: Ec2Gateway,
@@ -149,6 +147,33 @@ async function streamRegion(
   account: ManagedAccount | undefined,
   spill: LineSpool,
   trailRead: Promise<TrailRead> | undefined,
+) {
+  const { newest, imageFindings, ...read } = await readRegion(ec2, dlm, region, settings, warnings, check, across, account, spill);
+  const settle = (f: Finding) => spill.write(SETTLED, JSON.stringify(f));
+  for (const f of imageFindings) settle(f);
+  for (const line of spill.read(FOUND)) {
+    const held = JSON.parse(line) as Spilled;
+    if (held.startMs === undefined || settleSuperseded(held.f, { id: held.f.id, volumeId: held.volumeId, startTime: new Date(held.startMs) }, newest)) settle(held.f);
+  }
+  const trail = await trailRead;
+  return { ...read, trail, newestOfChecked: newest.only(check.candidates(trail)) };
+}
+
+/**
+ * The region's usage lookups and its snapshot pages through the rules, each finding written to the spill as found;
+ * then the recovery points and the archive suggestions. What it keeps per volume for those (the in-use ones, their
+ * newest snapshot, how many each has) is gone when it returns.
+ */
+async function readRegion(
+  ec2: Ec2Gateway,
+  dlm: DlmGateway | undefined,
+  region: string,
+  settings: ScanSettings,
+  warnings: string[],
+  check: RegionShareCheck,
+  across: { use: RegionUse; rpoHours: number },
+  account: ManagedAccount | undefined,
+  spill: LineSpool,
 ) {
   const { usage, imageFindings, flaggedImageDevices, gapCandidates, policies } = await readUsage(ec2, dlm, region, settings, warnings, check, across.use);
   // Backups: the newest completed snapshot of each in-use volume, and how many snapshots each volume has (the
@@ -176,7 +201,8 @@ async function streamRegion(
     snapshotCount += page.length;
     let byId: Map<string, Snapshot> | undefined;
     for (const s of page) {
-      newest.see(s);
+      // Only a live volume's snapshots can be superseded (the rule asks no other): a gone volume's are not kept.
+      if (s.volumeId && usage.existingVolumeIds.has(s.volumeId)) newest.see(s);
       const origin = copyOrigin(s);
       if (origin) copies.push({ id: s.id, region, startMs: s.startTime.getTime(), completed: s.state === 'completed', origin });
       check.picker.offer(s.id, null);
@@ -225,18 +251,11 @@ async function streamRegion(
     for (const a of archivable) a.account = account.id;
   }
   const only = (a: ArchiveSuggestion) => a.volumeId === undefined || snapshotsPerVolume.get(a.volumeId) === 1;
-  const settle = (f: Finding) => spill.write(SETTLED, JSON.stringify(f));
-  for (const f of imageFindings) settle(f);
-  for (const line of spill.read(FOUND)) {
-    const held = JSON.parse(line) as Spilled;
-    if (held.startMs === undefined || settleSuperseded(held.f, { id: held.f.id, volumeId: held.volumeId, startTime: new Date(held.startMs) }, newest)) settle(held.f);
-  }
-  const trail = await trailRead;
   return {
     usage,
+    imageFindings,
     imageSnapshots,
-    trail,
-    newestOfChecked: newest.only(check.candidates(trail)),
+    newest,
     copies,
     gaps: points.misses,
     points: points.points,

@@ -75,40 +75,51 @@ export interface RegionScan {
 
 /**
  * The newest `keep` completed snapshots of each volume, learned one snapshot at a time: what a volume's backups
- * are, so they are never offered for deletion. Holds `keep` start times per volume, nothing else.
+ * are, so they are never offered for deletion. Holds `keep` start times per volume, nothing else: with one kept
+ * (KEEP_PER_VOLUME's default), the entry itself rather than a list of one (a scan of 50 000 volumes holds 50 000).
  */
 export class NewestPerVolume implements NewestOfVolume {
-  private readonly newest = new Map<string, { ms: number; id: string }[]>();
+  private readonly newest = new Map<string, Kept | Kept[]>();
   constructor(private readonly keep: number) {}
 
   see(s: Pick<Snapshot, 'id' | 'volumeId' | 'startTime' | 'state'>): void {
     if (s.state !== 'completed' || !s.volumeId || this.keep <= 0) return;
-    const entry = { ms: s.startTime.getTime(), id: s.id };
-    const list = this.newest.get(s.volumeId);
-    if (!list) {
-      this.newest.set(s.volumeId, [entry]);
+    const entry: Kept = { ms: s.startTime.getTime(), id: s.id };
+    const known = this.newest.get(s.volumeId);
+    if (!known) {
+      this.newest.set(s.volumeId, this.keep === 1 ? entry : [entry]);
       return;
     }
-    if (list.some((e) => e.id === s.id)) return;
-    list.push(entry);
-    list.sort(newerFirst);
-    if (list.length > this.keep) list.length = this.keep;
+    if (!Array.isArray(known)) {
+      if (newerFirst(entry, known) < 0) this.newest.set(s.volumeId, entry);
+      return;
+    }
+    if (known.some((e) => e.id === s.id)) return;
+    known.push(entry);
+    known.sort(newerFirst);
+    if (known.length > this.keep) known.length = this.keep;
   }
 
   isAmongNewest(s: Pick<Snapshot, 'id' | 'volumeId' | 'startTime'>): boolean {
     if (!s.volumeId) return false;
-    return (this.newest.get(s.volumeId) ?? []).some((e) => e.id === s.id);
+    const known = this.newest.get(s.volumeId);
+    return known !== undefined && (Array.isArray(known) ? known.some((e) => e.id === s.id) : known.id === s.id);
   }
 
   /** The same answers for the snapshots of `ids` only: a small NewestOfVolume that lets this one go. */
   only(ids: ReadonlySet<string>): NewestOfVolume {
     const among = new Set<string>();
-    for (const list of this.newest.values()) for (const e of list) if (ids.has(e.id)) among.add(e.id);
+    for (const known of this.newest.values()) for (const e of Array.isArray(known) ? known : [known]) if (ids.has(e.id)) among.add(e.id);
     return { isAmongNewest: (s) => s.volumeId !== undefined && among.has(s.id) };
   }
 }
 
-const newerFirst = (a: { ms: number; id: string }, b: { ms: number; id: string }) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+interface Kept {
+  ms: number;
+  id: string;
+}
+
+const newerFirst = (a: Kept, b: Kept) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** While pages stream, every old snapshot of a live volume is taken as superseded; the caller settles it after. */
 export const TENTATIVELY_SUPERSEDED: NewestOfVolume = { isAmongNewest: () => false };

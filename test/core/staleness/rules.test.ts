@@ -65,6 +65,18 @@ describe('superseded, and the "newest of a live volume" guard', () => {
     expect(superseded.check(old, ctx({ newestOfVolume: newest(1, old, pending) }))).toBeUndefined();
   });
 
+  it('keeps the newest whatever order the snapshots come in, ties going to the larger ID, with one kept or more', () => {
+    const twin = snap({ id: 'snap-0new000000000002', startTime: newer.startTime });
+    for (const keep of [1, 3]) {
+      for (const order of [[old, newer, twin], [twin, newer, old], [newer, old, twin]]) {
+        const t = newest(keep, ...order);
+        expect(t.isAmongNewest(twin)).toBe(true);
+        expect(t.isAmongNewest(newer)).toBe(keep > 1);
+        expect(t.isAmongNewest(old)).toBe(keep > 2);
+      }
+    }
+  });
+
   it('answers the same for the snapshots it is narrowed to, and no for the rest', () => {
     const third = snap({ id: 'snap-0old000000000003', startTime: daysAgo(300) });
     const tracker = newest(2, third, old, newer);
