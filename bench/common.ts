@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { PROCESS_ENV } from '../src/runtime.js';
+import { PROCESS_START } from '../src/runtime.js';
 
 /** One line of `npm run bench`: a figure, never a verdict. */
 export interface Figure {
@@ -116,11 +116,11 @@ export function forkChild(
       ? fileURLToPath(new URL(file, import.meta.url))
       : join(BUILD, 'bench', file.replace(/\.ts$/, '.js'));
   if (runtime === 'compiled' && !existsSync(path)) throw new Error(`${path} is missing: run compileForBench() first`);
-  // Compiled children run as the Docker image does, with its start-up memory settings (src/runtime.ts PROCESS_ENV).
-  const image = runtime === 'compiled' && startupSettings ? PROCESS_ENV : {};
+  // Compiled children start as the Docker image starts the bot (src/runtime.ts PROCESS_START).
+  const image = runtime === 'compiled' && startupSettings ? PROCESS_START : { nodeArgs: [], env: {} };
   return fork(path, args, {
-    execArgv: runtime === 'tsx' ? ['--import', 'tsx', ...extra] : extra,
-    env: { ...process.env, ...image, ...env },
+    execArgv: runtime === 'tsx' ? ['--import', 'tsx', ...extra] : [...image.nodeArgs, ...extra],
+    env: { ...process.env, ...image.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

@@ -4,7 +4,7 @@ import { startSandboxEc2 } from '../src/sandbox/ec2/index.js';
 import type { Ec2State } from '../src/sandbox/ec2/state.js';
 import { defaultRuntime, emit, forkChild, nextMessage, note, round, stopChild, type Figure, type Runtime } from './common.js';
 import type { ScanResult } from './digest-scan.js';
-import { PROCESS_ENV } from '../src/runtime.js';
+import { PROCESS_START } from '../src/runtime.js';
 
 const REGION = 'us-east-1';
 /** Sharing changes seeded into the event history for the first run to read. */
@@ -74,7 +74,7 @@ export function minimumCalls(state: Ec2State, region = REGION): Record<string, n
   };
 }
 
-/** How the scanning process is started: as the bot (tuned), with V8's own heap growth, or without PROCESS_ENV. */
+/** How the scanning process is started: as the bot (tuned), with V8's own heap growth, or without PROCESS_START. */
 type Variant = 'tuned' | 'v8-defaults' | 'no-startup-settings';
 
 async function measure(size: DigestSize, runtime: Runtime, variant: Variant = 'tuned'): Promise<Measured> {
@@ -235,7 +235,7 @@ export async function runDigestBench(sizes: DigestSize[] = [
     wall_s_v8_default: round(d.wallMs / 1000),
     runtime,
   });
-  // And once started without the Docker image's settings (src/runtime.ts PROCESS_ENV): what they buy and cost.
+  // And once started without the Docker image's settings (src/runtime.ts PROCESS_START): what they buy and cost.
   if (runtime === 'compiled') {
     const plain = await measure(largest, runtime, 'no-startup-settings');
     emit({
@@ -249,7 +249,7 @@ export async function runDigestBench(sizes: DigestSize[] = [
       cpu_s: round(cpu(tuned)),
       cpu_s_without: round(cpu(plain)),
       cpu_ratio: round(cpu(tuned) / cpu(plain)),
-      settings: PROCESS_ENV,
+      settings: PROCESS_START,
     });
   }
   if (results.length >= 2) {

@@ -1,6 +1,7 @@
 // Process-wide settings, applied first by every entry point that runs snapbot's code (src/main.ts,
 // src/digest-cli.ts; the bench's bot and digest processes too, so they measure what runs in production).
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
  * How far V8 lets the old generation grow past what survived the last full collection before it collects again.
@@ -18,21 +19,39 @@ export function tuneRuntime(): void {
   // A V8 flag read at every full collection, so setting it at start-up (rather than on the command line) works,
   // and it works the same under `node dist/main.js`, `npm start` (tsx) and the Docker image.
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  collectStartupGarbage();
 }
 
 /**
- * What the Docker image sets before Node starts (the Dockerfile's ENV, checked by test/deploy; the bench's compiled
- * children get the same): V8's young generation and glibc's allocator are fixed at start-up, so no code can set them.
- * - `--max-semi-space-size=8`: a young generation of 2 × 8 MB instead of 2 × 16 MB. The digest allocates a page of
- *   1000 parsed snapshots at a time; half the room costs more frequent scavenges (CPU about the same, +3 %).
- * - `MALLOC_ARENA_MAX=2`: Node's worker threads otherwise get an allocator arena each, whose free memory stays resident.
- * - `MALLOC_MMAP_THRESHOLD_=65536`: what the parser and compiler free after loading the AWS SDK (2 MB of JavaScript a
- *   client) goes back to the system instead of staying in the heap's free lists (about 25 MB at start-up).
- * Measured with `npm run bench -- digest` on 2026-12-03: peak RSS at 20 000 snapshots 197 → 166 MB, at 100 000
- * 277 → 244 MB, CPU 15.2 → 15.6 s.
+ * One full collection once the modules are loaded (entry points call tuneRuntime after their imports): compiling
+ * the AWS SDK's clients leaves 20–40 MB of garbage, and until V8 collects it on its own the next collection's limit
+ * is set from a heap that still holds it. Node offers no collection without --expose-gc, so the flag is set for the
+ * moment a fresh context takes V8's `gc` from it, and unset again. Measured with `npm run bench -- digest`: RSS before
+ * the scan 146 → ~120 MB.
  */
-export const PROCESS_ENV = {
-  NODE_OPTIONS: '--max-semi-space-size=8',
-  MALLOC_ARENA_MAX: '2',
-  MALLOC_MMAP_THRESHOLD_: '65536',
+function collectStartupGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  setFlagsFromString('--no-expose-gc');
+  gc?.();
+}
+
+/**
+ * How the Docker image starts Node (its CMD's flags and its ENV, checked by test/deploy; the bench's compiled children
+ * start the same way): V8's heap and GC threads and glibc's allocator are fixed at start-up, so no code can set them.
+ * - `--max-semi-space-size=8`: a young generation of 2 × 8 MB instead of 2 × 16 MB. The digest allocates a page of
+ *   1000 parsed snapshots at a time; half the room costs more frequent scavenges.
+ * - `--single-threaded-gc`: V8 collects on the main thread only. On the 1–2 vCPUs a bot gets, helper threads only
+ *   compete with it, and their work lists and stacks showed as RSS spikes 10–20 MB above the sampled peak.
+ * - `MALLOC_ARENA_MAX=2`: Node's threads otherwise get an allocator arena each, whose free memory stays resident.
+ * - `MALLOC_MMAP_THRESHOLD_=65536`: what the parser and compiler free after loading the AWS SDK (2 MB of JavaScript a
+ *   client) goes back to the system instead of staying in the heap's free lists.
+ * Measured with `npm run bench -- digest` on 2026-12-03 (figure digest.100k.startup_settings; tuneRuntime's one
+ * collection after start-up in both): at 100 000 snapshots 191–196 MB peak RSS in three runs, against 242–254 MB
+ * started without them, CPU about the same (15.2–15.4 s against 15.4–16.7 s).
+ */
+export const PROCESS_START = {
+  /** V8's flags, on Node's command line (NODE_OPTIONS refuses --single-threaded-gc). */
+  nodeArgs: ['--max-semi-space-size=8', '--single-threaded-gc'],
+  env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' },
 } as const;

@@ -1,5 +1,6 @@
 // `npm start` as a process: configuration errors stop it before it listens; production mode serves /healthz.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FakeSlack } from '../src/sandbox/slack/webapi.js';
 import { dynamoEndpoint } from './support/dynamodb.js';
@@ -16,6 +17,21 @@ function start(env: Record<string, string>) {
   return { child, exited, output: () => out };
 }
 
+/**
+ * A port below Linux's ephemeral range (32768 and up, which outgoing connections of other tests take) that is free
+ * now: a random one could be taken by then and fail the start with EADDRINUSE.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer().once('error', () => resolve(false));
+      server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 describe('start-up', () => {
   it.each([
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /SLACK_SIGNING_SECRET is missing/],
@@ -29,7 +45,7 @@ describe('start-up', () => {
 
   it('with Slack credentials serves /healthz and stops cleanly on SIGTERM', async () => {
     const slack = await new FakeSlack().start();
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const p = start({
       SLACK_BOT_TOKEN: 'xoxb-1',
       SLACK_SIGNING_SECRET: 's',

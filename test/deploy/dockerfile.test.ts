@@ -2,7 +2,7 @@
 // compiled JavaScript, a non-root user, a health check on /healthz, SIGTERM to stop.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PROCESS_ENV } from '../../src/runtime.js';
+import { PROCESS_START } from '../../src/runtime.js';
 
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)/gm)].map((m) => ({ image: m[1], name: m[2] }));
@@ -20,7 +20,7 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/npm ci --omit=dev/);
     expect(runtime).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", (?:"--[\w=-]+", )*"dist\/main\.js"\]$/m);
     expect(runtime).not.toMatch(/COPY src|tsx/);
   });
 
@@ -29,7 +29,9 @@ describe('Dockerfile', () => {
     const env = new Map(
       [...runtime.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1].split(/\s+/).map((kv) => kv.split('=') as [string, string])).map(([k, ...v]) => [k, v.join('=')]),
     );
-    for (const [name, value] of Object.entries(PROCESS_ENV)) expect(env.get(name), name).toBe(value);
+    for (const [name, value] of Object.entries(PROCESS_START.env)) expect(env.get(name), name).toBe(value);
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)![1]) as string[];
+    expect(cmd).toEqual(['node', ...PROCESS_START.nodeArgs, 'dist/main.js']);
   });
 
   it('checks its health on /healthz and stops on SIGTERM', () => {
