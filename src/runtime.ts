@@ -47,8 +47,8 @@ function collectStartupGarbage(): void {
  * - `MALLOC_MMAP_THRESHOLD_=65536`: what the parser and compiler free after loading the AWS SDK (2 MB of JavaScript a
  *   client) goes back to the system instead of staying in the heap's free lists.
  * Measured with `npm run bench -- digest` on 2026-12-03 (figure digest.100k.startup_settings; tuneRuntime's one
- * collection after start-up in both): at 100 000 snapshots 191–196 MB peak RSS in three runs, against 242–254 MB
- * started without them, CPU about the same (15.2–15.4 s against 15.4–16.7 s).
+ * collection after start-up in both): at 100 000 snapshots 191–198 MB peak RSS in four runs, against 242–254 MB
+ * started without them, CPU about the same (15.2–15.6 s against 15.4–16.7 s).
  */
 export const PROCESS_START = {
   /** V8's flags, on Node's command line (NODE_OPTIONS refuses --single-threaded-gc). */

@@ -463,6 +463,8 @@ export async function buildDigest(o: {
   const emit = (f: Finding) => {
     tally.add(f);
     o.sink?.(f);
+    // What cleanup would save there: the candidates' (an exposure or a fast restore is not one), as the tally counts.
+    if (f.exposure || f.fastRestore) return;
     const at = `${partOf(f)}|${f.region}`;
     cleanupUsd.set(at, (cleanupUsd.get(at) ?? 0) + savingUsd(f));
   };
