@@ -2,7 +2,7 @@
 // and every account of ACCOUNTS (each through STS AssumeRole, as in production) × REGIONS, against the sandbox EC2.
 import { AwsEstate } from '../src/aws/estate.js';
 import { loadConfig } from '../src/config.js';
-import { tuneRuntime } from '../src/runtime.js';
+import { collectStartupGarbage, tuneRuntime } from '../src/runtime.js';
 import { digestCsvLines, digestMessage } from '../src/slack/views/digest/index.js';
 import { digestCsvSpool, finishCsv } from '../src/usecases/digest-post.js';
 import { findingCount } from '../src/core/digest.js';
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, 'sandbox');
   const estate = new AwsEstate({ homeRegion: config.awsRegion, endpoints: config.endpoints, assumeRole: config.assumeRole, credentials: FAKE_CREDENTIALS });
   const totals = JSON.parse(process.env.BENCH_TOTALS ?? '{}') as Record<string, number>;
+  collectStartupGarbage(); // as the bot does once it is up
   const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
   const t0 = performance.now();
   const { spool, sink } = digestCsvSpool(digestCsvLines);

@@ -2,7 +2,7 @@
 // region, paginated, over HTTP through the SDK) plus what /snapshot digest renders from it (message and CSV).
 import { Ec2Gateway } from '../src/aws/ec2/index.js';
 import { loadConfig } from '../src/config.js';
-import { tuneRuntime } from '../src/runtime.js';
+import { collectStartupGarbage, tuneRuntime } from '../src/runtime.js';
 import { digestCsvLines, digestMessage } from '../src/slack/views/digest/index.js';
 import { digestCsvSpool, finishCsv } from '../src/usecases/digest-post.js';
 import { findingCount } from '../src/core/digest.js';
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
   const autoScaling = new AutoScalingGateway({ endpoint: config.endpoints.ec2, credentials: FAKE_CREDENTIALS });
   const mb = (bytes: number) => bytes / 1024 / 1024;
   if (global.gc) global.gc();
+  // As the bot does once it is up (src/main.ts), unless started as V8 would by default.
+  if (!process.argv.includes('--v8-defaults')) collectStartupGarbage();
   const baselineRssMb = mb(process.memoryUsage().rss);
   let sampled = baselineRssMb;
   let heap = 0;

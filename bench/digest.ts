@@ -189,6 +189,22 @@ function figures(m: Measured): Figure[] {
   ];
 }
 
+const cpu = (m: Measured) => (m.cpuUserMs + m.cpuSystemMs) / 1000;
+
+/** The tuned scan against the same scan started another way in the same run: peak RSS, and CPU beside it. */
+function against(name: string, tuned: Measured, other: Measured, extra: Record<string, unknown>): Figure {
+  return {
+    name,
+    value: round(tuned.peakRssMb, 0),
+    unit: 'MB',
+    baseline: round(other.peakRssMb, 0),
+    ratio: round(tuned.peakRssMb / other.peakRssMb),
+    cpu_s: round(cpu(tuned)),
+    cpu_ratio: round(cpu(tuned) / cpu(other)),
+    ...extra,
+  };
+}
+
 export async function runDigestBench(sizes: DigestSize[] = [
   { snapshots: 10_000, images: 2_000, volumes: 5_000 },
   { snapshots: 20_000, images: 4_000, volumes: 10_000 },
@@ -220,37 +236,19 @@ export async function runDigestBench(sizes: DigestSize[] = [
   }
   // And once with V8's own heap growth (src/runtime.ts not applied), to show what that setting buys and costs.
   const d = await measure(largest, runtime, 'v8-defaults');
-  const cpu = (m: Measured) => (m.cpuUserMs + m.cpuSystemMs) / 1000;
-  emit({
-    name: `digest.${at}.heap_growth`,
-    value: round(tuned.peakRssMb, 0),
-    unit: 'MB',
-    baseline: round(d.peakRssMb, 0),
-    ratio: round(tuned.peakRssMb / d.peakRssMb),
-    // value/baseline: peak RSS with src/runtime.ts's heap growth / with V8's default; the same for CPU and wall.
-    cpu_s: round(cpu(tuned)),
-    cpu_s_v8_default: round(cpu(d)),
-    cpu_ratio: round(cpu(tuned) / cpu(d)),
-    wall_s: round(tuned.wallMs / 1000),
-    wall_s_v8_default: round(d.wallMs / 1000),
-    runtime,
-  });
+  // value/baseline: peak RSS with src/runtime.ts's heap growth / with V8's default; the same for CPU and wall.
+  emit(against(`digest.${at}.heap_growth`, tuned, d, { cpu_s_v8_default: round(cpu(d)), wall_s: round(tuned.wallMs / 1000), wall_s_v8_default: round(d.wallMs / 1000), runtime }));
   // And once started without the Docker image's settings (src/runtime.ts PROCESS_START): what they buy and cost.
   if (runtime === 'compiled') {
     const plain = await measure(largest, runtime, 'no-startup-settings');
-    emit({
-      name: `digest.${at}.startup_settings`,
-      value: round(tuned.peakRssMb, 0),
-      unit: 'MB',
-      baseline: round(plain.peakRssMb, 0),
-      ratio: round(tuned.peakRssMb / plain.peakRssMb),
-      baseline_before_scan: round(plain.baselineRssMb, 0),
-      value_before_scan: round(tuned.baselineRssMb, 0),
-      cpu_s: round(cpu(tuned)),
-      cpu_s_without: round(cpu(plain)),
-      cpu_ratio: round(cpu(tuned) / cpu(plain)),
-      settings: PROCESS_START,
-    });
+    emit(
+      against(`digest.${at}.startup_settings`, tuned, plain, {
+        baseline_before_scan: round(plain.baselineRssMb, 0),
+        value_before_scan: round(tuned.baselineRssMb, 0),
+        cpu_s_without: round(cpu(plain)),
+        settings: PROCESS_START,
+      }),
+    );
   }
   if (results.length >= 2) {
     const [small, large] = [results[0], results[results.length - 1]];

@@ -8,7 +8,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import pino from 'pino';
 import { createSnapbot } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { tuneRuntime } from '../src/runtime.js';
+import { collectStartupGarbage, tuneRuntime } from '../src/runtime.js';
 import type { StoreMetrics } from '../src/store/index.js';
 import { BOT_TOKEN, FAKE_CREDENTIALS, SECRET } from './common.js';
 
@@ -19,6 +19,7 @@ async function startBot(): Promise<Started> {
   const config = loadConfig(process.env, 'production');
   const bot = await createSnapbot(config, { credentials: FAKE_CREDENTIALS, logger: pino({ level: 'silent' }), jobs: true });
   await bot.start();
+  collectStartupGarbage();
   return { port: bot.port, stop: () => bot.stop(), metrics: () => bot.deps.store.metrics() };
 }
 

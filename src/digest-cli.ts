@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { digestCsvLines, digestText } from './slack/views/digest/index.js';
 import { digestCsvSpool, finishCsv } from './usecases/digest-post.js';
-import { tuneRuntime } from './runtime.js';
+import { collectStartupGarbage, tuneRuntime } from './runtime.js';
 
 const USAGE = 'usage: npm run digest -- --print [--csv]\n  --print  the digest as plain text on stdout\n  --csv    the full list of findings as CSV instead';
 
@@ -20,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // Snoozes live in DynamoDB; a digest without them is still worth printing, so the store gets a short leash.
   const { config, estate, store, close } = openCli({ timeoutMs: 2_000, maxAttempts: 1 });
+  collectStartupGarbage();
   try {
     // With several accounts, snapbot's own is named by its ID (STS, best effort).
     const ownAccountId = config.accounts.length > 0 ? await estate.own.identity.accountId().catch(() => undefined) : undefined;

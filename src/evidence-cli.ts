@@ -5,7 +5,7 @@ import { digestSources, openCli, runCli } from './cli.js';
 import { buildDigest } from './usecases/digest.js';
 import { evidenceRows } from './core/drills.js';
 import { evidenceCsv, evidenceText } from './slack/views/drills.js';
-import { tuneRuntime } from './runtime.js';
+import { collectStartupGarbage, tuneRuntime } from './runtime.js';
 
 const USAGE = 'usage: npm run evidence -- [--days N] [--csv]\n  --days N  drills of the last N days (1–400, default 90)\n  --csv     the CSV (the contract\'s columns) instead of text';
 
@@ -33,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { config, estate, store, close } = openCli({ timeoutMs: 5_000, maxAttempts: 2 });
+  collectStartupGarbage();
   try {
     const now = new Date();
     const ownAccountId = await estate.own.identity.accountId().catch(() => undefined);

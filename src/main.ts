@@ -1,7 +1,7 @@
 // `npm start`: production with both Slack variables, the embedded sandbox with neither, an error with one.
 import { ConfigError, detectMode, loadConfig } from './config.js';
 import { createSnapbot } from './app.js';
-import { tuneRuntime } from './runtime.js';
+import { collectStartupGarbage, tuneRuntime } from './runtime.js';
 
 async function main(): Promise<void> {
   tuneRuntime();
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const config = loadConfig(env, 'production');
   const bot = await createSnapbot(config);
   await bot.start();
+  collectStartupGarbage();
   bot.deps.log.info(
     `snapbot listening on :${bot.port} (POST /slack/events, GET /healthz); region ${config.awsRegion}, digest regions ${config.regions.join(', ')}`,
   );

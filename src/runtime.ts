@@ -19,17 +19,16 @@ export function tuneRuntime(): void {
   // A V8 flag read at every full collection, so setting it at start-up (rather than on the command line) works,
   // and it works the same under `node dist/main.js`, `npm start` (tsx) and the Docker image.
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  collectStartupGarbage();
 }
 
 /**
- * One full collection once the modules are loaded (entry points call tuneRuntime after their imports): compiling
- * the AWS SDK's clients leaves 20–40 MB of garbage, and until V8 collects it on its own the next collection's limit
- * is set from a heap that still holds it. Node offers no collection without --expose-gc, so the flag is set for the
+ * One full collection once the process is up (its modules loaded, its AWS clients made): loading and compiling the
+ * AWS SDK's clients leaves 20–40 MB of garbage, and until V8 collects it on its own the next collection's limit is
+ * set from a heap that still holds it. Node offers no collection without --expose-gc, so the flag is set for the
  * moment a fresh context takes V8's `gc` from it, and unset again. Measured with `npm run bench -- digest`: RSS before
- * the scan 146 → ~120 MB.
+ * the scan 146 → 113–117 MB (with PROCESS_START's settings).
  */
-function collectStartupGarbage(): void {
+export function collectStartupGarbage(): void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
   setFlagsFromString('--no-expose-gc');
@@ -44,14 +43,15 @@ function collectStartupGarbage(): void {
  * - `--single-threaded-gc`: V8 collects on the main thread only. On the 1–2 vCPUs a bot gets, helper threads only
  *   compete with it, and their work lists and stacks showed as RSS spikes 10–20 MB above the sampled peak.
  * - `MALLOC_ARENA_MAX=2`: Node's threads otherwise get an allocator arena each, whose free memory stays resident.
- * - `MALLOC_MMAP_THRESHOLD_=65536`: what the parser and compiler free after loading the AWS SDK (2 MB of JavaScript a
- *   client) goes back to the system instead of staying in the heap's free lists.
- * Measured with `npm run bench -- digest` on 2026-12-03 (figure digest.100k.startup_settings; tuneRuntime's one
- * collection after start-up in both): at 100 000 snapshots 191–198 MB peak RSS in four runs, against 242–254 MB
- * started without them, CPU about the same (15.2–15.6 s against 15.4–16.7 s).
+ * - `MALLOC_MMAP_THRESHOLD_=16384`: what the parser and compiler free after loading the AWS SDK (2 MB of JavaScript a
+ *   client) goes back to the system instead of staying in glibc's heap, where one live block above it kept 25 MB
+ *   resident in about two starts of three (at 65536; at 16384 never, in ten).
+ * Measured with `npm run bench -- digest` on 2026-12-03 (figure digest.100k.startup_settings; the one collection
+ * after start-up in both): at 100 000 snapshots 192–193 MB peak RSS, 113–117 MB before the scan, against 241–255
+ * MB started without them; CPU 1.05–1.08× (the allocator's system calls: 1.8 s of system time instead of 0.9).
  */
 export const PROCESS_START = {
   /** V8's flags, on Node's command line (NODE_OPTIONS refuses --single-threaded-gc). */
   nodeArgs: ['--max-semi-space-size=8', '--single-threaded-gc'],
-  env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' },
+  env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '16384' },
 } as const;

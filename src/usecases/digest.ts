@@ -100,7 +100,7 @@ async function scanRegion(
   const spill = new LineSpool(2, '\n');
   try {
     // What is kept per volume lives in streamRegion and is let go before the share checks make their garbage.
-    const r = await streamRegion(ec2, dlm, region, settings, warnings, check, across, account, spill, trailRead);
+    const r = await streamRegion({ ec2, dlm, region, settings, warnings, check, across, account, spill }, trailRead);
     // The shares checked this run: whatever changed is judged again, now that every snapshot is known.
     const { changed, foreign, report } = await check.run(ec2, shares.repo, shares.now, warnings, r.trail);
     shares.reports.push(report);
@@ -136,19 +136,9 @@ async function scanRegion(
  * per volume outlives the reading; once settled, only whether the resources the share checks will look at are among
  * their volume's newest is kept, for judging again those whose sharing changed.
  */
-async function streamRegion(
-  ec2: Ec2Gateway,
-  dlm: DlmGateway | undefined,
-  region: string,
-  settings: ScanSettings,
-  warnings: string[],
-  check: RegionShareCheck,
-  across: { use: RegionUse; rpoHours: number },
-  account: ManagedAccount | undefined,
-  spill: LineSpool,
-  trailRead: Promise<TrailRead> | undefined,
-) {
-  const { newest, imageFindings, ...read } = await readRegion(ec2, dlm, region, settings, warnings, check, across, account, spill);
+async function streamRegion(r: RegionRead, trailRead: Promise<TrailRead> | undefined) {
+  const { spill, check } = r;
+  const { newest, imageFindings, ...read } = await readRegion(r);
   const settle = (f: Finding) => spill.write(SETTLED, JSON.stringify(f));
   for (const f of imageFindings) settle(f);
   for (const line of spill.read(FOUND)) {
@@ -164,17 +154,20 @@ async function streamRegion(
  * then the recovery points and the archive suggestions. What it keeps per volume for those (the in-use ones, their
  * newest snapshot, how many each has) is gone when it returns.
  */
-async function readRegion(
-  ec2: Ec2Gateway,
-  dlm: DlmGateway | undefined,
-  region: string,
-  settings: ScanSettings,
-  warnings: string[],
-  check: RegionShareCheck,
-  across: { use: RegionUse; rpoHours: number },
-  account: ManagedAccount | undefined,
-  spill: LineSpool,
-) {
+/** What reading a region takes: its gateways and settings, its share check, and the spill its findings go to. */
+interface RegionRead {
+  ec2: Ec2Gateway;
+  dlm: DlmGateway | undefined;
+  region: string;
+  settings: ScanSettings;
+  warnings: string[];
+  check: RegionShareCheck;
+  across: { use: RegionUse; rpoHours: number };
+  account: ManagedAccount | undefined;
+  spill: LineSpool;
+}
+
+async function readRegion({ ec2, dlm, region, settings, warnings, check, across, account, spill }: RegionRead) {
   const { usage, imageFindings, flaggedImageDevices, gapCandidates, policies } = await readUsage(ec2, dlm, region, settings, warnings, check, across.use);
   // Backups: the newest completed snapshot of each in-use volume, and how many snapshots each volume has (the
   // only one of its volume shares no blocks, so archiving it is a known saving).
