@@ -143,11 +143,6 @@ export function accountPart(summary: DigestSummary, account: DigestAccountRef, m
   };
 }
 
-/** Every finding the summary still holds (the largest of each list), exposures first. */
-export function allFindings(summary: Pick<DigestSummary, 'exposures' | 'fastRestores' | 'findings' | 'notOffered'>): Finding[] {
-  return [...summary.exposures, ...summary.fastRestores, ...summary.findings, ...summary.notOffered];
-}
-
 /** How many findings the digest has in all (every list's count, not only what it keeps). */
 export function findingCount(summary: Pick<DigestSummary, 'counts' | 'totals'>): number {
   return summary.counts.exposures + summary.counts.fastRestores + summary.totals.count + summary.counts.notOffered;

@@ -315,7 +315,6 @@ export interface Views {
   savingsMessage(s: SavingsSummary): Message;
   digestMessage(summary: DigestSummary, options?: DigestMessageOptions): BlockMessage;
   reminderMessage(ownerUserId: string, findings: readonly Finding[], options?: ReminderOptions): BlockMessage;
-  digestCsv(findings: readonly Finding[], backups?: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>>): string;
   /** The digest's CSV a line at a time (no line end), for writing it out as the scan goes. */
   digestCsvLines: DigestCsvLines;
   encryptMessage(v: EncryptView): Message;

@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LABELS, scoreDeletions } from '../../bench/demo-labels.js';
 import { Ec2Gateway } from '../../src/aws/ec2/index.js';
 import { loadConfig } from '../../src/config.js';
-import { allFindings } from '../../src/core/digest.js';
+import { findingCount } from '../../src/core/digest.js';
+import { readFileSync } from 'node:fs';
+import { digestCsvSpool, finishCsv } from '../../src/usecases/digest-post.js';
+import { everyFinding } from '../support/digest.js';
 import { DEMO, startSandboxEc2, type SandboxEc2 } from '../../src/sandbox/ec2/index.js';
-import { digestCsv, digestMessage } from '../../src/slack/views/digest/index.js';
+import { digestCsvLines, digestMessage } from '../../src/slack/views/digest/index.js';
 import { buildDigest } from '../../src/usecases/digest.js';
 
 let sandbox: SandboxEc2;
@@ -47,7 +50,7 @@ describe('the digest on the labelled demo account', () => {
 
   it('says "used by no AMI" and "unencrypted" as facts, not reasons; managed snapshots are not offered', async () => {
     const { summary } = await buildDigest({ config, ec2, now: new Date() });
-    for (const f of allFindings(summary)) {
+    for (const f of await everyFinding({ config, ec2, now: new Date() })) {
       expect(f.reasons.map((r) => r.rule)).not.toContain('unused-by-ami');
       expect(f.reasons.map((r) => r.rule)).not.toContain('unencrypted');
     }
@@ -57,16 +60,23 @@ describe('the digest on the labelled demo account', () => {
   });
 
   it('counts and dollars agree: the totals are the sum of what is offered, and the CSV has every row once', async () => {
-    const { summary } = await buildDigest({ config, ec2, now: new Date() });
-    // As shown: each row to the cent, and the total their sum (a reader adds up what is shown).
-    const usd = summary.findings.reduce((a, f) => a + Math.round(f.monthlyUsd * 100) / 100, 0);
-    expect(summary.totals.count).toBe(summary.findings.length);
-    expect(summary.totals.monthlyUsd).toBeCloseTo(usd, 6);
-    const csv = digestCsv(allFindings(summary)).trim().split('\r\n');
-    expect(csv[0]).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner,cost_group');
-    const ids = csv.slice(1).map((row) => row.split(',')[3]);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining([...summary.findings.map((f) => f.id), ...summary.exposures.map((f) => f.id)]));
+    // The CSV as the bot writes it: spooled as the scan settles each finding.
+    const { spool, sink } = digestCsvSpool(digestCsvLines);
+    try {
+      const { summary } = await buildDigest({ config, ec2, now: new Date(), sink });
+      // As shown: each row to the cent, and the total their sum (a reader adds up what is shown).
+      const usd = summary.findings.reduce((a, f) => a + Math.round(f.monthlyUsd * 100) / 100, 0);
+      expect(summary.totals.count).toBe(summary.findings.length);
+      expect(summary.totals.monthlyUsd).toBeCloseTo(usd, 6);
+      const csv = readFileSync(finishCsv(spool, digestCsvLines, summary, 'digest.csv').path, 'utf8').trim().split('\r\n');
+      expect(csv[0]).toBe('kind,account,region,id,name,reasons,age_days,size_gib,usd_month,deletable,managed_by,owner,cost_group');
+      const ids = csv.slice(1).map((row) => row.split(',')[3]);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toHaveLength(findingCount(summary) + summary.backupGaps.length + summary.archiveSuggestions.length);
+      expect(ids).toEqual(expect.arrayContaining([...summary.findings.map((f) => f.id), ...summary.exposures.map((f) => f.id)]));
+    } finally {
+      spool.dispose();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { auditMessage } from './audit.js';
 import { recycleBinMessage, scheduleCreatedMessage, schedulesMessage } from './backups.js';
 import { rebootQuestion } from './confirmations.js';
 import { costMessage, savingsMessage } from './cost.js';
-import { digestCsv, digestCsvLines, digestMessage, reminderMessage } from './digest/index.js';
+import { digestCsvLines, digestMessage, reminderMessage } from './digest/index.js';
 import { DRILL_VIEWS } from './drills.js';
 import { batchCsv, batchProgressMessage } from './cleanup.js';
 import { digestChart } from './digest/chart.js';
@@ -29,7 +29,6 @@ export const VIEWS: Views = {
   savingsMessage,
   digestMessage,
   reminderMessage,
-  digestCsv,
   digestCsvLines,
   encryptMessage,
   replaceQuestion,
