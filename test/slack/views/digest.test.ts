@@ -225,7 +225,7 @@ describe('digestText', () => {
     for (const s of summary.byReason) {
       expect(text).toContain(`${s.title} — ${s.count} resources`);
       for (const f of s.findings) expect(text).toContain(f.id);
-      if (s.count > s.findings.length) expect(text).toContain(`…and ${s.count - s.findings.length} more (\`npm run digest -- --csv\` lists them all)`);
+      if (s.count > s.findings.length) expect(text).toContain(`…and ${s.count - s.findings.length} more (\`npm run digest -- --print --csv\` lists them all)`);
     }
     expect(summary.byReason.some((s) => s.count > s.findings.length)).toBe(true);
     for (const f of summary.notOffered) expect(text).toContain(f.id);

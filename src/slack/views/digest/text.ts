@@ -65,7 +65,7 @@ function textBody(summary: DigestSummary, out: string[], coverage?: string): voi
   // Each list's largest items (the summary keeps those), then how many more the CSV has.
   const list = (items: readonly Finding[], total: number) => {
     items.forEach(item);
-    if (total > items.length) out.push(`  …and ${groupThousands(total - items.length)} more (\`npm run digest -- --csv\` lists them all)`);
+    if (total > items.length) out.push(`  …and ${groupThousands(total - items.length)} more (\`npm run digest -- --print --csv\` lists them all)`);
   };
   if (summary.counts.exposures > 0) {
     out.push('', `Exposure — ${resources(summary.counts.exposures)} public or shared outside the allowed accounts`);
