@@ -25,26 +25,26 @@ async function main(argv: string[]): Promise<number> {
     // With several accounts, snapbot's own is named by its ID (STS, best effort).
     const ownAccountId = config.accounts.length > 0 ? await estate.own.identity.accountId().catch(() => undefined) : undefined;
     // Every finding goes to the CSV's spool as the scan settles it; the text shows the largest of each list.
-    const { spool, sink } = digestCsvSpool(digestCsvLines);
+    const csv = args.has('--csv') ? digestCsvSpool(digestCsvLines) : undefined;
     try {
       const result = await buildDigest({
         config,
         ...(ownAccountId ? { ownAccountId } : {}),
         ...digestSources(config, estate),
         store,
-        ...(args.has('--csv') ? { sink } : {}),
+        ...(csv ? { sink: csv.sink } : {}),
         now: new Date(),
       });
       if (result.warning) process.stderr.write(`note: ${result.warning}\n`);
-      if (args.has('--csv')) {
-        await pipeline(createReadStream(finishCsv(spool, digestCsvLines, result.summary, 'digest.csv').path), process.stdout, { end: false });
+      if (csv) {
+        await pipeline(createReadStream(finishCsv(csv.spool, digestCsvLines, result.summary, 'digest.csv').path), process.stdout, { end: false });
       } else {
         process.stdout.write(
           `${digestText(result.summary, { shareChecks: result.shareChecks, accounts: result.accounts })}${result.warning ? `\nNot everything could be read:\n${result.warning.split('\n').map((w) => `  ${w}`).join('\n')}\n` : ''}\n`,
         );
       }
     } finally {
-      spool.dispose();
+      csv?.spool.dispose();
     }
     return 0;
   } finally {

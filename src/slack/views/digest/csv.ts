@@ -22,11 +22,14 @@ export const CSV_COLUMNS = [
   'cost_group',
 ] as const;
 
+/** One row's cells, quoted where they must be. */
+const plain = (cells: string[]) => cells.map(csvField).join(',');
+
 /** The digest's CSV a line at a time: the header, a finding's row, the backups' rows (RFC 4180, without the line end). */
 export const digestCsvLines: DigestCsvLines = {
   header: CSV_COLUMNS.join(','),
   finding: (f) =>
-    [
+    plain([
       f.kind,
       f.account ?? '',
       f.region,
@@ -40,9 +43,7 @@ export const digestCsvLines: DigestCsvLines = {
       f.managedBy ?? '',
       textCell(f.ownerUserId ?? ''),
       textCell(f.costGroup ?? ''),
-    ]
-      .map(csvField)
-      .join(','),
+    ]),
   // Not findings, but resources the digest names: snapshots cheaper archived, then volumes nobody backs up.
   backups: (b) => [
     ...(b.archiveSuggestions ?? []).map((a) =>
@@ -51,8 +52,6 @@ export const digestCsvLines: DigestCsvLines = {
     ...(b.backupGaps ?? []).map((g) => plain(['volume', g.account ?? '', g.region, g.volumeId, textCell(g.name ?? ''), `backup: in use, ${missWords(g)}`, '', g.sizeGiB.toFixed(2), '0.0000', 'false', '', '', ''])),
   ],
 };
-
-const plain = (cells: string[]) => cells.map(csvField).join(',');
 
 /** RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
 export function digestCsv(findings: readonly Finding[], backups: Partial<Pick<DigestSummary, 'backupGaps' | 'archiveSuggestions'>> = {}): string {
